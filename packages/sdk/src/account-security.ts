@@ -1,0 +1,96 @@
+import type { GatehouseClient } from './client.js';
+import type { RequestOptions } from './options.js';
+import { segment } from './path.js';
+import type { ApiToken, CreatedApiToken, NewApiToken, Session } from './types.js';
+
+/**
+ * The credentials a signed-in user manages: API tokens, sessions and the password. The server refuses
+ * all of these (403) to a request authenticated by an API token, so a leaked token cannot mint more.
+ * Reached through `sdk.authentication`.
+ */
+export class AccountSecurity {
+  /** @internal */
+  constructor(protected readonly client: GatehouseClient) {}
+
+  /**
+   * Lists the caller's API tokens. Secrets are never returned, only `tokenPrefix`.
+   *
+   * @example
+   * ```ts
+   * const tokens = await sdk.authentication.listApiTokens();
+   * const stale = tokens.filter((t) => t.lastUsedAt === null);
+   * ```
+   */
+  listApiTokens(options?: RequestOptions): Promise<ApiToken[]> {
+    return this.client.request({ method: 'GET', path: '/api/me/api-tokens', options });
+  }
+
+  /**
+   * Creates an API token. The raw `token` is in this response only: store it now.
+   *
+   * @example
+   * ```ts
+   * const { token, apiToken } = await sdk.authentication.createApiToken({
+   *   nickname: 'CI pipeline',
+   *   expiresAt: '2026-12-31T00:00:00.000Z',
+   * });
+   * ```
+   */
+  createApiToken(data: NewApiToken, options?: RequestOptions): Promise<CreatedApiToken> {
+    return this.client.request({ method: 'POST', path: '/api/me/api-tokens', body: data, options });
+  }
+
+  /**
+   * Revokes one of the caller's API tokens; it stops working at once.
+   *
+   * @example
+   * ```ts
+   * await sdk.authentication.deleteApiToken(apiToken._id);
+   * ```
+   */
+  deleteApiToken(tokenId: string, options?: RequestOptions): Promise<{ message: string }> {
+    return this.client.request({ method: 'DELETE', path: `/api/me/api-tokens/${segment(tokenId)}`, options });
+  }
+
+  /**
+   * Lists the caller's signed-in browsers and devices; `current` marks the one making this call.
+   *
+   * @example
+   * ```ts
+   * const sessions = await sdk.authentication.listSessions();
+   * const others = sessions.filter((s) => !s.current);
+   * ```
+   */
+  listSessions(options?: RequestOptions): Promise<Session[]> {
+    return this.client.request({ method: 'GET', path: '/api/me/sessions', options });
+  }
+
+  /**
+   * Signs one session out, e.g. a lost phone.
+   *
+   * @example
+   * ```ts
+   * for (const session of await sdk.authentication.listSessions()) {
+   *   if (!session.current) await sdk.authentication.revokeSession(session._id);
+   * }
+   * ```
+   */
+  async revokeSession(sessionId: string, options?: RequestOptions): Promise<void> {
+    await this.client.request({ method: 'DELETE', path: `/api/me/sessions/${segment(sessionId)}`, options });
+  }
+
+  /**
+   * Changes the caller's password; the current one is required so a hijacked session cannot lock the owner out.
+   *
+   * @example
+   * ```ts
+   * await sdk.authentication.changePassword({ currentPassword: 'old secret', newPassword: 'new long secret' });
+   * ```
+   */
+  async changePassword(
+    change: { currentPassword: string; newPassword: string },
+    options?: RequestOptions,
+  ): Promise<void> {
+    await this.client.request({ method: 'POST', path: '/api/me/password', body: change, options });
+  }
+}

@@ -1,0 +1,237 @@
+import { AccountSecurity } from './account-security.js';
+import { GatehouseError } from './errors.js';
+import type { RequestOptions } from './options.js';
+import { adoptSessionSignin, adoptTokenSignin } from './sign-in-result.js';
+import type {
+  SessionSignin,
+  SigninCredentials,
+  SignupInformation,
+  SocialLoginOptions,
+  SocialProvider,
+  TokenSignin,
+  User,
+} from './types.js';
+
+/**
+ * Signing in and out, the current user, and (inherited from {@link AccountSecurity}) API tokens,
+ * sessions and the password. Available as `sdk.authentication`.
+ */
+export class Authentication extends AccountSecurity {
+  /**
+   * Creates an account and signs in with a cookie session.
+   *
+   * @example
+   * ```ts
+   * const { payload } = await sdk.authentication.signup({ email: 'ada@example.com', password: 'correct horse battery' });
+   * console.log(payload.user._id);
+   * ```
+   */
+  async signup(information: SignupInformation, options?: RequestOptions): Promise<SessionSignin> {
+    return adoptSessionSignin(
+      this.client,
+      await this.anonymousPost<SessionSignin>('/api/signup', information, options),
+    );
+  }
+
+  /**
+   * Signs in with a cookie session. In a browser the HttpOnly cookie is the browser's; elsewhere the
+   * SDK keeps it and sends it on later calls.
+   *
+   * @example
+   * ```ts
+   * const { payload } = await sdk.authentication.signin({ username: 'ada@example.com', password: 'correct horse battery' });
+   * ```
+   */
+  async signin(credentials: SigninCredentials, options?: RequestOptions): Promise<SessionSignin> {
+    return adoptSessionSignin(
+      this.client,
+      await this.anonymousPost<SessionSignin>('/api/signin', credentials, options),
+    );
+  }
+
+  /**
+   * Signs in for an access + refresh token pair, which the SDK stores and refreshes from then on.
+   *
+   * @example
+   * ```ts
+   * await sdk.authentication.oAuthSignin({ username: 'ada@example.com', password: 'correct horse battery' });
+   * const workspaces = await sdk.workspaces.getList(); // sent with Authorization: Bearer …
+   * ```
+   */
+  async oAuthSignin(credentials: SigninCredentials, options?: RequestOptions): Promise<TokenSignin> {
+    const body = { ...credentials, authType: 'oauth' };
+    return adoptTokenSignin(this.client, await this.anonymousPost<TokenSignin>('/api/signin', body, options));
+  }
+
+  /**
+   * Creates an account and signs in with a token pair, as {@link Authentication.oAuthSignin}.
+   *
+   * @example
+   * ```ts
+   * const { payload } = await sdk.authentication.oAuthSignup({ email: 'ada@example.com', password: 'correct horse battery' });
+   * ```
+   */
+  async oAuthSignup(information: SignupInformation, options?: RequestOptions): Promise<TokenSignin> {
+    const body = { ...information, authType: 'oauth' };
+    return adoptTokenSignin(this.client, await this.anonymousPost<TokenSignin>('/api/signup', body, options));
+  }
+
+  /**
+   * Switches to API-token mode (`x-api-key` on every request, never refreshed) and returns the token's
+   * user. If the server rejects the token, the SDK keeps its previous credentials.
+   *
+   * @example
+   * ```ts
+   * const user = await sdk.authentication.apiTokenSignin(process.env.GATEHOUSE_API_TOKEN!);
+   * ```
+   */
+  async apiTokenSignin(apiToken: string, options?: RequestOptions): Promise<User> {
+    const previous = { apiToken: this.client.apiToken, mode: this.client.mode };
+    this.client.apiToken = apiToken;
+    this.client.mode = 'apiToken';
+    try {
+      return await this.getLoggedInUser(options);
+    } catch (error) {
+      Object.assign(this.client, previous);
+      throw error;
+    }
+  }
+
+  /**
+   * Returns the signed-in user (`GET /api/me`).
+   *
+   * @example
+   * ```ts
+   * const user = await sdk.authentication.getLoggedInUser();
+   * console.log(user.email, user.roles);
+   * ```
+   */
+  getLoggedInUser(options?: RequestOptions): Promise<User> {
+    return this.client.request({ method: 'GET', path: '/api/me', options });
+  }
+
+  /**
+   * Updates profile fields of the signed-in user and returns the updated user.
+   *
+   * @example
+   * ```ts
+   * const user = await sdk.authentication.updateLoggedInUser({ firstName: 'Ada', lastName: 'Lovelace' });
+   * ```
+   */
+  updateLoggedInUser(changes: Partial<User>, options?: RequestOptions): Promise<User> {
+    return this.client.request({ method: 'POST', path: '/api/me', body: changes, options });
+  }
+
+  /**
+   * Refreshes the token pair now. With `refreshToken` (e.g. a one-time social `rt`), swaps that one for
+   * a pair instead of using the stored one. Joins a refresh already in flight rather than racing it.
+   *
+   * @example
+   * ```ts
+   * const { payload } = await sdk.authentication.refreshToken();
+   * console.log('valid for', payload.expiresIn, 'seconds');
+   * ```
+   */
+  async refreshToken(refreshToken?: string, options?: RequestOptions): Promise<TokenSignin> {
+    if (refreshToken)
+      return adoptTokenSignin(this.client, await this.client.refreshTokenRequest(refreshToken, options));
+    const renew = () => this.client.refresher.renew({ force: true, signal: options?.signal });
+    let outcome = await renew();
+    // A joined flight may have found the token already renewed without calling the server: call it now.
+    if (!outcome.response) outcome = await renew();
+    this.client.mode = 'oauth';
+    if (!outcome.response) {
+      throw new GatehouseError({
+        status: 401,
+        code: 'REFRESH_FAILED',
+        message: 'Failed to refresh token: no response',
+      });
+    }
+    return outcome.response;
+  }
+
+  /**
+   * Ends the session on the server (cookie session deleted, or refresh-token family revoked), then
+   * forgets every local credential even if the server could not be reached. A 401 (already signed out)
+   * is not an error.
+   *
+   * @example
+   * ```ts
+   * await sdk.authentication.logout();
+   * ```
+   */
+  async logout(options?: RequestOptions): Promise<void> {
+    try {
+      await this.client.request({ method: 'POST', path: '/api/logout', options });
+    } catch (error) {
+      if (!(error instanceof GatehouseError && (error.status === 401 || error.code === 'REFRESH_FAILED'))) {
+        await this.client.forgetCredentials();
+        throw error;
+      }
+    }
+    await this.client.forgetCredentials();
+  }
+
+  /**
+   * The absolute URL that starts a social login; no navigation happens.
+   *
+   * @example
+   * ```ts
+   * const state = crypto.randomUUID();
+   * sessionStorage.setItem('oauth_state', state);
+   * const url = sdk.authentication.getSocialLoginUrl('google', { state, returnUrl: 'https://app.example.com/auth/finish' });
+   * ```
+   */
+  getSocialLoginUrl(provider: SocialProvider, { state, returnUrl }: SocialLoginOptions = {}): string {
+    const url = new URL(`${this.client.appUrl}/api/auth/${encodeURIComponent(provider)}`);
+    if (state !== undefined) url.searchParams.set('state', state);
+    if (returnUrl !== undefined) url.searchParams.set('returnUrl', returnUrl);
+    return url.href;
+  }
+
+  /**
+   * Navigates the browser to {@link Authentication.getSocialLoginUrl}. Throws `UNSUPPORTED_ENVIRONMENT`
+   * outside a browser.
+   *
+   * @example
+   * ```ts
+   * loginButton.onclick = () => sdk.authentication.startSocialLogin('github', { state, returnUrl });
+   * ```
+   */
+  startSocialLogin(provider: SocialProvider, options: SocialLoginOptions = {}): void {
+    const location = (globalThis as { location?: { href: string } }).location;
+    if (typeof document === 'undefined' || !location) {
+      throw new GatehouseError({
+        status: 0,
+        code: 'UNSUPPORTED_ENVIRONMENT',
+        message: 'startSocialLogin needs a browser; use getSocialLoginUrl and redirect yourself',
+      });
+    }
+    location.href = this.getSocialLoginUrl(provider, options);
+  }
+
+  /**
+   * Swaps the one-time `rt` from a social login's return URL for a cookie session.
+   *
+   * @example
+   * ```ts
+   * const rt = new URLSearchParams(location.search).get('rt');
+   * if (rt) await sdk.authentication.exchangeAuthCallback(rt);
+   * history.replaceState({}, '', location.pathname); // keep rt out of history and Referer
+   * ```
+   */
+  async exchangeAuthCallback(rt: string, options?: RequestOptions): Promise<SessionSignin> {
+    const response = await this.client.request<SessionSignin>({
+      method: 'POST',
+      path: '/api/auth/callback',
+      query: { rt },
+      anonymous: true,
+      options,
+    });
+    return adoptSessionSignin(this.client, response);
+  }
+
+  private anonymousPost<T>(path: string, body: unknown, options: RequestOptions | undefined): Promise<T> {
+    return this.client.request<T>({ method: 'POST', path, body, anonymous: true, options });
+  }
+}

@@ -1,0 +1,113 @@
+/**
+ * Codes the SDK itself produces, for failures that never got (or could not use) a server answer.
+ * Server codes (`UNAUTHORIZED`, `INVALID_TOKEN`, `VALIDATION_ERROR`, …) and RFC 6749 §5.2 codes
+ * (`invalid_grant`, …) pass through unchanged.
+ */
+export type GatehouseClientErrorCode =
+  | 'REFRESH_FAILED'
+  | 'NETWORK_ERROR'
+  | 'TIMEOUT'
+  | 'ABORTED'
+  | 'INVALID_RESPONSE'
+  | 'UNSUPPORTED_ENVIRONMENT';
+
+/** Codes the Gatehouse server answers with on `/api` (see HTTP-API.md). */
+export type GatehouseServerErrorCode =
+  | 'VALIDATION_ERROR'
+  | 'UNAUTHORIZED'
+  | 'INVALID_TOKEN'
+  | 'FORBIDDEN'
+  | 'NOT_FOUND'
+  | 'CONFLICT'
+  | 'TOO_MANY_REQUESTS'
+  | 'SERVICE_UNAVAILABLE'
+  | 'INTERNAL_ERROR';
+
+/**
+ * Every `code` a {@link GatehouseError} can carry. The `string & {}` arm keeps codes the server adds
+ * later usable without losing editor completion for the known ones.
+ */
+export type GatehouseErrorCode = GatehouseClientErrorCode | GatehouseServerErrorCode | (string & {});
+
+/** What a {@link GatehouseError} is built from. */
+export interface GatehouseErrorInit {
+  status: number;
+  code: GatehouseErrorCode;
+  message: string;
+  details?: unknown;
+  cause?: unknown;
+}
+
+/**
+ * The only error the SDK rejects with. `status` is the HTTP status (0 when no response arrived),
+ * `code` the server's code or one of {@link GatehouseClientErrorCode}, `details` the parsed response body.
+ *
+ * @example
+ * ```ts
+ * try {
+ *   await sdk.authentication.getLoggedInUser();
+ * } catch (error) {
+ *   if (error instanceof GatehouseError && error.status === 401) redirectToLogin();
+ *   else throw error;
+ * }
+ * ```
+ */
+export class GatehouseError extends Error {
+  override readonly name = 'GatehouseError';
+  readonly status: number;
+  readonly code: GatehouseErrorCode;
+  readonly details: unknown;
+
+  constructor(init: GatehouseErrorInit) {
+    super(
+      init.message || describeStatus(init.status),
+      init.cause === undefined ? undefined : { cause: init.cause },
+    );
+    this.status = init.status;
+    this.code = init.code;
+    this.details = init.details;
+  }
+}
+
+/**
+ * Builds the error for a non-2xx answer. `/api` bodies are `{code, message}`; OAuth endpoints answer
+ * `{error, error_description}` (RFC 6749 §5.2); proxies may answer plain text or HTML.
+ */
+export function errorFromResponse(status: number, statusText: string, body: unknown): GatehouseError {
+  const record = isRecord(body) ? body : {};
+  const nested = isRecord(record['error']) ? record['error'] : {};
+  const code =
+    stringField(record, 'code') ??
+    stringField(record, 'error') ??
+    stringField(nested, 'code') ??
+    `HTTP_${status}`;
+  const message =
+    stringField(record, 'message') ??
+    stringField(record, 'error_description') ??
+    stringField(nested, 'message') ??
+    textSummary(body) ??
+    describeStatus(status, statusText);
+  return new GatehouseError({ status, code, message, details: body });
+}
+
+/** A short, single-line excerpt of a text body, so an HTML error page does not become a 10 kB message. */
+function textSummary(body: unknown): string | undefined {
+  if (typeof body !== 'string') return undefined;
+  const text = body.replace(/\s+/g, ' ').trim();
+  if (!text || text.startsWith('<')) return undefined;
+  return text.length > 200 ? `${text.slice(0, 200)}…` : text;
+}
+
+function describeStatus(status: number, statusText = ''): string {
+  if (status === 0) return 'Request failed before a response arrived';
+  return `Request failed with status ${status}${statusText ? ` ${statusText}` : ''}`;
+}
+
+function stringField(record: Record<string, unknown>, key: string): string | undefined {
+  const value = record[key];
+  return typeof value === 'string' && value.trim() ? value : undefined;
+}
+
+export function isRecord(value: unknown): value is Record<string, unknown> {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
+}

@@ -1,0 +1,93 @@
+import cookie from '@fastify/cookie';
+import cors from '@fastify/cors';
+import formbody from '@fastify/formbody';
+import helmet from '@fastify/helmet';
+import Fastify, { type FastifyInstance } from 'fastify';
+import type { Config } from './config/load.js';
+import type { AppContext } from './context.js';
+import { accountRoutes } from './features/accounts/routes.js';
+import { sessionRoutes } from './features/sessions/routes.js';
+import { registerAuthentication } from './http/authenticate.js';
+import { registerErrorHandler } from './http/error-handler.js';
+import { healthRoutes } from './http/health.js';
+import { loggerOptions } from './http/logging.js';
+import { assertSameOrigin } from './http/same-origin.js';
+import { loadMasterKey, SecretBox } from './lib/master-key.js';
+import { PasswordHasher } from './lib/passwords.js';
+import { createServices, type Services } from './services.js';
+import { openStorage, type Storage } from './storage/database.js';
+import { createInvalidationBus } from './storage/invalidation.js';
+import { migrateToLatest } from './storage/migrate.js';
+
+export type { Config } from './config/load.js';
+export { loadConfig } from './config/load.js';
+
+declare module 'fastify' {
+  interface FastifyContextConfig {
+    /** Sign-in and sign-up: they create a session, so a foreign origin must not drive them (login CSRF). */
+    credentialEndpoint?: boolean;
+  }
+  interface FastifyInstance {
+    gatehouse: Services;
+  }
+}
+
+export interface BuildOptions {
+  /** Skip pino output (tests). */
+  logger?: boolean;
+  /** Use this storage instead of opening one from the configuration. */
+  storage?: Storage;
+  /** Replaces the clock (tests). */
+  now?: () => number;
+}
+
+/** Builds the server: opens storage, applies migrations, wires every feature. Never listens (tests inject). */
+export async function buildApp(config: Config, options: BuildOptions = {}): Promise<FastifyInstance> {
+  const storage = options.storage ?? openStorage(config.database);
+  await migrateToLatest(storage);
+  const ctx: AppContext = {
+    config,
+    storage,
+    bus: createInvalidationBus(storage),
+    hasher: new PasswordHasher(config.argon2),
+    secrets: new SecretBox(loadMasterKey(config)),
+    now: options.now ?? Date.now,
+  };
+  const services = createServices(ctx);
+
+  const app = Fastify({
+    logger: options.logger === false ? false : loggerOptions(config.logLevel),
+    bodyLimit: config.bodyLimit,
+    // Fastify accepts a hop count at runtime; its types omit the number form.
+    trustProxy: config.trustProxy as boolean | string,
+    // Path spelling must not dodge a rate limit: /API/SIGNIN and /api/signin/ reach the same route.
+    routerOptions: { caseSensitive: false, ignoreTrailingSlash: true, ignoreDuplicateSlashes: true },
+    ajv: { customOptions: { removeAdditional: false, coerceTypes: 'array', allErrors: true } },
+  });
+  app.decorate('gatehouse', services);
+
+  await app.register(helmet, { contentSecurityPolicy: { directives: { 'frame-ancestors': ["'none'"] } } });
+  // CORS never reflects an arbitrary origin: only the public URL's and the configured ones get credentials.
+  await app.register(cors, {
+    origin: config.allowedOrigins,
+    credentials: true,
+    exposedHeaders: ['retry-after'],
+  });
+  await app.register(cookie);
+  await app.register(formbody);
+  registerErrorHandler(app);
+  registerAuthentication(app, services.authenticators);
+  app.addHook('preValidation', async (request) => {
+    if (request.routeOptions.config.credentialEndpoint) assertSameOrigin(request, config.allowedOrigins);
+  });
+
+  await app.register(healthRoutes, { storage });
+  await app.register(accountRoutes, { services });
+  await app.register(sessionRoutes, { services });
+
+  app.addHook('onClose', async () => {
+    await ctx.bus.close();
+    if (!options.storage) await storage.close();
+  });
+  return app;
+}

@@ -1,0 +1,30 @@
+import { buildApp } from '../app.js';
+import type { Config } from '../config/load.js';
+import { bootstrapAdmin } from '../features/accounts/bootstrap.js';
+
+/** `gatehouse start`: migrate, create the first admin if needed, listen, and close cleanly on SIGINT/SIGTERM. */
+export async function start(config: Config): Promise<void> {
+  const app = await buildApp(config);
+  const admin = await bootstrapAdmin(app.gatehouse);
+  if (admin) {
+    const line = admin.generatedPassword
+      ? `Created the first admin ${admin.email} with password ${admin.generatedPassword} (shown once: change it after signing in)`
+      : `Created the first admin ${admin.email} (password from GATEHOUSE_ADMIN_PASSWORD)`;
+    process.stdout.write(`${line}\n`);
+  }
+  let closing = false;
+  const shutdown = (signal: string) => {
+    if (closing) return;
+    closing = true;
+    app.log.info({ signal }, 'shutting down');
+    app.close().then(
+      () => process.exit(0),
+      () => process.exit(1),
+    );
+  };
+  process.on('SIGINT', () => shutdown('SIGINT'));
+  process.on('SIGTERM', () => shutdown('SIGTERM'));
+  await app.listen({ port: config.port, host: config.host });
+  const storage = config.database.kind === 'sqlite' ? config.database.path : 'PostgreSQL';
+  process.stdout.write(`Gatehouse listening on ${config.publicUrl.origin} (database: ${storage})\n`);
+}

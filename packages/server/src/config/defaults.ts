@@ -1,0 +1,53 @@
+/**
+ * Every configuration default in one place. Each entry names the environment variable that overrides it.
+ * docs/configuration.md is written from this file: keep the two in step.
+ */
+export const defaults = {
+  /** GATEHOUSE_PORT: TCP port the server listens on. */
+  port: 3000,
+  /** GATEHOUSE_HOST: interface to bind. `0.0.0.0` inside containers. */
+  host: 'localhost',
+  /** GATEHOUSE_PUBLIC_URL: the URL browsers use; decides cookie security and the token issuer. Default http://localhost:PORT. */
+  publicUrl: undefined as string | undefined,
+  /** GATEHOUSE_DATABASE_URL: a `postgres://` URL, or a SQLite file path. */
+  databaseUrl: './data/gatehouse.db',
+  /** GATEHOUSE_ADMIN_EMAIL / GATEHOUSE_ADMIN_PASSWORD: the first admin, created on first start only. */
+  adminEmail: 'admin@localhost',
+  /** GATEHOUSE_MASTER_KEY: 32 bytes, base64url; encrypts secrets at rest. Generated into the data dir on SQLite. */
+  masterKey: undefined as string | undefined,
+  /** GATEHOUSE_SIGNUP: `open` lets anyone create an account; `closed` (default) leaves it to admins and the CLI. */
+  signup: 'closed' as 'open' | 'closed',
+  /** GATEHOUSE_TRUST_PROXY: trust X-Forwarded-* from this many hops / these addresses. Off: a spoofed header never moves a rate limit. */
+  trustProxy: false as boolean | string | number,
+  /** GATEHOUSE_ALLOWED_ORIGINS: comma-separated origins (scheme://host:port) allowed for CORS and cookie-authenticated writes, besides the public URL's. */
+  allowedOrigins: [] as string[],
+  /** GATEHOUSE_SESSION_IDLE_TTL: seconds of inactivity that end a cookie session (OWASP: 15–30 min). */
+  sessionIdleTtl: 30 * 60,
+  /** GATEHOUSE_SESSION_ABSOLUTE_TTL: seconds after which a cookie session ends however active. */
+  sessionAbsoluteTtl: 12 * 60 * 60,
+  /** GATEHOUSE_SESSION_REMEMBER_TTL: the absolute and idle lifetime of a "remember me" session. */
+  sessionRememberTtl: 30 * 24 * 60 * 60,
+  /** GATEHOUSE_ACCESS_TOKEN_TTL: lifetime in seconds of an access token (JWT). */
+  accessTokenTtl: 10 * 60,
+  /** GATEHOUSE_REFRESH_TOKEN_TTL: absolute lifetime in seconds of a refresh-token family. */
+  refreshTokenTtl: 30 * 24 * 60 * 60,
+  /** GATEHOUSE_REFRESH_TOKEN_IDLE_TTL: a refresh token unused this long (seconds) is dead. */
+  refreshTokenIdleTtl: 14 * 24 * 60 * 60,
+  /** GATEHOUSE_BODY_LIMIT: largest request body in bytes; bigger bodies get 413 before parsing. */
+  bodyLimit: 64 * 1024,
+  /** GATEHOUSE_LOG_LEVEL: fatal, error, warn, info, debug, trace or silent. */
+  logLevel: 'info',
+  /** GATEHOUSE_LOCKOUT_THRESHOLD: consecutive failed sign-ins on one account before it is locked. */
+  lockoutThreshold: 10,
+  /** GATEHOUSE_LOCKOUT_BASE_SECONDS / GATEHOUSE_LOCKOUT_MAX_SECONDS: the first lock, doubled per further failure, capped. */
+  lockoutBaseSeconds: 60,
+  lockoutMaxSeconds: 15 * 60,
+  /** GATEHOUSE_SIGNIN_RATE_PER_MINUTE: sign-in attempts per client IP (IPv6 per /64) per minute. */
+  signinRatePerMinute: 20,
+  /** GATEHOUSE_ARGON2_MEMORY_KIB / _TIME_COST / _PARALLELISM: argon2id cost (OWASP floor: 19456, 2, 1). */
+  argon2MemoryKib: 19456,
+  argon2TimeCost: 2,
+  argon2Parallelism: 1,
+  /** GATEHOUSE_HASH_CONCURRENCY: password hashes computed at once; the rest wait. Default: one per core. */
+  hashConcurrency: undefined as number | undefined,
+} as const;

@@ -1,0 +1,174 @@
+import { availableParallelism } from 'node:os';
+import { dirname, resolve } from 'node:path';
+import { defaults } from './defaults.js';
+
+export type DatabaseConfig = { kind: 'sqlite'; path: string } | { kind: 'postgres'; url: string };
+
+export interface Config {
+  port: number;
+  host: string;
+  publicUrl: URL;
+  /** True when the public URL is HTTPS: cookies get `Secure` and the `__Host-` prefix. */
+  secureCookies: boolean;
+  database: DatabaseConfig;
+  /** Directory for the SQLite file and the generated master key. */
+  dataDir: string;
+  admin: { email: string; password: string | undefined };
+  masterKey: string | undefined;
+  signup: 'open' | 'closed';
+  trustProxy: boolean | string | number;
+  allowedOrigins: string[];
+  session: { idleTtl: number; absoluteTtl: number; rememberTtl: number };
+  tokens: { accessTtl: number; refreshTtl: number; refreshIdleTtl: number };
+  bodyLimit: number;
+  logLevel: string;
+  throttle: {
+    lockoutThreshold: number;
+    lockoutBaseSeconds: number;
+    lockoutMaxSeconds: number;
+    signinRatePerMinute: number;
+  };
+  argon2: { memoryCost: number; timeCost: number; parallelism: number; concurrency: number };
+}
+
+/** Raised for invalid configuration; the message is one line naming the variable. */
+export class ConfigError extends Error {
+  constructor(
+    readonly variable: string,
+    reason: string,
+  ) {
+    super(`${variable}: ${reason}`);
+    this.name = 'ConfigError';
+  }
+}
+
+type Env = Record<string, string | undefined>;
+
+function integer(
+  env: Env,
+  name: string,
+  fallback: number,
+  min: number,
+  max = Number.MAX_SAFE_INTEGER,
+): number {
+  const raw = env[name];
+  if (raw === undefined || raw === '') return fallback;
+  if (!/^\d+$/.test(raw.trim())) throw new ConfigError(name, `expected a whole number, got "${raw}"`);
+  const value = Number(raw);
+  if (value < min || value > max)
+    throw new ConfigError(name, `must be between ${min} and ${max}, got ${value}`);
+  return value;
+}
+
+function origin(name: string, raw: string): string {
+  let url: URL;
+  try {
+    url = new URL(raw);
+  } catch {
+    throw new ConfigError(name, `"${raw}" is not an absolute URL`);
+  }
+  if (url.protocol !== 'http:' && url.protocol !== 'https:') throw new ConfigError(name, 'must be http(s)');
+  return url.origin;
+}
+
+function database(env: Env): DatabaseConfig {
+  const raw = env['GATEHOUSE_DATABASE_URL']?.trim() || defaults.databaseUrl;
+  if (/^postgres(ql)?:\/\//.test(raw)) {
+    try {
+      new URL(raw);
+    } catch {
+      throw new ConfigError('GATEHOUSE_DATABASE_URL', 'is not a valid postgres:// URL');
+    }
+    return { kind: 'postgres', url: raw };
+  }
+  if (/^[a-z][a-z0-9+.-]*:\/\//i.test(raw)) {
+    throw new ConfigError('GATEHOUSE_DATABASE_URL', 'expected a postgres:// URL or a SQLite file path');
+  }
+  return { kind: 'sqlite', path: raw === ':memory:' ? raw : resolve(raw.replace(/^sqlite:/, '')) };
+}
+
+function trustProxy(raw: string | undefined): boolean | string | number {
+  if (raw === undefined || raw === '' || raw === 'false') return false;
+  if (raw === 'true') return true;
+  if (/^\d+$/.test(raw)) return Number(raw);
+  return raw;
+}
+
+/** Reads and validates configuration from environment variables (see defaults.ts for each one). */
+export function loadConfig(env: Env = process.env): Config {
+  const port = integer(env, 'GATEHOUSE_PORT', defaults.port, 0, 65535);
+  const publicUrl = new URL(
+    origin('GATEHOUSE_PUBLIC_URL', env['GATEHOUSE_PUBLIC_URL'] || `http://localhost:${port}`),
+  );
+  const db = database(env);
+  const signup = env['GATEHOUSE_SIGNUP'] || defaults.signup;
+  if (signup !== 'open' && signup !== 'closed')
+    throw new ConfigError('GATEHOUSE_SIGNUP', 'must be "open" or "closed"');
+  const masterKey = env['GATEHOUSE_MASTER_KEY'] || undefined;
+  if (masterKey !== undefined && Buffer.from(masterKey, 'base64url').length !== 32) {
+    throw new ConfigError(
+      'GATEHOUSE_MASTER_KEY',
+      'must be 32 random bytes, base64url-encoded (openssl rand -base64 32)',
+    );
+  }
+  if (db.kind === 'postgres' && !masterKey) {
+    throw new ConfigError(
+      'GATEHOUSE_MASTER_KEY',
+      'is required with PostgreSQL, so that every instance shares it',
+    );
+  }
+  const logLevel = env['GATEHOUSE_LOG_LEVEL'] || defaults.logLevel;
+  if (!['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'].includes(logLevel)) {
+    throw new ConfigError('GATEHOUSE_LOG_LEVEL', `unknown level "${logLevel}"`);
+  }
+  const adminEmail = (env['GATEHOUSE_ADMIN_EMAIL'] || defaults.adminEmail).trim();
+  if (!/^[^\s@]+@[^\s@]+$/.test(adminEmail))
+    throw new ConfigError('GATEHOUSE_ADMIN_EMAIL', 'is not an email address');
+  const adminPassword = env['GATEHOUSE_ADMIN_PASSWORD'] || undefined;
+  if (adminPassword !== undefined && adminPassword.length < 8) {
+    throw new ConfigError('GATEHOUSE_ADMIN_PASSWORD', 'must be at least 8 characters');
+  }
+  const allowedOrigins = (env['GATEHOUSE_ALLOWED_ORIGINS'] ?? '')
+    .split(',')
+    .map((o) => o.trim())
+    .filter(Boolean)
+    .map((o) => origin('GATEHOUSE_ALLOWED_ORIGINS', o));
+
+  return {
+    port,
+    host: env['GATEHOUSE_HOST'] || defaults.host,
+    publicUrl,
+    secureCookies: publicUrl.protocol === 'https:',
+    database: db,
+    dataDir: db.kind === 'sqlite' && db.path !== ':memory:' ? dirname(db.path) : resolve('./data'),
+    admin: { email: adminEmail, password: adminPassword },
+    masterKey,
+    signup,
+    trustProxy: trustProxy(env['GATEHOUSE_TRUST_PROXY']),
+    allowedOrigins: [...new Set([publicUrl.origin, ...allowedOrigins])],
+    session: {
+      idleTtl: integer(env, 'GATEHOUSE_SESSION_IDLE_TTL', defaults.sessionIdleTtl, 60),
+      absoluteTtl: integer(env, 'GATEHOUSE_SESSION_ABSOLUTE_TTL', defaults.sessionAbsoluteTtl, 60),
+      rememberTtl: integer(env, 'GATEHOUSE_SESSION_REMEMBER_TTL', defaults.sessionRememberTtl, 60),
+    },
+    tokens: {
+      accessTtl: integer(env, 'GATEHOUSE_ACCESS_TOKEN_TTL', defaults.accessTokenTtl, 1, 24 * 3600),
+      refreshTtl: integer(env, 'GATEHOUSE_REFRESH_TOKEN_TTL', defaults.refreshTokenTtl, 60),
+      refreshIdleTtl: integer(env, 'GATEHOUSE_REFRESH_TOKEN_IDLE_TTL', defaults.refreshTokenIdleTtl, 60),
+    },
+    bodyLimit: integer(env, 'GATEHOUSE_BODY_LIMIT', defaults.bodyLimit, 1024, 10 * 1024 * 1024),
+    logLevel,
+    throttle: {
+      lockoutThreshold: integer(env, 'GATEHOUSE_LOCKOUT_THRESHOLD', defaults.lockoutThreshold, 1),
+      lockoutBaseSeconds: integer(env, 'GATEHOUSE_LOCKOUT_BASE_SECONDS', defaults.lockoutBaseSeconds, 1),
+      lockoutMaxSeconds: integer(env, 'GATEHOUSE_LOCKOUT_MAX_SECONDS', defaults.lockoutMaxSeconds, 1),
+      signinRatePerMinute: integer(env, 'GATEHOUSE_SIGNIN_RATE_PER_MINUTE', defaults.signinRatePerMinute, 1),
+    },
+    argon2: {
+      memoryCost: integer(env, 'GATEHOUSE_ARGON2_MEMORY_KIB', defaults.argon2MemoryKib, 1024),
+      timeCost: integer(env, 'GATEHOUSE_ARGON2_TIME_COST', defaults.argon2TimeCost, 1),
+      parallelism: integer(env, 'GATEHOUSE_ARGON2_PARALLELISM', defaults.argon2Parallelism, 1, 16),
+      concurrency: integer(env, 'GATEHOUSE_HASH_CONCURRENCY', availableParallelism(), 1, 256),
+    },
+  };
+}

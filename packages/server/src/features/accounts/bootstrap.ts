@@ -1,0 +1,24 @@
+import { randomBytes } from 'node:crypto';
+import type { Services } from '../../services.js';
+
+export interface BootstrapResult {
+  email: string;
+  /** Set only when Gatehouse generated the password: it is printed once and never stored in clear. */
+  generatedPassword?: string;
+}
+
+/**
+ * On first start (no admin yet), creates the first admin from GATEHOUSE_ADMIN_EMAIL / _PASSWORD, or with a
+ * generated password. Returns undefined when an admin already exists.
+ */
+export async function bootstrapAdmin(services: Services): Promise<BootstrapResult | undefined> {
+  const { accounts, ctx } = services;
+  if ((await accounts.store.countAdmins()) > 0) return undefined;
+  const generatedPassword = ctx.config.admin.password ? undefined : randomBytes(18).toString('base64url');
+  const user = await accounts.createUser({
+    email: ctx.config.admin.email,
+    password: ctx.config.admin.password ?? generatedPassword!,
+    roles: ['admin', 'user'],
+  });
+  return { email: user.email, ...(generatedPassword && { generatedPassword }) };
+}

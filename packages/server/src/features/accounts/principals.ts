@@ -1,0 +1,45 @@
+import type { AppContext } from '../../context.js';
+import type { ActiveWorkspace } from '../../http/auth-context.js';
+import { TtlCache } from '../../lib/ttl-cache.js';
+import { MembershipStore } from '../workspaces/membership-store.js';
+import { AccountStore, type UserRow } from './store.js';
+
+export interface Principal {
+  user: UserRow;
+  /** The membership in the requested workspace, or null when there is none (left, removed, or none asked). */
+  workspace: ActiveWorkspace | null;
+}
+
+/** Publish these through the invalidation bus whenever a user's roles or memberships change. */
+export const userTag = (userId: string) => `user:${userId}`;
+export const workspaceTag = (workspaceId: string) => `workspace:${workspaceId}`;
+
+/**
+ * The user and their role in the active workspace, as every authenticated request needs them. Cached so
+ * a request costs no database round trip; any change to the user or the workspace is published on the
+ * bus and drops the entry on every instance, so a role change applies on the very next request.
+ */
+export class PrincipalLoader {
+  readonly #cache = new TtlCache<Principal | null>(30_000);
+  readonly #accounts: AccountStore;
+  readonly #memberships: MembershipStore;
+
+  constructor(ctx: AppContext) {
+    this.#accounts = new AccountStore(ctx.storage.db);
+    this.#memberships = new MembershipStore(ctx.storage.db);
+    ctx.bus.subscribe((key) => (key === '*' ? this.#cache.clear() : this.#cache.invalidate(key)));
+  }
+
+  async load(userId: string, workspaceId: string | null): Promise<Principal | null> {
+    const key = `${userId}|${workspaceId ?? ''}`;
+    const cached = this.#cache.get(key);
+    if (cached !== undefined) return cached;
+    const user = await this.#accounts.findById(userId);
+    const workspace =
+      user && workspaceId ? ((await this.#memberships.findMembership(userId, workspaceId)) ?? null) : null;
+    const principal = user ? { user, workspace } : null;
+    const tags = [userTag(userId), ...(workspaceId ? [workspaceTag(workspaceId)] : [])];
+    this.#cache.set(key, principal, tags);
+    return principal;
+  }
+}

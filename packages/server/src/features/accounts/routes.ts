@@ -1,0 +1,134 @@
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import { authOf, requireAuth } from '../../http/guards.js';
+import { badRequest, unauthorized } from '../../lib/errors.js';
+import type { Services } from '../../services.js';
+import { sessionCookieName, sessionCookieOptions } from '../sessions/cookie.js';
+import {
+  ChangePasswordBody,
+  SessionPayload,
+  SigninBody,
+  SignupBody,
+  TokenPayload,
+  UpdateMeBody,
+  UserView,
+} from './schemas.js';
+import type { UserRow } from './store.js';
+import { userView, workspaceView } from './user-view.js';
+
+const SignInResponse = { 200: { anyOf: [SessionPayload, TokenPayload] } };
+
+/** /api/signup, /api/signin, /api/me and password change: the Qelos wire shapes (HTTP-API.md). */
+export async function accountRoutes(
+  app: FastifyInstance,
+  { services }: { services: Services },
+): Promise<void> {
+  const { accounts, sessions, ctx } = services;
+
+  /** Finishes a successful sign-in in the mode asked for: a cookie session, or a token pair. */
+  async function startSession(
+    request: FastifyRequest,
+    reply: FastifyReply,
+    user: UserRow,
+    options: {
+      authType?: 'cookie' | 'oauth' | undefined;
+      workspace?: string | undefined;
+      remember?: boolean | undefined;
+    },
+  ) {
+    const workspace = await accounts.resolveWorkspace(user, options.workspace);
+    const view = userView(user, workspace);
+    if (workspace?.id !== user.last_workspace_id && workspace)
+      await accounts.rememberWorkspace(user.id, workspace.id);
+    if (options.authType === 'oauth') {
+      if (!services.tokenSignIn) throw badRequest('Token sign-in is not available on this server');
+      const tokens = await services.tokenSignIn.issue(user, workspace, {
+        ip: request.ip,
+        userAgent: request.headers['user-agent'],
+      });
+      return { payload: { ...tokens, user: view, workspace: view.workspace } };
+    }
+    const { token } = await sessions.create({
+      userId: user.id,
+      workspaceId: workspace?.id ?? null,
+      remember: options.remember === true,
+      userAgent: request.headers['user-agent'],
+      ip: request.ip,
+    });
+    const maxAge = options.remember ? ctx.config.session.rememberTtl : undefined;
+    reply.setCookie(sessionCookieName(ctx.config), token, sessionCookieOptions(ctx.config, maxAge));
+    reply.header('cache-control', 'no-store');
+    return { payload: { user: view, workspace: workspaceView(workspace) } };
+  }
+
+  app.post(
+    '/api/signup',
+    {
+      schema: { body: SignupBody, response: SignInResponse },
+      config: { credentialEndpoint: true, authentication: 'none' },
+    },
+    async (request, reply) => {
+      const body = request.body as SignupBody;
+      const user = await accounts.signup(body, request.ip);
+      reply.status(200);
+      return startSession(request, reply, user, { authType: body.authType });
+    },
+  );
+
+  app.post(
+    '/api/signin',
+    {
+      schema: { body: SigninBody, response: SignInResponse },
+      config: { credentialEndpoint: true, authentication: 'none' },
+    },
+    async (request, reply) => {
+      const body = request.body as SigninBody;
+      const login = body.username ?? body.email;
+      if (!login) throw badRequest('username or email is required', { username: 'is required' });
+      const user = await accounts.authenticate(login, body.password, request.ip);
+      return startSession(request, reply, user, body);
+    },
+  );
+
+  app.get(
+    '/api/me',
+    { schema: { response: { 200: UserView } }, preHandler: requireAuth({ scope: 'profile:read' }) },
+    async (request) => {
+      const auth = authOf(request);
+      const principal = await services.principals.load(auth.user.id, auth.workspace?.id ?? null);
+      if (!principal) throw unauthorized();
+      return userView(principal.user, auth.workspace);
+    },
+  );
+
+  app.post(
+    '/api/me',
+    {
+      schema: { body: UpdateMeBody, response: { 200: UserView } },
+      preHandler: requireAuth({ scope: 'profile:write' }),
+    },
+    async (request) => {
+      const auth = authOf(request);
+      const body = request.body as UpdateMeBody;
+      const row = await accounts.updateProfile(auth.user.id, {
+        username: body.username?.trim(),
+        firstName: body.firstName?.trim(),
+        lastName: body.lastName?.trim(),
+        metadata: body.metadata === undefined ? undefined : JSON.stringify(body.metadata),
+      });
+      return userView(row, auth.workspace);
+    },
+  );
+
+  app.post(
+    '/api/me/password',
+    { schema: { body: ChangePasswordBody }, preHandler: requireAuth({ refuse: ['api_token'] }) },
+    async (request) => {
+      const auth = authOf(request);
+      const body = request.body as ChangePasswordBody;
+      await accounts.changePassword(auth.user.id, body.currentPassword, body.newPassword);
+      // OWASP: a password change ends every other session, so a thief's session dies with the old password.
+      for (const revoke of services.revokers) await revoke(auth.user.id, auth);
+      return { message: 'Password changed' };
+    },
+  );
+}

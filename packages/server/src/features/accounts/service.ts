@@ -1,0 +1,140 @@
+import type { AppContext } from '../../context.js';
+import type { ActiveWorkspace } from '../../http/auth-context.js';
+import { newId } from '../../lib/crypto.js';
+import { AppError, badRequest, conflict, forbidden, unauthorized } from '../../lib/errors.js';
+import { passwordProblem } from '../../lib/passwords.js';
+import { isUniqueViolation } from '../../storage/database.js';
+import { MembershipStore } from '../workspaces/membership-store.js';
+import { looksLikeEmail, normaliseEmail } from './email.js';
+import { userTag } from './principals.js';
+import { AccountStore, type ProfileChanges, type UserRow } from './store.js';
+import { SignInThrottle } from './throttle.js';
+
+export interface SignupInput {
+  email: string;
+  password: string;
+  username?: string | undefined;
+  firstName?: string | undefined;
+  lastName?: string | undefined;
+}
+
+/** One message for unknown user and wrong password alike, so sign-in never tells which accounts exist. */
+const BAD_CREDENTIALS = 'Incorrect username or password';
+
+/** Accounts: creation, password sign-in, profile and password changes. */
+export class AccountService {
+  readonly store: AccountStore;
+  readonly #memberships: MembershipStore;
+  readonly #throttle: SignInThrottle;
+
+  constructor(private readonly ctx: AppContext) {
+    this.store = new AccountStore(ctx.storage.db);
+    this.#memberships = new MembershipStore(ctx.storage.db);
+    this.#throttle = new SignInThrottle(ctx);
+  }
+
+  /** Creates an account with a checked password; used by sign-up, the CLI and the bootstrap admin. */
+  async createUser(input: SignupInput & { roles?: string[] }): Promise<UserRow> {
+    const email = normaliseEmail(input.email);
+    if (!looksLikeEmail(email))
+      throw badRequest('Invalid email address', { email: 'is not a valid email address' });
+    const problem = passwordProblem(input.password);
+    if (problem) throw badRequest(`Password ${problem}`, { password: problem });
+    const username = input.username?.trim().normalize('NFC') || email;
+    const passwordHash = await this.ctx.hasher.hash(input.password);
+    try {
+      return await this.store.insert({
+        id: newId(),
+        email,
+        username,
+        passwordHash,
+        firstName: input.firstName?.trim() ?? '',
+        lastName: input.lastName?.trim() ?? '',
+        roles: input.roles ?? ['user'],
+        now: this.ctx.now(),
+      });
+    } catch (error) {
+      if (isUniqueViolation(error))
+        throw conflict('An account with this email or username already exists', 'USER_EXISTS');
+      throw error;
+    }
+  }
+
+  /** Self-service sign-up, when the configuration opens it. */
+  async signup(input: SignupInput, ip: string): Promise<UserRow> {
+    if (this.ctx.config.signup !== 'open')
+      throw forbidden('Sign-up is closed on this server', 'SIGNUP_CLOSED');
+    await this.#throttle.checkClient(ip);
+    return this.createUser(input);
+  }
+
+  /**
+   * Password sign-in. Unknown user and wrong password take the same time and give the same answer (a dummy
+   * hash is verified for unknown users); both count towards the per-IP limit and the account lockout.
+   */
+  async authenticate(login: string, password: string, ip: string): Promise<UserRow> {
+    const key = normaliseEmail(login);
+    await this.#throttle.checkClient(ip);
+    await this.#throttle.checkAccount(key);
+    const user = await this.store.findByLogin(key);
+    const ok = user?.password_hash
+      ? await this.ctx.hasher.verify(user.password_hash, password)
+      : await this.ctx.hasher.verifyDummy(password);
+    if (!user || !ok) {
+      await this.#throttle.recordFailure(key);
+      throw unauthorized(BAD_CREDENTIALS, 'INVALID_CREDENTIALS');
+    }
+    await this.#throttle.recordSuccess(key);
+    if (user.password_hash && this.ctx.hasher.needsRehash(user.password_hash)) {
+      await this.store.setPasswordHash(user.id, await this.ctx.hasher.hash(password), this.ctx.now());
+    }
+    return user;
+  }
+
+  /**
+   * The workspace a new session starts in: the one asked for (if a member), else the last used, else the
+   * user's first. Asking for a workspace the user is not in is refused rather than silently ignored.
+   */
+  async resolveWorkspace(user: UserRow, requested: string | undefined): Promise<ActiveWorkspace | null> {
+    if (requested) {
+      const chosen = await this.#memberships.findMembership(user.id, requested);
+      if (!chosen) throw forbidden('You are not a member of this workspace', 'NOT_A_MEMBER');
+      return chosen;
+    }
+    if (user.last_workspace_id) {
+      const last = await this.#memberships.findMembership(user.id, user.last_workspace_id);
+      if (last) return last;
+    }
+    return (await this.#memberships.firstMembership(user.id)) ?? null;
+  }
+
+  async rememberWorkspace(userId: string, workspaceId: string | null): Promise<void> {
+    await this.store.setLastWorkspace(userId, workspaceId);
+  }
+
+  async updateProfile(userId: string, changes: ProfileChanges): Promise<UserRow> {
+    try {
+      const row = await this.store.updateProfile(userId, changes, this.ctx.now());
+      if (!row) throw unauthorized();
+      await this.ctx.bus.publish(userTag(userId));
+      return row;
+    } catch (error) {
+      if (isUniqueViolation(error)) throw conflict('This username is taken', 'USERNAME_TAKEN');
+      throw error;
+    }
+  }
+
+  /** Checks the current password and stores the new one. The caller ends the user's other sessions. */
+  async changePassword(userId: string, currentPassword: string, newPassword: string): Promise<void> {
+    const user = await this.store.findById(userId);
+    if (!user) throw unauthorized();
+    const ok = user.password_hash ? await this.ctx.hasher.verify(user.password_hash, currentPassword) : false;
+    if (!ok)
+      throw new AppError(400, 'INVALID_PASSWORD', 'The current password is incorrect', {
+        errors: { currentPassword: 'is incorrect' },
+      });
+    const problem = passwordProblem(newPassword);
+    if (problem) throw badRequest(`Password ${problem}`, { newPassword: problem });
+    await this.store.setPasswordHash(userId, await this.ctx.hasher.hash(newPassword), this.ctx.now());
+  }
+}

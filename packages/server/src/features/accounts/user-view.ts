@@ -1,0 +1,47 @@
+import type { ActiveWorkspace } from '../../http/auth-context.js';
+import type { UserRow } from './store.js';
+
+/** The public user object of the Qelos wire: `{_id, username, email, firstName, lastName, fullName, roles, workspace, …}`. */
+export interface UserView {
+  _id: string;
+  username: string;
+  email: string;
+  firstName: string;
+  lastName: string;
+  fullName: string;
+  roles: string[];
+  workspace: WorkspaceView | null;
+  metadata: Record<string, unknown>;
+  created: string;
+}
+
+export interface WorkspaceView {
+  _id: string;
+  name: string;
+  roles: string[];
+}
+
+export function workspaceView(workspace: ActiveWorkspace | null): WorkspaceView | null {
+  return workspace ? { _id: workspace.id, name: workspace.name, roles: [workspace.role] } : null;
+}
+
+export function parseRoles(row: Pick<UserRow, 'roles'>): string[] {
+  return JSON.parse(row.roles) as string[];
+}
+
+/** Never includes the password hash: the view is built field by field, not spread from the row. */
+export function userView(row: UserRow, workspace: ActiveWorkspace | null): UserView {
+  const fullName = [row.first_name, row.last_name].filter(Boolean).join(' ') || row.username;
+  return {
+    _id: row.id,
+    username: row.username,
+    email: row.email,
+    firstName: row.first_name,
+    lastName: row.last_name,
+    fullName,
+    roles: parseRoles(row),
+    workspace: workspaceView(workspace),
+    metadata: JSON.parse(row.metadata) as Record<string, unknown>,
+    created: new Date(row.created_at).toISOString(),
+  };
+}

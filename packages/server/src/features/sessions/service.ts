@@ -1,0 +1,96 @@
+import type { AppContext } from '../../context.js';
+import { newId, randomSecret, sha256 } from '../../lib/crypto.js';
+import { TtlCache } from '../../lib/ttl-cache.js';
+import { userTag } from '../accounts/principals.js';
+import { type SessionRow, SessionStore } from './store.js';
+
+/** Writing last_seen_at on every request would be a database write per request; once a minute is enough for idle timeouts. */
+const TOUCH_INTERVAL_MS = 60_000;
+
+export const sessionTag = (sessionId: string) => `session:${sessionId}`;
+
+export interface NewSessionInfo {
+  userId: string;
+  workspaceId: string | null;
+  remember: boolean;
+  userAgent: string | undefined;
+  ip: string | undefined;
+}
+
+/**
+ * Server-side cookie sessions (OWASP session management): the cookie holds 256 random bits, the database
+ * only their SHA-256; idle and absolute timeouts; a new id at every sign-in, so fixation is impossible.
+ */
+export class SessionService {
+  readonly #store: SessionStore;
+  readonly #cache = new TtlCache<SessionRow>(30_000);
+
+  constructor(private readonly ctx: AppContext) {
+    this.#store = new SessionStore(ctx.storage.db);
+    ctx.bus.subscribe((key) => (key === '*' ? this.#cache.clear() : this.#cache.invalidate(key)));
+  }
+
+  /** Creates a session; returns the raw cookie value (shown to the browser only) and the stored row. */
+  async create(info: NewSessionInfo): Promise<{ token: string; session: SessionRow }> {
+    const { session: ttl } = this.ctx.config;
+    const now = this.ctx.now();
+    const token = randomSecret();
+    const session: SessionRow = {
+      id: newId(),
+      token_hash: sha256(token),
+      user_id: info.userId,
+      workspace_id: info.workspaceId,
+      created_at: now,
+      last_seen_at: now,
+      expires_at: now + (info.remember ? ttl.rememberTtl : ttl.absoluteTtl) * 1000,
+      idle_ttl_ms: (info.remember ? ttl.rememberTtl : ttl.idleTtl) * 1000,
+      user_agent: info.userAgent?.slice(0, 512) ?? null,
+      ip: info.ip ?? null,
+    };
+    await this.#store.insert(session);
+    return { token, session };
+  }
+
+  /** The live session for a cookie value, or null. Served from cache; revocations reach it through the bus. */
+  async verify(token: string): Promise<SessionRow | null> {
+    const hash = sha256(token);
+    const now = this.ctx.now();
+    let session = this.#cache.get(hash);
+    if (!session) {
+      session = await this.#store.findByTokenHash(hash);
+      if (!session) return null;
+      this.#cache.set(hash, session, [sessionTag(session.id), userTag(session.user_id)]);
+    }
+    if (now >= session.expires_at || now >= session.last_seen_at + session.idle_ttl_ms) {
+      this.#cache.delete(hash);
+      await this.#store.deleteById(session.id);
+      return null;
+    }
+    if (now - session.last_seen_at >= TOUCH_INTERVAL_MS) {
+      session.last_seen_at = now;
+      await this.#store.touch(session.id, now);
+    }
+    return session;
+  }
+
+  list(userId: string): Promise<SessionRow[]> {
+    return this.#store.listForUser(userId, this.ctx.now());
+  }
+
+  async revoke(userId: string, sessionId: string): Promise<boolean> {
+    const deleted = await this.#store.deleteForUser(userId, sessionId);
+    if (deleted) await this.ctx.bus.publish(sessionTag(sessionId));
+    return deleted;
+  }
+
+  /** Ends every session of the user but `exceptId` (password change, "sign out everywhere"). */
+  async revokeAll(userId: string, exceptId?: string): Promise<void> {
+    await this.#store.deleteAllForUser(userId, exceptId);
+    await this.ctx.bus.publish(userTag(userId));
+  }
+
+  async setWorkspace(session: SessionRow, workspaceId: string | null): Promise<void> {
+    await this.#store.setWorkspace(session.id, workspaceId);
+    await this.ctx.bus.publish(sessionTag(session.id));
+  }
+}

@@ -1,0 +1,47 @@
+import type { FastifyRequest } from 'fastify';
+
+/** How the current request proved who it is. */
+export type CredentialKind = 'session' | 'access_token' | 'api_token';
+
+export interface AuthUser {
+  id: string;
+  email: string;
+  roles: string[];
+}
+
+export interface ActiveWorkspace {
+  id: string;
+  name: string;
+  /** The user's role in this workspace. */
+  role: string;
+}
+
+/** Put on every request by the authenticate hook; null when the request carries no credential. */
+export interface AuthContext {
+  kind: CredentialKind;
+  user: AuthUser;
+  workspace: ActiveWorkspace | null;
+  /** Scopes the credential is limited to; null means the user's full rights (sessions and first-party tokens). */
+  scopes: string[] | null;
+  /** Public session id (cookie sessions). */
+  sessionId?: string;
+  /** Refresh-token family (token sessions). */
+  familyId?: string;
+  /** API token id (x-api-key). */
+  apiTokenId?: string;
+  /** Set when the credential cannot change workspace (a workspace-bound API token). */
+  workspaceLocked?: boolean;
+}
+
+/**
+ * One way of presenting a credential. The hook asks each in the documented order (x-api-key, cookie,
+ * bearer) and the first that finds its credential on the request decides: a bad credential is a 401,
+ * never a fall-through to anonymous.
+ */
+export interface Authenticator {
+  kind: CredentialKind;
+  /** The raw credential on this request, if any. */
+  extract(request: FastifyRequest): string | undefined;
+  /** Returns the context, or throws an AppError 401. */
+  verify(credential: string, request: FastifyRequest): Promise<AuthContext>;
+}

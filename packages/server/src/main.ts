@@ -1,0 +1,49 @@
+#!/usr/bin/env node
+import { parseArgs } from 'node:util';
+import { migrate } from './cli/migrate.js';
+import { start } from './cli/start.js';
+import { createUserCommand } from './cli/users.js';
+import { ConfigError, loadConfig } from './config/load.js';
+import { AppError } from './lib/errors.js';
+
+const USAGE = `usage: gatehouse <command>
+
+  start                                   run the server (default)
+  migrate                                 apply database migrations and exit
+  users create <email> [--admin] [--password-stdin]
+                                          create an account
+
+Configuration comes from GATEHOUSE_* environment variables (docs/configuration.md).`;
+
+async function main(argv: string[]): Promise<void> {
+  const { positionals, values } = parseArgs({
+    args: argv,
+    allowPositionals: true,
+    options: {
+      admin: { type: 'boolean', default: false },
+      'password-stdin': { type: 'boolean', default: false },
+      help: { type: 'boolean', short: 'h', default: false },
+    },
+  });
+  const [command = 'start', ...rest] = positionals;
+  if (values.help) return void process.stdout.write(`${USAGE}\n`);
+  const config = loadConfig();
+  if (command === 'start') return start(config);
+  if (command === 'migrate') return migrate(config);
+  if (command === 'users' && rest[0] === 'create' && rest[1]) {
+    return createUserCommand(config, rest[1], {
+      admin: values.admin,
+      passwordStdin: values['password-stdin'],
+    });
+  }
+  process.stderr.write(`${USAGE}\n`);
+  process.exitCode = 2;
+}
+
+main(process.argv.slice(2)).catch((error: unknown) => {
+  if (error instanceof ConfigError)
+    process.stderr.write(`gatehouse: invalid configuration: ${error.message}\n`);
+  else if (error instanceof AppError) process.stderr.write(`gatehouse: ${error.message}\n`);
+  else process.stderr.write(`gatehouse: ${error instanceof Error ? error.message : String(error)}\n`);
+  process.exit(1);
+});
