@@ -23,6 +23,8 @@ export interface TokenSignIn {
   ): Promise<IssuedTokens>;
   /** Ends the token session of this request (logout with a bearer token). */
   revokeCurrent(auth: AuthContext): Promise<void>;
+  /** Moves the token session of this request to another workspace; returns a fresh pair carrying it. */
+  switchWorkspace(auth: AuthContext, workspace: ActiveWorkspace): Promise<IssuedTokens>;
 }
 
 /** Ends a user's other sessions of one kind when their password changes; `current` is kept. */

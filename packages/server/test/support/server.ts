@@ -1,0 +1,98 @@
+import { randomBytes } from 'node:crypto';
+import type { FastifyInstance } from 'fastify';
+import { buildApp } from '../../src/app.js';
+import { type Config, loadConfig } from '../../src/config/load.js';
+import { type FreshDatabase, freshDatabase, type TestDatabase } from './databases.js';
+
+export { type TestDatabase, testDatabases } from './databases.js';
+
+export interface TestUser {
+  id: string;
+  email: string;
+  password: string;
+}
+
+export interface TestServer {
+  app: FastifyInstance;
+  /** http://127.0.0.1:PORT */
+  url: string;
+  config: Config;
+  database: TestDatabase;
+  /** Creates an account directly (no HTTP), optionally a global admin. */
+  createUser(input?: { email?: string; password?: string; admin?: boolean }): Promise<TestUser>;
+  /** Stops and starts the server on the same database (state must survive). */
+  restart(): Promise<TestServer>;
+  close(): Promise<void>;
+}
+
+export interface StartOptions {
+  database?: TestDatabase;
+  /** Extra GATEHOUSE_* variables; sign-up is open unless this says otherwise. */
+  env?: Record<string, string>;
+  /** Use this database URL instead of a fresh one (e.g. through a proxy). */
+  databaseUrl?: string;
+  /** Replaces the clock. */
+  now?: () => number;
+}
+
+let counter = 0;
+
+/** A unique, valid email for a test account. */
+export function uniqueEmail(prefix = 'user'): string {
+  counter += 1;
+  return `${prefix}-${counter}-${randomBytes(3).toString('hex')}@example.test`;
+}
+
+async function launch(
+  config: Config,
+  database: TestDatabase,
+  fresh: FreshDatabase | undefined,
+  now?: () => number,
+): Promise<TestServer> {
+  const app = await buildApp(config, { logger: false, ...(now && { now }) });
+  await app.listen({ port: 0, host: '127.0.0.1' });
+  const address = app.server.address();
+  const port = typeof address === 'object' && address ? address.port : 0;
+  const server: TestServer = {
+    app,
+    url: `http://127.0.0.1:${port}`,
+    config,
+    database,
+    async createUser(input = {}) {
+      const email = input.email ?? uniqueEmail();
+      const password = input.password ?? `pw-${randomBytes(8).toString('hex')}`;
+      const user = await app.gatehouse.accounts.createUser({
+        email,
+        password,
+        roles: input.admin ? ['admin', 'user'] : ['user'],
+      });
+      return { id: user.id, email: user.email, password };
+    },
+    async restart() {
+      await app.close();
+      return launch(config, database, fresh, now);
+    },
+    async close() {
+      await app.close();
+      await fresh?.drop();
+    },
+  };
+  return server;
+}
+
+/**
+ * Starts a real Gatehouse on 127.0.0.1 with a random port and a fresh database of the given kind.
+ * The public URL is the listening address, so same-origin checks see the test's requests as same-origin.
+ */
+export async function startTestServer(options: StartOptions = {}): Promise<TestServer> {
+  const database = options.database ?? 'sqlite';
+  const fresh = options.databaseUrl ? undefined : await freshDatabase(database);
+  const config = loadConfig({
+    GATEHOUSE_DATABASE_URL: options.databaseUrl ?? fresh!.url,
+    GATEHOUSE_MASTER_KEY: randomBytes(32).toString('base64url'),
+    GATEHOUSE_SIGNUP: 'open',
+    GATEHOUSE_LOG_LEVEL: 'silent',
+    ...options.env,
+  });
+  return launch(config, database, fresh, options.now);
+}
