@@ -7,6 +7,8 @@ export default defineConfig({
     pool: 'forks',
     testTimeout: 30_000,
     hookTimeout: 60_000,
+    // @qelos/sdk ships ESM with extensionless imports; vitest must transform it rather than hand it to Node.
+    server: { deps: { inline: ['@qelos/sdk'] } },
     reporters: ['default', './test/summary-reporter.ts'],
   },
 });

@@ -35,6 +35,8 @@ declare module 'fastify' {
 export interface BuildOptions {
   /** Skip pino output (tests). */
   logger?: boolean;
+  /** Send log lines here instead of stdout (tests read them to prove secrets are redacted). */
+  logStream?: { write(line: string): void };
   /** Use this storage instead of opening one from the configuration. */
   storage?: Storage;
   /** Replaces the clock (tests). */
@@ -56,7 +58,10 @@ export async function buildApp(config: Config, options: BuildOptions = {}): Prom
   const services = createServices(ctx);
 
   const app = Fastify({
-    logger: options.logger === false ? false : loggerOptions(config.logLevel),
+    logger:
+      options.logger === false
+        ? false
+        : { ...loggerOptions(config.logLevel), ...(options.logStream && { stream: options.logStream }) },
     bodyLimit: config.bodyLimit,
     // Fastify accepts a hop count at runtime; its types omit the number form.
     trustProxy: config.trustProxy as boolean | string,

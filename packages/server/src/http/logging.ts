@@ -12,7 +12,7 @@ export function redactUrl(url: string): string {
  * pino options: structured JSON, and no secret in any line. Headers that carry credentials are redacted,
  * and request URLs lose secret query parameters (an `?api_key=` or one-time `?rt=` would otherwise land in logs).
  */
-export function loggerOptions(level: string): FastifyServerOptions['logger'] {
+export function loggerOptions(level: string): Exclude<FastifyServerOptions['logger'], boolean | undefined> {
   return {
     level,
     redact: {

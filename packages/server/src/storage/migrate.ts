@@ -1,12 +1,20 @@
-import { type MigrationResultSet, Migrator } from 'kysely';
+import { type MigrationResultSet, Migrator, sql } from 'kysely';
 import type { Storage } from './database.js';
 import { migrations } from './migrations/index.js';
 
 /** Applies every pending migration; safe to run from several instances at once (Kysely takes a lock). */
 export async function migrateToLatest(storage: Storage): Promise<MigrationResultSet> {
+  // Kysely looks for its bookkeeping tables in every schema it can see; pin them to the schema this
+  // connection writes to (search_path), or a second Gatehouse in another schema of the same database would
+  // believe they already exist.
+  const schema =
+    storage.dialect === 'postgres'
+      ? (await sql<{ schema: string }>`select current_schema() as schema`.execute(storage.db)).rows[0]?.schema
+      : undefined;
   const migrator = new Migrator({
     db: storage.db,
     provider: { getMigrations: async () => migrations },
+    ...(schema && { migrationTableSchema: schema }),
   });
   const result = await migrator.migrateToLatest();
   if (result.error) throw result.error;

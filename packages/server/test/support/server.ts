@@ -33,6 +33,8 @@ export interface StartOptions {
   databaseUrl?: string;
   /** Replaces the clock. */
   now?: () => number;
+  /** Capture log lines (the server logs nothing otherwise). */
+  logStream?: { write(line: string): void };
 }
 
 let counter = 0;
@@ -47,9 +49,13 @@ async function launch(
   config: Config,
   database: TestDatabase,
   fresh: FreshDatabase | undefined,
-  now?: () => number,
+  options: StartOptions,
 ): Promise<TestServer> {
-  const app = await buildApp(config, { logger: false, ...(now && { now }) });
+  const app = await buildApp(config, {
+    logger: options.logStream !== undefined,
+    ...(options.logStream && { logStream: options.logStream }),
+    ...(options.now && { now: options.now }),
+  });
   await app.listen({ port: 0, host: '127.0.0.1' });
   const address = app.server.address();
   const port = typeof address === 'object' && address ? address.port : 0;
@@ -70,7 +76,7 @@ async function launch(
     },
     async restart() {
       await app.close();
-      return launch(config, database, fresh, now);
+      return launch(config, database, fresh, options);
     },
     async close() {
       await app.close();
@@ -82,7 +88,7 @@ async function launch(
 
 /**
  * Starts a real Gatehouse on 127.0.0.1 with a random port and a fresh database of the given kind.
- * The public URL is the listening address, so same-origin checks see the test's requests as same-origin.
+ * The public URL stays the default (http://localhost:3000): send `Origin: server.config.publicUrl.origin` to act same-origin.
  */
 export async function startTestServer(options: StartOptions = {}): Promise<TestServer> {
   const database = options.database ?? 'sqlite';
@@ -91,8 +97,8 @@ export async function startTestServer(options: StartOptions = {}): Promise<TestS
     GATEHOUSE_DATABASE_URL: options.databaseUrl ?? fresh!.url,
     GATEHOUSE_MASTER_KEY: randomBytes(32).toString('base64url'),
     GATEHOUSE_SIGNUP: 'open',
-    GATEHOUSE_LOG_LEVEL: 'silent',
+    GATEHOUSE_LOG_LEVEL: options.logStream ? 'info' : 'silent',
     ...options.env,
   });
-  return launch(config, database, fresh, options.now);
+  return launch(config, database, fresh, options);
 }

@@ -1,0 +1,103 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { clientBucket } from '../src/features/accounts/throttle.js';
+import { request } from './support/http.js';
+import { startTestServer, type TestServer, testDatabases } from './support/server.js';
+
+describe('client buckets', () => {
+  it('groups IPv6 clients per /64 and keeps IPv4 addresses whole', () => {
+    expect(clientBucket('2001:db8:1:2:aaaa::1')).toBe(clientBucket('2001:db8:1:2:ffff:ffff:ffff:ffff'));
+    expect(clientBucket('2001:db8:1:2::1')).not.toBe(clientBucket('2001:db8:1:3::1'));
+    expect(clientBucket('::ffff:203.0.113.9')).toBe('203.0.113.9');
+    expect(clientBucket('203.0.113.9')).not.toBe(clientBucket('203.0.113.10'));
+  });
+});
+
+describe.each(testDatabases)('sign-in throttling on %s', (database) => {
+  let server: TestServer;
+  let clock = Date.now();
+  beforeAll(async () => {
+    // A high per-IP limit so that only the account lockout is under test here.
+    server = await startTestServer({
+      database,
+      now: () => clock,
+      env: { GATEHOUSE_SIGNIN_RATE_PER_MINUTE: '1000' },
+    });
+  });
+  afterAll(() => server.close());
+
+  const attempt = (s: TestServer, username: string, password: string) =>
+    request(s.url, '/api/signin', { body: { username, password } });
+
+  it('locks an account after 10 consecutive failures, even for the right password, and keeps it locked across a restart', async () => {
+    const user = await server.createUser();
+    for (let i = 0; i < 10; i += 1)
+      expect((await attempt(server, user.email, 'wrong-password')).status).toBe(401);
+    const locked = await attempt(server, user.email, user.password);
+    expect(locked.status).toBe(429);
+    expect(locked.body['code']).toBe('ACCOUNT_LOCKED');
+    expect(Number(locked.headers.get('retry-after'))).toBeGreaterThanOrEqual(59);
+
+    server = await server.restart();
+    expect((await attempt(server, user.email, user.password)).status).toBe(429);
+
+    clock += 61_000;
+    expect((await attempt(server, user.email, user.password)).status).toBe(200);
+  });
+
+  it('doubles the lock for each further failure, up to 15 minutes', async () => {
+    const user = await server.createUser();
+    for (let i = 0; i < 10; i += 1) await attempt(server, user.email, 'wrong-password');
+    clock += 61_000;
+    expect((await attempt(server, user.email, 'wrong-password')).status).toBe(401);
+    const second = await attempt(server, user.email, user.password);
+    expect(Number(second.headers.get('retry-after'))).toBeGreaterThan(60);
+    expect(Number(second.headers.get('retry-after'))).toBeLessThanOrEqual(120);
+  });
+
+  it('locks unknown identifiers the same way, so a lockout reveals no account', async () => {
+    const ghost = 'nobody-here@example.test';
+    for (let i = 0; i < 10; i += 1) await attempt(server, ghost, 'wrong-password');
+    const res = await attempt(server, ghost, 'wrong-password');
+    expect(res.status).toBe(429);
+    expect(res.body['code']).toBe('ACCOUNT_LOCKED');
+  });
+
+  it('resets the failure count on success', async () => {
+    const user = await server.createUser();
+    for (let i = 0; i < 9; i += 1) await attempt(server, user.email, 'wrong-password');
+    expect((await attempt(server, user.email, user.password)).status).toBe(200);
+    for (let i = 0; i < 9; i += 1) await attempt(server, user.email, 'wrong-password');
+    expect((await attempt(server, user.email, user.password)).status).toBe(200);
+  });
+});
+
+describe.each(testDatabases)('per-IP sign-in rate limit on %s', (database) => {
+  let server: TestServer;
+  beforeAll(async () => {
+    server = await startTestServer({
+      database,
+      env: { GATEHOUSE_SIGNIN_RATE_PER_MINUTE: '5', GATEHOUSE_LOCKOUT_THRESHOLD: '100' },
+    });
+  });
+  afterAll(() => server.close());
+
+  it('answers 429 with Retry-After past the limit, whatever the path spelling or X-Forwarded-For', async () => {
+    const paths = ['/api/signin', '/API/SIGNIN', '/api/signin/', '/api//signin', '/api/signin'];
+    for (const [i, path] of paths.entries()) {
+      const res = await request(server.url, path, {
+        body: { username: `someone-${i}@example.test`, password: 'wrong-password' },
+        headers: { 'x-forwarded-for': `198.51.100.${i}` },
+      });
+      expect(res.status).toBe(401);
+    }
+    const over = await request(server.url, '/api/signin', {
+      body: { username: 'someone-else@example.test', password: 'wrong-password' },
+      headers: { 'x-forwarded-for': '198.51.100.99' },
+    });
+    expect(over.status).toBe(429);
+    expect(over.body).toEqual({ code: 'TOO_MANY_REQUESTS', message: expect.any(String) });
+    const retryAfter = Number(over.headers.get('retry-after'));
+    expect(retryAfter).toBeGreaterThanOrEqual(1);
+    expect(retryAfter).toBeLessThanOrEqual(60);
+  });
+});
