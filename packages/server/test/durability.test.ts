@@ -1,0 +1,89 @@
+import { type ChildProcess, spawn } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
+import { createServer } from 'node:net';
+import { join } from 'node:path';
+import { afterEach, describe, expect, it } from 'vitest';
+import { type FreshDatabase, freshDatabase, type TestDatabase, testDatabases } from './support/databases.js';
+import { request } from './support/http.js';
+
+const MAIN = join(import.meta.dirname, '../src/main.ts');
+
+async function freePort(): Promise<number> {
+  const probe = createServer();
+  await new Promise<void>((resolve) => probe.listen(0, '127.0.0.1', resolve));
+  const address = probe.address();
+  await new Promise<void>((resolve) => probe.close(() => resolve()));
+  return typeof address === 'object' && address ? address.port : 0;
+}
+
+/** Starts the real `gatehouse start` in its own process and waits until it listens. */
+async function startProcess(env: Record<string, string>): Promise<ChildProcess> {
+  const child = spawn(process.execPath, ['--import', 'tsx', MAIN, 'start'], {
+    env: {
+      PATH: process.env['PATH'] ?? '',
+      GATEHOUSE_HOST: '127.0.0.1',
+      GATEHOUSE_LOG_LEVEL: 'warn',
+      ...env,
+    },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  await new Promise<void>((resolve, reject) => {
+    let out = '';
+    child.stdout!.on('data', (chunk: Buffer) => {
+      out += chunk.toString();
+      if (out.includes('Gatehouse listening')) resolve();
+    });
+    child.on('exit', (code) => reject(new Error(`gatehouse exited with ${code}: ${out}`)));
+  });
+  return child;
+}
+
+describe.each(testDatabases)('durability on %s', (database: TestDatabase) => {
+  let child: ChildProcess | undefined;
+  let fresh: FreshDatabase | undefined;
+  afterEach(async () => {
+    child?.kill('SIGKILL');
+    await fresh?.drop();
+  });
+
+  it('loses no committed session, account or lockout counter to kill -9', async () => {
+    fresh = await freshDatabase(database);
+    const port = await freePort();
+    const url = `http://127.0.0.1:${port}`;
+    const env = {
+      GATEHOUSE_DATABASE_URL: fresh.url,
+      GATEHOUSE_PORT: String(port),
+      GATEHOUSE_MASTER_KEY: randomBytes(32).toString('base64url'),
+      GATEHOUSE_ADMIN_EMAIL: 'root@example.test',
+      GATEHOUSE_ADMIN_PASSWORD: 'bootstrap-password',
+      GATEHOUSE_SIGNUP: 'open',
+    };
+    child = await startProcess(env);
+    const signup = await request(url, '/api/signup', {
+      body: { email: 'durable@example.test', password: 'durable-password' },
+    });
+    expect(signup.status).toBe(200);
+    const cookie = signup.cookies[0]!;
+    // Nine failures before the crash; the tenth after it must lock the account.
+    for (let i = 0; i < 9; i += 1) {
+      await request(url, '/api/signin', {
+        body: { username: 'root@example.test', password: 'wrong-password' },
+      });
+    }
+
+    child.kill('SIGKILL');
+    await new Promise((resolve) => child!.once('exit', resolve));
+    child = await startProcess(env);
+
+    expect((await request(url, '/api/me', { cookie })).body['email']).toBe('durable@example.test');
+    const tenth = await request(url, '/api/signin', {
+      body: { username: 'root@example.test', password: 'wrong-password' },
+    });
+    expect(tenth.status).toBe(401);
+    const locked = await request(url, '/api/signin', {
+      body: { username: 'root@example.test', password: 'bootstrap-password' },
+    });
+    expect(locked.status).toBe(429);
+    expect(locked.body['code']).toBe('ACCOUNT_LOCKED');
+  });
+});
