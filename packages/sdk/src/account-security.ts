@@ -21,7 +21,7 @@ export class AccountSecurity {
    * const stale = tokens.filter((t) => t.lastUsedAt === null);
    * ```
    */
-  listApiTokens(options?: RequestOptions): Promise<ApiToken[]> {
+  async listApiTokens(options?: RequestOptions): Promise<ApiToken[]> {
     return this.client.request({ method: 'GET', path: '/api/me/api-tokens', options });
   }
 
@@ -36,7 +36,7 @@ export class AccountSecurity {
    * });
    * ```
    */
-  createApiToken(data: NewApiToken, options?: RequestOptions): Promise<CreatedApiToken> {
+  async createApiToken(data: NewApiToken, options?: RequestOptions): Promise<CreatedApiToken> {
     return this.client.request({ method: 'POST', path: '/api/me/api-tokens', body: data, options });
   }
 
@@ -48,7 +48,7 @@ export class AccountSecurity {
    * await sdk.authentication.deleteApiToken(apiToken._id);
    * ```
    */
-  deleteApiToken(tokenId: string, options?: RequestOptions): Promise<{ message: string }> {
+  async deleteApiToken(tokenId: string, options?: RequestOptions): Promise<{ message: string }> {
     return this.client.request({ method: 'DELETE', path: `/api/me/api-tokens/${segment(tokenId)}`, options });
   }
 
@@ -61,7 +61,7 @@ export class AccountSecurity {
    * const others = sessions.filter((s) => !s.current);
    * ```
    */
-  listSessions(options?: RequestOptions): Promise<Session[]> {
+  async listSessions(options?: RequestOptions): Promise<Session[]> {
     return this.client.request({ method: 'GET', path: '/api/me/sessions', options });
   }
 

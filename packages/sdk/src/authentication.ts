@@ -1,22 +1,23 @@
-import { AccountSecurity } from './account-security.js';
 import { GatehouseError } from './errors.js';
 import type { RequestOptions } from './options.js';
+import { reasonOf, refreshFailed } from './refresh.js';
 import { adoptSessionSignin, adoptTokenSignin } from './sign-in-result.js';
+import { SocialLogin } from './social-login.js';
 import type {
+  ProfileChanges,
   SessionSignin,
   SigninCredentials,
   SignupInformation,
-  SocialLoginOptions,
-  SocialProvider,
   TokenSignin,
   User,
 } from './types.js';
 
 /**
- * Signing in and out, the current user, and (inherited from {@link AccountSecurity}) API tokens,
- * sessions and the password. Available as `sdk.authentication`.
+ * Signing in and out and the current user; social login (from {@link SocialLogin}) and API tokens,
+ * sessions and the password (from {@link AccountSecurity}) are on the same object, with the Qelos
+ * method names. Available as `sdk.authentication`.
  */
-export class Authentication extends AccountSecurity {
+export class Authentication extends SocialLogin {
   /**
    * Creates an account and signs in with a cookie session.
    *
@@ -106,7 +107,7 @@ export class Authentication extends AccountSecurity {
    * console.log(user.email, user.roles);
    * ```
    */
-  getLoggedInUser(options?: RequestOptions): Promise<User> {
+  async getLoggedInUser(options?: RequestOptions): Promise<User> {
     return this.client.request({ method: 'GET', path: '/api/me', options });
   }
 
@@ -118,7 +119,7 @@ export class Authentication extends AccountSecurity {
    * const user = await sdk.authentication.updateLoggedInUser({ firstName: 'Ada', lastName: 'Lovelace' });
    * ```
    */
-  updateLoggedInUser(changes: Partial<User>, options?: RequestOptions): Promise<User> {
+  async updateLoggedInUser(changes: ProfileChanges, options?: RequestOptions): Promise<User> {
     return this.client.request({ method: 'POST', path: '/api/me', body: changes, options });
   }
 
@@ -133,20 +134,20 @@ export class Authentication extends AccountSecurity {
    * ```
    */
   async refreshToken(refreshToken?: string, options?: RequestOptions): Promise<TokenSignin> {
-    if (refreshToken)
-      return adoptTokenSignin(this.client, await this.client.refreshTokenRequest(refreshToken, options));
+    if (refreshToken) {
+      const response = await this.client
+        .refreshTokenRequest(refreshToken, options)
+        .catch((cause: unknown) => {
+          throw refreshFailed(reasonOf(cause), cause);
+        });
+      return adoptTokenSignin(this.client, response);
+    }
     const renew = () => this.client.refresher.renew({ force: true, signal: options?.signal });
     let outcome = await renew();
     // A joined flight may have found the token already renewed without calling the server: call it now.
     if (!outcome.response) outcome = await renew();
+    if (!outcome.response) throw refreshFailed('another refresh replaced the token set');
     this.client.mode = 'oauth';
-    if (!outcome.response) {
-      throw new GatehouseError({
-        status: 401,
-        code: 'REFRESH_FAILED',
-        message: 'Failed to refresh token: no response',
-      });
-    }
     return outcome.response;
   }
 
@@ -164,71 +165,12 @@ export class Authentication extends AccountSecurity {
     try {
       await this.client.request({ method: 'POST', path: '/api/logout', options });
     } catch (error) {
-      if (!(error instanceof GatehouseError && (error.status === 401 || error.code === 'REFRESH_FAILED'))) {
-        await this.client.forgetCredentials();
-        throw error;
-      }
+      const alreadySignedOut =
+        error instanceof GatehouseError && (error.status === 401 || error.code === 'REFRESH_FAILED');
+      if (!alreadySignedOut) throw error;
+    } finally {
+      await this.client.forgetCredentials();
     }
-    await this.client.forgetCredentials();
-  }
-
-  /**
-   * The absolute URL that starts a social login; no navigation happens.
-   *
-   * @example
-   * ```ts
-   * const state = crypto.randomUUID();
-   * sessionStorage.setItem('oauth_state', state);
-   * const url = sdk.authentication.getSocialLoginUrl('google', { state, returnUrl: 'https://app.example.com/auth/finish' });
-   * ```
-   */
-  getSocialLoginUrl(provider: SocialProvider, { state, returnUrl }: SocialLoginOptions = {}): string {
-    const url = new URL(`${this.client.appUrl}/api/auth/${encodeURIComponent(provider)}`);
-    if (state !== undefined) url.searchParams.set('state', state);
-    if (returnUrl !== undefined) url.searchParams.set('returnUrl', returnUrl);
-    return url.href;
-  }
-
-  /**
-   * Navigates the browser to {@link Authentication.getSocialLoginUrl}. Throws `UNSUPPORTED_ENVIRONMENT`
-   * outside a browser.
-   *
-   * @example
-   * ```ts
-   * loginButton.onclick = () => sdk.authentication.startSocialLogin('github', { state, returnUrl });
-   * ```
-   */
-  startSocialLogin(provider: SocialProvider, options: SocialLoginOptions = {}): void {
-    const location = (globalThis as { location?: { href: string } }).location;
-    if (typeof document === 'undefined' || !location) {
-      throw new GatehouseError({
-        status: 0,
-        code: 'UNSUPPORTED_ENVIRONMENT',
-        message: 'startSocialLogin needs a browser; use getSocialLoginUrl and redirect yourself',
-      });
-    }
-    location.href = this.getSocialLoginUrl(provider, options);
-  }
-
-  /**
-   * Swaps the one-time `rt` from a social login's return URL for a cookie session.
-   *
-   * @example
-   * ```ts
-   * const rt = new URLSearchParams(location.search).get('rt');
-   * if (rt) await sdk.authentication.exchangeAuthCallback(rt);
-   * history.replaceState({}, '', location.pathname); // keep rt out of history and Referer
-   * ```
-   */
-  async exchangeAuthCallback(rt: string, options?: RequestOptions): Promise<SessionSignin> {
-    const response = await this.client.request<SessionSignin>({
-      method: 'POST',
-      path: '/api/auth/callback',
-      query: { rt },
-      anonymous: true,
-      options,
-    });
-    return adoptSessionSignin(this.client, response);
   }
 
   private anonymousPost<T>(path: string, body: unknown, options: RequestOptions | undefined): Promise<T> {

@@ -32,7 +32,13 @@ export interface ApiRequest {
 /** Headers that carry a credential; custom copies of them are never sent to credential endpoints. */
 const CREDENTIAL_HEADERS = ['authorization', 'x-api-key', 'cookie'];
 
-const isBrowser = (): boolean => typeof window !== 'undefined' && typeof document !== 'undefined';
+/**
+ * Pages and web workers: the browser owns cookies there (`Set-Cookie` is not even readable). Node 21+
+ * defines `navigator`, so a document or a worker scope is what tells a browser apart.
+ */
+const isBrowser = (): boolean =>
+  typeof document !== 'undefined' ||
+  typeof (globalThis as { WorkerGlobalScope?: unknown }).WorkerGlobalScope !== 'undefined';
 
 /**
  * The request core shared by `authentication` and `workspaces`: picks the credential for the current

@@ -11,17 +11,32 @@ export type GatehouseClientErrorCode =
   | 'INVALID_RESPONSE'
   | 'UNSUPPORTED_ENVIRONMENT';
 
-/** Codes the Gatehouse server answers with on `/api` (see HTTP-API.md). */
+/** Codes the Gatehouse server answers with on `/api` (HTTP-API.md); `insufficient_scope` is RFC 6750 §3.1. */
 export type GatehouseServerErrorCode =
   | 'VALIDATION_ERROR'
   | 'UNAUTHORIZED'
   | 'INVALID_TOKEN'
+  | 'INVALID_CREDENTIALS'
+  | 'SESSION_EXPIRED'
   | 'FORBIDDEN'
+  | 'CREDENTIAL_NOT_ALLOWED'
+  | 'CSRF_REJECTED'
+  | 'SIGNUP_CLOSED'
+  | 'NOT_A_MEMBER'
   | 'NOT_FOUND'
+  | 'USER_NOT_FOUND'
+  | 'MEMBER_NOT_FOUND'
+  | 'INSUFFICIENT_WORKSPACE_ROLE'
+  | 'LAST_OWNER'
   | 'CONFLICT'
+  | 'USER_EXISTS'
+  | 'USERNAME_TAKEN'
+  | 'INVALID_PASSWORD'
+  | 'ACCOUNT_LOCKED'
   | 'TOO_MANY_REQUESTS'
   | 'SERVICE_UNAVAILABLE'
-  | 'INTERNAL_ERROR';
+  | 'INTERNAL_ERROR'
+  | 'insufficient_scope';
 
 /**
  * Every `code` a {@link GatehouseError} can carry. The `string & {}` arm keeps codes the server adds
@@ -76,9 +91,11 @@ export class GatehouseError extends Error {
 export function errorFromResponse(status: number, statusText: string, body: unknown): GatehouseError {
   const record = isRecord(body) ? body : {};
   const nested = isRecord(record['error']) ? record['error'] : {};
+  // `error` is a code only in its RFC 6749 form (`invalid_grant`); proxies put a reason phrase there ("Not Found").
+  const oauthCode = stringField(record, 'error');
   const code =
     stringField(record, 'code') ??
-    stringField(record, 'error') ??
+    (oauthCode && /^[\w.-]+$/.test(oauthCode) ? oauthCode : undefined) ??
     stringField(nested, 'code') ??
     `HTTP_${status}`;
   const message =

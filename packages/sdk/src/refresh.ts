@@ -59,10 +59,11 @@ export class RefreshCoordinator {
       const response = await this.deps.exchange(current.refreshToken);
       if (!isTokenGrant(response?.payload)) throw invalidRefreshResponse(response);
       const tokens = tokenSetFromGrant(response.payload);
-      if (!(await this.deps.vault.setIfUnchanged(tokens, generation))) {
-        throw refreshFailed('the session was signed out while the refresh was running');
-      }
-      return { tokens, response };
+      if (await this.deps.vault.setIfUnchanged(tokens, generation)) return { tokens, response };
+      // Someone stored tokens meanwhile (sign-in, workspace switch): theirs are newer. A logout left none.
+      const latest = await this.deps.vault.get();
+      if (latest) return { tokens: latest, response };
+      throw refreshFailed('the session was signed out while the refresh was running');
     } catch (cause) {
       return this.#recover(current, cause, force);
     }
@@ -94,7 +95,8 @@ export class RefreshCoordinator {
   }
 }
 
-function refreshFailed(reason: string, cause?: unknown): GatehouseError {
+/** The one error every failed refresh ends in (SDK.md): status 401, code REFRESH_FAILED, the cause kept. */
+export function refreshFailed(reason: string, cause?: unknown): GatehouseError {
   return new GatehouseError({
     status: 401,
     code: 'REFRESH_FAILED',
@@ -104,7 +106,7 @@ function refreshFailed(reason: string, cause?: unknown): GatehouseError {
   });
 }
 
-function reasonOf(cause: unknown): string {
+export function reasonOf(cause: unknown): string {
   if (cause instanceof GatehouseError && cause.code === 'REFRESH_FAILED') {
     return cause.message.replace(/^Failed to refresh token: /, '');
   }

@@ -12,16 +12,25 @@ export interface User {
   lastName?: string;
   fullName?: string;
   roles: string[];
-  /** The active workspace: its id, the workspace itself, or null when none is active. */
-  workspace?: string | Workspace | null;
+  /** The active workspace with the user's roles in it, or null when none is active. */
+  workspace?: Workspace | null;
+  /** Free-form profile data the application owns. */
+  metadata?: Record<string, unknown>;
+  /** ISO 8601 creation time. */
+  created?: string;
   [field: string]: unknown;
 }
 
 export interface Workspace {
   _id: string;
   name: string;
-  /** The caller's roles in this workspace. */
+  /** The caller's roles in this workspace (`owner`, `admin`, `member` or a custom role). */
   roles?: string[];
+  /** True when the caller manages this workspace (owner or admin). */
+  isPrivilegedUser?: boolean;
+  membersCount?: number;
+  /** ISO 8601 creation time. */
+  created?: string;
   [field: string]: unknown;
 }
 
@@ -30,7 +39,12 @@ export interface WorkspaceMember {
   user: string;
   roles: string[];
   email?: string;
+  username?: string;
+  firstName?: string;
+  lastName?: string;
   fullName?: string;
+  /** When the user joined the workspace (ISO 8601). */
+  created?: string;
   [field: string]: unknown;
 }
 
@@ -42,7 +56,8 @@ export interface ApiToken {
   tokenPrefix: string;
   scopes: string[];
   workspace: { _id: string; name: string } | null;
-  expiresAt: string;
+  /** ISO 8601; null for a token that never expires (when the server allows those). */
+  expiresAt: string | null;
   lastUsedAt: string | null;
   usageCount: number;
   created: string;
@@ -85,6 +100,8 @@ export interface SigninCredentials {
   password: string;
   /** Id of the workspace to activate on sign-in. */
   workspace?: string;
+  /** Cookie sessions only: a persistent cookie instead of one that ends with the browser. */
+  remember?: boolean;
 }
 
 export interface SignupInformation {
@@ -93,12 +110,19 @@ export interface SignupInformation {
   username?: string;
   firstName?: string;
   lastName?: string;
-  [field: string]: unknown;
+}
+
+/** Fields `updateLoggedInUser` may change. */
+export interface ProfileChanges {
+  username?: string;
+  firstName?: string;
+  lastName?: string;
+  metadata?: Record<string, unknown>;
 }
 
 export interface NewApiToken {
   nickname: string;
-  /** ISO 8601 date-time. */
+  /** An ISO 8601 date-time, or a lifetime the server understands: `30d`, `90d`, `1y`, `never` (if allowed). */
   expiresAt: string;
   /** Bind the token to this workspace; it can then never act in another one. */
   workspace?: string;
@@ -122,16 +146,17 @@ export interface SocialLoginOptions {
 }
 
 /**
- * `POST /api/workspaces/:id/activate`. For a token session the server also mints a new pair carrying
- * the new workspace, which the SDK stores.
+ * `POST /api/workspaces/:id/activate`: the activated workspace (as Qelos returns it) plus a sign-in-like
+ * `payload`. For a token session the payload also carries the new pair scoped to the workspace, which
+ * the SDK stores.
  */
-export interface WorkspaceActivation {
+export interface WorkspaceActivation extends Workspace {
   payload?: {
-    workspace?: Workspace;
     user?: User;
+    workspace?: Workspace | null;
     token?: string;
     refreshToken?: string;
     expiresIn?: number;
+    tokenType?: 'Bearer';
   };
-  [field: string]: unknown;
 }

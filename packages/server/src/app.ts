@@ -6,7 +6,13 @@ import Fastify, { type FastifyInstance } from 'fastify';
 import type { Config } from './config/load.js';
 import type { AppContext } from './context.js';
 import { accountRoutes } from './features/accounts/routes.js';
+import { adminRoutes } from './features/admin/routes.js';
+import { apiTokenRoutes } from './features/api-tokens/routes.js';
+import { authConfigRoutes } from './features/auth-config/routes.js';
 import { sessionRoutes } from './features/sessions/routes.js';
+import { tokenRoutes } from './features/tokens/routes.js';
+import { memberRoutes } from './features/workspaces/member-routes.js';
+import { workspaceRoutes } from './features/workspaces/routes.js';
 import { registerAuthentication } from './http/authenticate.js';
 import { registerErrorHandler } from './http/error-handler.js';
 import { healthRoutes } from './http/health.js';
@@ -89,8 +95,16 @@ export async function buildApp(config: Config, options: BuildOptions = {}): Prom
   await app.register(healthRoutes, { storage });
   await app.register(accountRoutes, { services });
   await app.register(sessionRoutes, { services });
+  await app.register(workspaceRoutes, { services });
+  await app.register(memberRoutes, { services });
+  await app.register(adminRoutes, { services });
+  await app.register(tokenRoutes, { services });
+  await app.register(apiTokenRoutes, { services });
+  await app.register(authConfigRoutes, { services });
 
   app.addHook('onClose', async () => {
+    // Before storage closes: batched API-token usage must reach the database at a clean shutdown.
+    await services.apiTokens.close();
     await ctx.bus.close();
     if (!options.storage) await storage.close();
   });

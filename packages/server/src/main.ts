@@ -1,5 +1,6 @@
 #!/usr/bin/env node
 import { parseArgs } from 'node:util';
+import { listKeysCommand, rotateKeysCommand } from './cli/keys.js';
 import { migrate } from './cli/migrate.js';
 import { start } from './cli/start.js';
 import { createUserCommand } from './cli/users.js';
@@ -12,6 +13,8 @@ const USAGE = `usage: gatehouse <command>
   migrate                                 apply database migrations and exit
   users create <email> [--admin] [--password-stdin]
                                           create an account
+  keys rotate                             new signing keys; old ones verify for GATEHOUSE_KEY_ROTATION_GRACE
+  keys list                               stored signing keys and their state
 
 Configuration comes from GATEHOUSE_* environment variables (docs/configuration.md).`;
 
@@ -36,6 +39,8 @@ async function main(argv: string[]): Promise<void> {
       passwordStdin: values['password-stdin'],
     });
   }
+  if (command === 'keys' && rest[0] === 'rotate') return rotateKeysCommand(config);
+  if (command === 'keys' && rest[0] === 'list') return listKeysCommand(config);
   process.stderr.write(`${USAGE}\n`);
   process.exitCode = 2;
 }

@@ -2,9 +2,17 @@ import type { AppContext } from './context.js';
 import { PrincipalLoader } from './features/accounts/principals.js';
 import { AccountService } from './features/accounts/service.js';
 import type { UserRow } from './features/accounts/store.js';
+import { AdminService } from './features/admin/service.js';
+import { apiTokenAuthenticator } from './features/api-tokens/authenticator.js';
+import { ApiTokenService } from './features/api-tokens/service.js';
+import { AuthConfigService } from './features/auth-config/service.js';
 import { sessionAuthenticator } from './features/sessions/authenticator.js';
 import { SessionService } from './features/sessions/service.js';
+import { bearerAuthenticator } from './features/tokens/authenticator.js';
+import { TokenService } from './features/tokens/service.js';
+import { createWorkspaceFeature, type WorkspaceFeature } from './features/workspaces/feature.js';
 import type { ActiveWorkspace, AuthContext, Authenticator } from './http/auth-context.js';
+import { SigningKeyRing } from './lib/signing-keys/key-ring.js';
 
 /** What `authType: 'oauth'` sign-in returns (HTTP-API.md); provided by the tokens feature. */
 export interface IssuedTokens {
@@ -35,8 +43,19 @@ export interface Services {
   principals: PrincipalLoader;
   accounts: AccountService;
   sessions: SessionService;
+  /** Admin-editable authentication settings (API token policy), cached and invalidated over the bus. */
+  authConfig: AuthConfigService;
+  apiTokens: ApiTokenService;
   /** Undefined until the tokens feature is wired; `authType: 'oauth'` is then refused with 400. */
   tokenSignIn: TokenSignIn | undefined;
+  /** The JWT signing keys shared by every instance (JWKS, rotation); sign with `signingKey(alg)`. */
+  signingKeys: SigningKeyRing;
+  /** Access + refresh token pair: refresh rotation, reuse detection, bearer verification. */
+  tokens: TokenService;
+  /** Workspaces, members, invites, switching the active workspace, and the workspace route guards. */
+  workspaces: WorkspaceFeature;
+  /** Users' global roles and the deployment's custom roles. */
+  admin: AdminService;
   /** In the documented order: x-api-key, cookie, bearer. */
   authenticators: Authenticator[];
   revokers: CredentialRevoker[];
@@ -47,13 +66,30 @@ export function createServices(ctx: AppContext): Services {
   const principals = new PrincipalLoader(ctx);
   const accounts = new AccountService(ctx);
   const sessions = new SessionService(ctx);
+  const authConfig = new AuthConfigService(ctx);
+  const apiTokens = new ApiTokenService(ctx, principals, authConfig);
+  const signingKeys = new SigningKeyRing(ctx);
+  const tokens = new TokenService(ctx, signingKeys, principals);
   return {
     ctx,
     principals,
     accounts,
     sessions,
-    tokenSignIn: undefined,
-    authenticators: [sessionAuthenticator(ctx, sessions, principals)],
-    revokers: [(userId, current) => sessions.revokeAll(userId, current.sessionId)],
+    authConfig,
+    apiTokens,
+    tokenSignIn: tokens,
+    signingKeys,
+    tokens,
+    workspaces: createWorkspaceFeature(ctx, { principals, accounts, sessions }),
+    admin: new AdminService(ctx),
+    authenticators: [
+      apiTokenAuthenticator(apiTokens, authConfig),
+      sessionAuthenticator(ctx, sessions, principals),
+      bearerAuthenticator(tokens, principals),
+    ],
+    revokers: [
+      (userId, current) => sessions.revokeAll(userId, current.sessionId),
+      (userId, current) => tokens.revokeAllForUser(userId, current.familyId),
+    ],
   };
 }

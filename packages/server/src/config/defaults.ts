@@ -33,6 +33,18 @@ export const defaults = {
   refreshTokenTtl: 30 * 24 * 60 * 60,
   /** GATEHOUSE_REFRESH_TOKEN_IDLE_TTL: a refresh token unused this long (seconds) is dead. */
   refreshTokenIdleTtl: 14 * 24 * 60 * 60,
+  /**
+   * GATEHOUSE_REFRESH_TOKEN_RETRY_WINDOW: seconds during which a retry of the refresh token just rotated gets the
+   * same successor (a response lost on the network); 0 turns it off. Older tokens never do (SECURITY.md).
+   */
+  refreshTokenRetryWindow: 5,
+  /**
+   * GATEHOUSE_KEY_ROTATION_GRACE: seconds a signing key retired by `gatehouse keys rotate` still verifies and
+   * stays in the JWKS. At least the access-token lifetime; default 1 hour or twice that lifetime if longer.
+   */
+  keyRotationGrace: 60 * 60,
+  /** GATEHOUSE_INVITE_TTL: seconds a workspace invite link stays valid (it is also single-use). */
+  inviteTtl: 7 * 24 * 60 * 60,
   /** GATEHOUSE_BODY_LIMIT: largest request body in bytes; bigger bodies get 413 before parsing. */
   bodyLimit: 64 * 1024,
   /** GATEHOUSE_LOG_LEVEL: fatal, error, warn, info, debug, trace or silent. */

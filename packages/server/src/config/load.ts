@@ -19,7 +19,14 @@ export interface Config {
   trustProxy: boolean | string | number;
   allowedOrigins: string[];
   session: { idleTtl: number; absoluteTtl: number; rememberTtl: number };
-  tokens: { accessTtl: number; refreshTtl: number; refreshIdleTtl: number };
+  tokens: {
+    accessTtl: number;
+    refreshTtl: number;
+    refreshIdleTtl: number;
+    refreshRetryWindow: number;
+    keyRotationGrace: number;
+  };
+  workspaces: { inviteTtl: number };
   bodyLimit: number;
   logLevel: string;
   throttle: {
@@ -94,6 +101,13 @@ function trustProxy(raw: string | undefined): boolean | string | number {
   return raw;
 }
 
+/** A retired key must outlive every token it signed, so the grace is never shorter than the access-token lifetime. */
+function keyRotationGrace(env: Env): number {
+  const accessTtl = integer(env, 'GATEHOUSE_ACCESS_TOKEN_TTL', defaults.accessTokenTtl, 1, 24 * 3600);
+  const fallback = Math.max(defaults.keyRotationGrace, 2 * accessTtl);
+  return integer(env, 'GATEHOUSE_KEY_ROTATION_GRACE', fallback, accessTtl);
+}
+
 /** Reads and validates configuration from environment variables (see defaults.ts for each one). */
 export function loadConfig(env: Env = process.env): Config {
   const port = integer(env, 'GATEHOUSE_PORT', defaults.port, 0, 65535);
@@ -155,7 +169,16 @@ export function loadConfig(env: Env = process.env): Config {
       accessTtl: integer(env, 'GATEHOUSE_ACCESS_TOKEN_TTL', defaults.accessTokenTtl, 1, 24 * 3600),
       refreshTtl: integer(env, 'GATEHOUSE_REFRESH_TOKEN_TTL', defaults.refreshTokenTtl, 60),
       refreshIdleTtl: integer(env, 'GATEHOUSE_REFRESH_TOKEN_IDLE_TTL', defaults.refreshTokenIdleTtl, 60),
+      refreshRetryWindow: integer(
+        env,
+        'GATEHOUSE_REFRESH_TOKEN_RETRY_WINDOW',
+        defaults.refreshTokenRetryWindow,
+        0,
+        60,
+      ),
+      keyRotationGrace: keyRotationGrace(env),
     },
+    workspaces: { inviteTtl: integer(env, 'GATEHOUSE_INVITE_TTL', defaults.inviteTtl, 60, 90 * 24 * 3600) },
     bodyLimit: integer(env, 'GATEHOUSE_BODY_LIMIT', defaults.bodyLimit, 1024, 10 * 1024 * 1024),
     logLevel,
     throttle: {

@@ -4,8 +4,11 @@ import type { FastifyServerOptions } from 'fastify';
 const SECRET_PARAMS =
   /([?&](?:api_key|rt|code|token|refresh_token|access_token|state|client_secret)=)[^&#]*/gi;
 
+/** Path segments that are secrets: the workspace invite link `/api/invites/<token>/accept`. */
+const SECRET_SEGMENTS = /(\/api\/+invites\/+)[^/?#]+/gi;
+
 export function redactUrl(url: string): string {
-  return url.replace(SECRET_PARAMS, '$1[redacted]');
+  return url.replace(SECRET_PARAMS, '$1[redacted]').replace(SECRET_SEGMENTS, '$1[redacted]');
 }
 
 /**

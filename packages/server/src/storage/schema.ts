@@ -65,6 +65,94 @@ export interface WorkspaceMemberTable {
   created_at: number;
 }
 
+export interface ApiTokenTable {
+  id: string;
+  user_id: string;
+  /** The workspace the token is locked to; null for a token that acts without a workspace. */
+  workspace_id: string | null;
+  nickname: string;
+  /** SHA-256 of the whole token: the raw value never touches the database. */
+  token_hash: string;
+  /** First 8 characters (`gth_` + 4), shown in lists so users can tell their tokens apart. */
+  token_prefix: string;
+  /** JSON array of scopes. */
+  scopes: string;
+  /** Null only for a never-expiring token (when the admin allows them). */
+  expires_at: number | null;
+  last_used_at: number | null;
+  usage_count: number;
+  created_at: number;
+}
+
+/** A role an admin defined besides the built-in ones; `kind` says where it applies. */
+export interface CustomRoleTable {
+  kind: 'global' | 'workspace';
+  name: string;
+  description: string;
+  created_at: number;
+}
+
+/** A one-time invite link to a workspace; only the SHA-256 of its secret is stored. */
+export interface WorkspaceInviteTable {
+  id: string;
+  workspace_id: string;
+  token_hash: string;
+  role: string;
+  /** When set, only the account with this (normalised) email may accept. */
+  email: string | null;
+  created_by: string | null;
+  created_at: number;
+  expires_at: number;
+  consumed_at: number | null;
+  consumed_by: string | null;
+}
+
+/** Keys that sign JWTs (lib/signing-keys). The private half is stored sealed with the master key. */
+export interface SigningKeyTable {
+  /** RFC 7638 thumbprint of the public key: the `kid` in JWT headers and the JWKS. */
+  kid: string;
+  alg: string;
+  /** Public JWK, JSON: what /oauth2/jwks publishes. */
+  public_jwk: string;
+  /** Private JWK, JSON, sealed by SecretBox: never readable without the master key. */
+  private_jwk_sealed: string;
+  /** The algorithm while this key signs; null once retired. Unique: one signing key per algorithm. */
+  active_for: string | null;
+  created_at: number;
+  retired_at: number | null;
+  /** A retired key still verifies until then (the rotation grace); null while active. */
+  verify_until: number | null;
+}
+
+/** A token session: every refresh token and access token issued from one sign-in (features/tokens). */
+export interface TokenFamilyTable {
+  id: string;
+  user_id: string;
+  workspace_id: string | null;
+  created_at: number;
+  /** Absolute end: no refresh past it, however active. */
+  expires_at: number;
+  /** Set on logout, reuse of a rotated refresh token, or password change; kills the family's access tokens too. */
+  revoked_at: number | null;
+  revoked_reason: string | null;
+  user_agent: string | null;
+  ip: string | null;
+}
+
+export interface RefreshTokenTable {
+  /** SHA-256 of the opaque refresh token. */
+  token_hash: string;
+  family_id: string;
+  created_at: number;
+  /** Idle end: a token not rotated by then is dead (capped at the family's absolute end). */
+  expires_at: number;
+  /** Set by the one atomic rotation statement; a second use of a consumed token is reuse. */
+  consumed_at: number | null;
+  /** The successor's raw value sealed by SecretBox, so a retry within the retry window gets the same one. */
+  successor_sealed: string | null;
+  successor_until: number | null;
+}
+
 export interface Database {
   users: UserTable;
   sessions: SessionTable;
@@ -72,4 +160,10 @@ export interface Database {
   settings: SettingTable;
   workspaces: WorkspaceTable;
   workspace_members: WorkspaceMemberTable;
+  signing_keys: SigningKeyTable;
+  token_families: TokenFamilyTable;
+  refresh_tokens: RefreshTokenTable;
+  api_tokens: ApiTokenTable;
+  custom_roles: CustomRoleTable;
+  workspace_invites: WorkspaceInviteTable;
 }

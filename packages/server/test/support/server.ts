@@ -86,6 +86,9 @@ async function launch(
   return server;
 }
 
+/** The master key each test database was first started with, reused when a test starts it again. */
+const masterKeys = new Map<string, string>();
+
 /**
  * Starts a real Gatehouse on 127.0.0.1 with a random port and a fresh database of the given kind.
  * The public URL stays the default (http://localhost:3000): send `Origin: server.config.publicUrl.origin` to act same-origin.
@@ -93,9 +96,13 @@ async function launch(
 export async function startTestServer(options: StartOptions = {}): Promise<TestServer> {
   const database = options.database ?? 'sqlite';
   const fresh = options.databaseUrl ? undefined : await freshDatabase(database);
+  const url = options.databaseUrl ?? fresh!.url;
+  // A database keeps its master key, as in production: its signing keys are sealed with it.
+  const masterKey = masterKeys.get(url) ?? randomBytes(32).toString('base64url');
+  masterKeys.set(url, options.env?.['GATEHOUSE_MASTER_KEY'] ?? masterKey);
   const config = loadConfig({
-    GATEHOUSE_DATABASE_URL: options.databaseUrl ?? fresh!.url,
-    GATEHOUSE_MASTER_KEY: randomBytes(32).toString('base64url'),
+    GATEHOUSE_DATABASE_URL: url,
+    GATEHOUSE_MASTER_KEY: masterKey,
     GATEHOUSE_SIGNUP: 'open',
     GATEHOUSE_LOG_LEVEL: options.logStream ? 'info' : 'silent',
     ...options.env,

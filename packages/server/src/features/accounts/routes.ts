@@ -15,7 +15,8 @@ import {
 import type { UserRow } from './store.js';
 import { userView, workspaceView } from './user-view.js';
 
-const SignInResponse = { 200: { anyOf: [SessionPayload, TokenPayload] } };
+// The serializer uses the first schema that matches: TokenPayload first, or the token fields are dropped.
+const SignInResponse = { 200: { anyOf: [TokenPayload, SessionPayload] } };
 
 /** /api/signup, /api/signin, /api/me and password change: the Qelos wire shapes (HTTP-API.md). */
 export async function accountRoutes(
@@ -45,6 +46,8 @@ export async function accountRoutes(
         ip: request.ip,
         userAgent: request.headers['user-agent'],
       });
+      // RFC 6749 §5.1: a response carrying tokens must not be cached.
+      reply.header('cache-control', 'no-store');
       return { payload: { ...tokens, user: view, workspace: view.workspace } };
     }
     const { token } = await sessions.create({

@@ -89,7 +89,7 @@ export class SessionService {
     await this.ctx.bus.publish(userTag(userId));
   }
 
-  async setWorkspace(session: SessionRow, workspaceId: string | null): Promise<void> {
+  async setWorkspace(session: Pick<SessionRow, 'id'>, workspaceId: string | null): Promise<void> {
     await this.#store.setWorkspace(session.id, workspaceId);
     await this.ctx.bus.publish(sessionTag(session.id));
   }

@@ -1,5 +1,8 @@
 import type { Migration } from 'kysely';
 import * as foundation from './0001_foundation.js';
+import * as tokens from './0002_tokens.js';
+import * as apiTokens from './0003_api_tokens.js';
+import * as workspaces from './0004_workspaces.js';
 
 /**
  * The one migration set, for SQLite and PostgreSQL alike. Append only: a shipped migration never changes.
@@ -7,4 +10,7 @@ import * as foundation from './0001_foundation.js';
  */
 export const migrations: Record<string, Migration> = {
   '0001_foundation': foundation,
+  '0002_tokens': tokens,
+  '0003_api_tokens': apiTokens,
+  '0004_workspaces': workspaces,
 };

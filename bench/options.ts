@@ -1,0 +1,70 @@
+import { availableParallelism } from 'node:os';
+import { parseArgs } from 'node:util';
+
+export interface BenchOptions {
+  /** Seconds measured per run. */
+  duration: number;
+  /** Seconds of discarded load before each measured run. */
+  warmup: number;
+  /** Concurrent connections of each load generator. */
+  connections: number;
+  /** Accounts seeded into every system. */
+  users: number;
+  /** Password hashes in flight: Gatehouse's default (one per core), used for the raw argon2id loop too. */
+  hashConcurrency: number;
+  /** Only runs whose id contains one of these strings (plus the ones their ratios need). */
+  only: string[];
+  /** Write a V8 CPU profile of each Gatehouse process into bench/results/profiles/. */
+  profile: boolean;
+  quick: boolean;
+  postgresUrl: string;
+}
+
+const USAGE = `usage: npm run bench -- [--quick] [--only=<id>[,<id>…]] [--profile]
+
+  --quick      2 s measured + 1 s warm-up per run (for checking the harness, not for numbers)
+  --only       run only the runs whose id contains one of these strings, e.g. --only=me-cookie
+  --profile    write CPU profiles of the Gatehouse processes to bench/results/profiles/
+
+Environment: BENCH_DURATION (s, default 10), BENCH_WARMUP (s, default 3), BENCH_CONNECTIONS (default 10),
+BENCH_USERS (default 10000), BENCH_POSTGRES_URL (default postgres://postgres@127.0.0.1:5432/test).`;
+
+function positive(name: string, fallback: number): number {
+  const raw = process.env[name];
+  if (raw === undefined || raw === '') return fallback;
+  const value = Number(raw);
+  if (!Number.isFinite(value) || value <= 0)
+    throw new Error(`${name} must be a positive number, got "${raw}"`);
+  return value;
+}
+
+export function readOptions(argv: string[]): BenchOptions {
+  const { values } = parseArgs({
+    args: argv,
+    options: {
+      quick: { type: 'boolean', default: false },
+      only: { type: 'string' },
+      profile: { type: 'boolean', default: false },
+      help: { type: 'boolean', short: 'h', default: false },
+    },
+  });
+  if (values.help) {
+    process.stdout.write(`${USAGE}\n`);
+    process.exit(0);
+  }
+  const quick = values.quick;
+  return {
+    duration: positive('BENCH_DURATION', quick ? 2 : 10),
+    warmup: positive('BENCH_WARMUP', quick ? 1 : 3),
+    connections: Math.round(positive('BENCH_CONNECTIONS', 10)),
+    users: Math.round(positive('BENCH_USERS', 10_000)),
+    hashConcurrency: availableParallelism(),
+    only: (values.only ?? '')
+      .split(',')
+      .map((s) => s.trim())
+      .filter(Boolean),
+    profile: values.profile,
+    quick,
+    postgresUrl: process.env['BENCH_POSTGRES_URL'] ?? 'postgres://postgres@127.0.0.1:5432/test',
+  };
+}

@@ -1,0 +1,395 @@
+/**
+ * What is measured, in which order. Systems alternate (a Gatehouse run, then a peer, then Gatehouse on the
+ * other database, …) and the ceiling and the raw argon2id loop are measured more than once, so drift on a
+ * shared machine hits every system alike; ratios use the mean of the repeats.
+ */
+import {
+  assertRefreshAvailable,
+  basicAuth,
+  betterAuthCookie,
+  call,
+  gatehouseApiToken,
+  gatehouseCookie,
+  gatehouseTokens,
+  type HttpAnswer,
+  oidcAccessToken,
+} from './credentials.js';
+import type { HashLoopJob, LoadJob } from './load.js';
+import type { BenchOptions } from './options.js';
+import { OIDC_CLIENT, OIDC_JWT_RESOURCE, SEED_PASSWORD, seedEmail } from './seed.js';
+import type { ServerProcess } from './servers.js';
+
+export type SystemId =
+  | 'fastify'
+  | 'gatehouse-sqlite'
+  | 'gatehouse-postgres'
+  | 'better-auth'
+  | 'oidc-provider'
+  | 'argon2id';
+
+/** A load plus the check its first answer must pass (a 200 of the wrong kind is not a measurement). */
+export interface CheckedLoad {
+  job: LoadJob;
+  expect?: (answer: HttpAnswer) => boolean;
+}
+
+export type Prepared =
+  | { kind: 'load'; load: CheckedLoad }
+  | { kind: 'hash-loop'; job: HashLoopJob }
+  /** Two loads at once on one server; `measured` names the one the row reports. */
+  | { kind: 'concurrent'; loads: Record<string, CheckedLoad> };
+
+export interface PlanContext {
+  options: BenchOptions;
+  server(system: SystemId): ServerProcess;
+  passwordHash: string;
+  /** Memoised per server, so each credential is minted once. */
+  once<T>(key: string, make: () => Promise<T>): Promise<T>;
+}
+
+export interface RunSpec {
+  id: string;
+  system: SystemId;
+  operation: string;
+  prepare(ctx: PlanContext): Promise<Prepared>;
+}
+
+/** Runs the plan lists but never measures: Gatehouse's OAuth authorization server is not built yet. */
+export const NOT_IMPLEMENTED = [
+  { id: 'gatehouse/client-credentials', operation: 'POST /oauth2/token client_credentials (opaque)' },
+  { id: 'gatehouse/client-credentials-jwt', operation: 'POST /oauth2/token client_credentials (JWT)' },
+  { id: 'gatehouse/introspection', operation: 'POST /oauth2/introspect' },
+] as const;
+
+function job(
+  ctx: PlanContext,
+  system: SystemId,
+  partial: Omit<LoadJob, 'origin' | 'connections' | 'warmup' | 'duration'>,
+): LoadJob {
+  const { connections, warmup, duration } = ctx.options;
+  return { origin: ctx.server(system).origin, connections, warmup, duration, ...partial };
+}
+
+const isUser = (index: number) => (answer: HttpAnswer) =>
+  answer.status === 200 && (answer.body as { email?: string } | null)?.email === seedEmail(index);
+
+type Gatehouse = 'gatehouse-sqlite' | 'gatehouse-postgres';
+
+function cookieOf(ctx: PlanContext, system: Gatehouse): Promise<string> {
+  return ctx.once(`${system}/cookie`, () => gatehouseCookie(ctx.server(system).origin, 0));
+}
+
+function meByCookie(ctx: PlanContext, system: Gatehouse, cookie: string): CheckedLoad {
+  return {
+    job: job(ctx, system, { method: 'GET', path: '/api/me', headers: { cookie } }),
+    expect: isUser(0),
+  };
+}
+
+/** Password sign-in cycling through the seeded accounts: every request one argon2id verification. */
+function signinLoad(ctx: PlanContext, system: Gatehouse): CheckedLoad {
+  return {
+    job: job(ctx, system, {
+      method: 'POST',
+      path: '/api/signin',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ username: seedEmail(0), password: SEED_PASSWORD }),
+      feed: {
+        kind: 'signin',
+        body: { password: SEED_PASSWORD },
+        loginField: 'username',
+        users: ctx.options.users,
+      },
+    }),
+    expect: (answer) => answer.status === 200,
+  };
+}
+
+function gatehouseRuns(system: Gatehouse): Record<string, RunSpec> {
+  return {
+    meCookie: {
+      id: `${system}/me-cookie`,
+      system,
+      operation: 'GET /api/me (cookie session)',
+      prepare: async (ctx) => ({ kind: 'load', load: meByCookie(ctx, system, await cookieOf(ctx, system)) }),
+    },
+    meBearer: {
+      id: `${system}/me-bearer`,
+      system,
+      operation: 'GET /api/me (bearer access token)',
+      prepare: async (ctx) => {
+        const { token } = await ctx.once(`${system}/tokens`, () =>
+          gatehouseTokens(ctx.server(system).origin, 1),
+        );
+        const headers = { authorization: `Bearer ${token}` };
+        return {
+          kind: 'load',
+          load: { job: job(ctx, system, { method: 'GET', path: '/api/me', headers }), expect: isUser(1) },
+        };
+      },
+    },
+    meApiKey: {
+      id: `${system}/me-api-key`,
+      system,
+      operation: 'GET /api/me (x-api-key)',
+      prepare: async (ctx) => {
+        const origin = ctx.server(system).origin;
+        const key = await ctx.once(`${system}/api-key`, async () =>
+          gatehouseApiToken(origin, await gatehouseCookie(origin, 2)),
+        );
+        const headers = { 'x-api-key': key };
+        return {
+          kind: 'load',
+          load: { job: job(ctx, system, { method: 'GET', path: '/api/me', headers }), expect: isUser(2) },
+        };
+      },
+    },
+    refresh: {
+      id: `${system}/refresh`,
+      system,
+      operation: 'POST /api/token/refresh (rotation)',
+      prepare: async (ctx) => {
+        const origin = ctx.server(system).origin;
+        await assertRefreshAvailable(origin);
+        // One chain per connection plus spares, for each phase; each rotation hands the next request its token.
+        const mint = async (count: number, first: number) => {
+          const tokens: string[] = [];
+          for (let i = 0; i < count; i += 1)
+            tokens.push((await gatehouseTokens(origin, first + i)).refreshToken);
+          return tokens;
+        };
+        const chains = ctx.options.connections + 5;
+        const warmupTokens = await mint(chains, 10);
+        const tokens = await mint(chains, 10 + chains);
+        return {
+          kind: 'load',
+          load: {
+            job: job(ctx, system, {
+              method: 'POST',
+              path: '/api/token/refresh',
+              headers: { 'content-type': 'application/json' },
+              body: '{}',
+              feed: { kind: 'refresh-chain', warmupTokens, tokens },
+            }),
+          },
+        };
+      },
+    },
+    signin: {
+      id: `${system}/signin`,
+      system,
+      operation: 'POST /api/signin (password, cookie)',
+      prepare: async (ctx) => ({ kind: 'load', load: signinLoad(ctx, system) }),
+    },
+  };
+}
+
+const sqlite = gatehouseRuns('gatehouse-sqlite');
+const postgres = gatehouseRuns('gatehouse-postgres');
+
+const ceiling = (n: number): RunSpec => ({
+  id: `fastify/hello#${n}`,
+  system: 'fastify',
+  operation: 'GET / hello-world (the ceiling)',
+  prepare: async (ctx) => ({
+    kind: 'load',
+    load: {
+      job: job(ctx, 'fastify', { method: 'GET', path: '/', headers: {} }),
+      expect: (a) => a.status === 200,
+    },
+  }),
+});
+
+const rawArgon2 = (n: number): RunSpec => ({
+  id: `argon2id/raw-verify#${n}`,
+  system: 'argon2id',
+  operation: 'raw @node-rs/argon2 verify loop',
+  prepare: async (ctx) => ({
+    kind: 'hash-loop',
+    job: {
+      hash: ctx.passwordHash,
+      password: SEED_PASSWORD,
+      concurrency: ctx.options.hashConcurrency,
+      warmup: ctx.options.warmup,
+      duration: ctx.options.duration,
+    },
+  }),
+});
+
+const betterAuth: Record<string, RunSpec> = {
+  getSession: {
+    id: 'better-auth/get-session',
+    system: 'better-auth',
+    operation: 'GET /api/auth/get-session (cookie)',
+    prepare: async (ctx) => {
+      const cookie = await ctx.once('better-auth/cookie', () =>
+        betterAuthCookie(ctx.server('better-auth').origin, 0),
+      );
+      return {
+        kind: 'load',
+        load: {
+          job: job(ctx, 'better-auth', { method: 'GET', path: '/api/auth/get-session', headers: { cookie } }),
+          expect: (a) =>
+            a.status === 200 &&
+            (a.body as { user?: { email?: string } } | null)?.user?.email === seedEmail(0),
+        },
+      };
+    },
+  },
+  apiKey: {
+    id: 'better-auth/api-key',
+    system: 'better-auth',
+    operation: 'GET /api/auth/get-session (x-api-key)',
+    prepare: async (ctx) => {
+      const key = ctx.server('better-auth').credentials['apiKey0'];
+      if (!key) throw new Error('better-auth minted no API key');
+      return {
+        kind: 'load',
+        load: {
+          job: job(ctx, 'better-auth', {
+            method: 'GET',
+            path: '/api/auth/get-session',
+            headers: { 'x-api-key': key },
+          }),
+          expect: (a) =>
+            a.status === 200 &&
+            (a.body as { user?: { email?: string } } | null)?.user?.email === seedEmail(0),
+        },
+      };
+    },
+  },
+  signin: {
+    id: 'better-auth/signin',
+    system: 'better-auth',
+    operation: 'POST /api/auth/sign-in/email (scrypt)',
+    prepare: async (ctx) => ({
+      kind: 'load',
+      load: {
+        job: job(ctx, 'better-auth', {
+          method: 'POST',
+          path: '/api/auth/sign-in/email',
+          // better-auth refuses a POST without Origin (its CSRF check), as a browser would always send one.
+          headers: { 'content-type': 'application/json', origin: ctx.server('better-auth').origin },
+          body: JSON.stringify({ email: seedEmail(0), password: SEED_PASSWORD }),
+          feed: {
+            kind: 'signin',
+            body: { password: SEED_PASSWORD },
+            loginField: 'email',
+            users: ctx.options.users,
+          },
+        }),
+        expect: (a) => a.status === 200,
+      },
+    }),
+  },
+};
+
+const oidcAuth = basicAuth(OIDC_CLIENT.id, OIDC_CLIENT.secret);
+const tokenRequest = (ctx: PlanContext, form: string): CheckedLoad => ({
+  job: job(ctx, 'oidc-provider', {
+    method: 'POST',
+    path: '/token',
+    headers: { authorization: oidcAuth, 'content-type': 'application/x-www-form-urlencoded' },
+    body: form,
+  }),
+  expect: (a) => a.status === 200 && typeof (a.body as { access_token?: unknown }).access_token === 'string',
+});
+
+const oidc: Record<string, RunSpec> = {
+  opaque: {
+    id: 'oidc-provider/client-credentials',
+    system: 'oidc-provider',
+    operation: 'POST /token client_credentials (opaque)',
+    prepare: async (ctx) => ({
+      kind: 'load',
+      load: tokenRequest(ctx, 'grant_type=client_credentials&scope=api'),
+    }),
+  },
+  jwt: {
+    id: 'oidc-provider/client-credentials-jwt',
+    system: 'oidc-provider',
+    operation: 'POST /token client_credentials (JWT)',
+    prepare: async (ctx) => ({
+      kind: 'load',
+      load: tokenRequest(
+        ctx,
+        `grant_type=client_credentials&scope=api&resource=${encodeURIComponent(OIDC_JWT_RESOURCE)}`,
+      ),
+    }),
+  },
+  introspection: {
+    id: 'oidc-provider/introspection',
+    system: 'oidc-provider',
+    operation: 'POST /token/introspection (opaque)',
+    prepare: async (ctx) => {
+      const token = await oidcAccessToken(ctx.server('oidc-provider').origin, oidcAuth);
+      return {
+        kind: 'load',
+        load: {
+          job: job(ctx, 'oidc-provider', {
+            method: 'POST',
+            path: '/token/introspection',
+            headers: { authorization: oidcAuth, 'content-type': 'application/x-www-form-urlencoded' },
+            body: `token=${encodeURIComponent(token)}`,
+          }),
+          expect: (a) => a.status === 200 && (a.body as { active?: boolean }).active === true,
+        },
+      };
+    },
+  },
+};
+
+/** Sign-ins saturate the hashers while cookie requests keep coming: their p99 is what the row reports. */
+const mixed: RunSpec = {
+  id: 'gatehouse-sqlite/mixed',
+  system: 'gatehouse-sqlite',
+  operation: 'GET /api/me (cookie) while sign-ins saturate the hashers',
+  prepare: async (ctx) => ({
+    kind: 'concurrent',
+    loads: {
+      me: meByCookie(ctx, 'gatehouse-sqlite', await cookieOf(ctx, 'gatehouse-sqlite')),
+      signin: signinLoad(ctx, 'gatehouse-sqlite'),
+    },
+  }),
+};
+
+export const SCHEDULE: RunSpec[] = [
+  ceiling(1),
+  sqlite.meCookie!,
+  betterAuth.getSession!,
+  postgres.meCookie!,
+  sqlite.meBearer!,
+  postgres.meBearer!,
+  betterAuth.apiKey!,
+  sqlite.meApiKey!,
+  postgres.meApiKey!,
+  ceiling(2),
+  sqlite.refresh!,
+  oidc.opaque!,
+  postgres.refresh!,
+  oidc.jwt!,
+  oidc.introspection!,
+  rawArgon2(1),
+  sqlite.signin!,
+  betterAuth.signin!,
+  postgres.signin!,
+  rawArgon2(2),
+  mixed,
+  ceiling(3),
+];
+
+/** Sends a load's request once and checks the answer before measuring. */
+export async function probe(load: CheckedLoad): Promise<void> {
+  if (!load.expect) return;
+  const { job } = load;
+  const answer = await call(job.origin, job.path, {
+    method: job.method,
+    headers: job.headers,
+    ...(job.body !== undefined && { body: job.body }),
+  }).catch((error: unknown) => {
+    throw new Error(`probe failed: ${error instanceof Error ? error.message : String(error)}`);
+  });
+  if (!load.expect(answer)) {
+    throw new Error(`probe answered ${answer.status} ${JSON.stringify(answer.body).slice(0, 200)}`);
+  }
+}

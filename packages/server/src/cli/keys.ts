@@ -1,0 +1,40 @@
+import { buildApp } from '../app.js';
+import type { Config } from '../config/load.js';
+
+type Write = (line: string) => void;
+
+const stdout: Write = (line) => process.stdout.write(`${line}\n`);
+
+const iso = (ms: number | null) => (ms === null ? '-' : new Date(ms).toISOString());
+
+/**
+ * `gatehouse keys rotate`: retires the signing keys (they keep verifying for GATEHOUSE_KEY_ROTATION_GRACE)
+ * and activates new ones. Running instances hear of it over PostgreSQL NOTIFY at once; otherwise (SQLite)
+ * they re-read keys within a minute, or as soon as a token signed with the new key reaches them.
+ */
+export async function rotateKeysCommand(config: Config, write: Write = stdout): Promise<void> {
+  const app = await buildApp({ ...config, logLevel: 'silent' }, { logger: false });
+  try {
+    for (const result of await app.gatehouse.signingKeys.rotate()) {
+      write(`new ${result.alg} signing key ${result.kid}`);
+      for (const kid of result.retired)
+        write(`retired ${kid}: still verifies until ${iso(result.verifyUntil)}`);
+    }
+  } finally {
+    await app.close();
+  }
+}
+
+/** `gatehouse keys list`: every stored signing key and its state. */
+export async function listKeysCommand(config: Config, write: Write = stdout): Promise<void> {
+  const app = await buildApp({ ...config, logLevel: 'silent' }, { logger: false });
+  try {
+    for (const key of await app.gatehouse.signingKeys.list()) {
+      write(
+        `${key.kid}  ${key.alg.padEnd(6)} ${key.status.padEnd(8)} created ${iso(key.createdAt)}  verifies until ${iso(key.verifyUntil)}`,
+      );
+    }
+  } finally {
+    await app.close();
+  }
+}

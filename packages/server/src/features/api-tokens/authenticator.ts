@@ -1,0 +1,54 @@
+import type { FastifyRequest } from 'fastify';
+import type { AuthContext, Authenticator } from '../../http/auth-context.js';
+import { unauthorized } from '../../lib/errors.js';
+import { parseRoles } from '../accounts/user-view.js';
+import type { AuthConfigService } from '../auth-config/service.js';
+import type { ApiTokenService } from './service.js';
+
+const HEADER = 'x-api-key';
+const QUERY_PARAMETER = 'api_key';
+
+function queryParameter(request: FastifyRequest): string | undefined {
+  const value = (request.query as Record<string, unknown> | undefined)?.[QUERY_PARAMETER];
+  if (value === undefined || value === '') return undefined;
+  // A repeated parameter is not a token: pass it on so that it fails the format check.
+  return Array.isArray(value) ? value.join(',') : String(value);
+}
+
+/**
+ * Authenticates a request by its API token: the `x-api-key` header, or `?api_key=` when the admin turned
+ * the query parameter on (seed 004; off by default because URLs are written to proxy logs and browser
+ * history). A query-parameter token on a server that refuses them is a 401, not ignored, so the caller
+ * learns at once instead of silently acting anonymously.
+ */
+export function apiTokenAuthenticator(
+  apiTokens: ApiTokenService,
+  authConfig: AuthConfigService,
+): Authenticator {
+  return {
+    kind: 'api_token',
+    extract(request: FastifyRequest) {
+      const header = request.headers[HEADER];
+      if (header !== undefined && header !== '') return Array.isArray(header) ? header.join(',') : header;
+      return queryParameter(request);
+    },
+    async verify(token: string, request: FastifyRequest): Promise<AuthContext> {
+      if (!request.headers[HEADER] && !(await authConfig.get()).allowQueryParameter) {
+        throw unauthorized(
+          `The ${QUERY_PARAMETER} query parameter is disabled on this server; send the token in the ${HEADER} header`,
+          'API_KEY_QUERY_DISABLED',
+        );
+      }
+      const { token: row, scopes, principal } = await apiTokens.verify(token);
+      return {
+        kind: 'api_token',
+        // The owner's current roles: a token narrows what its owner can do, it never widens it.
+        user: { id: principal.user.id, email: principal.user.email, roles: parseRoles(principal.user) },
+        workspace: principal.workspace,
+        scopes,
+        apiTokenId: row.id,
+        ...(row.workspace_id !== null && { workspaceLocked: true }),
+      };
+    },
+  };
+}

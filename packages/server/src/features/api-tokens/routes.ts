@@ -1,0 +1,60 @@
+import { Type } from '@sinclair/typebox';
+import type { FastifyInstance } from 'fastify';
+import { authOf, requireAuth } from '../../http/guards.js';
+import { notFound } from '../../lib/errors.js';
+import type { Services } from '../../services.js';
+import {
+  ApiTokenIdParams,
+  ApiTokenView,
+  apiTokenView,
+  CreateApiTokenBody,
+  CreatedApiToken,
+} from './schemas.js';
+
+/**
+ * The user's own API tokens. Every route refuses API-token authentication (SECURITY.md): a leaked token
+ * must not be able to list its siblings, mint a successor, or revoke the owner's other tokens.
+ */
+export async function apiTokenRoutes(
+  app: FastifyInstance,
+  { services }: { services: Services },
+): Promise<void> {
+  const { apiTokens } = services;
+  const guard = requireAuth({ refuse: ['api_token'] });
+
+  app.get(
+    '/api/me/api-tokens',
+    { schema: { response: { 200: Type.Array(ApiTokenView) } }, preHandler: guard },
+    async (request) => {
+      const rows = await apiTokens.list(authOf(request).user.id);
+      return rows.map(apiTokenView);
+    },
+  );
+
+  app.post(
+    '/api/me/api-tokens',
+    { schema: { body: CreateApiTokenBody, response: { 201: CreatedApiToken } }, preHandler: guard },
+    async (request, reply) => {
+      const { token, apiToken } = await apiTokens.create(
+        authOf(request).user.id,
+        request.body as CreateApiTokenBody,
+      );
+      // The raw token is in this body only: no cache or proxy may keep a copy (RFC 9111 §5.2.2.5).
+      reply.status(201).header('cache-control', 'no-store');
+      return { token, apiToken: apiTokenView(apiToken) };
+    },
+  );
+
+  app.delete(
+    '/api/me/api-tokens/:id',
+    {
+      schema: { params: ApiTokenIdParams, response: { 200: Type.Object({ message: Type.String() }) } },
+      preHandler: guard,
+    },
+    async (request) => {
+      const { id } = request.params as { id: string };
+      if (!(await apiTokens.revoke(authOf(request).user.id, id))) throw notFound('API token not found');
+      return { message: 'Token revoked' };
+    },
+  );
+}

@@ -1,0 +1,191 @@
+import type { AppContext } from '../../context.js';
+import { constantTimeEqual, newId, sha256 } from '../../lib/crypto.js';
+import { AppError, badRequest, forbidden, unauthorized } from '../../lib/errors.js';
+import { TtlCache } from '../../lib/ttl-cache.js';
+import type { Principal, PrincipalLoader } from '../accounts/principals.js';
+import { userTag } from '../accounts/principals.js';
+import { parseRoles } from '../accounts/user-view.js';
+import { type AuthConfiguration, mayUseApiTokens } from '../auth-config/configuration.js';
+import type { AuthConfigService } from '../auth-config/service.js';
+import { resolveExpiry } from './expiry.js';
+import { parseScopes } from './scopes.js';
+import { type ApiTokenListing, type ApiTokenRow, ApiTokenStore } from './store.js';
+import { displayedPrefix, generateApiToken, isWellFormedApiToken } from './token-format.js';
+import { UsageRecorder } from './usage.js';
+
+/** Published on the invalidation bus when a token is revoked: every instance drops it from its cache. */
+export const apiTokenTag = (tokenId: string) => `api-token:${tokenId}`;
+
+export interface NewApiTokenInput {
+  nickname: string;
+  /** A preset (`30d`, `90d`, `1y`), `never`, or an ISO date. */
+  expiresAt: string;
+  workspace?: string | null | undefined;
+  scopes?: string[] | undefined;
+}
+
+/** A request's API token, checked: the stored token, its scopes, and its owner as they are now. */
+export interface VerifiedApiToken {
+  token: ApiTokenRow;
+  scopes: string[];
+  principal: Principal;
+}
+
+interface CachedToken {
+  row: ApiTokenRow;
+  scopes: string[];
+}
+
+/**
+ * API tokens (seeds 000 and 004): long-lived, scoped, expiring credentials for scripts, CI and CLIs. Only the
+ * SHA-256 of a token is stored; the raw value is returned once, at creation. Checking a token costs no
+ * database round trip in steady state (in-process cache), and a revocation reaches every instance's cache
+ * through the invalidation bus before the revoke call returns.
+ */
+export class ApiTokenService {
+  readonly #store: ApiTokenStore;
+  readonly #cache = new TtlCache<CachedToken>(60_000);
+  readonly #usage: UsageRecorder;
+  /** Bumped by every invalidation, so a look-up that raced a revocation is not cached. */
+  #generation = 0;
+
+  constructor(
+    private readonly ctx: AppContext,
+    private readonly principals: PrincipalLoader,
+    private readonly authConfig: AuthConfigService,
+  ) {
+    this.#store = new ApiTokenStore(ctx.storage.db);
+    this.#usage = new UsageRecorder(this.#store);
+    ctx.bus.subscribe((key) => {
+      this.#generation += 1;
+      if (key === '*') this.#cache.clear();
+      else this.#cache.invalidate(key);
+    });
+  }
+
+  /** Creates a token for the user; returns the raw token (shown once) and its listing. */
+  async create(
+    userId: string,
+    input: NewApiTokenInput,
+  ): Promise<{ token: string; apiToken: ApiTokenListing }> {
+    const config = await this.authConfig.get();
+    const workspaceId = input.workspace || null;
+    const principal = await this.principals.load(userId, workspaceId);
+    if (!principal) throw unauthorized();
+    if (workspaceId && !principal.workspace)
+      throw forbidden('You are not a member of this workspace', 'NOT_A_MEMBER');
+    assertMayCreate(config, principal);
+
+    const nickname = input.nickname.trim();
+    if (!nickname) throw badRequest('nickname must not be blank', { nickname: 'is blank' });
+    const scopes = parseScopes(input.scopes);
+    const now = this.ctx.now();
+    const expiresAt = resolveExpiry(input.expiresAt, now, config.allowNeverExpiring);
+
+    const token = generateApiToken();
+    const row: ApiTokenRow = {
+      id: newId(),
+      user_id: userId,
+      workspace_id: workspaceId,
+      nickname,
+      token_hash: sha256(token),
+      token_prefix: displayedPrefix(token),
+      scopes: JSON.stringify(scopes),
+      expires_at: expiresAt,
+      last_used_at: null,
+      usage_count: 0,
+      created_at: now,
+    };
+    await this.#store.insert(row);
+    // Insert, then count: two concurrent creations can never both slip under the limit (at worst both are
+    // refused), with no dialect-specific locking.
+    if ((await this.#store.countLive(userId, now)) > config.maxTokensPerUser) {
+      await this.#store.deleteForUser(userId, row.id);
+      throw new AppError(
+        409,
+        'MAX_TOKENS_REACHED',
+        `You already have ${config.maxTokensPerUser} active API tokens, the most allowed; revoke one first`,
+      );
+    }
+    return { token, apiToken: { ...row, workspace_name: principal.workspace?.name ?? null } };
+  }
+
+  /** The user's tokens, newest first, expired ones included (so they can be recognised and deleted). */
+  async list(userId: string): Promise<ApiTokenListing[]> {
+    // Write this instance's batched usage first, so "last used" is never behind what the user just did.
+    await this.#usage.flush();
+    return this.#store.listForUser(userId);
+  }
+
+  /** Revokes one of the user's tokens; false when it is not theirs. Effective on every instance at once. */
+  async revoke(userId: string, tokenId: string): Promise<boolean> {
+    const deleted = await this.#store.deleteForUser(userId, tokenId);
+    if (deleted) await this.ctx.bus.publish(apiTokenTag(tokenId));
+    return deleted;
+  }
+
+  /**
+   * Checks a presented token. Every failure is a 401 with a code saying why, and never echoes the token.
+   * The look-up is by the token's SHA-256, so response timing tells an attacker nothing about stored
+   * secrets; the final comparison is constant-time anyway.
+   */
+  async verify(raw: string): Promise<VerifiedApiToken> {
+    // A mistyped or truncated token fails its checksum: refused before any cache or database look-up.
+    if (!isWellFormedApiToken(raw)) {
+      throw unauthorized('The API token is malformed; check that it was copied whole', 'INVALID_API_TOKEN');
+    }
+    const hash = sha256(raw);
+    const cached = this.#cache.get(hash) ?? (await this.#load(hash));
+    if (!cached || !constantTimeEqual(cached.row.token_hash, hash)) {
+      throw unauthorized('The API token is invalid or has been revoked', 'INVALID_API_TOKEN');
+    }
+    const { row, scopes } = cached;
+    const now = this.ctx.now();
+    if (row.expires_at !== null && now >= row.expires_at)
+      throw unauthorized('The API token has expired', 'API_TOKEN_EXPIRED');
+
+    const config = await this.authConfig.get();
+    if (!config.allowUserTokenAuthentication)
+      throw unauthorized('API token authentication is disabled on this server', 'API_TOKENS_DISABLED');
+    const principal = await this.principals.load(row.user_id, row.workspace_id);
+    if (!principal) throw unauthorized('The API token is invalid or has been revoked', 'INVALID_API_TOKEN');
+    if (row.workspace_id && !principal.workspace) {
+      throw unauthorized(
+        "The API token's owner is no longer a member of its workspace",
+        'WORKSPACE_ACCESS_REVOKED',
+      );
+    }
+    if (!mayUseApiTokens(config, parseRoles(principal.user), principal.workspace?.role ?? null)) {
+      throw unauthorized("The token owner's roles no longer allow API tokens", 'API_TOKENS_NOT_ALLOWED');
+    }
+    this.#usage.record(row.id, now);
+    return { token: row, scopes, principal };
+  }
+
+  /** Writes pending usage; called when the app closes. Never throws: a close must finish. */
+  async close(): Promise<void> {
+    await this.#usage.close().catch(() => {});
+  }
+
+  async #load(hash: string): Promise<CachedToken | undefined> {
+    const generation = this.#generation;
+    const row = await this.#store.findByHash(hash);
+    if (!row) return undefined;
+    const entry = { row, scopes: JSON.parse(row.scopes) as string[] };
+    // A revocation published while the row was in flight must not be undone by caching the stale row.
+    if (generation === this.#generation)
+      this.#cache.set(hash, entry, [apiTokenTag(row.id), userTag(row.user_id)]);
+    return entry;
+  }
+}
+
+function assertMayCreate(config: AuthConfiguration, principal: Principal): void {
+  if (!config.allowUserTokenAuthentication)
+    throw forbidden('API tokens are disabled on this server', 'API_TOKENS_DISABLED');
+  if (!mayUseApiTokens(config, parseRoles(principal.user), principal.workspace?.role ?? null)) {
+    throw forbidden(
+      'Your roles do not allow API tokens here; ask an administrator to grant them',
+      'API_TOKENS_NOT_ALLOWED',
+    );
+  }
+}

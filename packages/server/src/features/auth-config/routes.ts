@@ -1,0 +1,57 @@
+import { type Static, Type } from '@sinclair/typebox';
+import type { FastifyInstance } from 'fastify';
+import { requireAuth } from '../../http/guards.js';
+import type { Services } from '../../services.js';
+
+const RoleList = Type.Array(Type.String({ minLength: 1, maxLength: 64 }), { maxItems: 50 });
+
+const AuthConfigurationView = Type.Object({
+  allowUserTokenAuthentication: Type.Boolean(),
+  tokenAuthenticationPermissions: Type.Object({
+    roles: Type.Array(Type.String()),
+    wsRoles: Type.Array(Type.String()),
+  }),
+  maxTokensPerUser: Type.Integer(),
+  allowNeverExpiring: Type.Boolean(),
+  allowQueryParameter: Type.Boolean(),
+});
+
+const AuthConfigurationPatch = Type.Object(
+  {
+    allowUserTokenAuthentication: Type.Optional(Type.Boolean()),
+    tokenAuthenticationPermissions: Type.Optional(
+      Type.Object(
+        { roles: Type.Optional(RoleList), wsRoles: Type.Optional(RoleList) },
+        { additionalProperties: false },
+      ),
+    ),
+    maxTokensPerUser: Type.Optional(Type.Integer({ minimum: 1, maximum: 10_000 })),
+    allowNeverExpiring: Type.Optional(Type.Boolean()),
+    allowQueryParameter: Type.Optional(Type.Boolean()),
+  },
+  { additionalProperties: false },
+);
+type AuthConfigurationPatch = Static<typeof AuthConfigurationPatch>;
+
+/**
+ * Admin-only reading and editing of the authentication configuration. Refused with an API token: a leaked
+ * token of an admin must not be able to switch on never-expiring tokens or the query parameter.
+ */
+export async function authConfigRoutes(
+  app: FastifyInstance,
+  { services }: { services: Services },
+): Promise<void> {
+  const guard = requireAuth({ role: 'admin', refuse: ['api_token'] });
+
+  app.get(
+    '/api/admin/auth-configuration',
+    { schema: { response: { 200: AuthConfigurationView } }, preHandler: guard },
+    () => services.authConfig.get(),
+  );
+
+  app.patch(
+    '/api/admin/auth-configuration',
+    { schema: { body: AuthConfigurationPatch, response: { 200: AuthConfigurationView } }, preHandler: guard },
+    (request) => services.authConfig.update(request.body as AuthConfigurationPatch),
+  );
+}

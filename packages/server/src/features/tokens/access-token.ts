@@ -1,0 +1,123 @@
+import { decodeProtectedHeader, type JWTPayload, jwtVerify, SignJWT } from 'jose';
+import type { AppContext } from '../../context.js';
+import { newId } from '../../lib/crypto.js';
+import { invalidToken } from '../../lib/errors.js';
+import type { SigningKeyRing } from '../../lib/signing-keys/key-ring.js';
+import { isStorageUnavailable } from '../../storage/database.js';
+
+/** RFC 9068 §2.1: the `typ` that tells an access token apart from an ID token or any other JWT. */
+export const ACCESS_TOKEN_TYPE = 'at+jwt';
+/** RFC 9068 §2.2 requires `client_id`; first-party tokens (from /api/signin) name Gatehouse itself. */
+export const FIRST_PARTY_CLIENT_ID = 'gatehouse';
+/** The only algorithm accepted: `none`, HMAC (public-key confusion) and anything else are refused up front. */
+const ACCESS_TOKEN_ALGORITHMS = ['EdDSA'];
+/**
+ * Header parameters that point at a key supplied by the token itself (RFC 8725 §3.10, RFC 7515 §4.1.2–4.1.6).
+ * Keys come only from our own key ring, so a token carrying one of these is refused outright.
+ */
+const FOREIGN_KEY_HEADERS = ['jwk', 'jku', 'x5u', 'x5c'];
+/** Tolerated clock difference between instances when checking `exp` and `nbf`. */
+const CLOCK_TOLERANCE_SECONDS = 5;
+
+export interface AccessTokenClaims {
+  userId: string;
+  roles: string[];
+  workspaceId: string | null;
+  familyId: string;
+}
+
+export interface VerifiedAccessToken extends AccessTokenClaims {
+  tokenId: string;
+  expiresAt: number;
+}
+
+class ForeignKeyHeader extends Error {}
+
+function stringArray(value: unknown): value is string[] {
+  return Array.isArray(value) && value.every((item) => typeof item === 'string');
+}
+
+/**
+ * First-party access tokens: RFC 9068 JWTs signed by the shared key ring. `iss` and `aud` are both the
+ * public URL's origin (Gatehouse issues them for its own /api); custom claims: `roles` (global roles at
+ * issue time), `wid` (active workspace), `fid` (refresh-token family, checked for revocation).
+ */
+export class AccessTokens {
+  readonly issuer: string;
+  readonly audience: string;
+
+  constructor(
+    private readonly ctx: AppContext,
+    private readonly keys: SigningKeyRing,
+  ) {
+    this.issuer = ctx.config.publicUrl.origin;
+    this.audience = ctx.config.publicUrl.origin;
+  }
+
+  get lifetimeSeconds(): number {
+    return this.ctx.config.tokens.accessTtl;
+  }
+
+  async mint(claims: AccessTokenClaims): Promise<string> {
+    const key = await this.keys.signingKey('EdDSA');
+    const issuedAt = Math.floor(this.ctx.now() / 1000);
+    return new SignJWT({
+      client_id: FIRST_PARTY_CLIENT_ID,
+      roles: claims.roles,
+      fid: claims.familyId,
+      ...(claims.workspaceId && { wid: claims.workspaceId }),
+    })
+      .setProtectedHeader({ alg: key.alg, kid: key.kid, typ: ACCESS_TOKEN_TYPE })
+      .setIssuer(this.issuer)
+      .setAudience(this.audience)
+      .setSubject(claims.userId)
+      .setIssuedAt(issuedAt)
+      .setExpirationTime(issuedAt + this.lifetimeSeconds)
+      .setJti(newId())
+      .sign(key.privateKey);
+  }
+
+  /** Verifies signature, header and claims; anything wrong is the same 401 invalid_token (RFC 6750 §3.1). */
+  async verify(token: string): Promise<VerifiedAccessToken> {
+    let payload: JWTPayload;
+    try {
+      // Cheap structural refusal before any key lookup; jwtVerify repeats the full checks.
+      const header = decodeProtectedHeader(token);
+      if (FOREIGN_KEY_HEADERS.some((name) => name in header)) throw new ForeignKeyHeader();
+      ({ payload } = await jwtVerify(
+        token,
+        async (protectedHeader) => {
+          const kid = protectedHeader.kid;
+          const key = typeof kid === 'string' ? await this.keys.verificationKey(kid) : undefined;
+          if (!key || key.alg !== protectedHeader.alg) throw new Error('unknown signing key');
+          return key.key;
+        },
+        {
+          algorithms: ACCESS_TOKEN_ALGORITHMS,
+          typ: ACCESS_TOKEN_TYPE,
+          issuer: this.issuer,
+          audience: this.audience,
+          requiredClaims: ['sub', 'exp', 'iat', 'jti', 'fid'],
+          currentDate: new Date(this.ctx.now()),
+          clockTolerance: CLOCK_TOLERANCE_SECONDS,
+        },
+      ));
+    } catch (error) {
+      // A database that cannot be read (key reload) is a 503, not the client's fault.
+      if (isStorageUnavailable(error)) throw error;
+      throw invalidToken();
+    }
+    const { sub, fid, wid, roles, jti, exp } = payload;
+    if (typeof sub !== 'string' || typeof fid !== 'string' || typeof jti !== 'string' || !exp)
+      throw invalidToken();
+    if (wid !== undefined && typeof wid !== 'string') throw invalidToken();
+    return {
+      userId: sub,
+      familyId: fid,
+      workspaceId: wid ?? null,
+      roles: stringArray(roles) ? roles : [],
+      tokenId: jti,
+      expiresAt: exp * 1000,
+    };
+  }
+}

@@ -1,0 +1,39 @@
+import type { FastifyRequest } from 'fastify';
+import type { AuthContext, Authenticator } from '../../http/auth-context.js';
+import { invalidToken } from '../../lib/errors.js';
+import type { PrincipalLoader } from '../accounts/principals.js';
+import { parseRoles } from '../accounts/user-view.js';
+import type { TokenService } from './service.js';
+
+/** The credential of `Authorization: Bearer <token>` (RFC 6750 §2.1); any other scheme is not ours. */
+export function bearerCredential(request: FastifyRequest): string | undefined {
+  const header = request.headers.authorization;
+  if (!header) return undefined;
+  const [scheme, ...rest] = header.trim().split(/\s+/);
+  if (scheme?.toLowerCase() !== 'bearer') return undefined;
+  // "Bearer" with no token, or with stray parts, still counts as a (bad) bearer credential: 401, not anonymous.
+  return rest.join(' ');
+}
+
+/**
+ * Authenticates a request by its access token. Roles and the workspace membership come from the
+ * principal loader rather than the token's claims, so a role change or removal applies on the next request.
+ */
+export function bearerAuthenticator(tokens: TokenService, principals: PrincipalLoader): Authenticator {
+  return {
+    kind: 'access_token',
+    extract: bearerCredential,
+    async verify(token: string): Promise<AuthContext> {
+      const claims = await tokens.verifyAccessToken(token);
+      const principal = await principals.load(claims.userId, claims.workspaceId);
+      if (!principal) throw invalidToken();
+      return {
+        kind: 'access_token',
+        user: { id: principal.user.id, email: principal.user.email, roles: parseRoles(principal.user) },
+        workspace: principal.workspace,
+        scopes: null,
+        familyId: claims.familyId,
+      };
+    },
+  };
+}

@@ -1,0 +1,59 @@
+import type { FastifyInstance } from 'fastify';
+import { badRequest, invalidToken, unauthorized } from '../../lib/errors.js';
+import type { Services } from '../../services.js';
+import { TokenPayload } from '../accounts/schemas.js';
+import { userView } from '../accounts/user-view.js';
+import { bearerCredential } from './authenticator.js';
+import { JwksResponse, RefreshBody } from './schemas.js';
+
+/** How long relying parties may cache the JWKS; after a rotation they refetch on the unknown `kid`. */
+const JWKS_MAX_AGE_SECONDS = 300;
+
+/** POST /api/token/refresh (the Qelos wire) and GET /oauth2/jwks (RFC 7517). */
+export async function tokenRoutes(app: FastifyInstance, { services }: { services: Services }): Promise<void> {
+  const { tokens, signingKeys } = services;
+  // First start creates the signing key here (once, even when instances start together), so the JWKS is
+  // never empty and a wrong master key fails the start rather than the first sign-in.
+  await signingKeys.signingKey('EdDSA');
+
+  app.post(
+    '/api/token/refresh',
+    {
+      // The bearer credential on this route is a refresh token: the access-token authenticator must not see it.
+      config: { authentication: 'none' },
+      // The Qelos SDK posts no body at all; validate that as an empty object.
+      preValidation: async (request) => {
+        request.body ??= {};
+      },
+      schema: { body: RefreshBody, response: { 200: TokenPayload } },
+    },
+    async (request, reply) => {
+      const body = request.body as RefreshBody;
+      const fromBody = body.refreshToken ?? body.refresh_token;
+      const fromHeader = bearerCredential(request) || undefined;
+      const given = [body.refreshToken, body.refresh_token, fromHeader].filter((v) => v !== undefined);
+      if (new Set(given).size > 1) throw badRequest('Send one refresh token, not several');
+      const refreshToken = fromBody ?? fromHeader;
+      if (!refreshToken) throw unauthorized('A refresh token is required');
+      // RFC 6749 §5.1: responses carrying tokens must not be cached.
+      reply.header('cache-control', 'no-store');
+      const outcome = await tokens.refresh(refreshToken);
+      if (!outcome.ok) {
+        if (outcome.reused) {
+          request.log.warn(
+            { familyId: outcome.familyId, userId: outcome.userId },
+            'rotated refresh token reused: token family revoked',
+          );
+        }
+        throw invalidToken('The refresh token is invalid or expired');
+      }
+      const view = userView(outcome.principal.user, outcome.principal.workspace);
+      return { payload: { ...outcome.tokens, user: view, workspace: view.workspace } };
+    },
+  );
+
+  app.get('/oauth2/jwks', { schema: { response: { 200: JwksResponse } } }, async (_request, reply) => {
+    reply.header('cache-control', `public, max-age=${JWKS_MAX_AGE_SECONDS}`);
+    return signingKeys.jwks();
+  });
+}

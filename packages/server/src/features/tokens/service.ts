@@ -1,0 +1,218 @@
+import type { AppContext } from '../../context.js';
+import type { ActiveWorkspace, AuthContext } from '../../http/auth-context.js';
+import { newId, randomSecret, sha256 } from '../../lib/crypto.js';
+import { invalidToken, unauthorized } from '../../lib/errors.js';
+import type { SigningKeyRing } from '../../lib/signing-keys/key-ring.js';
+import { TtlCache } from '../../lib/ttl-cache.js';
+import type { IssuedTokens, TokenSignIn } from '../../services.js';
+import { type Principal, type PrincipalLoader, userTag } from '../accounts/principals.js';
+import type { UserRow } from '../accounts/store.js';
+import { parseRoles } from '../accounts/user-view.js';
+import { AccessTokens, type VerifiedAccessToken } from './access-token.js';
+import { type FamilyRow, type RevokeReason, type Successor, TokenStore } from './store.js';
+
+/** Published on the bus when a family is revoked or moved: every instance drops its cached state at once. */
+export const familyTag = (familyId: string) => `family:${familyId}`;
+
+/** Expired families and stale sealed successors are cleaned up at most this often, during a refresh. */
+const SWEEP_INTERVAL_MS = 10 * 60_000;
+
+export type RefreshOutcome =
+  | { ok: true; tokens: IssuedTokens; principal: Principal }
+  /** `reused`: a rotated token came back; its family was revoked (the route logs it as a security event). */
+  | { ok: false; reused: false }
+  | { ok: false; reused: true; familyId: string; userId: string };
+
+/**
+ * Token sign-in (HTTP-API.md): a sign-in starts a family; each refresh rotates its opaque refresh token;
+ * reusing a rotated token revokes the family and every token issued from it (RFC 9700 §4.14.2). Access
+ * tokens are short-lived JWTs; their family's revocation is checked through a bus-invalidated cache, so a
+ * steady-state request costs no query and a revocation applies on the next request on every instance.
+ */
+export class TokenService implements TokenSignIn {
+  readonly accessTokens: AccessTokens;
+  readonly #store: TokenStore;
+  readonly #families = new TtlCache<FamilyRow | null>(30_000);
+  /** Bumped by every bus message: a family read that raced with a revocation is not cached. */
+  #generation = 0;
+  #lastSweep = Number.NEGATIVE_INFINITY;
+
+  constructor(
+    private readonly ctx: AppContext,
+    keys: SigningKeyRing,
+    private readonly principals: PrincipalLoader,
+  ) {
+    this.accessTokens = new AccessTokens(ctx, keys);
+    this.#store = new TokenStore(ctx.storage.db);
+    ctx.bus.subscribe((key) => {
+      this.#generation += 1;
+      if (key === '*') this.#families.clear();
+      else this.#families.invalidate(key);
+    });
+  }
+
+  async issue(
+    user: UserRow,
+    workspace: ActiveWorkspace | null,
+    request: { ip: string; userAgent: string | undefined },
+  ): Promise<IssuedTokens> {
+    const now = this.ctx.now();
+    const { refreshTtl, refreshIdleTtl } = this.ctx.config.tokens;
+    const family: FamilyRow = {
+      id: newId(),
+      user_id: user.id,
+      workspace_id: workspace?.id ?? null,
+      created_at: now,
+      expires_at: now + refreshTtl * 1000,
+      revoked_at: null,
+      revoked_reason: null,
+      user_agent: request.userAgent?.slice(0, 512) ?? null,
+      ip: request.ip,
+    };
+    const refreshToken = randomSecret();
+    await this.#store.createFamily(family, {
+      token_hash: sha256(refreshToken),
+      family_id: family.id,
+      created_at: now,
+      expires_at: Math.min(now + refreshIdleTtl * 1000, family.expires_at),
+      consumed_at: null,
+      successor_sealed: null,
+      successor_until: null,
+    });
+    return this.#pair(family.id, user, workspace?.id ?? null, refreshToken);
+  }
+
+  /** Rotates a refresh token: one atomic consume, or a retry within the window, or reuse detection. */
+  async refresh(refreshToken: string): Promise<RefreshOutcome> {
+    const now = this.ctx.now();
+    const hash = sha256(refreshToken);
+    const successor = randomSecret();
+    const family = await this.#store.rotate(hash, now, this.#successor(successor, now));
+    if (family) {
+      await this.#sweepIfDue(now);
+      return this.#respond(family, successor);
+    }
+    return this.#afterFailedRotation(hash, now);
+  }
+
+  async #afterFailedRotation(hash: string, now: number): Promise<RefreshOutcome> {
+    const token = await this.#store.findToken(hash);
+    // Unknown, or never used but expired (idle end) or in a dead family: nothing to detect.
+    if (!token || token.consumed_at === null) return { ok: false, reused: false };
+    const family = await this.#store.findFamily(token.family_id);
+    if (!family || family.revoked_at !== null || family.expires_at <= now)
+      return { ok: false, reused: false };
+    // The immediately previous token, retried within the window (its response was lost), gets the same
+    // successor as long as that successor is still unused. Anything else is a replay (SECURITY.md).
+    if (token.successor_sealed && token.successor_until !== null && now < token.successor_until) {
+      const successor = this.ctx.secrets.open(token.successor_sealed);
+      const next = await this.#store.findToken(sha256(successor));
+      if (next && next.consumed_at === null && next.expires_at > now) return this.#respond(family, successor);
+    }
+    await this.#revoke(family.id, 'reuse');
+    return { ok: false, reused: true, familyId: family.id, userId: family.user_id };
+  }
+
+  async #respond(family: FamilyRow, refreshToken: string): Promise<RefreshOutcome> {
+    const principal = await this.principals.load(family.user_id, family.workspace_id);
+    if (!principal) return { ok: false, reused: false };
+    const tokens = await this.#pair(family.id, principal.user, principal.workspace?.id ?? null, refreshToken);
+    return { ok: true, tokens, principal };
+  }
+
+  /** Verifies an access token and that its family is still alive; throws 401 invalid_token otherwise. */
+  async verifyAccessToken(token: string): Promise<VerifiedAccessToken> {
+    const claims = await this.accessTokens.verify(token);
+    const family = await this.#family(claims.familyId);
+    const now = this.ctx.now();
+    if (!family || family.revoked_at !== null || family.expires_at <= now || family.user_id !== claims.userId)
+      throw invalidToken();
+    return claims;
+  }
+
+  /** Logout with a bearer token: the whole family ends, refresh and access tokens alike. */
+  async revokeCurrent(auth: AuthContext): Promise<void> {
+    if (auth.kind === 'access_token' && auth.familyId) await this.#revoke(auth.familyId, 'logout');
+  }
+
+  /** Password change: every other token session of the user ends (OWASP session management). */
+  async revokeAllForUser(userId: string, exceptFamilyId: string | undefined): Promise<void> {
+    const revoked = await this.#store.revokeUserFamilies(
+      userId,
+      this.ctx.now(),
+      'password_change',
+      exceptFamilyId,
+    );
+    for (const id of revoked) await this.ctx.bus.publish(familyTag(id));
+  }
+
+  async switchWorkspace(auth: AuthContext, workspace: ActiveWorkspace): Promise<IssuedTokens> {
+    if (auth.kind !== 'access_token' || !auth.familyId)
+      throw unauthorized('Only a token session can switch workspace this way');
+    const now = this.ctx.now();
+    const successor = randomSecret();
+    const family = await this.#store.moveFamily(
+      auth.familyId,
+      workspace.id,
+      now,
+      this.#successor(successor, now),
+    );
+    if (!family) throw invalidToken();
+    await this.ctx.bus.publish(familyTag(family.id));
+    const principal = await this.principals.load(family.user_id, workspace.id);
+    if (!principal) throw invalidToken();
+    return this.#pair(family.id, principal.user, workspace.id, successor);
+  }
+
+  async #pair(
+    familyId: string,
+    user: UserRow,
+    workspaceId: string | null,
+    refreshToken: string,
+  ): Promise<IssuedTokens> {
+    const token = await this.accessTokens.mint({
+      userId: user.id,
+      roles: parseRoles(user),
+      workspaceId,
+      familyId,
+    });
+    return { token, refreshToken, expiresIn: this.accessTokens.lifetimeSeconds, tokenType: 'Bearer' };
+  }
+
+  #successor(raw: string, now: number): Successor {
+    const { refreshIdleTtl, refreshRetryWindow } = this.ctx.config.tokens;
+    return {
+      hash: sha256(raw),
+      // Sealed with the master key, and only for the retry window: the raw value is never stored in clear.
+      sealed: refreshRetryWindow > 0 ? this.ctx.secrets.seal(raw) : null,
+      retryUntil: now + refreshRetryWindow * 1000,
+      idleTtlMs: refreshIdleTtl * 1000,
+    };
+  }
+
+  async #family(familyId: string): Promise<FamilyRow | null> {
+    const key = familyTag(familyId);
+    const cached = this.#families.get(key);
+    if (cached !== undefined) return cached;
+    const generation = this.#generation;
+    const family = (await this.#store.findFamily(familyId)) ?? null;
+    if (generation === this.#generation)
+      this.#families.set(key, family, family ? [userTag(family.user_id)] : []);
+    return family;
+  }
+
+  async #revoke(familyId: string, reason: RevokeReason): Promise<void> {
+    await this.#store.revokeFamily(familyId, this.ctx.now(), reason);
+    await this.ctx.bus.publish(familyTag(familyId));
+  }
+
+  async #sweepIfDue(now: number): Promise<void> {
+    if (now - this.#lastSweep < SWEEP_INTERVAL_MS) return;
+    this.#lastSweep = now;
+    try {
+      await this.#store.sweep(now);
+    } catch {
+      // Housekeeping only: a failure here must not fail the refresh that triggered it.
+    }
+  }
+}

@@ -1,0 +1,174 @@
+import type { Kysely, Selectable, Transaction } from 'kysely';
+import type { Database, RefreshTokenTable, TokenFamilyTable } from '../../storage/schema.js';
+
+export type FamilyRow = Selectable<TokenFamilyTable>;
+export type RefreshTokenRow = Selectable<RefreshTokenTable>;
+
+export type RevokeReason = 'logout' | 'reuse' | 'password_change';
+
+/** A successor ready to replace the token being consumed: its hash, and its raw value sealed for retries. */
+export interface Successor {
+  hash: string;
+  /** Null when the retry window is off: nothing is kept that could hand the successor out again. */
+  sealed: string | null;
+  /** End of the retry window: until then a retry of the consumed token gets this same successor. */
+  retryUntil: number;
+  /** Idle lifetime of the successor, capped at the family's absolute end. */
+  idleTtlMs: number;
+}
+
+/** SQL for refresh-token families. Every consume is one conditional UPDATE: never read-then-write. */
+export class TokenStore {
+  constructor(private readonly db: Kysely<Database>) {}
+
+  /** A new family and its first refresh token, together. */
+  async createFamily(family: FamilyRow, firstToken: RefreshTokenRow): Promise<void> {
+    await this.db.transaction().execute(async (trx) => {
+      await trx.insertInto('token_families').values(family).execute();
+      await trx.insertInto('refresh_tokens').values(firstToken).execute();
+    });
+  }
+
+  /**
+   * Rotation: consumes the token with ONE atomic statement, which only succeeds while the token is unused,
+   * unexpired and its family alive, then stores the successor in the same transaction. Of any number of
+   * concurrent calls with one token, exactly one gets the family back (on PostgreSQL the others wait on the
+   * row lock, then see `consumed_at` set; SQLite serialises writers). Undefined means "not rotated".
+   */
+  rotate(tokenHash: string, now: number, successor: Successor): Promise<FamilyRow | undefined> {
+    return this.db.transaction().execute(async (trx) => {
+      const consumed = await trx
+        .updateTable('refresh_tokens')
+        .set({ consumed_at: now, successor_sealed: successor.sealed, successor_until: successor.retryUntil })
+        .where('token_hash', '=', tokenHash)
+        .where('consumed_at', 'is', null)
+        .where('expires_at', '>', now)
+        .where('family_id', 'in', (eb) =>
+          eb
+            .selectFrom('token_families')
+            .select('id')
+            .where('revoked_at', 'is', null)
+            .where('expires_at', '>', now),
+        )
+        .returning('family_id')
+        .executeTakeFirst();
+      if (!consumed) return undefined;
+      const family = await trx
+        .selectFrom('token_families')
+        .selectAll()
+        .where('id', '=', consumed.family_id)
+        .executeTakeFirstOrThrow();
+      await this.#insertSuccessor(trx, family, now, successor);
+      return family;
+    });
+  }
+
+  /**
+   * Moves a live family to another workspace and rotates it: every unconsumed token of the family is
+   * consumed (a retry within the window gets the successor, like any rotation) and the successor stored.
+   */
+  moveFamily(
+    familyId: string,
+    workspaceId: string,
+    now: number,
+    successor: Successor,
+  ): Promise<FamilyRow | undefined> {
+    return this.db.transaction().execute(async (trx) => {
+      const family = await trx
+        .updateTable('token_families')
+        .set({ workspace_id: workspaceId })
+        .where('id', '=', familyId)
+        .where('revoked_at', 'is', null)
+        .where('expires_at', '>', now)
+        .returningAll()
+        .executeTakeFirst();
+      if (!family) return undefined;
+      await trx
+        .updateTable('refresh_tokens')
+        .set({ consumed_at: now, successor_sealed: successor.sealed, successor_until: successor.retryUntil })
+        .where('family_id', '=', familyId)
+        .where('consumed_at', 'is', null)
+        .execute();
+      await this.#insertSuccessor(trx, family, now, successor);
+      return family;
+    });
+  }
+
+  async #insertSuccessor(
+    trx: Transaction<Database>,
+    family: FamilyRow,
+    now: number,
+    successor: Successor,
+  ): Promise<void> {
+    await trx
+      .insertInto('refresh_tokens')
+      .values({
+        token_hash: successor.hash,
+        family_id: family.id,
+        created_at: now,
+        expires_at: Math.min(now + successor.idleTtlMs, family.expires_at),
+        consumed_at: null,
+        successor_sealed: null,
+        successor_until: null,
+      })
+      .execute();
+  }
+
+  /** A refresh token by hash, for classifying a failed rotation (retry, reuse, or just invalid). */
+  findToken(tokenHash: string): Promise<RefreshTokenRow | undefined> {
+    return this.db
+      .selectFrom('refresh_tokens')
+      .selectAll()
+      .where('token_hash', '=', tokenHash)
+      .executeTakeFirst();
+  }
+
+  findFamily(familyId: string): Promise<FamilyRow | undefined> {
+    return this.db.selectFrom('token_families').selectAll().where('id', '=', familyId).executeTakeFirst();
+  }
+
+  /** Revokes one family and drops its refresh tokens (and with them any sealed successor). */
+  async revokeFamily(familyId: string, now: number, reason: RevokeReason): Promise<void> {
+    await this.db.transaction().execute(async (trx) => {
+      await trx
+        .updateTable('token_families')
+        .set({ revoked_at: now, revoked_reason: reason })
+        .where('id', '=', familyId)
+        .where('revoked_at', 'is', null)
+        .execute();
+      await trx.deleteFrom('refresh_tokens').where('family_id', '=', familyId).execute();
+    });
+  }
+
+  /** Revokes every live family of a user except `exceptId`; returns the revoked ids. */
+  revokeUserFamilies(
+    userId: string,
+    now: number,
+    reason: RevokeReason,
+    exceptId: string | undefined,
+  ): Promise<string[]> {
+    return this.db.transaction().execute(async (trx) => {
+      let query = trx
+        .updateTable('token_families')
+        .set({ revoked_at: now, revoked_reason: reason })
+        .where('user_id', '=', userId)
+        .where('revoked_at', 'is', null);
+      if (exceptId) query = query.where('id', '!=', exceptId);
+      const revoked = (await query.returning('id').execute()).map((r) => r.id);
+      if (revoked.length > 0)
+        await trx.deleteFrom('refresh_tokens').where('family_id', 'in', revoked).execute();
+      return revoked;
+    });
+  }
+
+  /** Housekeeping: sealed successors past their window, and families past their absolute end. */
+  async sweep(now: number): Promise<void> {
+    await this.db
+      .updateTable('refresh_tokens')
+      .set({ successor_sealed: null })
+      .where('successor_sealed', 'is not', null)
+      .where('successor_until', '<=', now)
+      .execute();
+    await this.db.deleteFrom('token_families').where('expires_at', '<=', now).execute();
+  }
+}

@@ -1,0 +1,58 @@
+import type { AppContext } from '../../context.js';
+import type { ActiveWorkspace, AuthContext } from '../../http/auth-context.js';
+import { AppError, forbidden, unauthorized } from '../../lib/errors.js';
+import type { IssuedTokens, TokenSignIn } from '../../services.js';
+import type { AccountService } from '../accounts/service.js';
+import type { UserRow } from '../accounts/store.js';
+import type { SessionService } from '../sessions/service.js';
+import { MembershipStore } from './membership-store.js';
+
+export interface Activation {
+  user: UserRow;
+  workspace: ActiveWorkspace;
+  /** A fresh pair carrying the new workspace, for a token session; undefined for a cookie session. */
+  tokens: IssuedTokens | undefined;
+}
+
+/**
+ * POST /api/workspaces/:id/activate: moves the current session to another workspace. A cookie session
+ * is updated in place; a token session gets a new pair from the tokens feature (the old access token
+ * still names the old workspace until it expires). An API token's workspace is fixed at creation (seed 000).
+ */
+export class ActivationService {
+  readonly #memberships: MembershipStore;
+
+  constructor(
+    ctx: AppContext,
+    private readonly accounts: AccountService,
+    private readonly sessions: SessionService,
+  ) {
+    this.#memberships = new MembershipStore(ctx.storage.db);
+  }
+
+  async activate(
+    auth: AuthContext,
+    workspaceId: string,
+    tokenSignIn: TokenSignIn | undefined,
+  ): Promise<Activation> {
+    if (auth.kind === 'api_token' || auth.workspaceLocked)
+      throw forbidden('An API token is bound to its workspace and cannot switch', 'WORKSPACE_LOCKED');
+    // Read from the database, not the cache: this decides what the new session may reach.
+    const workspace = await this.#memberships.findMembership(auth.user.id, workspaceId);
+    if (!workspace) throw forbidden('You are not a member of this workspace', 'NOT_A_MEMBER');
+    const user = await this.accounts.store.findById(auth.user.id);
+    if (!user) throw unauthorized();
+    let tokens: IssuedTokens | undefined;
+    if (auth.kind === 'session') {
+      if (!auth.sessionId) throw unauthorized();
+      await this.sessions.setWorkspace({ id: auth.sessionId }, workspace.id);
+    } else {
+      if (!tokenSignIn)
+        throw new AppError(400, 'TOKENS_UNAVAILABLE', 'Token sessions are not available on this server');
+      tokens = await tokenSignIn.switchWorkspace(auth, workspace);
+    }
+    // The next sign-in starts where the user left off (accounts/service.ts resolveWorkspace).
+    await this.accounts.rememberWorkspace(user.id, workspace.id);
+    return { user: { ...user, last_workspace_id: workspace.id }, workspace, tokens };
+  }
+}

@@ -1,0 +1,33 @@
+import type { AppContext } from '../../context.js';
+import type { PrincipalLoader } from '../accounts/principals.js';
+import type { AccountService } from '../accounts/service.js';
+import type { SessionService } from '../sessions/service.js';
+import { ActivationService } from './activation.js';
+import { type WorkspaceGuards, workspaceGuards } from './guard.js';
+import { InviteService } from './invites.js';
+import { MemberService } from './members.js';
+import { WorkspaceService } from './service.js';
+
+/** Everything the workspaces feature offers other features: its services and its route guards. */
+export interface WorkspaceFeature {
+  workspaces: WorkspaceService;
+  members: MemberService;
+  invites: InviteService;
+  activation: ActivationService;
+  guards: WorkspaceGuards;
+}
+
+export function createWorkspaceFeature(
+  ctx: AppContext,
+  deps: { principals: PrincipalLoader; accounts: AccountService; sessions: SessionService },
+): WorkspaceFeature {
+  const workspaces = new WorkspaceService(ctx, deps.principals);
+  const members = new MemberService(ctx);
+  return {
+    workspaces,
+    members,
+    invites: new InviteService(ctx, members),
+    activation: new ActivationService(ctx, deps.accounts, deps.sessions),
+    guards: workspaceGuards(workspaces),
+  };
+}

@@ -1,0 +1,124 @@
+/** Helpers for the workspace and admin suites: each step goes over HTTP, as a client would. */
+import { expect } from 'vitest';
+import { type JsonResponse, request, signInWithCookie } from './http.js';
+import type { TestServer, TestUser } from './server.js';
+
+/** These suites sign in many users from one address; the per-IP sign-in limit is tested elsewhere. */
+export const MANY_SIGN_INS = { GATEHOUSE_SIGNIN_RATE_PER_MINUTE: '10000' };
+
+export interface WorkspaceItem {
+  _id: string;
+  name: string;
+  roles: string[];
+  isPrivilegedUser: boolean;
+  membersCount: number;
+  created: string;
+}
+
+/** Present when the answer is an error (`{code, message}`). */
+export interface ErrorFields {
+  code?: string;
+  message?: string;
+}
+
+export interface Member {
+  user: string;
+  roles: string[];
+  email: string;
+}
+
+/** A user with a cookie session. */
+export interface Person extends TestUser {
+  cookie: string;
+}
+
+export async function person(server: TestServer, options: { admin?: boolean } = {}): Promise<Person> {
+  const user = await server.createUser(options);
+  return { ...user, cookie: await signInWithCookie(server.url, user.email, user.password) };
+}
+
+export async function createWorkspace(
+  server: TestServer,
+  owner: Person,
+  name: string,
+): Promise<WorkspaceItem> {
+  const res = await request<WorkspaceItem>(server.url, '/api/workspaces', {
+    body: { name },
+    cookie: owner.cookie,
+  });
+  expect(res.status).toBe(201);
+  return res.body;
+}
+
+export async function addMember(
+  server: TestServer,
+  actor: Person,
+  workspaceId: string,
+  member: TestUser,
+  role = 'member',
+): Promise<void> {
+  const res = await request(server.url, `/api/workspaces/${workspaceId}/members`, {
+    body: { email: member.email, role },
+    cookie: actor.cookie,
+  });
+  expect(res.status, JSON.stringify(res.body)).toBe(201);
+}
+
+export function setMemberRole(
+  server: TestServer,
+  actor: Person,
+  workspaceId: string,
+  userId: string,
+  role: string,
+): Promise<JsonResponse> {
+  return request(server.url, `/api/workspaces/${workspaceId}/members/${userId}`, {
+    method: 'PATCH',
+    body: { role },
+    cookie: actor.cookie,
+  });
+}
+
+export function rename(server: TestServer, actor: Person, workspaceId: string, name: string) {
+  return request<WorkspaceItem & ErrorFields>(server.url, `/api/workspaces/${workspaceId}`, {
+    method: 'PATCH',
+    body: { name },
+    cookie: actor.cookie,
+  });
+}
+
+/** Signs in with `authType: 'oauth'`; returns the token pair and the workspace the session started in. */
+export async function signInWithTokens(
+  server: TestServer,
+  user: TestUser,
+  workspace?: string,
+): Promise<{ token: string; refreshToken: string; workspace: { _id: string } | null }> {
+  const res = await request<{
+    payload: { token: string; refreshToken: string; workspace: { _id: string } | null };
+  }>(server.url, '/api/signin', {
+    body: {
+      username: user.email,
+      password: user.password,
+      authType: 'oauth',
+      ...(workspace && { workspace }),
+    },
+  });
+  expect(res.status, JSON.stringify(res.body)).toBe(200);
+  return res.body.payload;
+}
+
+/** Creates an API token for the person (optionally bound to a workspace); returns the raw token. */
+export async function createApiToken(
+  server: TestServer,
+  owner: Person,
+  options: { workspace?: string; scopes?: string[] } = {},
+): Promise<string> {
+  const res = await request<{ token: string }>(server.url, '/api/me/api-tokens', {
+    body: { nickname: 'test', expiresAt: '30d', ...options },
+    cookie: owner.cookie,
+  });
+  expect(res.status, JSON.stringify(res.body)).toBe(201);
+  return res.body.token;
+}
+
+export const bearer = (token: string) => ({ authorization: `Bearer ${token}` });
+export const apiKey = (token: string) => ({ 'x-api-key': token });
