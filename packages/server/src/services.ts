@@ -31,6 +31,11 @@ export interface TokenSignIn {
   ): Promise<IssuedTokens>;
   /** Ends the token session of this request (logout with a bearer token). */
   revokeCurrent(auth: AuthContext): Promise<void>;
+  /** Logout with an expired access token or a refresh token in the body: ends the family they name. */
+  revokePresented(presented: {
+    accessToken?: string | undefined;
+    refreshToken?: string | undefined;
+  }): Promise<void>;
   /** Moves the token session of this request to another workspace; returns a fresh pair carrying it. */
   switchWorkspace(auth: AuthContext, workspace: ActiveWorkspace): Promise<IssuedTokens>;
 }

@@ -1,8 +1,9 @@
-import { Type } from '@sinclair/typebox';
+import { type Static, Type } from '@sinclair/typebox';
 import type { FastifyInstance } from 'fastify';
 import { authOf, requireAuth } from '../../http/guards.js';
 import { notFound } from '../../lib/errors.js';
 import type { Services } from '../../services.js';
+import { bearerCredential } from '../tokens/authenticator.js';
 import { sessionCookieName, sessionCookieOptions } from './cookie.js';
 
 const SessionView = Type.Object({
@@ -15,6 +16,16 @@ const SessionView = Type.Object({
   ip: Type.Union([Type.String(), Type.Null()]),
 });
 
+/** A token client may name its refresh token, so logout ends the family even when the access token expired. */
+const LogoutBody = Type.Object(
+  {
+    refreshToken: Type.Optional(Type.String({ minLength: 1, maxLength: 512 })),
+    refresh_token: Type.Optional(Type.String({ minLength: 1, maxLength: 512 })),
+  },
+  { additionalProperties: false },
+);
+type LogoutBody = Static<typeof LogoutBody>;
+
 const SessionIdParams = Type.Object({ id: Type.String({ minLength: 1, maxLength: 64 }) });
 
 /** Logout and the user's own session list (devices). */
@@ -25,14 +36,32 @@ export async function sessionRoutes(
   const { sessions, ctx } = services;
   const cookieName = sessionCookieName(ctx.config);
 
-  app.post('/api/logout', { config: { authentication: 'lenient' } }, async (request, reply) => {
-    const auth = request.auth;
-    if (auth?.kind === 'session' && auth.sessionId) await sessions.revoke(auth.user.id, auth.sessionId);
-    if (auth?.kind === 'access_token' && services.tokenSignIn) await services.tokenSignIn.revokeCurrent(auth);
-    if (request.cookies[cookieName] !== undefined)
-      reply.clearCookie(cookieName, sessionCookieOptions(ctx.config));
-    return {};
-  });
+  app.post(
+    '/api/logout',
+    {
+      config: { authentication: 'lenient' },
+      // @qelos/sdk posts no body at all.
+      preValidation: async (request) => {
+        request.body ??= {};
+      },
+      schema: { body: LogoutBody },
+    },
+    async (request, reply) => {
+      const auth = request.auth;
+      const body = request.body as LogoutBody;
+      if (auth?.kind === 'session' && auth.sessionId) await sessions.revoke(auth.user.id, auth.sessionId);
+      if (auth?.kind === 'access_token' && services.tokenSignIn)
+        await services.tokenSignIn.revokeCurrent(auth);
+      const bearer = bearerCredential(request);
+      const refreshToken = body.refreshToken ?? body.refresh_token;
+      if (services.tokenSignIn && ((bearer && !auth) || refreshToken)) {
+        await services.tokenSignIn.revokePresented({ accessToken: auth ? undefined : bearer, refreshToken });
+      }
+      if (request.cookies[cookieName] !== undefined)
+        reply.clearCookie(cookieName, sessionCookieOptions(ctx.config));
+      return {};
+    },
+  );
 
   app.get(
     '/api/me/sessions',

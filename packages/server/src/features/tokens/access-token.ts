@@ -77,8 +77,11 @@ export class AccessTokens {
       .sign(key.privateKey);
   }
 
-  /** Verifies signature, header and claims; anything wrong is the same 401 invalid_token (RFC 6750 §3.1). */
-  async verify(token: string): Promise<VerifiedAccessToken> {
+  /**
+   * Verifies signature, header and claims; anything wrong is the same 401 invalid_token (RFC 6750 §3.1).
+   * `acceptExpiredFor` (seconds) is for logout only: an expired but genuine token still names the family to end.
+   */
+  async verify(token: string, acceptExpiredFor = 0): Promise<VerifiedAccessToken> {
     let payload: JWTPayload;
     try {
       // Cheap structural refusal before any key lookup; jwtVerify repeats the full checks.
@@ -99,7 +102,7 @@ export class AccessTokens {
           audience: this.audience,
           requiredClaims: ['sub', 'exp', 'iat', 'jti', 'fid'],
           currentDate: new Date(this.ctx.now()),
-          clockTolerance: CLOCK_TOLERANCE_SECONDS,
+          clockTolerance: CLOCK_TOLERANCE_SECONDS + acceptExpiredFor,
         },
       ));
     } catch (error) {

@@ -24,8 +24,8 @@ export function bearerAuthenticator(tokens: TokenService, principals: PrincipalL
     kind: 'access_token',
     extract: bearerCredential,
     async verify(token: string): Promise<AuthContext> {
-      const claims = await tokens.verifyAccessToken(token);
-      const principal = await principals.load(claims.userId, claims.workspaceId);
+      const { claims, family } = await tokens.verifyAccessToken(token);
+      const principal = await principals.load(claims.userId, family.workspace_id);
       if (!principal) throw invalidToken();
       return {
         kind: 'access_token',

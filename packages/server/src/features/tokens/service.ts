@@ -120,19 +120,44 @@ export class TokenService implements TokenSignIn {
     return { ok: true, tokens, principal };
   }
 
-  /** Verifies an access token and that its family is still alive; throws 401 invalid_token otherwise. */
-  async verifyAccessToken(token: string): Promise<VerifiedAccessToken> {
+  /**
+   * Verifies an access token and that its family is still alive; throws 401 invalid_token otherwise.
+   * The family (not the token's `wid` claim) says which workspace the session is in, so a switch applies at
+   * once even to access tokens minted before it: clients such as @qelos/sdk keep using those.
+   */
+  async verifyAccessToken(token: string): Promise<{ claims: VerifiedAccessToken; family: FamilyRow }> {
     const claims = await this.accessTokens.verify(token);
     const family = await this.#family(claims.familyId);
     const now = this.ctx.now();
     if (!family || family.revoked_at !== null || family.expires_at <= now || family.user_id !== claims.userId)
       throw invalidToken();
-    return claims;
+    return { claims, family };
   }
 
   /** Logout with a bearer token: the whole family ends, refresh and access tokens alike. */
   async revokeCurrent(auth: AuthContext): Promise<void> {
     if (auth.kind === 'access_token' && auth.familyId) await this.#revoke(auth.familyId, 'logout');
+  }
+
+  /**
+   * Logout with credentials that no longer authenticate: an access token that expired (by the server's clock,
+   * perhaps not the client's) or a refresh token sent in the body. Either still names its family, which
+   * must end: a logout that leaves the refresh token alive is no logout. Anything unrecognised is ignored.
+   */
+  async revokePresented(presented: {
+    accessToken?: string | undefined;
+    refreshToken?: string | undefined;
+  }): Promise<void> {
+    if (presented.accessToken) {
+      const claims = await this.accessTokens
+        .verify(presented.accessToken, this.ctx.config.tokens.refreshTtl)
+        .catch(() => undefined);
+      if (claims) await this.#revoke(claims.familyId, 'logout');
+    }
+    if (presented.refreshToken) {
+      const token = await this.#store.findToken(sha256(presented.refreshToken));
+      if (token) await this.#revoke(token.family_id, 'logout');
+    }
   }
 
   /** Password change: every other token session of the user ends (OWASP session management). */
@@ -151,12 +176,15 @@ export class TokenService implements TokenSignIn {
       throw unauthorized('Only a token session can switch workspace this way');
     const now = this.ctx.now();
     const successor = randomSecret();
-    const family = await this.#store.moveFamily(
-      auth.familyId,
-      workspace.id,
-      now,
-      this.#successor(successor, now),
-    );
+    // The refresh token held before the switch keeps leading to this one successor until either is used:
+    // clients that ignore the switch response (@qelos/sdk) refresh with the old token and carry on, while
+    // there is still never more than one live refresh token in the family.
+    const family = await this.#store.moveFamily(auth.familyId, workspace.id, now, {
+      ...this.#successor(successor, now),
+      sealed: this.ctx.secrets.seal(successor),
+      // Past the idle lifetime the old token would be dead anyway.
+      retryUntil: now + this.ctx.config.tokens.refreshIdleTtl * 1000,
+    });
     if (!family) throw invalidToken();
     await this.ctx.bus.publish(familyTag(family.id));
     const principal = await this.principals.load(family.user_id, workspace.id);
