@@ -1,7 +1,6 @@
 import cookie from '@fastify/cookie';
 import cors from '@fastify/cors';
 import formbody from '@fastify/formbody';
-import helmet from '@fastify/helmet';
 import Fastify, { type FastifyInstance } from 'fastify';
 import type { Config } from './config/load.js';
 import type { AppContext } from './context.js';
@@ -18,6 +17,7 @@ import { registerErrorHandler } from './http/error-handler.js';
 import { healthRoutes } from './http/health.js';
 import { loggerOptions } from './http/logging.js';
 import { assertSameOrigin } from './http/same-origin.js';
+import { registerSecurityHeaders } from './http/security-headers.js';
 import { loadMasterKey, SecretBox } from './lib/master-key.js';
 import { PasswordHasher } from './lib/passwords.js';
 import { createServices, type Services } from './services.js';
@@ -77,7 +77,9 @@ export async function buildApp(config: Config, options: BuildOptions = {}): Prom
   });
   app.decorate('gatehouse', services);
 
-  await app.register(helmet, { contentSecurityPolicy: { directives: { 'frame-ancestors': ["'none'"] } } });
+  await registerSecurityHeaders(app, {
+    contentSecurityPolicy: { directives: { 'frame-ancestors': ["'none'"] } },
+  });
   // CORS never reflects an arbitrary origin: only the public URL's and the configured ones get credentials.
   await app.register(cors, {
     origin: config.allowedOrigins,

@@ -28,7 +28,8 @@ describe.each(testDatabases)('password storage on %s', (database) => {
     // Same database, stronger parameters (the OWASP floor).
     const stronger = await startTestServer({
       database,
-      databaseUrl: server.config.database.kind === 'sqlite' ? server.config.database.path : server.config.database.url,
+      databaseUrl:
+        server.config.database.kind === 'sqlite' ? server.config.database.path : server.config.database.url,
       // Same database, same master key: it seals what the first server stored.
       env: { GATEHOUSE_MASTER_KEY: server.config.masterKey! },
     });

@@ -1,4 +1,4 @@
-import { createHash, randomBytes, timingSafeEqual } from 'node:crypto';
+import { hash, randomBytes, timingSafeEqual } from 'node:crypto';
 
 /** 256 bits from the CSPRNG, base64url: every session id, refresh token, code and state (SECURITY.md). */
 export function randomSecret(bytes = 32): string {
@@ -7,7 +7,9 @@ export function randomSecret(bytes = 32): string {
 
 /** Secrets are stored only as their SHA-256, so a database leak yields nothing usable. */
 export function sha256(value: string): string {
-  return createHash('sha256').update(value).digest('base64url');
+  // One-shot crypto.hash (Node >= 20.12): the same digest as createHash() without a Hash object per call;
+  // it runs on every authenticated request (cookie and API-token look-ups).
+  return hash('sha256', value, 'base64url');
 }
 
 /** Compares two strings in time independent of where they differ. */

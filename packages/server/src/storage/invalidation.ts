@@ -1,7 +1,10 @@
+import { randomBytes } from 'node:crypto';
 import type pg from 'pg';
 import type { Storage } from './database.js';
 
 const CHANNEL = 'gatehouse_invalidate';
+/** Upper bound on waiting for our own notification to come back (it normally takes well under 5 ms). */
+const ECHO_WAIT_MS = 250;
 
 /**
  * Tells every instance to drop cached credentials. Keys are cache keys or tags such as `session:<hash>`
@@ -36,6 +39,9 @@ class PostgresBus extends LocalBus {
   #client: pg.PoolClient | undefined;
   #closed = false;
   #retry: NodeJS.Timeout | undefined;
+  readonly #instance = randomBytes(6).toString('hex');
+  #sequence = 0;
+  readonly #echoes = new Map<string, () => void>();
 
   constructor(private readonly pool: pg.Pool) {
     super();
@@ -47,7 +53,11 @@ class PostgresBus extends LocalBus {
     try {
       const client = await this.pool.connect();
       client.on('notification', (message) => {
-        if (message.channel === CHANNEL && message.payload) this.emit(message.payload);
+        if (message.channel !== CHANNEL || !message.payload) return;
+        const split = message.payload.indexOf('|');
+        const id = message.payload.slice(0, split);
+        this.emit(message.payload.slice(split + 1));
+        this.#echoes.get(id)?.();
       });
       client.on('error', () => this.#reconnect(client));
       await client.query(`LISTEN ${CHANNEL}`);
@@ -74,9 +84,26 @@ class PostgresBus extends LocalBus {
     }
   }
 
+  /**
+   * Returns once PostgreSQL has delivered the notification back to this instance's own listener (or after
+   * ECHO_WAIT_MS): by then it has been dispatched to every listening instance, so the response to the
+   * revoking request goes out after the other instances' sockets already carry the invalidation.
+   */
   override async publish(key: string): Promise<void> {
     this.emit(key);
-    await this.pool.query('SELECT pg_notify($1, $2)', [CHANNEL, key]);
+    const id = `${this.#instance}.${++this.#sequence}`;
+    const echoed = this.#client
+      ? new Promise<void>((resolve) => {
+          this.#echoes.set(id, resolve);
+          setTimeout(resolve, ECHO_WAIT_MS).unref();
+        })
+      : undefined;
+    try {
+      await this.pool.query('SELECT pg_notify($1, $2)', [CHANNEL, `${id}|${key}`]);
+      await echoed;
+    } finally {
+      this.#echoes.delete(id);
+    }
   }
 
   override async close(): Promise<void> {

@@ -39,8 +39,9 @@ interface CachedToken {
 /**
  * API tokens (seeds 000 and 004): long-lived, scoped, expiring credentials for scripts, CI and CLIs. Only the
  * SHA-256 of a token is stored; the raw value is returned once, at creation. Checking a token costs no
- * database round trip in steady state (in-process cache), and a revocation reaches every instance's cache
- * through the invalidation bus before the revoke call returns.
+ * database round trip in steady state (in-process cache). A revocation drops the token from this instance's
+ * cache before the revoke call returns, and from every other instance's when the bus's NOTIFY reaches it
+ * (milliseconds later on PostgreSQL).
  */
 export class ApiTokenService {
   readonly #store: ApiTokenStore;
