@@ -44,6 +44,9 @@ function log(line: string): void {
 }
 
 const started = Date.now();
+// Other work on the machine moves absolute numbers (ratios within one run much less): the load average is
+// reported with the results so a busy machine shows.
+const loadAverageAtStart = loadavg().map((v) => Math.round(v * 100) / 100);
 log(
   `bench: ${selected.length} runs, ${options.warmup} s warm-up + ${options.duration} s each, ` +
     `${options.connections} connections, ${options.users} seeded accounts${options.quick ? ' (quick)' : ''}`,
@@ -276,7 +279,8 @@ const machine = {
   memoryGb: round(totalmem() / 1024 ** 3, 1),
   node: process.version,
   platform: `${process.platform} ${process.arch}`,
-  loadAverageAtStart: loadavg().map((v) => round(v, 2)),
+  loadAverageAtStart,
+  loadAverageAtEnd: loadavg().map((v) => round(v, 2)),
 };
 const summary = {
   startedAt: new Date(started).toISOString(),
@@ -292,7 +296,8 @@ writeFileSync(`${resultsDir}latest.json`, `${JSON.stringify(summary, null, 2)}\n
 
 process.stdout.write(
   `\nGatehouse benchmark, ${summary.startedAt} — ${machine.cores} × ${machine.cpu}, ${machine.memoryGb} GB, Node ${machine.node}; ` +
-    `${options.warmup} s warm-up + ${options.duration} s per run, ${options.connections} connections\n\n${report}\n` +
+    `${options.warmup} s warm-up + ${options.duration} s per run, ${options.connections} connections; ` +
+    `load average ${machine.loadAverageAtStart.join(' ')} at start, ${machine.loadAverageAtEnd.join(' ')} at end\n\n${report}\n` +
     `JSON: ${file}\nserver logs: ${logDir}/\n`,
 );
 const failed = rows.filter((r) => r.status === 'errors' || r.status === 'failed');

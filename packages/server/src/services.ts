@@ -14,7 +14,7 @@ import { createWorkspaceFeature, type WorkspaceFeature } from './features/worksp
 import type { ActiveWorkspace, AuthContext, Authenticator } from './http/auth-context.js';
 import { SigningKeyRing } from './lib/signing-keys/key-ring.js';
 
-/** What `authType: 'oauth'` sign-in returns (HTTP-API.md); provided by the tokens feature. */
+/** What `authType: 'oauth'` sign-in returns (HTTP-API.md). */
 export interface IssuedTokens {
   token: string;
   refreshToken: string;
@@ -22,6 +22,7 @@ export interface IssuedTokens {
   tokenType: 'Bearer';
 }
 
+/** What other features need of token sessions (implemented by features/tokens/service.ts). */
 export interface TokenSignIn {
   /** Starts a token session (a new refresh family) for a user who just proved who they are. */
   issue(
@@ -51,12 +52,10 @@ export interface Services {
   /** Admin-editable authentication settings (API token policy), cached and invalidated over the bus. */
   authConfig: AuthConfigService;
   apiTokens: ApiTokenService;
-  /** Undefined until the tokens feature is wired; `authType: 'oauth'` is then refused with 400. */
-  tokenSignIn: TokenSignIn | undefined;
   /** The JWT signing keys shared by every instance (JWKS, rotation); sign with `signingKey(alg)`. */
   signingKeys: SigningKeyRing;
   /** Access + refresh token pair: refresh rotation, reuse detection, bearer verification. */
-  tokens: TokenService;
+  tokens: TokenService & TokenSignIn;
   /** Workspaces, members, invites, switching the active workspace, and the workspace route guards. */
   workspaces: WorkspaceFeature;
   /** Users' global roles and the deployment's custom roles. */
@@ -82,7 +81,6 @@ export function createServices(ctx: AppContext): Services {
     sessions,
     authConfig,
     apiTokens,
-    tokenSignIn: tokens,
     signingKeys,
     tokens,
     workspaces: createWorkspaceFeature(ctx, { principals, accounts, sessions }),

@@ -41,8 +41,7 @@ export async function accountRoutes(
     if (workspace?.id !== user.last_workspace_id && workspace)
       await accounts.rememberWorkspace(user.id, workspace.id);
     if (options.authType === 'oauth') {
-      if (!services.tokenSignIn) throw badRequest('Token sign-in is not available on this server');
-      const tokens = await services.tokenSignIn.issue(user, workspace, {
+      const tokens = await services.tokens.issue(user, workspace, {
         ip: request.ip,
         userAgent: request.headers['user-agent'],
       });

@@ -50,12 +50,11 @@ export async function sessionRoutes(
       const auth = request.auth;
       const body = request.body as LogoutBody;
       if (auth?.kind === 'session' && auth.sessionId) await sessions.revoke(auth.user.id, auth.sessionId);
-      if (auth?.kind === 'access_token' && services.tokenSignIn)
-        await services.tokenSignIn.revokeCurrent(auth);
+      if (auth?.kind === 'access_token') await services.tokens.revokeCurrent(auth);
       const bearer = bearerCredential(request);
       const refreshToken = body.refreshToken ?? body.refresh_token;
-      if (services.tokenSignIn && ((bearer && !auth) || refreshToken)) {
-        await services.tokenSignIn.revokePresented({ accessToken: auth ? undefined : bearer, refreshToken });
+      if ((bearer && !auth) || refreshToken) {
+        await services.tokens.revokePresented({ accessToken: auth ? undefined : bearer, refreshToken });
       }
       if (request.cookies[cookieName] !== undefined)
         reply.clearCookie(cookieName, sessionCookieOptions(ctx.config));

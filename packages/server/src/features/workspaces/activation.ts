@@ -1,6 +1,6 @@
 import type { AppContext } from '../../context.js';
 import type { ActiveWorkspace, AuthContext } from '../../http/auth-context.js';
-import { AppError, forbidden, unauthorized } from '../../lib/errors.js';
+import { forbidden, unauthorized } from '../../lib/errors.js';
 import type { IssuedTokens, TokenSignIn } from '../../services.js';
 import type { AccountService } from '../accounts/service.js';
 import type { UserRow } from '../accounts/store.js';
@@ -30,11 +30,7 @@ export class ActivationService {
     this.#memberships = new MembershipStore(ctx.storage.db);
   }
 
-  async activate(
-    auth: AuthContext,
-    workspaceId: string,
-    tokenSignIn: TokenSignIn | undefined,
-  ): Promise<Activation> {
+  async activate(auth: AuthContext, workspaceId: string, tokenSessions: TokenSignIn): Promise<Activation> {
     if (auth.kind === 'api_token' || auth.workspaceLocked)
       throw forbidden('An API token is bound to its workspace and cannot switch', 'WORKSPACE_LOCKED');
     // Read from the database, not the cache: this decides what the new session may reach.
@@ -47,9 +43,7 @@ export class ActivationService {
       if (!auth.sessionId) throw unauthorized();
       await this.sessions.setWorkspace({ id: auth.sessionId }, workspace.id);
     } else {
-      if (!tokenSignIn)
-        throw new AppError(400, 'TOKENS_UNAVAILABLE', 'Token sessions are not available on this server');
-      tokens = await tokenSignIn.switchWorkspace(auth, workspace);
+      tokens = await tokenSessions.switchWorkspace(auth, workspace);
     }
     // The next sign-in starts where the user left off (accounts/service.ts resolveWorkspace).
     await this.accounts.rememberWorkspace(user.id, workspace.id);

@@ -104,7 +104,7 @@ export async function workspaceRoutes(
     async (request, reply) => {
       const auth = authOf(request);
       const { id } = request.params as IdParams;
-      const result = await activation.activate(auth, id, services.tokenSignIn);
+      const result = await activation.activate(auth, id, services.tokens);
       // A token session's answer carries a new pair (RFC 6749 §5.1: no caching of token responses).
       reply.header('cache-control', 'no-store');
       const user = userView(result.user, result.workspace);
