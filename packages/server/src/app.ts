@@ -18,6 +18,7 @@ import { healthRoutes } from './http/health.js';
 import { loggerOptions } from './http/logging.js';
 import { assertSameOrigin } from './http/same-origin.js';
 import { registerSecurityHeaders } from './http/security-headers.js';
+import { registerValidators } from './http/validation.js';
 import { loadMasterKey, SecretBox } from './lib/master-key.js';
 import { PasswordHasher } from './lib/passwords.js';
 import { createServices, type Services } from './services.js';
@@ -73,7 +74,6 @@ export async function buildApp(config: Config, options: BuildOptions = {}): Prom
     trustProxy: config.trustProxy as boolean | string,
     // Path spelling must not dodge a rate limit: /API/SIGNIN and /api/signin/ reach the same route.
     routerOptions: { caseSensitive: false, ignoreTrailingSlash: true, ignoreDuplicateSlashes: true },
-    ajv: { customOptions: { removeAdditional: false, coerceTypes: 'array', allErrors: true } },
   });
   app.decorate('gatehouse', services);
 
@@ -88,6 +88,7 @@ export async function buildApp(config: Config, options: BuildOptions = {}): Prom
   });
   await app.register(cookie);
   await app.register(formbody);
+  registerValidators(app);
   registerErrorHandler(app);
   registerAuthentication(app, services.authenticators);
   app.addHook('preValidation', async (request) => {

@@ -66,7 +66,9 @@ describe.each(testDatabases)('accounts on %s', (database) => {
       ['a short password', { password: 'short' }, 'password'],
       ['a common password', { password: 'password123' }, 'password'],
       ['a malformed email', { email: 'not-an-email' }, 'email'],
-      ['a wrong type', { password: 12345678 }, 'password'],
+      ['a wrong type', { password: 87654321 }, 'password'],
+      ['a number where a name belongs', { firstName: 42 }, 'firstName'],
+      ['a string where a choice belongs', { authType: 'ldap' }, 'authType'],
       ['a missing field', { password: undefined }, 'password'],
       ['an unknown field', { isAdmin: true }, 'isAdmin'],
     ])('rejects %s with 400 and the field named', async (_name, patch, field) => {
@@ -117,6 +119,19 @@ describe.each(testDatabases)('accounts on %s', (database) => {
         body: { email: user.email.toUpperCase(), password: user.password },
       });
       expect(byEmail.status).toBe(200);
+    });
+
+    it('refuses wrong types instead of coercing them: 400', async () => {
+      const user = await server.createUser();
+      const res = await request(server.url, '/api/signin', {
+        body: { username: user.email, password: user.password, remember: 'yes' },
+      });
+      expect(res.status).toBe(400);
+      expect(res.body['errors']).toHaveProperty('remember');
+      const array = await request(server.url, '/api/signin', {
+        body: { username: [user.email], password: user.password },
+      });
+      expect(array.status).toBe(400);
     });
 
     it('requires a username or email: 400', async () => {

@@ -190,8 +190,12 @@ describe.each(testDatabases)('API token management on %s', (database) => {
     expect(none.status).toBe(400);
   });
 
-  it('validates the body: a blank or over-long nickname, or an unknown field, is 400', async () => {
+  it('validates the body: a blank or over-long nickname, a wrong type, or an unknown field, is 400', async () => {
     const { cookie } = await signedInUser(server);
+    expect((await postApiToken(server, cookie, { nickname: 42, expiresAt: '30d' })).status).toBe(400);
+    expect(
+      (await postApiToken(server, cookie, { nickname: 'x', expiresAt: '30d', scopes: 'profile:read' })).status,
+    ).toBe(400);
     expect((await postApiToken(server, cookie, { nickname: '   ', expiresAt: '30d' })).status).toBe(400);
     expect(
       (await postApiToken(server, cookie, { nickname: 'x', expiresAt: '30d', admin: true })).status,

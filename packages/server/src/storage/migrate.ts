@@ -2,7 +2,11 @@ import { type MigrationResultSet, Migrator, sql } from 'kysely';
 import type { Storage } from './database.js';
 import { migrations } from './migrations/index.js';
 
-/** Applies every pending migration; safe to run from several instances at once (Kysely takes a lock). */
+/**
+ * Applies every pending migration. On PostgreSQL several instances may run it at once (Kysely takes a
+ * lock in the database). A SQLite file belongs to one process: run `gatehouse migrate` before starting a
+ * second process on the same file, never two at once.
+ */
 export async function migrateToLatest(storage: Storage): Promise<MigrationResultSet> {
   // Kysely looks for its bookkeeping tables in every schema it can see; pin them to the schema this
   // connection writes to (search_path), or a second Gatehouse in another schema of the same database would
