@@ -3,6 +3,7 @@ import type { AppContext } from '../../context.js';
 import { newId } from '../../lib/crypto.js';
 import { invalidToken } from '../../lib/errors.js';
 import type { SigningKeyRing } from '../../lib/signing-keys/key-ring.js';
+import { TtlCache } from '../../lib/ttl-cache.js';
 import { isStorageUnavailable } from '../../storage/database.js';
 
 /** RFC 9068 §2.1: the `typ` that tells an access token apart from an ID token or any other JWT. */
@@ -45,6 +46,13 @@ function stringArray(value: unknown): value is string[] {
 export class AccessTokens {
   readonly issuer: string;
   readonly audience: string;
+  /**
+   * Tokens whose signature and claims already checked out, by token string. An Ed25519 verification costs
+   * more than the rest of an authenticated request together; a client replays one token for minutes. A hit
+   * still requires the signing key to be usable and the token unexpired; revocation is checked per request
+   * by the caller (the family), so caching the signature check weakens nothing.
+   */
+  readonly #verified = new TtlCache<VerifiedAccessToken & { kid: string }>(60_000, 5_000);
 
   constructor(
     private readonly ctx: AppContext,
@@ -82,7 +90,14 @@ export class AccessTokens {
    * `acceptExpiredFor` (seconds) is for logout only: an expired but genuine token still names the family to end.
    */
   async verify(token: string, acceptExpiredFor = 0): Promise<VerifiedAccessToken> {
+    const cached = acceptExpiredFor === 0 ? this.#verified.get(token) : undefined;
+    if (cached) {
+      const fresh = this.ctx.now() < cached.expiresAt + CLOCK_TOLERANCE_SECONDS * 1000;
+      if (fresh && (await this.keys.verificationKey(cached.kid))) return cached;
+      this.#verified.delete(token);
+    }
     let payload: JWTPayload;
+    let kid = '';
     try {
       // Cheap structural refusal before any key lookup; jwtVerify repeats the full checks.
       const header = decodeProtectedHeader(token);
@@ -90,9 +105,12 @@ export class AccessTokens {
       ({ payload } = await jwtVerify(
         token,
         async (protectedHeader) => {
-          const kid = protectedHeader.kid;
-          const key = typeof kid === 'string' ? await this.keys.verificationKey(kid) : undefined;
+          const key =
+            typeof protectedHeader.kid === 'string'
+              ? await this.keys.verificationKey(protectedHeader.kid)
+              : undefined;
           if (!key || key.alg !== protectedHeader.alg) throw new Error('unknown signing key');
+          kid = key.kid;
           return key.key;
         },
         {
@@ -114,7 +132,7 @@ export class AccessTokens {
     if (typeof sub !== 'string' || typeof fid !== 'string' || typeof jti !== 'string' || !exp)
       throw invalidToken();
     if (wid !== undefined && typeof wid !== 'string') throw invalidToken();
-    return {
+    const verified = {
       userId: sub,
       familyId: fid,
       workspaceId: wid ?? null,
@@ -122,5 +140,7 @@ export class AccessTokens {
       tokenId: jti,
       expiresAt: exp * 1000,
     };
+    if (acceptExpiredFor === 0) this.#verified.set(token, { ...verified, kid });
+    return verified;
   }
 }
