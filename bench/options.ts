@@ -12,7 +12,7 @@ export interface BenchOptions {
   users: number;
   /** Password hashes in flight: Gatehouse's default (one per core), used for the raw argon2id loop too. */
   hashConcurrency: number;
-  /** Only runs whose id contains one of these strings (plus the ones their ratios need). */
+  /** Only the runs whose id contains one of these strings; a ratio whose reference was not run shows "—". */
   only: string[];
   /** Write a V8 CPU profile of each Gatehouse process into bench/results/profiles/. */
   profile: boolean;
@@ -27,7 +27,8 @@ const USAGE = `usage: npm run bench -- [--quick] [--only=<id>[,<id>…]] [--prof
   --profile    write CPU profiles of the Gatehouse processes to bench/results/profiles/
 
 Environment: BENCH_DURATION (s, default 10), BENCH_WARMUP (s, default 3), BENCH_CONNECTIONS (default 10),
-BENCH_USERS (default 10000), BENCH_POSTGRES_URL (default postgres://postgres@127.0.0.1:5432/test).`;
+BENCH_USERS (default 10000), BENCH_POSTGRES_URL (default postgres://postgres@127.0.0.1:5432/test),
+BENCH_SKIP_BUILD=1 (use packages/server/dist as it is instead of rebuilding it first).`;
 
 function positive(name: string, fallback: number): number {
   const raw = process.env[name];
