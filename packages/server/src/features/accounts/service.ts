@@ -75,7 +75,7 @@ export class AccountService {
   async authenticate(login: string, password: string, ip: string): Promise<UserRow> {
     const key = normaliseEmail(login);
     await this.#throttle.checkClient(ip);
-    await this.#throttle.checkAccount(key);
+    const hadFailures = await this.#throttle.checkAccount(key);
     const user = await this.store.findByLogin(key);
     const ok = user?.password_hash
       ? await this.ctx.hasher.verify(user.password_hash, password)
@@ -84,7 +84,7 @@ export class AccountService {
       await this.#throttle.recordFailure(key);
       throw unauthorized(BAD_CREDENTIALS, 'INVALID_CREDENTIALS');
     }
-    await this.#throttle.recordSuccess(key);
+    if (hadFailures) await this.#throttle.recordSuccess(key);
     if (user.password_hash && this.ctx.hasher.needsRehash(user.password_hash)) {
       await this.store.setPasswordHash(user.id, await this.ctx.hasher.hash(password), this.ctx.now());
     }

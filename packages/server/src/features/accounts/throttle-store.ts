@@ -21,13 +21,14 @@ export class ThrottleStore {
     return Number(row.hits);
   }
 
-  async lockedUntil(key: string): Promise<number> {
+  /** The account's lock, or undefined for an account with no failure on record. */
+  async accountState(key: string): Promise<{ lockedUntil: number } | undefined> {
     const row = await this.db
       .selectFrom('sign_in_throttles')
       .select('locked_until')
       .where('key', '=', key)
       .executeTakeFirst();
-    return row ? Number(row.locked_until) : 0;
+    return row && { lockedUntil: Number(row.locked_until) };
   }
 
   /** Adds a consecutive failure; returns the count so far. */

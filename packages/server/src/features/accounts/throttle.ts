@@ -41,14 +41,17 @@ export class SignInThrottle {
     }
   }
 
-  async checkAccount(login: string): Promise<void> {
-    const until = await this.#store.lockedUntil(`account:${login}`);
+  /** Throws while the account is locked; returns whether failures are on record (to clear at success). */
+  async checkAccount(login: string): Promise<boolean> {
+    const state = await this.#store.accountState(`account:${login}`);
+    if (!state) return false;
     const now = this.ctx.now();
-    if (until > now) {
+    if (state.lockedUntil > now) {
       throw new AppError(429, 'ACCOUNT_LOCKED', 'Too many failed sign-ins; try again later', undefined, {
-        'retry-after': String(Math.ceil((until - now) / 1000)),
+        'retry-after': String(Math.ceil((state.lockedUntil - now) / 1000)),
       });
     }
+    return true;
   }
 
   async recordFailure(login: string): Promise<void> {
@@ -60,6 +63,7 @@ export class SignInThrottle {
     await this.#store.lock(key, this.ctx.now() + seconds * 1000);
   }
 
+  /** Clears the failure count; skipped for an account with none on record (one write saved per sign-in). */
   async recordSuccess(login: string): Promise<void> {
     await this.#store.clear(`account:${login}`);
   }

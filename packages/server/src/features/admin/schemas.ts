@@ -1,4 +1,5 @@
 import { type Static, Type } from '@sinclair/typebox';
+import { UserView } from '../accounts/schemas.js';
 import { RoleName } from '../workspaces/schemas.js';
 
 export const UserListQuery = Type.Object({
@@ -24,16 +25,7 @@ export const CreateRoleBody = Type.Object(
 export type CreateRoleBody = Static<typeof CreateRoleBody>;
 
 /** A user as the admin list shows it: no workspace, no metadata, never a hash. */
-export const AdminUser = Type.Object({
-  _id: Type.String(),
-  username: Type.String(),
-  email: Type.String(),
-  firstName: Type.String(),
-  lastName: Type.String(),
-  fullName: Type.String(),
-  roles: Type.Array(Type.String()),
-  created: Type.String(),
-});
+export const AdminUser = Type.Omit(UserView, ['workspace', 'metadata']);
 
 export const Role = Type.Object({
   name: Type.String(),

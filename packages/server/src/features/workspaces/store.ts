@@ -64,9 +64,9 @@ export class WorkspaceStore {
     return row !== undefined;
   }
 
-  /** One workspace with the viewer's role in it (null when not a member). */
-  async findForViewer(id: string, viewerId: string): Promise<WorkspaceListRow | undefined> {
-    const row = await this.db
+  /** Workspaces with the viewer's role in each (null where they are not a member) and the member count. */
+  #withViewerRole(viewerId: string) {
+    return this.db
       .selectFrom('workspaces')
       .leftJoin('workspace_members as m', (join) =>
         join.onRef('m.workspace_id', '=', 'workspaces.id').on('m.user_id', '=', viewerId),
@@ -77,25 +77,19 @@ export class WorkspaceStore {
         'workspaces.created_at',
         'm.role',
         membersCount(eb),
-      ])
-      .where('workspaces.id', '=', id)
-      .executeTakeFirst();
+      ]);
+  }
+
+  /** One workspace with the viewer's role in it (null when not a member). */
+  async findForViewer(id: string, viewerId: string): Promise<WorkspaceListRow | undefined> {
+    const row = await this.#withViewerRole(viewerId).where('workspaces.id', '=', id).executeTakeFirst();
     return row && toListRow(row);
   }
 
   /** The viewer's own workspaces, oldest membership first. */
   async listForMember(viewerId: string): Promise<WorkspaceListRow[]> {
-    const rows = await this.db
-      .selectFrom('workspaces')
-      .innerJoin('workspace_members as m', 'm.workspace_id', 'workspaces.id')
-      .select((eb) => [
-        'workspaces.id',
-        'workspaces.name',
-        'workspaces.created_at',
-        'm.role',
-        membersCount(eb),
-      ])
-      .where('m.user_id', '=', viewerId)
+    const rows = await this.#withViewerRole(viewerId)
+      .where('m.user_id', 'is not', null)
       .orderBy('m.created_at', 'asc')
       .orderBy('workspaces.id', 'asc')
       .execute();
@@ -104,18 +98,7 @@ export class WorkspaceStore {
 
   /** Every workspace of the deployment (the global admin's view), with the viewer's role where they have one. */
   async listAll(viewerId: string): Promise<WorkspaceListRow[]> {
-    const rows = await this.db
-      .selectFrom('workspaces')
-      .leftJoin('workspace_members as m', (join) =>
-        join.onRef('m.workspace_id', '=', 'workspaces.id').on('m.user_id', '=', viewerId),
-      )
-      .select((eb) => [
-        'workspaces.id',
-        'workspaces.name',
-        'workspaces.created_at',
-        'm.role',
-        membersCount(eb),
-      ])
+    const rows = await this.#withViewerRole(viewerId)
       .orderBy('workspaces.created_at', 'asc')
       .orderBy('workspaces.id', 'asc')
       .execute();
