@@ -144,7 +144,7 @@ export class GatehouseClient {
     const autoRefresh = request.options?.forceRefresh ?? this.#forceRefresh;
     const signal = request.options?.signal;
     let tokens = await this.vault.get();
-    if (autoRefresh && tokens && tokens.expiresAt - this.#refreshSkewMs <= Date.now()) {
+    if (autoRefresh && tokens && tokens.expiresAt - this.#skewFor(tokens) <= Date.now()) {
       tokens = (await this.refresher.renew({ staleAccessToken: tokens.accessToken, signal })).tokens;
     }
     const first = await this.transmit(request, bearer(tokens), this.credentialsFor(mode));
@@ -193,6 +193,15 @@ export class GatehouseClient {
       if (value !== undefined) search.set(name, String(value));
     const qs = search.toString();
     return `${this.appUrl}${path}${qs ? `?${qs}` : ''}`;
+  }
+
+  /**
+   * How long before expiry to refresh: `refreshSkewSeconds`, but never more than half the token's lifetime,
+   * or a lifetime at or below the skew would refresh on every request.
+   */
+  #skewFor(tokens: TokenSet): number {
+    if (tokens.issuedAt === undefined) return this.#refreshSkewMs;
+    return Math.min(this.#refreshSkewMs, (tokens.expiresAt - tokens.issuedAt) / 2);
   }
 }
 

@@ -18,7 +18,13 @@ export function tokenSetFromGrant(grant: TokenGrant, now = Date.now()): TokenSet
     typeof grant.expiresIn === 'number' && Number.isFinite(grant.expiresIn)
       ? now + grant.expiresIn * 1000
       : jwtExpiry(grant.token);
-  return { accessToken: grant.token, refreshToken: grant.refreshToken, expiresAt, tokenType: 'Bearer' };
+  return {
+    accessToken: grant.token,
+    refreshToken: grant.refreshToken,
+    expiresAt,
+    issuedAt: now,
+    tokenType: 'Bearer',
+  };
 }
 
 /** True when `payload` carries a new access + refresh pair. */

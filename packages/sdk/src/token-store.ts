@@ -7,6 +7,11 @@ export interface TokenSet {
   refreshToken: string;
   /** Epoch milliseconds. `Number.MAX_SAFE_INTEGER` when the expiry is unknown (then only a 401 triggers a refresh). */
   expiresAt: number;
+  /**
+   * Epoch milliseconds when the pair was received. With it, proactive refresh never starts earlier than
+   * halfway through the token's life, however large `refreshSkewSeconds` is next to a short lifetime.
+   */
+  issuedAt?: number;
   tokenType?: 'Bearer';
 }
 

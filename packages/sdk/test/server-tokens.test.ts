@@ -105,7 +105,12 @@ describe.each(testDatabases)('token sessions on %s', (database) => {
   it('refreshes once, before sending, when 50 requests start within refreshSkewSeconds of expiry', async () => {
     const { sdk, recorder } = await tokenSession({ refreshSkewSeconds: 30 });
     const tokens = await sdk.auth.getTokenSet();
-    await sdk.auth.setTokenSet({ ...tokens!, expiresAt: Date.now() + 10_000 });
+    // A 600 s token with 10 s left.
+    await sdk.auth.setTokenSet({
+      ...tokens!,
+      issuedAt: Date.now() - 590_000,
+      expiresAt: Date.now() + 10_000,
+    });
     await Promise.all(Array.from({ length: 50 }, () => sdk.authentication.getLoggedInUser()));
     expect(recorder.callsTo('/api/token/refresh')).toHaveLength(1);
     const me = recorder.callsTo('/api/me');
