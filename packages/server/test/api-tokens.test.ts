@@ -194,7 +194,8 @@ describe.each(testDatabases)('API token management on %s', (database) => {
     const { cookie } = await signedInUser(server);
     expect((await postApiToken(server, cookie, { nickname: 42, expiresAt: '30d' })).status).toBe(400);
     expect(
-      (await postApiToken(server, cookie, { nickname: 'x', expiresAt: '30d', scopes: 'profile:read' })).status,
+      (await postApiToken(server, cookie, { nickname: 'x', expiresAt: '30d', scopes: 'profile:read' }))
+        .status,
     ).toBe(400);
     expect((await postApiToken(server, cookie, { nickname: '   ', expiresAt: '30d' })).status).toBe(400);
     expect(

@@ -62,4 +62,30 @@ describe.runIf(testDatabases.includes('postgres'))('two instances on one Postgre
     expect(res.status).toBe(429);
     expect(res.body['code']).toBe('ACCOUNT_LOCKED');
   });
+
+  it('lets exactly one successor win a refresh race spread over both instances', async () => {
+    const user = await a.createUser();
+    const signin = await request<{ payload: { refreshToken: string } }>(a.url, '/api/signin', {
+      body: { username: user.email, password: user.password, authType: 'oauth' },
+    });
+    const refreshToken = signin.body.payload.refreshToken;
+    const results = await Promise.all(
+      Array.from({ length: 20 }, (_, i) =>
+        request<{ payload: { refreshToken: string } }>((i % 2 === 0 ? a : b).url, '/api/token/refresh', {
+          body: { refreshToken },
+        }),
+      ),
+    );
+    const winners = new Set(results.filter((r) => r.status === 200).map((r) => r.body.payload.refreshToken));
+    // Inside the retry window every caller may get the successor, but there is only ever one.
+    expect(winners.size).toBe(1);
+    const live = await a.app.gatehouse.ctx.storage.db
+      .selectFrom('refresh_tokens')
+      .innerJoin('token_families', 'token_families.id', 'refresh_tokens.family_id')
+      .select('refresh_tokens.token_hash')
+      .where('token_families.user_id', '=', user.id)
+      .where('refresh_tokens.consumed_at', 'is', null)
+      .execute();
+    expect(live).toHaveLength(1);
+  });
 });
