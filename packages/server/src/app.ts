@@ -16,7 +16,6 @@ import { registerAuthentication } from './http/authenticate.js';
 import { registerErrorHandler } from './http/error-handler.js';
 import { healthRoutes } from './http/health.js';
 import { loggerOptions } from './http/logging.js';
-import { assertSameOrigin } from './http/same-origin.js';
 import { registerSecurityHeaders } from './http/security-headers.js';
 import { registerValidators } from './http/validation.js';
 import { loadMasterKey, SecretBox } from './lib/master-key.js';
@@ -30,10 +29,6 @@ export type { Config } from './config/load.js';
 export { loadConfig } from './config/load.js';
 
 declare module 'fastify' {
-  interface FastifyContextConfig {
-    /** Sign-in and sign-up: they create a session, so a foreign origin must not drive them (login CSRF). */
-    credentialEndpoint?: boolean;
-  }
   interface FastifyInstance {
     gatehouse: Services;
   }
@@ -91,9 +86,6 @@ export async function buildApp(config: Config, options: BuildOptions = {}): Prom
   registerValidators(app);
   registerErrorHandler(app);
   registerAuthentication(app, services.authenticators);
-  app.addHook('preValidation', async (request) => {
-    if (request.routeOptions.config.credentialEndpoint) assertSameOrigin(request, config.allowedOrigins);
-  });
 
   await app.register(healthRoutes, { storage });
   await app.register(accountRoutes, { services });

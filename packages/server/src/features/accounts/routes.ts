@@ -1,5 +1,6 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { authOf, requireAuth } from '../../http/guards.js';
+import { assertSameOrigin } from '../../http/same-origin.js';
 import { badRequest, unauthorized } from '../../lib/errors.js';
 import type { Services } from '../../services.js';
 import { sessionCookieName, sessionCookieOptions } from '../sessions/cookie.js';
@@ -24,6 +25,9 @@ export async function accountRoutes(
   { services }: { services: Services },
 ): Promise<void> {
   const { accounts, sessions, ctx } = services;
+  /** Sign-in and sign-up create a session, so a foreign origin must not drive them (login CSRF). */
+  const refuseForeignOrigin = async (request: FastifyRequest) =>
+    assertSameOrigin(request, ctx.config.allowedOrigins);
 
   /** Finishes a successful sign-in in the mode asked for: a cookie session, or a token pair. */
   async function startSession(
@@ -66,7 +70,8 @@ export async function accountRoutes(
     '/api/signup',
     {
       schema: { body: SignupBody, response: SignInResponse },
-      config: { credentialEndpoint: true, authentication: 'none' },
+      config: { authentication: 'none' },
+      preValidation: refuseForeignOrigin,
     },
     async (request, reply) => {
       const body = request.body as SignupBody;
@@ -80,7 +85,8 @@ export async function accountRoutes(
     '/api/signin',
     {
       schema: { body: SigninBody, response: SignInResponse },
-      config: { credentialEndpoint: true, authentication: 'none' },
+      config: { authentication: 'none' },
+      preValidation: refuseForeignOrigin,
     },
     async (request, reply) => {
       const body = request.body as SigninBody;
