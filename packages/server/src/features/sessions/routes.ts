@@ -6,7 +6,7 @@ import type { Services } from '../../services.js';
 import { bearerCredential } from '../tokens/authenticator.js';
 import { sessionCookieName, sessionCookieOptions } from './cookie.js';
 
-const SessionView = Type.Object({
+export const SessionView = Type.Object({
   _id: Type.String(),
   current: Type.Boolean(),
   createdAt: Type.String(),

@@ -1,0 +1,43 @@
+/**
+ * Compile-time check that the server's response schemas produce what the SDK's wire types promise
+ * (ARCHITECTURE.md: types both sides need live in the SDK and are checked against the server's JSON
+ * schemas). `npm run typecheck` compiles this file; a schema change that breaks an SDK type fails it.
+ * Each line reads: a value of the server's schema type is assignable to the SDK type.
+ */
+import type { Static } from '@sinclair/typebox';
+import type {
+  ApiToken,
+  CreatedApiToken,
+  Session,
+  SessionSignin,
+  TokenSignin,
+  User,
+  Workspace,
+  WorkspaceMember,
+} from '../packages/sdk/src/index.js';
+// Brings in the server's Fastify augmentations (request.auth, route config) that its route files rely on.
+import type {} from '../packages/server/src/app.js';
+import type {
+  SessionPayload,
+  TokenPayload,
+  UserView,
+} from '../packages/server/src/features/accounts/schemas.js';
+import type {
+  ApiTokenView,
+  CreatedApiToken as CreatedApiTokenSchema,
+} from '../packages/server/src/features/api-tokens/schemas.js';
+import type { SessionView } from '../packages/server/src/features/sessions/routes.js';
+import type { MemberView, WorkspaceItem } from '../packages/server/src/features/workspaces/schemas.js';
+
+type Assignable<Server, Sdk> = Server extends Sdk ? true : never;
+const checks: [
+  Assignable<Static<typeof UserView>, User>,
+  Assignable<Static<typeof WorkspaceItem>, Workspace>,
+  Assignable<Static<typeof MemberView>, WorkspaceMember>,
+  Assignable<Static<typeof ApiTokenView>, ApiToken>,
+  Assignable<Static<typeof CreatedApiTokenSchema>, CreatedApiToken>,
+  Assignable<Static<typeof SessionView>, Session>,
+  Assignable<Static<typeof SessionPayload>, SessionSignin>,
+  Assignable<Static<typeof TokenPayload>, TokenSignin>,
+] = [true, true, true, true, true, true, true, true];
+export default checks;
