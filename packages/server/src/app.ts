@@ -15,6 +15,7 @@ import { workspaceRoutes } from './features/workspaces/routes.js';
 import { registerAuthentication } from './http/authenticate.js';
 import { registerErrorHandler } from './http/error-handler.js';
 import { healthRoutes } from './http/health.js';
+import { registerJsonBodyParser } from './http/json-body.js';
 import { loggerOptions } from './http/logging.js';
 import { registerSecurityHeaders } from './http/security-headers.js';
 import { registerValidators } from './http/validation.js';
@@ -83,6 +84,7 @@ export async function buildApp(config: Config, options: BuildOptions = {}): Prom
   });
   await app.register(cookie);
   await app.register(formbody);
+  registerJsonBodyParser(app);
   registerValidators(app);
   registerErrorHandler(app);
   registerAuthentication(app, services.authenticators);

@@ -193,6 +193,20 @@ describe.each(testDatabases)('accounts on %s', (database) => {
       expect(JSON.stringify(res.body)).not.toContain('secret-value');
     });
 
+    it('treats an empty JSON body as no body: 400 where a body is required', async () => {
+      const res = await request(server.url, '/api/signin', { raw: '' });
+      expect(res.status).toBe(400);
+      expect(res.body['code']).toBe('VALIDATION_ERROR');
+    });
+
+    it('refuses prototype poisoning in JSON with 400', async () => {
+      const res = await request(server.url, '/api/signin', {
+        raw: '{"username":"a@example.test","password":"whatever-pass","__proto__":{"admin":true}}',
+      });
+      expect(res.status).toBe(400);
+      expect(res.body['code']).toBe('INVALID_JSON');
+    });
+
     it('answers 404 with the error shape for an unknown route', async () => {
       const res = await request(server.url, '/api/nope');
       expect(res.status).toBe(404);

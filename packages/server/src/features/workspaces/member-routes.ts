@@ -3,7 +3,6 @@ import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { authOf, requireAuth } from '../../http/guards.js';
 import { AppError } from '../../lib/errors.js';
 import type { Services } from '../../services.js';
-import { tolerateEmptyJsonBody } from './empty-body.js';
 import { requiredMembershipOf } from './guard.js';
 import type { MemberActor } from './members.js';
 import {
@@ -146,7 +145,6 @@ export async function memberRoutes(
     '/api/invites/:token/accept',
     {
       schema: { params: InviteTokenParams, response: { 200: WorkspaceItem } },
-      onRequest: tolerateEmptyJsonBody,
       preHandler: requireAuth({ refuse: ['api_token'] }),
     },
     async (request) => {

@@ -3,7 +3,6 @@ import type { FastifyInstance } from 'fastify';
 import { authOf, requireAuth } from '../../http/guards.js';
 import type { Services } from '../../services.js';
 import { userView } from '../accounts/user-view.js';
-import { tolerateEmptyJsonBody } from './empty-body.js';
 import {
   Activation,
   CreateBody,
@@ -98,7 +97,6 @@ export async function workspaceRoutes(
     '/api/workspaces/:id/activate',
     {
       schema: { params: WorkspaceParams, response: { 200: Activation } },
-      onRequest: tolerateEmptyJsonBody,
       preHandler: requireAuth(),
     },
     async (request, reply) => {
