@@ -2,7 +2,6 @@ import { randomBytes } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { generateApiToken } from '../src/features/api-tokens/token-format.js';
 import {
-  API_TOKEN_TEST_ENV,
   type ApiTokenJson,
   configureAuth,
   createApiToken,
@@ -11,7 +10,7 @@ import {
 } from './support/api-tokens.js';
 import { type FreshDatabase, freshDatabase } from './support/databases.js';
 import { request } from './support/http.js';
-import { startTestServer, type TestServer, testDatabases } from './support/server.js';
+import { MANY_SIGN_INS, startTestServer, type TestServer, testDatabases } from './support/server.js';
 
 const DAY = 24 * 60 * 60 * 1000;
 
@@ -26,7 +25,7 @@ describe.each(testDatabases)('API token authentication on %s', (database) => {
   let clock = Date.now();
   let adminCookie: string;
   beforeAll(async () => {
-    server = await startTestServer({ database, env: API_TOKEN_TEST_ENV, now: () => clock });
+    server = await startTestServer({ database, env: MANY_SIGN_INS, now: () => clock });
     adminCookie = (await signedInUser(server, { admin: true })).cookie;
   });
   afterAll(() => server.close());
@@ -173,7 +172,7 @@ describe.each(testDatabases)('API token authentication on %s', (database) => {
 describe.each(testDatabases)('API token usage across a restart on %s', (database) => {
   let server: TestServer;
   beforeAll(async () => {
-    server = await startTestServer({ database, env: API_TOKEN_TEST_ENV });
+    server = await startTestServer({ database, env: MANY_SIGN_INS });
   });
   afterAll(() => server.close());
 
@@ -203,7 +202,7 @@ describe.runIf(testDatabases.includes('postgres'))(
     let b: TestServer;
     beforeAll(async () => {
       fresh = await freshDatabase('postgres');
-      const env = { ...API_TOKEN_TEST_ENV, GATEHOUSE_MASTER_KEY: randomBytes(32).toString('base64url') };
+      const env = { ...MANY_SIGN_INS, GATEHOUSE_MASTER_KEY: randomBytes(32).toString('base64url') };
       a = await startTestServer({ database: 'postgres', databaseUrl: fresh.url, env });
       b = await startTestServer({ database: 'postgres', databaseUrl: fresh.url, env });
     });

@@ -1,6 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
-  API_TOKEN_TEST_ENV,
   type ApiTokenJson,
   addWorkspace,
   configureAuth,
@@ -11,13 +10,13 @@ import {
   withApiKey,
 } from './support/api-tokens.js';
 import { request } from './support/http.js';
-import { startTestServer, type TestServer, testDatabases } from './support/server.js';
+import { MANY_SIGN_INS, startTestServer, type TestServer, testDatabases } from './support/server.js';
 
 describe.each(testDatabases)('workspace-bound API tokens on %s', (database) => {
   let server: TestServer;
   let adminCookie: string;
   beforeAll(async () => {
-    server = await startTestServer({ database, env: API_TOKEN_TEST_ENV });
+    server = await startTestServer({ database, env: MANY_SIGN_INS });
     adminCookie = (await signedInUser(server, { admin: true })).cookie;
   });
   afterAll(() => server.close());

@@ -1,7 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { sha256 } from '../src/lib/crypto.js';
 import {
-  API_TOKEN_TEST_ENV,
   configureAuth,
   createApiToken,
   postApiToken,
@@ -9,7 +8,7 @@ import {
   withApiKey,
 } from './support/api-tokens.js';
 import { request } from './support/http.js';
-import { startTestServer, type TestServer, testDatabases } from './support/server.js';
+import { MANY_SIGN_INS, startTestServer, type TestServer, testDatabases } from './support/server.js';
 
 const DAY = 24 * 60 * 60 * 1000;
 const ALL_SCOPES = ['profile:read', 'profile:write', 'workspaces:read', 'workspaces:write'];
@@ -18,7 +17,7 @@ describe.each(testDatabases)('API token management on %s', (database) => {
   let server: TestServer;
   let adminCookie: string;
   beforeAll(async () => {
-    server = await startTestServer({ database, env: API_TOKEN_TEST_ENV });
+    server = await startTestServer({ database, env: MANY_SIGN_INS });
     adminCookie = (await signedInUser(server, { admin: true })).cookie;
   });
   afterAll(() => server.close());

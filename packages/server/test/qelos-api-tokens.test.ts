@@ -1,6 +1,11 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { API_TOKEN_TEST_ENV } from './support/api-tokens.js';
-import { startTestServer, type TestServer, type TestUser, testDatabases } from './support/server.js';
+import {
+  MANY_SIGN_INS,
+  startTestServer,
+  type TestServer,
+  type TestUser,
+  testDatabases,
+} from './support/server.js';
 
 /**
  * The published `@qelos/sdk`, unmodified, against Gatehouse. How it sends credentials (dist/index.js): with
@@ -51,7 +56,7 @@ describe.each(testDatabases)('@qelos/sdk API tokens against Gatehouse on %s', (d
   let server: TestServer;
   let user: TestUser;
   beforeAll(async () => {
-    server = await startTestServer({ database, env: API_TOKEN_TEST_ENV });
+    server = await startTestServer({ database, env: MANY_SIGN_INS });
     user = await server.createUser();
   });
   afterAll(() => server.close());

@@ -1,28 +1,18 @@
 /** Helpers for the API-token suites: creating tokens over HTTP, and workspaces straight in the database. */
 import { randomBytes } from 'node:crypto';
+import type { Static } from '@sinclair/typebox';
 import { expect } from 'vitest';
+import type { ApiTokenView } from '../../src/features/api-tokens/schemas.js';
 import { type JsonResponse, request, signInWithCookie } from './http.js';
 import type { TestServer, TestUser } from './server.js';
 
-export interface ApiTokenJson {
-  _id: string;
-  nickname: string;
-  tokenPrefix: string;
-  scopes: string[];
-  workspace: { _id: string; name: string } | null;
-  expiresAt: string | null;
-  lastUsedAt: string | null;
-  usageCount: number;
-  created: string;
-}
+/** The listing shape, straight from the route's response schema. */
+export type ApiTokenJson = Static<typeof ApiTokenView>;
 
 export interface CreatedToken {
   token: string;
   apiToken: ApiTokenJson;
 }
-
-/** Sign-in is rate limited per IP; every suite here signs in many times from 127.0.0.1. */
-export const API_TOKEN_TEST_ENV = { GATEHOUSE_SIGNIN_RATE_PER_MINUTE: '10000' };
 
 /** A user and a cookie session for them. */
 export async function signedInUser(

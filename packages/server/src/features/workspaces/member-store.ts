@@ -25,25 +25,21 @@ export class MemberStore {
     private readonly dialect: Dialect,
   ) {}
 
-  list(workspaceId: string): Promise<MemberRow[]> {
+  /** A workspace's members with the account fields a member list shows. */
+  #members(workspaceId: string) {
     return this.db
       .selectFrom('workspace_members as m')
       .innerJoin('users as u', 'u.id', 'm.user_id')
       .select(['m.user_id', 'm.role', 'm.created_at', 'u.email', 'u.username', 'u.first_name', 'u.last_name'])
-      .where('m.workspace_id', '=', workspaceId)
-      .orderBy('m.created_at', 'asc')
-      .orderBy('m.user_id', 'asc')
-      .execute();
+      .where('m.workspace_id', '=', workspaceId);
+  }
+
+  list(workspaceId: string): Promise<MemberRow[]> {
+    return this.#members(workspaceId).orderBy('m.created_at', 'asc').orderBy('m.user_id', 'asc').execute();
   }
 
   find(workspaceId: string, userId: string): Promise<MemberRow | undefined> {
-    return this.db
-      .selectFrom('workspace_members as m')
-      .innerJoin('users as u', 'u.id', 'm.user_id')
-      .select(['m.user_id', 'm.role', 'm.created_at', 'u.email', 'u.username', 'u.first_name', 'u.last_name'])
-      .where('m.workspace_id', '=', workspaceId)
-      .where('m.user_id', '=', userId)
-      .executeTakeFirst();
+    return this.#members(workspaceId).where('m.user_id', '=', userId).executeTakeFirst();
   }
 
   /** Takes the workspace's membership lock until the transaction ends; false when it does not exist. */
