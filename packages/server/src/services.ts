@@ -55,7 +55,7 @@ export interface Services {
   /** The JWT signing keys shared by every instance (JWKS, rotation); sign with `signingKey(alg)`. */
   signingKeys: SigningKeyRing;
   /** Access + refresh token pair: refresh rotation, reuse detection, bearer verification. */
-  tokens: TokenService & TokenSignIn;
+  tokens: TokenService;
   /** Workspaces, members, invites, switching the active workspace, and the workspace route guards. */
   workspaces: WorkspaceFeature;
   /** Users' global roles and the deployment's custom roles. */
