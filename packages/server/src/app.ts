@@ -1,7 +1,8 @@
 import cookie from '@fastify/cookie';
 import cors from '@fastify/cors';
 import formbody from '@fastify/formbody';
-import Fastify, { type FastifyInstance } from 'fastify';
+import Fastify, { type FastifyBaseLogger, type FastifyInstance } from 'fastify';
+import { pino } from 'pino';
 import type { Config } from './config/load.js';
 import type { AppContext } from './context.js';
 import { accountRoutes } from './features/accounts/routes.js';
@@ -50,9 +51,15 @@ export interface BuildOptions {
 export async function buildApp(config: Config, options: BuildOptions = {}): Promise<FastifyInstance> {
   const storage = options.storage ?? openStorage(config.database);
   await migrateToLatest(storage);
+  // One logger for the app: Fastify's request logs and the features' own lines (failures below HTTP).
+  const log: FastifyBaseLogger =
+    options.logger === false
+      ? pino({ enabled: false })
+      : pino(loggerOptions(config.logLevel), options.logStream ?? pino.destination(1));
   const ctx: AppContext = {
     config,
     storage,
+    log,
     bus: createInvalidationBus(storage),
     hasher: new PasswordHasher(config.argon2),
     secrets: new SecretBox(loadMasterKey(config)),
@@ -61,10 +68,7 @@ export async function buildApp(config: Config, options: BuildOptions = {}): Prom
   const services = createServices(ctx);
 
   const app = Fastify({
-    logger:
-      options.logger === false
-        ? false
-        : { ...loggerOptions(config.logLevel), ...(options.logStream && { stream: options.logStream }) },
+    loggerInstance: log,
     bodyLimit: config.bodyLimit,
     // Fastify accepts a hop count at runtime; its types omit the number form.
     trustProxy: config.trustProxy as boolean | string,

@@ -1,3 +1,4 @@
+import type { FastifyBaseLogger } from 'fastify';
 import type { Config } from './config/load.js';
 import type { SecretBox } from './lib/master-key.js';
 import type { PasswordHasher } from './lib/passwords.js';
@@ -8,6 +9,8 @@ import type { InvalidationBus } from './storage/invalidation.js';
 export interface AppContext {
   config: Config;
   storage: Storage;
+  /** The app's logger (pino, with the same redaction as request logs): for failures below HTTP. */
+  log: FastifyBaseLogger;
   bus: InvalidationBus;
   hasher: PasswordHasher;
   secrets: SecretBox;

@@ -1,4 +1,5 @@
 import { randomBytes } from 'node:crypto';
+import { pino } from 'pino';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { listKeysCommand, rotateKeysCommand } from '../src/cli/keys.js';
 import { loadConfig } from '../src/config/load.js';
@@ -141,6 +142,7 @@ describe.each(testDatabases)('signing keys on %s', (database) => {
               config,
               storage,
               bus: buses[i]!,
+              log: pino({ enabled: false }),
               hasher: new PasswordHasher(config.argon2),
               secrets: new SecretBox(Buffer.from(masterKey, 'base64url')),
               now: Date.now,

@@ -1,4 +1,4 @@
-import type { FastifyServerOptions } from 'fastify';
+import type { LoggerOptions } from 'pino';
 
 /** Query parameters that may carry a secret: stripped from every logged URL. */
 const SECRET_PARAMS =
@@ -15,7 +15,7 @@ export function redactUrl(url: string): string {
  * pino options: structured JSON, and no secret in any line. Headers that carry credentials are redacted,
  * and request URLs lose secret query parameters (an `?api_key=` or one-time `?rt=` would otherwise land in logs).
  */
-export function loggerOptions(level: string): Exclude<FastifyServerOptions['logger'], boolean | undefined> {
+export function loggerOptions(level: string): LoggerOptions {
   return {
     level,
     redact: {
