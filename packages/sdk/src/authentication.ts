@@ -126,6 +126,7 @@ export class Authentication extends SocialLogin {
   /**
    * Refreshes the token pair now. With `refreshToken` (e.g. a one-time social `rt`), swaps that one for
    * a pair instead of using the stored one. Joins a refresh already in flight rather than racing it.
+   * An SDK configured as an OAuth client (`auth.oauth.clientId`) refreshes with `sdk.oauth2.refreshToken()`.
    *
    * @example
    * ```ts
@@ -142,13 +143,12 @@ export class Authentication extends SocialLogin {
         });
       return adoptTokenSignin(this.client, response);
     }
-    const renew = () => this.client.refresher.renew({ force: true, signal: options?.signal });
-    let outcome = await renew();
-    // A joined flight may have found the token already renewed without calling the server: call it now.
-    if (!outcome.response) outcome = await renew();
-    if (!outcome.response) throw refreshFailed('another refresh replaced the token set');
+    if (this.client.oauth?.clientId) {
+      throw new TypeError('An OAuth client refreshes at its token endpoint: use sdk.oauth2.refreshToken()');
+    }
+    const outcome = await this.client.refresher.refreshNow(options?.signal);
     this.client.mode = 'oauth';
-    return outcome.response;
+    return outcome.response as TokenSignin;
   }
 
   /**

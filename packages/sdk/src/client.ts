@@ -1,9 +1,10 @@
 import { CookieJar } from './cookie-jar.js';
+import { isBrowser } from './environment.js';
 import { errorFromResponse, GatehouseError } from './errors.js';
-import type { AuthMode, GatehouseSDKOptions, RequestOptions } from './options.js';
-import { RefreshCoordinator } from './refresh.js';
+import type { AuthMode, GatehouseSDKOptions, OAuthClientOptions, RequestOptions } from './options.js';
+import { RefreshCoordinator, type RefreshGrant, type Renewal } from './refresh.js';
 import { retryPolicy } from './retry.js';
-import { jwtExpiry } from './token-set.js';
+import { isTokenGrant, jwtExpiry, tokenSetFromGrant } from './token-set.js';
 import { MemoryTokenStore, type TokenSet } from './token-store.js';
 import { TokenVault } from './token-vault.js';
 import { type Exchange, send, type TransportSettings } from './transport.js';
@@ -14,10 +15,16 @@ export type HttpMethod = 'GET' | 'HEAD' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
 export interface ApiRequest {
   method: HttpMethod;
   /** Path below `appUrl`, starting with `/`. */
-  path: string;
+  path?: string;
+  /** An absolute URL instead of `path` (the OAuth endpoints discovery names). */
+  url?: string;
   query?: Record<string, string | number | boolean | undefined>;
   /** Sent as JSON. */
   body?: unknown;
+  /** Sent as `application/x-www-form-urlencoded`, as the OAuth endpoints take it (RFC 6749 §4.1.3). */
+  form?: URLSearchParams;
+  /** Overrides the `fetch` credentials mode for this request. */
+  credentials?: RequestCredentials;
   /**
    * For endpoints that establish credentials (sign-in, sign-up, refresh, social callback): the stored
    * access token, API key, cookie and any custom credential header are left out, so a stale credential
@@ -31,14 +38,6 @@ export interface ApiRequest {
 
 /** Headers that carry a credential; custom copies of them are never sent to credential endpoints. */
 const CREDENTIAL_HEADERS = ['authorization', 'x-api-key', 'cookie'];
-
-/**
- * Pages and web workers: the browser owns cookies there (`Set-Cookie` is not even readable). Node 21+
- * defines `navigator`, so a document or a worker scope is what tells a browser apart.
- */
-const isBrowser = (): boolean =>
-  typeof document !== 'undefined' ||
-  typeof (globalThis as { WorkerGlobalScope?: unknown }).WorkerGlobalScope !== 'undefined';
 
 /**
  * The request core shared by `authentication` and `workspaces`: picks the credential for the current
@@ -57,6 +56,11 @@ export class GatehouseClient {
   /** The mode logout returns to. */
   readonly initialMode: AuthMode;
   apiToken: string | undefined;
+  /** The OAuth client registration (`auth.oauth`), when the SDK acts as one. */
+  readonly oauth: OAuthClientOptions | undefined;
+  readonly #appOrigin: string;
+  readonly #sessionEnabled: boolean;
+  #refreshGrant: RefreshGrant = (current) => this.#apiRefresh(current.refreshToken);
   readonly #cookies: CookieJar | undefined = isBrowser() ? undefined : new CookieJar();
   readonly #transport: TransportSettings;
   readonly #forceRefresh: boolean;
@@ -67,15 +71,21 @@ export class GatehouseClient {
     if (!options?.appUrl) throw new TypeError('GatehouseSDK: `appUrl` is required');
     // Validates early (a typo fails at construction, not at the first request) and keeps any base path.
     this.appUrl = new URL(options.appUrl).href.replace(/\/+$/, '');
+    this.#appOrigin = new URL(this.appUrl).origin;
     this.apiToken = options.apiToken;
-    this.initialMode = options.mode ?? 'auto';
+    // Seed 003's grouped `auth` options win over the flat ones that say the same thing.
+    const { mode, oauth, session } = options.auth ?? {};
+    this.oauth = oauth;
+    this.initialMode = mode ?? options.mode ?? 'auto';
     this.mode = this.initialMode;
-    this.#forceRefresh = options.forceRefresh ?? true;
+    this.#forceRefresh = oauth?.autoRefresh ?? options.forceRefresh ?? true;
     this.#refreshSkewMs = (options.refreshSkewSeconds ?? 30) * 1000;
-    this.#credentials = options.credentials;
+    this.#credentials = session?.credentials ?? options.credentials;
+    this.#sessionEnabled = session?.enabled ?? true;
     for (const [name, value] of Object.entries(options.headers ?? {}))
       this.customHeaders.set(name.toLowerCase(), value);
-    this.vault = new TokenVault(options.tokenStore ?? new MemoryTokenStore(), initialTokens(options));
+    const store = oauth?.tokenStore ?? options.tokenStore ?? new MemoryTokenStore();
+    this.vault = new TokenVault(store, initialTokens(options));
     const customFetch = options.fetch;
     this.#transport = {
       // Looked up per call so a fetch polyfilled after construction is still used.
@@ -87,8 +97,13 @@ export class GatehouseClient {
     this.refresher = new RefreshCoordinator({
       vault: this.vault,
       onFailedRefreshToken: options.onFailedRefreshToken,
-      exchange: (refreshToken) => this.refreshTokenRequest(refreshToken),
+      grant: () => this.#refreshGrant,
     });
+  }
+
+  /** Routes every refresh (automatic or explicit) through `grant`: the OAuth client's token endpoint. */
+  useRefreshGrant(grant: RefreshGrant): void {
+    this.#refreshGrant = grant;
   }
 
   /** Sends a request and returns the parsed JSON body, or rejects with a GatehouseError. */
@@ -100,7 +115,7 @@ export class GatehouseClient {
       throw new GatehouseError({
         status: response.status,
         code: 'INVALID_RESPONSE',
-        message: `Expected a JSON response from ${request.method} ${request.path}`,
+        message: `Expected a JSON response from ${request.method} ${request.path ?? request.url}`,
         details: body,
       });
     }
@@ -118,11 +133,18 @@ export class GatehouseClient {
     });
   }
 
-  /** The mode with `auto` resolved: API token, else token set, else session cookie. */
+  /** The mode with `auto` resolved: API token, else token set, else session cookie (unless disabled). */
   async resolveMode(): Promise<Exclude<AuthMode, 'auto'>> {
     if (this.mode !== 'auto') return this.mode;
     if (this.apiToken) return 'apiToken';
-    return (await this.vault.get()) ? 'oauth' : 'session';
+    if (await this.vault.get()) return 'oauth';
+    return this.#sessionEnabled ? 'session' : 'none';
+  }
+
+  /** Forgets the token set; a mode that only a token set gave (`oauth`) goes back to the configured one. */
+  async forgetTokens(): Promise<void> {
+    await this.vault.set(null);
+    if (this.mode === 'oauth') this.mode = this.initialMode;
   }
 
   /** Forgets every local credential: token set, API token and the session cookie. */
@@ -133,12 +155,30 @@ export class GatehouseClient {
     await this.vault.set(null);
   }
 
+  /** `POST /api/token/refresh`, as the default refresh grant. */
+  async #apiRefresh(refreshToken: string): Promise<Renewal> {
+    const response = await this.refreshTokenRequest(refreshToken);
+    if (!isTokenGrant(response?.payload)) {
+      throw new GatehouseError({
+        status: 200,
+        code: 'INVALID_RESPONSE',
+        message: 'The refresh response has no token pair in `payload`',
+        details: response,
+      });
+    }
+    return { tokens: tokenSetFromGrant(response.payload), response };
+  }
+
   private async exchange(request: ApiRequest): Promise<Exchange> {
     if (request.anonymous)
       return this.transmit(request, {}, this.#credentials ?? (isBrowser() ? 'include' : undefined));
     const mode = await this.resolveMode();
     if (mode !== 'oauth')
-      return this.transmit(request, this.credentialHeaders(mode), this.credentialsFor(mode));
+      return this.transmit(
+        request,
+        this.credentialHeaders(mode, this.url(request)),
+        this.credentialsFor(mode),
+      );
 
     // API-token and cookie modes never reach this point, so they never refresh whatever forceRefresh says.
     const autoRefresh = request.options?.forceRefresh ?? this.#forceRefresh;
@@ -153,7 +193,12 @@ export class GatehouseClient {
     return this.transmit(request, bearer(renewed.tokens), this.credentialsFor(mode));
   }
 
-  private credentialHeaders(mode: Exclude<AuthMode, 'auto' | 'oauth'>): Record<string, string> {
+  /**
+   * The API key and the SDK's cookie belong to appUrl and never go to another origin (a discovered
+   * userinfo endpoint may live elsewhere); the bearer token belongs to the authorization server.
+   */
+  private credentialHeaders(mode: Exclude<AuthMode, 'auto' | 'oauth'>, url: string): Record<string, string> {
+    if (!this.#isAppOrigin(url)) return {};
     if (mode === 'apiToken') return this.apiToken ? { 'x-api-key': this.apiToken } : {};
     const cookie = mode === 'session' ? this.#cookies?.header() : undefined;
     return cookie ? { cookie } : {};
@@ -179,20 +224,29 @@ export class GatehouseClient {
     if (request.authorization) headers['authorization'] = request.authorization;
     Object.assign(headers, credential);
     const init: RequestInit = { method: request.method, headers };
-    if (request.body !== undefined) {
+    if (request.form) {
+      headers['content-type'] = 'application/x-www-form-urlencoded';
+      init.body = request.form.toString();
+    } else if (request.body !== undefined) {
       headers['content-type'] = 'application/json';
       init.body = JSON.stringify(request.body);
     }
-    if (credentials) init.credentials = credentials;
-    return send(this.#transport, this.url(request), init, request.options?.signal);
+    const mode = request.credentials ?? credentials;
+    if (mode) init.credentials = mode;
+    const url = this.url(request);
+    const cookieJar = this.#isAppOrigin(url) ? this.#cookies : undefined;
+    return send({ ...this.#transport, cookieJar }, url, init, request.options?.signal);
   }
 
-  private url({ path, query }: ApiRequest): string {
-    const search = new URLSearchParams();
+  #isAppOrigin(url: string): boolean {
+    return new URL(url).origin === this.#appOrigin;
+  }
+
+  private url({ path = '', url, query }: ApiRequest): string {
+    const target = new URL(url ?? `${this.appUrl}${path}`);
     for (const [name, value] of Object.entries(query ?? {}))
-      if (value !== undefined) search.set(name, String(value));
-    const qs = search.toString();
-    return `${this.appUrl}${path}${qs ? `?${qs}` : ''}`;
+      if (value !== undefined) target.searchParams.set(name, String(value));
+    return target.href;
   }
 
   /**
@@ -213,7 +267,7 @@ function initialTokens(options: GatehouseSDKOptions): TokenSet | null {
   if (!options.accessToken && !options.refreshToken) return null;
   return {
     accessToken: options.accessToken ?? '',
-    refreshToken: options.refreshToken ?? '',
+    ...(options.refreshToken ? { refreshToken: options.refreshToken } : {}),
     // Only the refresh token given: treat the (absent) access token as expired so the first call refreshes.
     expiresAt: options.accessToken ? jwtExpiry(options.accessToken) : 0,
     tokenType: 'Bearer',

@@ -9,7 +9,10 @@ export type GatehouseClientErrorCode =
   | 'TIMEOUT'
   | 'ABORTED'
   | 'INVALID_RESPONSE'
-  | 'UNSUPPORTED_ENVIRONMENT';
+  | 'UNSUPPORTED_ENVIRONMENT'
+  | 'UNSUPPORTED_BY_SERVER'
+  | 'ISSUER_MISMATCH'
+  | 'ID_TOKEN_INVALID';
 
 /** Codes the Gatehouse server answers with on `/api` (HTTP-API.md); `insufficient_scope` is RFC 6750 §3.1. */
 export type GatehouseServerErrorCode =

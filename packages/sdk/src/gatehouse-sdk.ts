@@ -1,5 +1,6 @@
 import { Authentication } from './authentication.js';
 import { GatehouseClient } from './client.js';
+import { OAuth2 } from './oauth2/oauth2.js';
 import type { GatehouseSDKOptions } from './options.js';
 import { TokenAccess } from './token-access.js';
 import { Workspaces } from './workspaces.js';
@@ -23,6 +24,8 @@ export class GatehouseSDK {
   readonly workspaces: Workspaces;
   /** The stored token set. */
   readonly auth: TokenAccess;
+  /** The OAuth 2.0 / OpenID Connect client (configure `auth.oauth`). */
+  readonly oauth2: OAuth2;
   readonly #client: GatehouseClient;
 
   constructor(options: GatehouseSDKOptions) {
@@ -30,6 +33,7 @@ export class GatehouseSDK {
     this.authentication = new Authentication(this.#client);
     this.workspaces = new Workspaces(this.#client);
     this.auth = new TokenAccess(this.#client);
+    this.oauth2 = new OAuth2(this.#client);
   }
 
   /**
@@ -56,4 +60,19 @@ export class GatehouseSDK {
   removeCustomHeader(name: string): void {
     this.#client.customHeaders.delete(name.toLowerCase());
   }
+}
+
+/**
+ * Seed 003's way to make a client: the same as `new GatehouseSDK(options)`.
+ *
+ * @example
+ * ```ts
+ * const client = createGatehouseClient({
+ *   appUrl: 'https://auth.example.com',
+ *   auth: { oauth: { clientId: 'YOUR_CLIENT_ID', clientSecret: 'YOUR_CLIENT_SECRET' } },
+ * });
+ * ```
+ */
+export function createGatehouseClient(options: GatehouseSDKOptions): GatehouseSDK {
+  return new GatehouseSDK(options);
 }

@@ -7,8 +7,31 @@ export {
   type GatehouseErrorInit,
   type GatehouseServerErrorCode,
 } from './errors.js';
-export { GatehouseSDK } from './gatehouse-sdk.js';
-export type { AuthMode, FetchLike, GatehouseSDKOptions, RequestOptions } from './options.js';
+export { createGatehouseClient, GatehouseSDK } from './gatehouse-sdk.js';
+export type { OAuth2 } from './oauth2/oauth2.js';
+export type {
+  AuthorizationCallback,
+  AuthorizationRequest,
+  AuthorizationServerMetadata,
+  AuthorizationUrlOptions,
+  ClientCredentialsOptions,
+  CodeExchange,
+  IdTokenClaims,
+  IntrospectionResponse,
+  OAuthTokenSet,
+  TokenReference,
+  TokenTypeHint,
+  UserInfo,
+} from './oauth2/types.js';
+export type {
+  AuthMode,
+  AuthOptions,
+  FetchLike,
+  GatehouseSDKOptions,
+  OAuthClientOptions,
+  RequestOptions,
+  SessionOptions,
+} from './options.js';
 export type { RetryOptions } from './retry.js';
 export type { SocialLogin } from './social-login.js';
 export type { TokenAccess } from './token-access.js';

@@ -17,6 +17,12 @@ export type AuthMode = 'auto' | 'oauth' | 'session' | 'apiToken' | 'none';
 export interface GatehouseSDKOptions {
   /** Base URL of the Gatehouse server, e.g. `https://auth.example.com`. */
   appUrl: string;
+  /**
+   * Seed 003's grouped form of the authentication options. Where it and a flat option say the same
+   * thing (`auth.mode` and `mode`, `auth.oauth.tokenStore` and `tokenStore`, `auth.oauth.autoRefresh` and
+   * `forceRefresh`, `auth.session.credentials` and `credentials`), the `auth` one wins.
+   */
+  auth?: AuthOptions;
   /** An API token (`x-api-key`) for scripts and servers. */
   apiToken?: string;
   /** Resume a token session: the access token… */
@@ -56,4 +62,45 @@ export interface RequestOptions {
   forceRefresh?: boolean;
   /** Extra headers for this request only. */
   headers?: Record<string, string>;
+}
+
+/** Seed 003's `auth` option: the mode, the OAuth client and the cookie session. */
+export interface AuthOptions {
+  /** Default `auto`. See {@link AuthMode}. */
+  mode?: AuthMode;
+  /** Makes the SDK an OAuth 2.0 client of an authorization server (Gatehouse by default): `sdk.oauth2`. */
+  oauth?: OAuthClientOptions;
+  session?: SessionOptions;
+}
+
+/** The OAuth 2.0 client registration the SDK acts as. */
+export interface OAuthClientOptions {
+  /** The `client_id` registered at the authorization server. */
+  clientId?: string;
+  /**
+   * A confidential client's secret, sent with HTTP Basic (RFC 6749 §2.3.1). Leave it out for a public
+   * client (browser or mobile app), which proves itself with PKCE alone. Never ship it to a browser.
+   */
+  clientSecret?: string;
+  /** Where the token set is kept. Default: a {@link MemoryTokenStore}. */
+  tokenStore?: TokenStore;
+  /** Refresh expired access tokens before a request and after a 401, single-flight. Default true. */
+  autoRefresh?: boolean;
+  /**
+   * The authorization server's issuer identifier, which discovery and every ID token must match exactly.
+   * Default: `appUrl` (Gatehouse is its own authorization server).
+   */
+  issuer?: string;
+  /** Scope requested when `buildAuthorizationUrl` is given none. Default `openid`. */
+  scope?: string;
+  /** Accepted clock difference when checking ID token times, in seconds. Default 30. */
+  clockToleranceSeconds?: number;
+}
+
+/** Cookie sessions (the Gatehouse session cookie, or the browser's). */
+export interface SessionOptions {
+  /** `false` keeps `auto` mode from ever falling back to the cookie session. Default true. */
+  enabled?: boolean;
+  /** `fetch` credentials mode. Default: `'include'` for cookie sessions in a browser. */
+  credentials?: RequestCredentials;
 }

@@ -1,15 +1,26 @@
 import { abortedError } from './abort.js';
 import { GatehouseError } from './errors.js';
-import { isTokenGrant, jwtExpiry, tokenSetFromGrant } from './token-set.js';
+import { jwtExpiry } from './token-set.js';
 import type { TokenSet } from './token-store.js';
 import type { TokenVault } from './token-vault.js';
-import type { TokenSignin } from './types.js';
+
+/** What one call to a refresh endpoint gave: the new set and the endpoint's answer as it came. */
+export interface Renewal {
+  tokens: TokenSet;
+  response: unknown;
+}
 
 export interface RefreshOutcome {
   tokens: TokenSet;
   /** The refresh endpoint's answer, when this flight called it. */
-  response?: TokenSignin;
+  response?: unknown;
 }
+
+/**
+ * Swaps the stored set's refresh token for a new set: `POST /api/token/refresh` for Gatehouse's own
+ * sign-in, the OAuth token endpoint (RFC 6749 §6) for an OAuth client. Rejects with a GatehouseError.
+ */
+export type RefreshGrant = (current: TokenSet & { refreshToken: string }) => Promise<Renewal>;
 
 export interface RenewRequest {
   /** The access token a request was rejected with; no refresh happens if the store already moved on. */
@@ -22,8 +33,8 @@ export interface RenewRequest {
 
 interface RefreshDependencies {
   vault: TokenVault;
-  /** Calls `POST /api/token/refresh`; rejects with a GatehouseError. */
-  exchange(refreshToken: string): Promise<TokenSignin>;
+  /** Looked up per flight: an OAuth client installs its grant after construction. */
+  grant(): RefreshGrant;
   onFailedRefreshToken?: (() => Promise<string | null | undefined>) | undefined;
 }
 
@@ -49,6 +60,18 @@ export class RefreshCoordinator {
     return waitUnlessAborted(this.#inFlight, request.signal);
   }
 
+  /**
+   * An explicit refresh that must reach the server: joins a flight already under way, and if that one
+   * found the set renewed without calling the server, calls it now.
+   */
+  async refreshNow(signal: AbortSignal | undefined): Promise<RefreshOutcome & { response: unknown }> {
+    const renew = () => this.renew({ force: true, signal });
+    let outcome = await renew();
+    if (outcome.response === undefined) outcome = await renew();
+    if (outcome.response === undefined) throw refreshFailed('another refresh replaced the token set');
+    return { ...outcome, response: outcome.response };
+  }
+
   async #fly({ staleAccessToken, force = false }: RenewRequest): Promise<RefreshOutcome> {
     const generation = this.deps.vault.generation;
     const current = await this.deps.vault.get();
@@ -56,9 +79,10 @@ export class RefreshCoordinator {
     if (!force && current && current.accessToken !== staleAccessToken) return { tokens: current };
     try {
       if (!current?.refreshToken) throw refreshFailed('no refresh token is stored');
-      const response = await this.deps.exchange(current.refreshToken);
-      if (!isTokenGrant(response?.payload)) throw invalidRefreshResponse(response);
-      const tokens = tokenSetFromGrant(response.payload);
+      const { tokens, response } = await this.deps.grant()({
+        ...current,
+        refreshToken: current.refreshToken,
+      });
       if (await this.deps.vault.setIfUnchanged(tokens, generation)) return { tokens, response };
       // Someone stored tokens meanwhile (sign-in, workspace switch): theirs are newer. A logout left none.
       const latest = await this.deps.vault.get();
@@ -83,7 +107,7 @@ export class RefreshCoordinator {
       if (typeof replacement === 'string' && replacement) {
         const tokens: TokenSet = {
           accessToken: replacement,
-          refreshToken: current?.refreshToken ?? '',
+          ...(current?.refreshToken ? { refreshToken: current.refreshToken } : {}),
           expiresAt: jwtExpiry(replacement),
           tokenType: 'Bearer',
         };
@@ -111,15 +135,6 @@ export function reasonOf(cause: unknown): string {
     return cause.message.replace(/^Failed to refresh token: /, '');
   }
   return cause instanceof Error && cause.message ? cause.message : 'unknown error';
-}
-
-function invalidRefreshResponse(body: unknown): GatehouseError {
-  return new GatehouseError({
-    status: 200,
-    code: 'INVALID_RESPONSE',
-    message: 'The refresh response has no token pair in `payload`',
-    details: body,
-  });
 }
 
 function waitUnlessAborted<T>(promise: Promise<T>, signal: AbortSignal | undefined): Promise<T> {

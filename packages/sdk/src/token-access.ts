@@ -41,6 +41,6 @@ export class TokenAccess {
    * ```
    */
   async clearTokenSet(): Promise<void> {
-    await this.client.vault.set(null);
+    await this.client.forgetTokens();
   }
 }

@@ -1,3 +1,4 @@
+import { decodeJsonSegment } from './base64url.js';
 import type { TokenSet } from './token-store.js';
 
 /** What token-issuing endpoints answer inside `payload` (sign-in with `authType:'oauth'`, refresh, activate). */
@@ -42,11 +43,27 @@ export function jwtExpiry(token: string): number {
   const payload = token.split('.')[1];
   if (!payload) return UNKNOWN_EXPIRY;
   try {
-    const base64 = payload.replace(/-/g, '+').replace(/_/g, '/');
-    const claims: unknown = JSON.parse(atob(base64.padEnd(Math.ceil(base64.length / 4) * 4, '=')));
-    const exp = (claims as { exp?: unknown } | null)?.exp;
+    const exp = (decodeJsonSegment(payload) as { exp?: unknown } | null)?.exp;
     return typeof exp === 'number' ? exp * 1000 : UNKNOWN_EXPIRY;
   } catch {
     return UNKNOWN_EXPIRY;
   }
+}
+
+/** Below this an expiry can only be seconds: as epoch milliseconds it would lie before 3 March 1973. */
+const SECONDS_BELOW = 1e11;
+
+/** Epoch milliseconds from an expiry in seconds (seed 003's unit) or milliseconds (the SDK's). */
+export function expiryInMilliseconds(expiresAt: number): number {
+  return expiresAt > 0 && expiresAt < SECONDS_BELOW ? expiresAt * 1000 : expiresAt;
+}
+
+/** A token set in the SDK's units, checked at the door so a malformed one fails where it was given. */
+export function normalizeTokenSet(tokens: TokenSet): TokenSet {
+  if (typeof tokens?.accessToken !== 'string' || typeof tokens.expiresAt !== 'number') {
+    throw new TypeError('A token set needs `accessToken` (string) and `expiresAt` (epoch seconds or ms)');
+  }
+  const normalized = { ...tokens, expiresAt: expiryInMilliseconds(tokens.expiresAt) };
+  if (tokens.issuedAt !== undefined) normalized.issuedAt = expiryInMilliseconds(tokens.issuedAt);
+  return normalized;
 }

@@ -1,11 +1,16 @@
 /**
- * An access + refresh token pair as the SDK keeps it.
- * `expiresAt` is the access token's expiry in epoch milliseconds.
+ * The tokens the SDK holds for one user (or one OAuth client), as {@link TokenStore}s keep them.
+ *
+ * `expiresAt` is the access token's expiry in **epoch milliseconds** (what `Date.now()` counts). Wherever
+ * the SDK accepts a token set (`sdk.auth.setTokenSet`, a value your store returns, the constructor), a
+ * value below 10¹¹ is read as **seconds**: as milliseconds it would lie before March 1973, so it can only
+ * be seconds, as seed 003 writes it (`Math.floor(Date.now() / 1000) + 3600`).
  */
 export interface TokenSet {
   accessToken: string;
-  refreshToken: string;
-  /** Epoch milliseconds. `Number.MAX_SAFE_INTEGER` when the expiry is unknown (then only a 401 triggers a refresh). */
+  /** Absent when the grant issued none (client credentials, or an authorization server that gives none). */
+  refreshToken?: string;
+  /** Epoch milliseconds (seconds accepted on input). `Number.MAX_SAFE_INTEGER` when unknown: then only a 401 triggers a refresh. */
   expiresAt: number;
   /**
    * Epoch milliseconds when the pair was received. With it, proactive refresh never starts earlier than
@@ -13,11 +18,20 @@ export interface TokenSet {
    */
   issuedAt?: number;
   tokenType?: 'Bearer';
+  /** The OpenID Connect ID token of an authorization-code grant, after the SDK validated it. */
+  idToken?: string;
+  /** The granted scope, when the authorization server said (RFC 6749 §5.1). */
+  scope?: string;
 }
 
 /**
- * Where the SDK persists the token set. Implement it to keep tokens in a secure store, a database row
- * (server-side sessions) or a framework's state. Both methods may be called concurrently.
+ * Where the SDK persists the token set (seed 003's interface). Implement it to keep tokens in a secure
+ * store, a database row (server-side sessions) or a framework's state. The contract:
+ * - `get()` resolves to the set last given to `set()`, or `null` when there is none;
+ * - `set(tokens)` persists a set (a fresh object each time; keep it or a copy), `set(null)` forgets it;
+ * - the SDK calls `set` after every refresh. Refresh tokens rotate, so the previous one is dead by then:
+ *   resolve only once the new set is durable, or a crash loses the session;
+ * - both methods may be called concurrently; the SDK never sends two refreshes at once itself.
  *
  * @example
  * ```ts
@@ -146,7 +160,7 @@ function isTokenSet(value: unknown): value is TokenSet {
   const candidate = value as Partial<TokenSet>;
   return (
     typeof candidate.accessToken === 'string' &&
-    typeof candidate.refreshToken === 'string' &&
+    (candidate.refreshToken === undefined || typeof candidate.refreshToken === 'string') &&
     typeof candidate.expiresAt === 'number'
   );
 }

@@ -81,8 +81,9 @@ describe('public API', () => {
     const srcDir = new URL('../src/', import.meta.url);
     // The public surface is what index.ts re-exports; other modules are internals.
     const index = readFileSync(new URL('index.ts', srcDir), 'utf8');
-    const publicFiles = [...index.matchAll(/from '\.\/([\w-]+)\.js'/g)].map((match) => `${match[1]}.ts`);
+    const publicFiles = [...index.matchAll(/from '\.\/([\w/-]+)\.js'/g)].map((match) => `${match[1]}.ts`);
     expect(publicFiles).toContain('authentication.ts');
+    expect(publicFiles).toContain('oauth2/oauth2.ts');
     const undocumented: string[] = [];
     for (const file of new Set(publicFiles)) {
       const source = readFileSync(new URL(file, srcDir), 'utf8');

@@ -4,6 +4,8 @@ export interface RecordedCall {
   method: string;
   path: string;
   headers: Record<string, string>;
+  /** The request body when it was a string (JSON and form bodies are). */
+  body?: string;
   status: number;
 }
 
@@ -27,6 +29,7 @@ export function recordingFetch(): {
       method: init.method ?? 'GET',
       path: new URL(input).pathname,
       headers,
+      ...(typeof init.body === 'string' ? { body: init.body } : {}),
       status: response.status,
     });
     return response;

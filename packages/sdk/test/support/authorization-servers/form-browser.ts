@@ -1,0 +1,44 @@
+/** A page as the login walker sees it: a redirect target, or HTML to read a form from. */
+export interface FetchedPage {
+  status: number;
+  location?: string;
+  html: string;
+}
+
+/**
+ * Just enough of a browser to get through server-rendered login and consent pages over HTTP: it keeps
+ * cookies (one site, so no domain or path matching), does not follow redirects itself, and posts forms.
+ */
+export class FormBrowser {
+  readonly #cookies = new Map<string, string>();
+
+  get(url: string): Promise<FetchedPage> {
+    return this.#send(url, { method: 'GET' });
+  }
+
+  post(url: string, fields: Record<string, string>): Promise<FetchedPage> {
+    return this.#send(url, {
+      method: 'POST',
+      headers: { 'content-type': 'application/x-www-form-urlencoded' },
+      body: new URLSearchParams(fields).toString(),
+    });
+  }
+
+  async #send(url: string, init: RequestInit): Promise<FetchedPage> {
+    const headers = new Headers(init.headers);
+    if (this.#cookies.size) {
+      headers.set('cookie', [...this.#cookies].map(([name, value]) => `${name}=${value}`).join('; '));
+    }
+    const response = await fetch(url, { ...init, headers, redirect: 'manual' });
+    for (const line of response.headers.getSetCookie()) {
+      const [pair = '', ...attributes] = line.split(';');
+      const [name = '', value = ''] = pair.split(/=(.*)/s);
+      const expired = attributes.some((attribute) => /^\s*max-age=0\s*$/i.test(attribute)) || value === '';
+      if (expired) this.#cookies.delete(name.trim());
+      else this.#cookies.set(name.trim(), value);
+    }
+    const location = response.headers.get('location');
+    const html = await response.text();
+    return { status: response.status, html, ...(location ? { location: new URL(location, url).href } : {}) };
+  }
+}
