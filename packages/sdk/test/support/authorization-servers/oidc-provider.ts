@@ -7,6 +7,8 @@ import type { AuthorizationServer, RegisteredClient } from './authorization-serv
 import { FormBrowser } from './form-browser.js';
 
 const ACCESS_TOKEN_TTL_SECONDS = 60;
+/** oidc-provider's default `clockTolerance`: its resource endpoints accept a token this long past `exp`. */
+const PROVIDER_CLOCK_TOLERANCE_SECONDS = 15;
 const RESOURCE = 'https://api.example.test/';
 const SUBJECT = 'ada';
 
@@ -152,7 +154,7 @@ export async function startOidcProvider(
     },
     whoAmI: async (sdk) => (await sdk.oauth2.userinfo()).sub,
     expireAccessTokens() {
-      clockOffsetMs += (ACCESS_TOKEN_TTL_SECONDS + 1) * 1000;
+      clockOffsetMs += (ACCESS_TOKEN_TTL_SECONDS + PROVIDER_CLOCK_TOLERANCE_SECONDS + 5) * 1000;
     },
     advanceClock(seconds) {
       clockOffsetMs += seconds * 1000;
