@@ -6,7 +6,9 @@ export type FetchLike = (input: string, init: RequestInit) => Promise<Response>;
 
 /**
  * Which credential the SDK attaches to requests.
- * - `auto`: an API token if one is configured, else the token set if the store holds one, else the session cookie.
+ * - `auto`: an API token if one is configured, else the token set if the store holds one, else the session
+ *   cookie (unless `auth.session.enabled` is false). Seed 003: "tries bearer first if tokens are available,
+ *   falls back to session".
  * - `oauth`: `Authorization: Bearer <access token>`, refreshed automatically.
  * - `session`: the session cookie (the browser's, or the SDK's own jar outside a browser).
  * - `apiToken`: `x-api-key`; never refreshed.
@@ -29,7 +31,7 @@ export interface GatehouseSDKOptions {
   accessToken?: string;
   /** …and the refresh token. */
   refreshToken?: string;
-  /** Where the token set is kept. Default: {@link MemoryTokenStore}. */
+  /** Where the token set is kept. Default: a `MemoryTokenStore`. */
   tokenStore?: TokenStore;
   /** Default `auto`. Sign-in methods switch to their own mode. */
   mode?: AuthMode;

@@ -2,15 +2,23 @@ import { readFileSync } from 'node:fs';
 import { describe, expect, expectTypeOf, it } from 'vitest';
 import DefaultExport, {
   type ApiToken,
+  type AuthorizationCallback,
+  type AuthorizationRequest,
+  type AuthorizationServerMetadata,
   type CreatedApiToken,
+  createGatehouseClient,
   type GatehouseError,
   type GatehouseErrorCode,
   GatehouseSDK,
+  type IdTokenClaims,
+  type IntrospectionResponse,
+  type OAuthTokenSet,
   type Session,
   type SessionSignin,
   type TokenSet,
   type TokenSignin,
   type User,
+  type UserInfo,
   type Workspace,
   type WorkspaceActivation,
 } from '../src/index.js';
@@ -60,6 +68,38 @@ describe('public API', () => {
     for (const name of ['list', 'add', 'updateRole', 'remove'] as const) {
       expect(typeof sdk.workspaces.members[name], name).toBe('function');
     }
+  });
+
+  it("has seed 003's client: createGatehouseClient, sdk.oauth2 and sdk.auth's token-set methods", () => {
+    expect(createGatehouseClient({ appUrl: 'https://auth.example.com' })).toBeInstanceOf(GatehouseSDK);
+    for (const name of [
+      'discover',
+      'buildAuthorizationUrl',
+      'parseAuthorizationCallback',
+      'exchangeAuthorizationCode',
+      'clientCredentials',
+      'refreshToken',
+      'revokeToken',
+      'introspect',
+      'userinfo',
+      'validateIdToken',
+    ] as const) {
+      expect(typeof sdk.oauth2[name], name).toBe('function');
+    }
+    for (const name of ['getTokenSet', 'setTokenSet', 'clearTokenSet'] as const) {
+      expect(typeof sdk.auth[name], name).toBe('function');
+    }
+    expectTypeOf(sdk.oauth2.discover).returns.resolves.toEqualTypeOf<AuthorizationServerMetadata>();
+    expectTypeOf(sdk.oauth2.buildAuthorizationUrl).returns.resolves.toEqualTypeOf<AuthorizationRequest>();
+    expectTypeOf(sdk.oauth2.parseAuthorizationCallback).returns.toEqualTypeOf<AuthorizationCallback>();
+    expectTypeOf(sdk.oauth2.exchangeAuthorizationCode).returns.resolves.toEqualTypeOf<OAuthTokenSet>();
+    expectTypeOf(sdk.oauth2.clientCredentials).returns.resolves.toEqualTypeOf<OAuthTokenSet>();
+    expectTypeOf(sdk.oauth2.refreshToken).returns.resolves.toEqualTypeOf<TokenSet>();
+    expectTypeOf(sdk.oauth2.revokeToken).returns.resolves.toEqualTypeOf<void>();
+    expectTypeOf(sdk.oauth2.introspect).returns.resolves.toEqualTypeOf<IntrospectionResponse>();
+    expectTypeOf(sdk.oauth2.userinfo).returns.resolves.toEqualTypeOf<UserInfo>();
+    expectTypeOf(sdk.oauth2.validateIdToken).returns.resolves.toEqualTypeOf<IdTokenClaims>();
+    expectTypeOf<'ID_TOKEN_INVALID'>().toExtend<GatehouseErrorCode>();
   });
 
   it('types the wire objects each method resolves to', () => {

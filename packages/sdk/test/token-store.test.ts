@@ -107,6 +107,21 @@ describe('GatehouseSDK token access (sdk.auth)', () => {
     expect((await sdk.auth.getTokenSet())?.expiresAt).toBe(exp * 1000);
   });
 
+  it('reads an expiresAt that can only be seconds (seed 003) as seconds, and keeps milliseconds as they are', async () => {
+    const sdk = new GatehouseSDK({ appUrl: 'http://127.0.0.1:9' });
+    await sdk.auth.setTokenSet({ accessToken: 'a', refreshToken: 'r', expiresAt: 1_900_000_000 });
+    expect((await sdk.auth.getTokenSet())?.expiresAt).toBe(1_900_000_000_000);
+    await sdk.auth.setTokenSet({ accessToken: 'a', refreshToken: 'r', expiresAt: 1_900_000_000_123 });
+    expect((await sdk.auth.getTokenSet())?.expiresAt).toBe(1_900_000_000_123);
+    const legacyStore = {
+      get: async () => ({ accessToken: 'a', expiresAt: 1_900_000_000 }),
+      set: async () => {},
+    };
+    const fromStore = new GatehouseSDK({ appUrl: 'http://127.0.0.1:9', tokenStore: legacyStore });
+    expect((await fromStore.auth.getTokenSet())?.expiresAt).toBe(1_900_000_000_000);
+    await expect(sdk.auth.setTokenSet({ accessToken: 'a' } as TokenSet)).rejects.toThrow(TypeError);
+  });
+
   it('sets and clears the token set', async () => {
     const sdk = new GatehouseSDK({ appUrl: 'http://127.0.0.1:9' });
     await sdk.auth.setTokenSet(tokens);

@@ -54,6 +54,14 @@ export interface AuthorizationRequest {
   /** Present when the request asked for an ID token. */
   nonce?: string;
   redirectUri: string;
+  /**
+   * The URL, so the request can stand where seed 003 passes `authUrl`.
+   *
+   * @example
+   * ```ts
+   * location.assign(String(await sdk.oauth2.buildAuthorizationUrl({ redirectUri })));
+   * ```
+   */
   toString(): string;
 }
 
