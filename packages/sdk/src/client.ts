@@ -4,7 +4,8 @@ import { errorFromResponse, GatehouseError } from './errors.js';
 import type { AuthMode, GatehouseSDKOptions, OAuthClientOptions, RequestOptions } from './options.js';
 import { RefreshCoordinator, type RefreshGrant, type Renewal } from './refresh.js';
 import { retryPolicy } from './retry.js';
-import { isTokenGrant, jwtExpiry, tokenSetFromGrant } from './token-set.js';
+import { tokenSetFromSignin } from './sign-in-result.js';
+import { jwtExpiry } from './token-set.js';
 import { MemoryTokenStore, type TokenSet } from './token-store.js';
 import { TokenVault } from './token-vault.js';
 import { type Exchange, send, type TransportSettings } from './transport.js';
@@ -158,15 +159,7 @@ export class GatehouseClient {
   /** `POST /api/token/refresh`, as the default refresh grant. */
   async #apiRefresh(refreshToken: string): Promise<Renewal> {
     const response = await this.refreshTokenRequest(refreshToken);
-    if (!isTokenGrant(response?.payload)) {
-      throw new GatehouseError({
-        status: 200,
-        code: 'INVALID_RESPONSE',
-        message: 'The refresh response has no token pair in `payload`',
-        details: response,
-      });
-    }
-    return { tokens: tokenSetFromGrant(response.payload), response };
+    return { tokens: tokenSetFromSignin(response), response };
   }
 
   private async exchange(request: ApiRequest): Promise<Exchange> {

@@ -1,10 +1,11 @@
 import type { GatehouseClient } from './client.js';
 import { GatehouseError } from './errors.js';
 import { isTokenGrant, tokenSetFromGrant } from './token-set.js';
+import type { TokenSet } from './token-store.js';
 import type { SessionSignin, TokenSignin } from './types.js';
 
-/** Stores the pair a token sign-in (or refresh with a given token) answered and switches to token mode. */
-export async function adoptTokenSignin(client: GatehouseClient, response: TokenSignin): Promise<TokenSignin> {
+/** The token set in a sign-in or refresh answer, or INVALID_RESPONSE when its `payload` has no pair. */
+export function tokenSetFromSignin(response: TokenSignin): TokenSet {
   if (!isTokenGrant(response?.payload)) {
     throw new GatehouseError({
       status: 200,
@@ -13,7 +14,12 @@ export async function adoptTokenSignin(client: GatehouseClient, response: TokenS
       details: response,
     });
   }
-  await client.vault.set(tokenSetFromGrant(response.payload));
+  return tokenSetFromGrant(response.payload);
+}
+
+/** Stores the pair a token sign-in (or refresh with a given token) answered and switches to token mode. */
+export async function adoptTokenSignin(client: GatehouseClient, response: TokenSignin): Promise<TokenSignin> {
+  await client.vault.set(tokenSetFromSignin(response));
   client.mode = 'oauth';
   return response;
 }
