@@ -11,8 +11,10 @@ export { createGatehouseClient, GatehouseSDK } from './gatehouse-sdk.js';
 export type { OAuth2 } from './oauth2/oauth2.js';
 export type {
   AuthorizationCallback,
+  AuthorizationFailure,
   AuthorizationRequest,
   AuthorizationServerMetadata,
+  AuthorizationSuccess,
   AuthorizationUrlOptions,
   ClientCredentialsOptions,
   CodeExchange,

@@ -1,4 +1,4 @@
-import type { AuthorizationCallback, AuthorizationServerMetadata } from './types.js';
+import type { AuthorizationCallback, AuthorizationFailure, AuthorizationServerMetadata } from './types.js';
 
 export interface CallbackExpectations {
   issuer: string;
@@ -51,9 +51,9 @@ export function parseCallback(input: string | URL, expected: CallbackExpectation
 }
 
 function refused(
-  base: AuthorizationCallback | object,
+  base: { state?: string; issuer?: string },
   error: string,
   errorDescription: string,
-): AuthorizationCallback {
+): AuthorizationFailure {
   return { ...base, isError: true, error, errorDescription };
 }

@@ -131,7 +131,7 @@ export class OAuth2 {
       metadata: this.#metadata.loaded,
       expectedState: expected.expectedState,
     });
-    if (!callback.isError && callback.code) this.#pending.answered(callback.state, callback.code);
+    if (!callback.isError) this.#pending.answered(callback.state, callback.code);
     return callback;
   }
 

@@ -65,21 +65,36 @@ export interface AuthorizationRequest {
   toString(): string;
 }
 
-/** `parseAuthorizationCallback`'s reading of the redirect back from the authorization server. */
-export interface AuthorizationCallback {
-  isError: boolean;
-  code?: string;
+/**
+ * `parseAuthorizationCallback`'s reading of the redirect back from the authorization server. Checking
+ * `isError` narrows it: `code` is a string on success, `error` on failure.
+ */
+export type AuthorizationCallback = AuthorizationSuccess | AuthorizationFailure;
+
+interface CallbackParameters {
   state?: string;
+  /** The `iss` parameter, when the server sent one (RFC 9207). */
+  issuer?: string;
+}
+
+export interface AuthorizationSuccess extends CallbackParameters {
+  isError: false;
+  code: string;
+  error?: undefined;
+  errorDescription?: undefined;
+}
+
+export interface AuthorizationFailure extends CallbackParameters {
+  isError: true;
+  code?: undefined;
   /**
    * The authorization server's error code (RFC 6749 §4.1.2.1: `access_denied`, `login_required`, …), or
    * one the SDK sets when it refuses the response itself: `ISSUER_MISMATCH` (RFC 9207 mix-up defence),
    * `STATE_MISMATCH` (not the state you expected), `INVALID_CALLBACK` (neither code nor error).
    */
-  error?: string;
+  error: string;
   errorDescription?: string;
   errorUri?: string;
-  /** The `iss` parameter, when the server sent one (RFC 9207). */
-  issuer?: string;
 }
 
 /** What `exchangeAuthorizationCode` takes. */
