@@ -1,3 +1,4 @@
+import { createHash, randomBytes } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createGatehouseClient, GatehouseSDK } from '../src/index.js';
 import { type AuthorizationServer, authorizationServers } from './support/authorization-servers/index.js';
@@ -193,9 +194,17 @@ describe.each(authorizationServers)('the OAuth client against $name', ({ start }
     ).rejects.toMatchObject({ status: 400, code: 'invalid_grant' });
     expect(await attacker.auth.getTokenSet()).toBeNull();
 
-    const request = await sdk.oauth2.buildAuthorizationUrl({ redirectUri });
+    // A verifier of the caller's own: the challenge is its SHA-256 (RFC 7636 §4.2), the verifier stays out of the URL.
+    const codeVerifier = randomBytes(48).toString('base64url');
+    const request = await sdk.oauth2.buildAuthorizationUrl({ redirectUri, codeVerifier });
+    const challenge = createHash('sha256').update(codeVerifier).digest('base64url');
+    expect(new URL(request.url).searchParams.get('code_challenge')).toBe(challenge);
+    expect(request.url).not.toContain(codeVerifier);
+    await expect(
+      sdk.oauth2.buildAuthorizationUrl({ redirectUri, codeVerifier: 'too-short' }),
+    ).rejects.toThrow(TypeError);
     const code = sdk.oauth2.parseAuthorizationCallback(await server.login(request.url)).code!;
-    const exchange = { code, redirectUri, codeVerifier: request.codeVerifier };
+    const exchange = { code, redirectUri, codeVerifier };
     await sdk.oauth2.exchangeAuthorizationCode(exchange);
     await expect(sdk.oauth2.exchangeAuthorizationCode(exchange)).rejects.toMatchObject({
       status: 400,

@@ -29,7 +29,10 @@ export async function buildAuthorizationRequest(
   const scope = options.scope ?? client.defaultScope;
   const state = options.state ?? randomToken();
   const nonce = options.nonce ?? (scope.split(' ').includes('openid') ? randomToken() : undefined);
-  const codeVerifier = randomToken();
+  const codeVerifier = options.codeVerifier ?? randomToken();
+  if (!/^[\w.~-]{43,128}$/.test(codeVerifier)) {
+    throw new TypeError('codeVerifier must be 43 to 128 characters of A-Z a-z 0-9 - . _ ~ (RFC 7636 §4.1)');
+  }
   const url = new URL(metadata.authorization_endpoint);
   for (const [name, value] of Object.entries(options.parameters ?? {})) url.searchParams.set(name, value);
   const parameters: Record<string, string | undefined> = {

@@ -34,6 +34,8 @@ export interface AuthorizationUrlOptions {
   state?: string;
   /** Binds the ID token to this request (OpenID Connect Core §3.1.2.1). Default: 256 random bits when `scope` has `openid`. */
   nonce?: string;
+  /** Your own PKCE verifier: 43 to 128 characters of `A-Z a-z 0-9 - . _ ~` (RFC 7636 §4.1). Default: 256 random bits. */
+  codeVerifier?: string;
   /** `none`, `login`, `consent` or `select_account`. */
   prompt?: string;
   /** The resource server(s) the access token is for (RFC 8707 §2). */
