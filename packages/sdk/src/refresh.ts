@@ -77,6 +77,10 @@ export class RefreshCoordinator {
     const current = await this.deps.vault.get();
     // A request that was sent before the last refresh finished carries the old token: just retry it.
     if (!force && current && current.accessToken !== staleAccessToken) return { tokens: current };
+    // The set it was sent with is gone: a refresh that failed meanwhile removed it (and already called
+    // onFailedRefreshToken), or a sign-out did. Either way there is nothing to refresh and no one new to tell.
+    if (!force && !current && staleAccessToken)
+      throw refreshFailed('the token set was removed while the request was in flight');
     try {
       if (!current?.refreshToken) throw refreshFailed('no refresh token is stored');
       const { tokens, response } = await this.deps.grant()({

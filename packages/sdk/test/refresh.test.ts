@@ -148,6 +148,24 @@ describe('failed refresh', () => {
     }
   });
 
+  it('does not call onFailedRefreshToken again for requests whose 401 arrives after the failed refresh ended', async () => {
+    const onFailedRefreshToken = vi.fn(async () => null);
+    // The first request's 401 comes at once; the others' 150 ms later, when the failed refresh has removed the set.
+    const { sdk, server } = await staleSession(
+      { onFailedRefreshToken },
+      { meDelayMs: (i) => (i === 0 ? 0 : 150) },
+    );
+    server.failRefreshWith({ status: 401, body: { code: 'INVALID_TOKEN', message: 'Refresh token reused' } });
+    const outcomes = await Promise.allSettled(
+      Array.from({ length: 5 }, () => sdk.authentication.getLoggedInUser()),
+    );
+    expect(outcomes.map((outcome) => outcome.status)).toEqual(Array(5).fill('rejected'));
+    for (const outcome of outcomes)
+      expect((outcome as PromiseRejectedResult).reason).toMatchObject(REFRESH_FAILED);
+    expect(onFailedRefreshToken).toHaveBeenCalledTimes(1);
+    expect(server.refreshCalls()).toHaveLength(1);
+  });
+
   it('rejects with REFRESH_FAILED when no onFailedRefreshToken is configured', async () => {
     const { sdk, server } = await staleSession();
     server.failRefreshWith({ status: 401, body: { code: 'INVALID_TOKEN', message: 'expired' } });
