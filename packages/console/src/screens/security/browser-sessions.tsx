@@ -46,8 +46,8 @@ export function BrowserSessions() {
                     <span class="cell-title">{describeDevice(session.userAgent)}</span>{' '}
                     {session.current && <Badge tone="success">This device</Badge>}
                   </td>
-                  <td data-label="IP address" class="mono">
-                    {session.ip ?? '—'}
+                  <td data-label="IP address">
+                    <span class="mono">{session.ip ?? '—'}</span>
                   </td>
                   <td data-label="Signed in">{formatDateTime(session.createdAt)}</td>
                   <td data-label="Last seen" title={formatDateTime(session.lastSeenAt)}>

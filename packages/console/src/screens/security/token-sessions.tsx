@@ -46,8 +46,8 @@ export function TokenSessions() {
                   <td class="primary" data-label="Client">
                     <span class="cell-title">{describeDevice(signIn.userAgent)}</span>
                   </td>
-                  <td data-label="IP address" class="mono">
-                    {signIn.ip ?? '—'}
+                  <td data-label="IP address">
+                    <span class="mono">{signIn.ip ?? '—'}</span>
                   </td>
                   <td data-label="Workspace">{signIn.workspace?.name ?? '—'}</td>
                   <td data-label="Signed in">{formatDateTime(signIn.createdAt)}</td>

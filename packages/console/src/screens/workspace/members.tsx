@@ -74,7 +74,7 @@ export function Members({ workspaceId, myRole }: { workspaceId: string; myRole: 
                     <td class="primary" data-label="Member">
                       <span class="cell-title">{display(member)}</span>{' '}
                       {self && <Badge tone="success">You</Badge>}
-                      <span class="cell-sub">{member.email}</span>
+                      {display(member) !== member.email && <span class="cell-sub">{member.email}</span>}
                     </td>
                     <td data-label="Role">
                       {manager ? (
