@@ -62,3 +62,22 @@ export function LoadError({ error, retry }: { error: string; retry: () => void }
     </div>
   );
 }
+
+/**
+ * What a loaded list shows: a spinner until the first answer, the error with a retry, the `empty` state
+ * when given (pass it only when the list is empty), else the content.
+ */
+export function Loaded({
+  resource,
+  empty,
+  children,
+}: {
+  resource: { data: unknown; error: string | null; loading: boolean; reload: () => void };
+  empty?: ComponentChildren;
+  children: ComponentChildren;
+}) {
+  if (resource.error) return <LoadError error={resource.error} retry={resource.reload} />;
+  if (resource.data === undefined) return <Loading />;
+  if (empty) return <>{empty}</>;
+  return <>{children}</>;
+}

@@ -1,7 +1,8 @@
 import type { ApiToken } from '@gatehouse/sdk';
 import { useState } from 'preact/hooks';
 import { Button } from '../components/button.js';
-import { Badge, Empty, LoadError, Loading } from '../components/feedback.js';
+import { DataTable } from '../components/data-table.js';
+import { Badge, Empty, Loaded } from '../components/feedback.js';
 import { Card, Page } from '../components/page.js';
 import { Pager, pageOf } from '../components/pager.js';
 import { formatDateTime, formatDay, formatRelative } from '../lib/format.js';
@@ -42,72 +43,55 @@ export function ApiTokens() {
           (page > 0 || hasNext) && <Pager page={page} hasNext={hasNext} onPage={setPage} label="API tokens" />
         }
       >
-        {tokens.loading && !tokens.data ? (
-          <Loading />
-        ) : tokens.error ? (
-          <LoadError error={tokens.error} retry={tokens.reload} />
-        ) : rows.length === 0 ? (
-          <Empty title="No API tokens yet">
-            Create one for each script or service, so you can revoke them one by one.
-          </Empty>
-        ) : (
-          <div class="table-wrap">
-            <table class="data" aria-label="API tokens">
-              <thead>
-                <tr>
-                  <th scope="col">Name</th>
-                  <th scope="col">Scopes</th>
-                  <th scope="col">Workspace</th>
-                  <th scope="col">Created</th>
-                  <th scope="col">Expires</th>
-                  <th scope="col">Last used</th>
-                  <th scope="col">Uses</th>
-                  <th scope="col">
-                    <span class="visually-hidden">Actions</span>
-                  </th>
-                </tr>
-              </thead>
-              <tbody>
-                {rows.map((token) => (
-                  <tr key={token._id} data-token={token._id}>
-                    <td class="primary" data-label="Name">
-                      <span class="cell-title">{token.nickname}</span>{' '}
-                      {isExpired(token) && <Badge tone="danger">Expired</Badge>}
-                      <span class="cell-sub mono">{token.tokenPrefix}…</span>
-                    </td>
-                    <td data-label="Scopes">
-                      <div class="badges">
-                        {token.scopes.map((scope) => (
-                          <Badge key={scope}>{scope}</Badge>
-                        ))}
-                      </div>
-                    </td>
-                    <td data-label="Workspace">{token.workspace?.name ?? 'Any'}</td>
-                    <td data-label="Created">{formatDay(token.created)}</td>
-                    <td data-label="Expires" title={formatDateTime(token.expiresAt)}>
-                      {token.expiresAt ? formatDay(token.expiresAt) : 'Never'}
-                    </td>
-                    <td
-                      data-label="Last used"
-                      data-column="last-used"
-                      title={formatDateTime(token.lastUsedAt)}
-                    >
-                      {token.lastUsedAt ? formatRelative(token.lastUsedAt) : 'Never used'}
-                    </td>
-                    <td data-label="Uses" data-column="usage">
-                      {token.usageCount}
-                    </td>
-                    <td class="actions">
-                      <Button small variant="link-danger" onClick={() => setRevoking(token)}>
-                        Revoke<span class="visually-hidden"> {token.nickname}</span>
-                      </Button>
-                    </td>
-                  </tr>
-                ))}
-              </tbody>
-            </table>
-          </div>
-        )}
+        <Loaded
+          resource={tokens}
+          empty={
+            rows.length === 0 && (
+              <Empty title="No API tokens yet">
+                Create one for each script or service, so you can revoke them one by one.
+              </Empty>
+            )
+          }
+        >
+          <DataTable
+            label="API tokens"
+            columns={['Name', 'Scopes', 'Workspace', 'Created', 'Expires', 'Last used', 'Uses']}
+            actions
+          >
+            {rows.map((token) => (
+              <tr key={token._id} data-token={token._id}>
+                <td class="primary" data-label="Name">
+                  <span class="cell-title">{token.nickname}</span>{' '}
+                  {isExpired(token) && <Badge tone="danger">Expired</Badge>}
+                  <span class="cell-sub mono">{token.tokenPrefix}…</span>
+                </td>
+                <td data-label="Scopes">
+                  <div class="badges">
+                    {token.scopes.map((scope) => (
+                      <Badge key={scope}>{scope}</Badge>
+                    ))}
+                  </div>
+                </td>
+                <td data-label="Workspace">{token.workspace?.name ?? 'Any'}</td>
+                <td data-label="Created">{formatDay(token.created)}</td>
+                <td data-label="Expires" title={formatDateTime(token.expiresAt)}>
+                  {token.expiresAt ? formatDay(token.expiresAt) : 'Never'}
+                </td>
+                <td data-label="Last used" data-column="last-used" title={formatDateTime(token.lastUsedAt)}>
+                  {token.lastUsedAt ? formatRelative(token.lastUsedAt) : 'Never used'}
+                </td>
+                <td data-label="Uses" data-column="usage">
+                  {token.usageCount}
+                </td>
+                <td class="actions">
+                  <Button small variant="link-danger" onClick={() => setRevoking(token)}>
+                    Revoke<span class="visually-hidden"> {token.nickname}</span>
+                  </Button>
+                </td>
+              </tr>
+            ))}
+          </DataTable>
+        </Loaded>
       </Card>
       <CreateTokenDialog open={creating} onClose={() => setCreating(false)} onCreated={tokens.reload} />
       <RevokeTokenDialog token={revoking} onClose={() => setRevoking(null)} onRevoked={tokens.reload} />

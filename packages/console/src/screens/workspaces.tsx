@@ -1,8 +1,9 @@
 import type { Workspace } from '@gatehouse/sdk';
 import { useState } from 'preact/hooks';
 import { Button } from '../components/button.js';
+import { DataTable } from '../components/data-table.js';
 import { Dialog } from '../components/dialog.js';
-import { ActionError, Badge, Empty, LoadError, Loading } from '../components/feedback.js';
+import { ActionError, Badge, Empty, Loaded } from '../components/feedback.js';
 import { Field } from '../components/field.js';
 import { Card, Page } from '../components/page.js';
 import { useSession } from '../lib/context.js';
@@ -43,68 +44,58 @@ export function Workspaces() {
     >
       <ActionError error={switchTo.error} />
       <Card title="Memberships">
-        {workspaces.loading && !workspaces.data ? (
-          <Loading />
-        ) : workspaces.error ? (
-          <LoadError error={workspaces.error} retry={workspaces.reload} />
-        ) : list.length === 0 ? (
-          <Empty title="You are not in any workspace yet">
-            Create one, or open an invite link someone sent you.
-          </Empty>
-        ) : (
-          <div class="table-wrap">
-            <table class="data" aria-label="Your workspaces">
-              <thead>
-                <tr>
-                  <th scope="col">Workspace</th>
-                  <th scope="col">Your role</th>
-                  <th scope="col">Members</th>
-                  <th scope="col">Created</th>
-                  <th scope="col">
-                    <span class="visually-hidden">Actions</span>
-                  </th>
-                </tr>
-              </thead>
-              <tbody>
-                {list.map((workspace) => (
-                  <tr key={workspace._id}>
-                    <td class="primary" data-label="Workspace">
-                      <Link class="cell-title" href={`/workspaces/${encodeURIComponent(workspace._id)}`}>
-                        {workspace.name}
-                      </Link>{' '}
-                      {workspace._id === activeId && <Badge tone="success">Active</Badge>}
-                    </td>
-                    <td data-label="Your role">
-                      <div class="badges">
-                        {(workspace.roles ?? []).map((role) => (
-                          <Badge key={role} tone={role === 'owner' ? 'accent' : 'neutral'}>
-                            {role}
-                          </Badge>
-                        ))}
-                      </div>
-                    </td>
-                    <td data-label="Members">{plural(workspace.membersCount ?? 0, 'member')}</td>
-                    <td data-label="Created">{formatDay(workspace.created)}</td>
-                    <td class="actions">
-                      {workspace._id === activeId ? (
-                        <span class="muted small">Current</span>
-                      ) : (
-                        <Button
-                          small
-                          pending={switchingTo === workspace._id}
-                          disabled={switchingTo !== null}
-                          onClick={() => void switchTo.run(workspace)}
-                        >
-                          Switch<span class="visually-hidden"> to {workspace.name}</span>
-                        </Button>
-                      )}
-                    </td>
-                  </tr>
-                ))}
-              </tbody>
-            </table>
-          </div>
-        )}
+        <Loaded
+          resource={workspaces}
+          empty={
+            list.length === 0 && (
+              <Empty title="You are not in any workspace yet">
+                Create one, or open an invite link someone sent you.
+              </Empty>
+            )
+          }
+        >
+          <DataTable
+            label="Your workspaces"
+            columns={['Workspace', 'Your role', 'Members', 'Created']}
+            actions
+          >
+            {list.map((workspace) => (
+              <tr key={workspace._id}>
+                <td class="primary" data-label="Workspace">
+                  <Link class="cell-title" href={`/workspaces/${encodeURIComponent(workspace._id)}`}>
+                    {workspace.name}
+                  </Link>{' '}
+                  {workspace._id === activeId && <Badge tone="success">Active</Badge>}
+                </td>
+                <td data-label="Your role">
+                  <div class="badges">
+                    {(workspace.roles ?? []).map((role) => (
+                      <Badge key={role} tone={role === 'owner' ? 'accent' : 'neutral'}>
+                        {role}
+                      </Badge>
+                    ))}
+                  </div>
+                </td>
+                <td data-label="Members">{plural(workspace.membersCount ?? 0, 'member')}</td>
+                <td data-label="Created">{formatDay(workspace.created)}</td>
+                <td class="actions">
+                  {workspace._id === activeId ? (
+                    <span class="muted small">Current</span>
+                  ) : (
+                    <Button
+                      small
+                      pending={switchingTo === workspace._id}
+                      disabled={switchingTo !== null}
+                      onClick={() => void switchTo.run(workspace)}
+                    >
+                      Switch<span class="visually-hidden"> to {workspace.name}</span>
+                    </Button>
+                  )}
+                </td>
+              </tr>
+            ))}
+          </DataTable>
+        </Loaded>
       </Card>
       <CreateWorkspaceDialog open={creating} onClose={() => setCreating(false)} />
     </Page>

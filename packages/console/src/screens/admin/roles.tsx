@@ -1,8 +1,9 @@
 import type { Role, RoleKind } from '@gatehouse/sdk';
 import { useState } from 'preact/hooks';
 import { Button } from '../../components/button.js';
+import { DataTable } from '../../components/data-table.js';
 import { ConfirmDialog } from '../../components/dialog.js';
-import { ActionError, Badge, LoadError, Loading } from '../../components/feedback.js';
+import { ActionError, Badge, Loaded } from '../../components/feedback.js';
 import { Field } from '../../components/field.js';
 import { Card, Page } from '../../components/page.js';
 import { useAction, useResource } from '../../lib/hooks.js';
@@ -45,42 +46,25 @@ function RoleCatalogue({ kind, title, description }: { kind: RoleKind; title: st
   );
   return (
     <Card title={title} description={description}>
-      {roles.loading && !roles.data ? (
-        <Loading />
-      ) : roles.error ? (
-        <LoadError error={roles.error} retry={roles.reload} />
-      ) : (
-        <div class="table-wrap">
-          <table class="data" aria-label={title}>
-            <thead>
-              <tr>
-                <th scope="col">Role</th>
-                <th scope="col">Description</th>
-                <th scope="col">
-                  <span class="visually-hidden">Actions</span>
-                </th>
-              </tr>
-            </thead>
-            <tbody>
-              {(roles.data ?? []).map((role) => (
-                <tr key={role.name}>
-                  <td class="primary" data-label="Role">
-                    <span class="cell-title mono">{role.name}</span> {role.builtIn && <Badge>Built-in</Badge>}
-                  </td>
-                  <td data-label="Description">{role.description || '—'}</td>
-                  <td class="actions">
-                    {!role.builtIn && (
-                      <Button small variant="link-danger" onClick={() => setDeleting(role)}>
-                        Delete<span class="visually-hidden"> {role.name}</span>
-                      </Button>
-                    )}
-                  </td>
-                </tr>
-              ))}
-            </tbody>
-          </table>
-        </div>
-      )}
+      <Loaded resource={roles}>
+        <DataTable label={title} columns={['Role', 'Description']} actions>
+          {(roles.data ?? []).map((role) => (
+            <tr key={role.name}>
+              <td class="primary" data-label="Role">
+                <span class="cell-title mono">{role.name}</span> {role.builtIn && <Badge>Built-in</Badge>}
+              </td>
+              <td data-label="Description">{role.description || '—'}</td>
+              <td class="actions">
+                {!role.builtIn && (
+                  <Button small variant="link-danger" onClick={() => setDeleting(role)}>
+                    Delete<span class="visually-hidden"> {role.name}</span>
+                  </Button>
+                )}
+              </td>
+            </tr>
+          ))}
+        </DataTable>
+      </Loaded>
       <form
         class="card-footer"
         aria-label={`Add a ${kind} role`}

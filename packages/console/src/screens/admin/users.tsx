@@ -1,8 +1,9 @@
 import type { AdminUser } from '@gatehouse/sdk';
 import { useState } from 'preact/hooks';
 import { Button } from '../../components/button.js';
+import { DataTable } from '../../components/data-table.js';
 import { Dialog } from '../../components/dialog.js';
-import { ActionError, Badge, Empty, LoadError, Loading } from '../../components/feedback.js';
+import { ActionError, Badge, Empty, Loaded } from '../../components/feedback.js';
 import { Checkbox } from '../../components/field.js';
 import { Card, Page } from '../../components/page.js';
 import { Pager } from '../../components/pager.js';
@@ -59,53 +60,36 @@ export function AdminUsers() {
           (page > 0 || hasNext) && <Pager page={page} hasNext={hasNext} onPage={setPage} label="Users" />
         }
       >
-        {users.loading && !users.data ? (
-          <Loading />
-        ) : users.error ? (
-          <LoadError error={users.error} retry={users.reload} />
-        ) : rows.length === 0 ? (
-          <Empty title={search ? `No user matches “${search}”` : 'No users'} />
-        ) : (
-          <div class="table-wrap">
-            <table class="data" aria-label="Users">
-              <thead>
-                <tr>
-                  <th scope="col">User</th>
-                  <th scope="col">Global roles</th>
-                  <th scope="col">Created</th>
-                  <th scope="col">
-                    <span class="visually-hidden">Actions</span>
-                  </th>
-                </tr>
-              </thead>
-              <tbody>
-                {rows.map((user) => (
-                  <tr key={user._id}>
-                    <td class="primary" data-label="User">
-                      <span class="cell-title">{display(user)}</span>
-                      <span class="cell-sub">{user.email}</span>
-                    </td>
-                    <td data-label="Global roles">
-                      <div class="badges">
-                        {user.roles.map((role) => (
-                          <Badge key={role} tone={role === 'admin' ? 'accent' : 'neutral'}>
-                            {role}
-                          </Badge>
-                        ))}
-                      </div>
-                    </td>
-                    <td data-label="Created">{formatDay(user.created)}</td>
-                    <td class="actions">
-                      <Button small onClick={() => setEditing(user)}>
-                        Edit roles<span class="visually-hidden"> of {display(user)}</span>
-                      </Button>
-                    </td>
-                  </tr>
-                ))}
-              </tbody>
-            </table>
-          </div>
-        )}
+        <Loaded
+          resource={users}
+          empty={rows.length === 0 && <Empty title={search ? `No user matches “${search}”` : 'No users'} />}
+        >
+          <DataTable label="Users" columns={['User', 'Global roles', 'Created']} actions>
+            {rows.map((user) => (
+              <tr key={user._id}>
+                <td class="primary" data-label="User">
+                  <span class="cell-title">{display(user)}</span>
+                  <span class="cell-sub">{user.email}</span>
+                </td>
+                <td data-label="Global roles">
+                  <div class="badges">
+                    {user.roles.map((role) => (
+                      <Badge key={role} tone={role === 'admin' ? 'accent' : 'neutral'}>
+                        {role}
+                      </Badge>
+                    ))}
+                  </div>
+                </td>
+                <td data-label="Created">{formatDay(user.created)}</td>
+                <td class="actions">
+                  <Button small onClick={() => setEditing(user)}>
+                    Edit roles<span class="visually-hidden"> of {display(user)}</span>
+                  </Button>
+                </td>
+              </tr>
+            ))}
+          </DataTable>
+        </Loaded>
       </Card>
       <RolesDialog user={editing} onClose={() => setEditing(null)} onSaved={users.reload} />
     </Page>

@@ -1,5 +1,6 @@
 import { useState } from 'preact/hooks';
-import { Empty, LoadError, Loading } from '../../components/feedback.js';
+import { DataTable } from '../../components/data-table.js';
+import { Empty, Loaded } from '../../components/feedback.js';
 import { Card, Page } from '../../components/page.js';
 import { Pager, pageOf } from '../../components/pager.js';
 import { formatDay, plural } from '../../lib/format.js';
@@ -43,41 +44,23 @@ export function AdminWorkspaces() {
           (page > 0 || hasNext) && <Pager page={page} hasNext={hasNext} onPage={setPage} label="Workspaces" />
         }
       >
-        {workspaces.loading && !workspaces.data ? (
-          <Loading />
-        ) : workspaces.error ? (
-          <LoadError error={workspaces.error} retry={workspaces.reload} />
-        ) : rows.length === 0 ? (
-          <Empty title="No workspaces" />
-        ) : (
-          <div class="table-wrap">
-            <table class="data" aria-label="All workspaces">
-              <thead>
-                <tr>
-                  <th scope="col">Workspace</th>
-                  <th scope="col">Members</th>
-                  <th scope="col">Your role</th>
-                  <th scope="col">Created</th>
-                </tr>
-              </thead>
-              <tbody>
-                {rows.map((workspace) => (
-                  <tr key={workspace._id}>
-                    <td class="primary" data-label="Workspace">
-                      <Link class="cell-title" href={`/workspaces/${encodeURIComponent(workspace._id)}`}>
-                        {workspace.name}
-                      </Link>
-                      <span class="cell-sub mono">{workspace._id}</span>
-                    </td>
-                    <td data-label="Members">{workspace.membersCount ?? 0}</td>
-                    <td data-label="Your role">{workspace.roles?.join(', ') || 'Not a member'}</td>
-                    <td data-label="Created">{formatDay(workspace.created)}</td>
-                  </tr>
-                ))}
-              </tbody>
-            </table>
-          </div>
-        )}
+        <Loaded resource={workspaces} empty={rows.length === 0 && <Empty title="No workspaces" />}>
+          <DataTable label="All workspaces" columns={['Workspace', 'Members', 'Your role', 'Created']}>
+            {rows.map((workspace) => (
+              <tr key={workspace._id}>
+                <td class="primary" data-label="Workspace">
+                  <Link class="cell-title" href={`/workspaces/${encodeURIComponent(workspace._id)}`}>
+                    {workspace.name}
+                  </Link>
+                  <span class="cell-sub mono">{workspace._id}</span>
+                </td>
+                <td data-label="Members">{workspace.membersCount ?? 0}</td>
+                <td data-label="Your role">{workspace.roles?.join(', ') || 'Not a member'}</td>
+                <td data-label="Created">{formatDay(workspace.created)}</td>
+              </tr>
+            ))}
+          </DataTable>
+        </Loaded>
       </Card>
     </Page>
   );

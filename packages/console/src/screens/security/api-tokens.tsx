@@ -1,7 +1,8 @@
 import type { ApiToken } from '@gatehouse/sdk';
 import { useState } from 'preact/hooks';
 import { Button } from '../../components/button.js';
-import { Empty, LoadError, Loading } from '../../components/feedback.js';
+import { DataTable } from '../../components/data-table.js';
+import { Empty, Loaded } from '../../components/feedback.js';
 import { Card } from '../../components/page.js';
 import { formatRelative, plural } from '../../lib/format.js';
 import { useResource } from '../../lib/hooks.js';
@@ -24,47 +25,26 @@ export function ApiTokenInventory() {
         </Link>
       }
     >
-      {tokens.loading && !tokens.data ? (
-        <Loading />
-      ) : tokens.error ? (
-        <LoadError error={tokens.error} retry={tokens.reload} />
-      ) : list.length === 0 ? (
-        <Empty title="No API tokens" />
-      ) : (
-        <div class="table-wrap">
-          <table class="data">
-            <thead>
-              <tr>
-                <th scope="col">Name</th>
-                <th scope="col">Last used</th>
-                <th scope="col">Uses</th>
-                <th scope="col">Expires</th>
-                <th scope="col">
-                  <span class="visually-hidden">Actions</span>
-                </th>
-              </tr>
-            </thead>
-            <tbody>
-              {list.map((token) => (
-                <tr key={token._id}>
-                  <td class="primary" data-label="Name">
-                    <span class="cell-title">{token.nickname}</span>
-                    <span class="cell-sub mono">{token.tokenPrefix}…</span>
-                  </td>
-                  <td data-label="Last used">{formatRelative(token.lastUsedAt)}</td>
-                  <td data-label="Uses">{plural(token.usageCount, 'use')}</td>
-                  <td data-label="Expires">{token.expiresAt ? formatRelative(token.expiresAt) : 'Never'}</td>
-                  <td class="actions">
-                    <Button small variant="link-danger" onClick={() => setRevoking(token)}>
-                      Revoke<span class="visually-hidden"> {token.nickname}</span>
-                    </Button>
-                  </td>
-                </tr>
-              ))}
-            </tbody>
-          </table>
-        </div>
-      )}
+      <Loaded resource={tokens} empty={list.length === 0 && <Empty title="No API tokens" />}>
+        <DataTable label="API tokens" columns={['Name', 'Last used', 'Uses', 'Expires']} actions>
+          {list.map((token) => (
+            <tr key={token._id}>
+              <td class="primary" data-label="Name">
+                <span class="cell-title">{token.nickname}</span>
+                <span class="cell-sub mono">{token.tokenPrefix}…</span>
+              </td>
+              <td data-label="Last used">{formatRelative(token.lastUsedAt)}</td>
+              <td data-label="Uses">{plural(token.usageCount, 'use')}</td>
+              <td data-label="Expires">{token.expiresAt ? formatRelative(token.expiresAt) : 'Never'}</td>
+              <td class="actions">
+                <Button small variant="link-danger" onClick={() => setRevoking(token)}>
+                  Revoke<span class="visually-hidden"> {token.nickname}</span>
+                </Button>
+              </td>
+            </tr>
+          ))}
+        </DataTable>
+      </Loaded>
       <RevokeTokenDialog token={revoking} onClose={() => setRevoking(null)} onRevoked={tokens.reload} />
     </Card>
   );

@@ -1,8 +1,9 @@
 import type { Session } from '@gatehouse/sdk';
 import { useState } from 'preact/hooks';
 import { Button } from '../../components/button.js';
+import { DataTable } from '../../components/data-table.js';
 import { ConfirmDialog } from '../../components/dialog.js';
-import { Badge, Empty, LoadError, Loading } from '../../components/feedback.js';
+import { Badge, Empty, Loaded } from '../../components/feedback.js';
 import { Card } from '../../components/page.js';
 import { useSession } from '../../lib/context.js';
 import { describeDevice, formatDateTime, formatRelative } from '../../lib/format.js';
@@ -19,52 +20,35 @@ export function BrowserSessions() {
       title="Browser sessions"
       description="Browsers signed in to this server with a cookie, this one included."
     >
-      {sessions.loading && !sessions.data ? (
-        <Loading />
-      ) : sessions.error ? (
-        <LoadError error={sessions.error} retry={sessions.reload} />
-      ) : list.length === 0 ? (
-        <Empty title="No browser sessions" />
-      ) : (
-        <div class="table-wrap">
-          <table class="data">
-            <thead>
-              <tr>
-                <th scope="col">Device</th>
-                <th scope="col">IP address</th>
-                <th scope="col">Signed in</th>
-                <th scope="col">Last seen</th>
-                <th scope="col">
-                  <span class="visually-hidden">Actions</span>
-                </th>
-              </tr>
-            </thead>
-            <tbody>
-              {list.map((session) => (
-                <tr key={session._id}>
-                  <td class="primary" data-label="Device">
-                    <span class="cell-title">{describeDevice(session.userAgent)}</span>{' '}
-                    {session.current && <Badge tone="success">This device</Badge>}
-                  </td>
-                  <td data-label="IP address">
-                    <span class="mono">{session.ip ?? '—'}</span>
-                  </td>
-                  <td data-label="Signed in">{formatDateTime(session.createdAt)}</td>
-                  <td data-label="Last seen" title={formatDateTime(session.lastSeenAt)}>
-                    {session.current ? 'Now' : formatRelative(session.lastSeenAt)}
-                  </td>
-                  <td class="actions">
-                    <Button small variant="link-danger" onClick={() => setRevoking(session)}>
-                      {session.current ? 'Sign out' : 'Revoke'}
-                      <span class="visually-hidden"> {describeDevice(session.userAgent)}</span>
-                    </Button>
-                  </td>
-                </tr>
-              ))}
-            </tbody>
-          </table>
-        </div>
-      )}
+      <Loaded resource={sessions} empty={list.length === 0 && <Empty title="No browser sessions" />}>
+        <DataTable
+          label="Browser sessions"
+          columns={['Device', 'IP address', 'Signed in', 'Last seen']}
+          actions
+        >
+          {list.map((session) => (
+            <tr key={session._id}>
+              <td class="primary" data-label="Device">
+                <span class="cell-title">{describeDevice(session.userAgent)}</span>{' '}
+                {session.current && <Badge tone="success">This device</Badge>}
+              </td>
+              <td data-label="IP address">
+                <span class="mono">{session.ip ?? '—'}</span>
+              </td>
+              <td data-label="Signed in">{formatDateTime(session.createdAt)}</td>
+              <td data-label="Last seen" title={formatDateTime(session.lastSeenAt)}>
+                {session.current ? 'Now' : formatRelative(session.lastSeenAt)}
+              </td>
+              <td class="actions">
+                <Button small variant="link-danger" onClick={() => setRevoking(session)}>
+                  {session.current ? 'Sign out' : 'Revoke'}
+                  <span class="visually-hidden"> {describeDevice(session.userAgent)}</span>
+                </Button>
+              </td>
+            </tr>
+          ))}
+        </DataTable>
+      </Loaded>
       <ConfirmDialog
         open={revoking !== null}
         title={revoking?.current ? 'Sign out of this browser?' : 'Revoke this session?'}

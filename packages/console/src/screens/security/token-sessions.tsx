@@ -1,8 +1,9 @@
 import type { TokenSession } from '@gatehouse/sdk';
 import { useState } from 'preact/hooks';
 import { Button } from '../../components/button.js';
+import { DataTable } from '../../components/data-table.js';
 import { ConfirmDialog } from '../../components/dialog.js';
-import { Empty, LoadError, Loading } from '../../components/feedback.js';
+import { Empty, Loaded } from '../../components/feedback.js';
 import { Card } from '../../components/page.js';
 import { describeDevice, formatDateTime, formatRelative } from '../../lib/format.js';
 import { useResource } from '../../lib/hooks.js';
@@ -18,56 +19,46 @@ export function TokenSessions() {
       title="App and script sign-ins"
       description="Mobile apps, command-line tools and scripts that signed in with your password and refresh their access on their own."
     >
-      {signIns.loading && !signIns.data ? (
-        <Loading />
-      ) : signIns.error ? (
-        <LoadError error={signIns.error} retry={signIns.reload} />
-      ) : list.length === 0 ? (
-        <Empty title="No app or script is signed in">Token sign-ins appear here while they are active.</Empty>
-      ) : (
-        <div class="table-wrap">
-          <table class="data">
-            <thead>
-              <tr>
-                <th scope="col">Client</th>
-                <th scope="col">IP address</th>
-                <th scope="col">Workspace</th>
-                <th scope="col">Signed in</th>
-                <th scope="col">Last refreshed</th>
-                <th scope="col">Ends</th>
-                <th scope="col">
-                  <span class="visually-hidden">Actions</span>
-                </th>
-              </tr>
-            </thead>
-            <tbody>
-              {list.map((signIn) => (
-                <tr key={signIn._id}>
-                  <td class="primary" data-label="Client">
-                    <span class="cell-title">{describeDevice(signIn.userAgent)}</span>
-                  </td>
-                  <td data-label="IP address">
-                    <span class="mono">{signIn.ip ?? '—'}</span>
-                  </td>
-                  <td data-label="Workspace">{signIn.workspace?.name ?? '—'}</td>
-                  <td data-label="Signed in">{formatDateTime(signIn.createdAt)}</td>
-                  <td data-label="Last refreshed" title={formatDateTime(signIn.lastUsedAt)}>
-                    {formatRelative(signIn.lastUsedAt)}
-                  </td>
-                  <td data-label="Ends" title={formatDateTime(signIn.expiresAt)}>
-                    {formatRelative(signIn.expiresAt)}
-                  </td>
-                  <td class="actions">
-                    <Button small variant="link-danger" onClick={() => setRevoking(signIn)}>
-                      Revoke<span class="visually-hidden"> {describeDevice(signIn.userAgent)}</span>
-                    </Button>
-                  </td>
-                </tr>
-              ))}
-            </tbody>
-          </table>
-        </div>
-      )}
+      <Loaded
+        resource={signIns}
+        empty={
+          list.length === 0 && (
+            <Empty title="No app or script is signed in">
+              Token sign-ins appear here while they are active.
+            </Empty>
+          )
+        }
+      >
+        <DataTable
+          label="App and script sign-ins"
+          columns={['Client', 'IP address', 'Workspace', 'Signed in', 'Last refreshed', 'Ends']}
+          actions
+        >
+          {list.map((signIn) => (
+            <tr key={signIn._id}>
+              <td class="primary" data-label="Client">
+                <span class="cell-title">{describeDevice(signIn.userAgent)}</span>
+              </td>
+              <td data-label="IP address">
+                <span class="mono">{signIn.ip ?? '—'}</span>
+              </td>
+              <td data-label="Workspace">{signIn.workspace?.name ?? '—'}</td>
+              <td data-label="Signed in">{formatDateTime(signIn.createdAt)}</td>
+              <td data-label="Last refreshed" title={formatDateTime(signIn.lastUsedAt)}>
+                {formatRelative(signIn.lastUsedAt)}
+              </td>
+              <td data-label="Ends" title={formatDateTime(signIn.expiresAt)}>
+                {formatRelative(signIn.expiresAt)}
+              </td>
+              <td class="actions">
+                <Button small variant="link-danger" onClick={() => setRevoking(signIn)}>
+                  Revoke<span class="visually-hidden"> {describeDevice(signIn.userAgent)}</span>
+                </Button>
+              </td>
+            </tr>
+          ))}
+        </DataTable>
+      </Loaded>
       <ConfirmDialog
         open={revoking !== null}
         title="Revoke this sign-in?"

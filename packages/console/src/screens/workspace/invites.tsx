@@ -2,8 +2,9 @@ import type { CreatedWorkspaceInvite, WorkspaceInvite } from '@gatehouse/sdk';
 import { useId, useState } from 'preact/hooks';
 import { Button } from '../../components/button.js';
 import { CopyButton } from '../../components/copy.js';
+import { DataTable } from '../../components/data-table.js';
 import { ConfirmDialog, Dialog } from '../../components/dialog.js';
-import { ActionError, Alert, Badge, Empty, LoadError, Loading } from '../../components/feedback.js';
+import { ActionError, Alert, Badge, Empty, Loaded } from '../../components/feedback.js';
 import { Field, SelectField } from '../../components/field.js';
 import { Card } from '../../components/page.js';
 import { useSession } from '../../lib/context.js';
@@ -31,49 +32,29 @@ export function Invites({ workspaceId, myRole }: { workspaceId: string; myRole: 
         </Button>
       }
     >
-      {invites.loading && !invites.data ? (
-        <Loading />
-      ) : invites.error ? (
-        <LoadError error={invites.error} retry={invites.reload} />
-      ) : list.length === 0 ? (
-        <Empty title="No pending invitations" />
-      ) : (
-        <div class="table-wrap">
-          <table class="data" aria-label="Pending invitations">
-            <thead>
-              <tr>
-                <th scope="col">For</th>
-                <th scope="col">Role</th>
-                <th scope="col">Expires</th>
-                <th scope="col">
-                  <span class="visually-hidden">Actions</span>
-                </th>
-              </tr>
-            </thead>
-            <tbody>
-              {list.map((invite) => (
-                <tr key={invite._id}>
-                  <td class="primary" data-label="For">
-                    <span class="cell-title">{invite.email ?? 'Anyone with the link'}</span>
-                    <span class="cell-sub">Created {formatDateTime(invite.created)}</span>
-                  </td>
-                  <td data-label="Role">
-                    <Badge>{invite.role}</Badge>
-                  </td>
-                  <td data-label="Expires" title={formatDateTime(invite.expiresAt)}>
-                    {formatRelative(invite.expiresAt)}
-                  </td>
-                  <td class="actions">
-                    <Button small variant="link-danger" onClick={() => setRevoking(invite)}>
-                      Revoke<span class="visually-hidden"> invitation for {invite.email ?? 'anyone'}</span>
-                    </Button>
-                  </td>
-                </tr>
-              ))}
-            </tbody>
-          </table>
-        </div>
-      )}
+      <Loaded resource={invites} empty={list.length === 0 && <Empty title="No pending invitations" />}>
+        <DataTable label="Pending invitations" columns={['For', 'Role', 'Expires']} actions>
+          {list.map((invite) => (
+            <tr key={invite._id}>
+              <td class="primary" data-label="For">
+                <span class="cell-title">{invite.email ?? 'Anyone with the link'}</span>
+                <span class="cell-sub">Created {formatDateTime(invite.created)}</span>
+              </td>
+              <td data-label="Role">
+                <Badge>{invite.role}</Badge>
+              </td>
+              <td data-label="Expires" title={formatDateTime(invite.expiresAt)}>
+                {formatRelative(invite.expiresAt)}
+              </td>
+              <td class="actions">
+                <Button small variant="link-danger" onClick={() => setRevoking(invite)}>
+                  Revoke<span class="visually-hidden"> invitation for {invite.email ?? 'anyone'}</span>
+                </Button>
+              </td>
+            </tr>
+          ))}
+        </DataTable>
+      </Loaded>
       <CreateInviteDialog
         open={creating}
         workspaceId={workspaceId}

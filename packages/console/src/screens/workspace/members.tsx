@@ -1,8 +1,9 @@
 import type { WorkspaceMember } from '@gatehouse/sdk';
 import { useState } from 'preact/hooks';
 import { Button } from '../../components/button.js';
+import { DataTable } from '../../components/data-table.js';
 import { ConfirmDialog } from '../../components/dialog.js';
-import { ActionError, Badge, LoadError, Loading } from '../../components/feedback.js';
+import { ActionError, Badge, Loaded } from '../../components/feedback.js';
 import { Card } from '../../components/page.js';
 import { Pager, pageOf } from '../../components/pager.js';
 import { useSession } from '../../lib/context.js';
@@ -48,75 +49,55 @@ export function Members({ workspaceId, myRole }: { workspaceId: string; myRole: 
           <ActionError error={changeRole.error} />
         </div>
       )}
-      {members.loading && !members.data ? (
-        <Loading />
-      ) : members.error ? (
-        <LoadError error={members.error} retry={members.reload} />
-      ) : (
-        <div class="table-wrap">
-          <table class="data" aria-label="Members">
-            <thead>
-              <tr>
-                <th scope="col">Member</th>
-                <th scope="col">Role</th>
-                <th scope="col">Joined</th>
-                <th scope="col">
-                  <span class="visually-hidden">Actions</span>
-                </th>
+      <Loaded resource={members}>
+        <DataTable label="Members" columns={['Member', 'Role', 'Joined']} actions>
+          {rows.map((member) => {
+            const role = member.roles[0] ?? 'member';
+            const self = member.user === user._id;
+            return (
+              <tr key={member.user}>
+                <td class="primary" data-label="Member">
+                  <span class="cell-title">{display(member)}</span>{' '}
+                  {self && <Badge tone="success">You</Badge>}
+                  {display(member) !== member.email && <span class="cell-sub">{member.email}</span>}
+                </td>
+                <td data-label="Role">
+                  {manager ? (
+                    <select
+                      aria-label={`Role of ${display(member)}`}
+                      value={role}
+                      disabled={changeRole.pending}
+                      onChange={(event) => {
+                        const next = event.currentTarget.value;
+                        // Shown as it is until the server agrees.
+                        event.currentTarget.value = role;
+                        void changeRole.run(member, next);
+                      }}
+                    >
+                      {[...new Set([role, ...(roles.data ?? ['owner', 'admin', 'member'])])].map((name) => (
+                        <option key={name} value={name}>
+                          {name}
+                        </option>
+                      ))}
+                    </select>
+                  ) : (
+                    <Badge tone={role === 'owner' ? 'accent' : 'neutral'}>{role}</Badge>
+                  )}
+                </td>
+                <td data-label="Joined">{formatDay(member.created)}</td>
+                <td class="actions">
+                  {(manager || self) && (
+                    <Button small variant="link-danger" onClick={() => setRemoving(member)}>
+                      {self ? 'Leave' : 'Remove'}
+                      {!self && <span class="visually-hidden"> {display(member)}</span>}
+                    </Button>
+                  )}
+                </td>
               </tr>
-            </thead>
-            <tbody>
-              {rows.map((member) => {
-                const role = member.roles[0] ?? 'member';
-                const self = member.user === user._id;
-                return (
-                  <tr key={member.user}>
-                    <td class="primary" data-label="Member">
-                      <span class="cell-title">{display(member)}</span>{' '}
-                      {self && <Badge tone="success">You</Badge>}
-                      {display(member) !== member.email && <span class="cell-sub">{member.email}</span>}
-                    </td>
-                    <td data-label="Role">
-                      {manager ? (
-                        <select
-                          aria-label={`Role of ${display(member)}`}
-                          value={role}
-                          disabled={changeRole.pending}
-                          onChange={(event) => {
-                            const next = event.currentTarget.value;
-                            // Shown as it is until the server agrees.
-                            event.currentTarget.value = role;
-                            void changeRole.run(member, next);
-                          }}
-                        >
-                          {[...new Set([role, ...(roles.data ?? ['owner', 'admin', 'member'])])].map(
-                            (name) => (
-                              <option key={name} value={name}>
-                                {name}
-                              </option>
-                            ),
-                          )}
-                        </select>
-                      ) : (
-                        <Badge tone={role === 'owner' ? 'accent' : 'neutral'}>{role}</Badge>
-                      )}
-                    </td>
-                    <td data-label="Joined">{formatDay(member.created)}</td>
-                    <td class="actions">
-                      {(manager || self) && (
-                        <Button small variant="link-danger" onClick={() => setRemoving(member)}>
-                          {self ? 'Leave' : 'Remove'}
-                          {!self && <span class="visually-hidden"> {display(member)}</span>}
-                        </Button>
-                      )}
-                    </td>
-                  </tr>
-                );
-              })}
-            </tbody>
-          </table>
-        </div>
-      )}
+            );
+          })}
+        </DataTable>
+      </Loaded>
       <ConfirmDialog
         open={removing !== null}
         title={leaving ? 'Leave this workspace?' : `Remove ${removing ? display(removing) : ''}?`}
