@@ -1,3 +1,4 @@
+import { Admin } from './admin.js';
 import { Authentication } from './authentication.js';
 import { GatehouseClient } from './client.js';
 import { OAuth2 } from './oauth2/oauth2.js';
@@ -26,6 +27,8 @@ export class GatehouseSDK {
   readonly auth: TokenAccess;
   /** The OAuth 2.0 / OpenID Connect client (configure `auth.oauth`). */
   readonly oauth2: OAuth2;
+  /** Deployment administration (global admins only): users' roles, roles, authentication settings. */
+  readonly admin: Admin;
   readonly #client: GatehouseClient;
 
   constructor(options: GatehouseSDKOptions) {
@@ -34,6 +37,7 @@ export class GatehouseSDK {
     this.workspaces = new Workspaces(this.#client);
     this.auth = new TokenAccess(this.#client);
     this.oauth2 = new OAuth2(this.#client);
+    this.admin = new Admin(this.#client);
   }
 
   /**

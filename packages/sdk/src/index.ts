@@ -1,4 +1,14 @@
 export type { AccountSecurity } from './account-security.js';
+export type {
+  Admin,
+  AdminUser,
+  AuthConfiguration,
+  AuthConfigurationChanges,
+  DeploymentSettings,
+  Role,
+  RoleKind,
+  UserListQuery,
+} from './admin.js';
 export type { Authentication } from './authentication.js';
 export {
   type GatehouseClientErrorCode,
@@ -51,16 +61,19 @@ export type {
   ProfileChanges,
   Session,
   SessionSignin,
+  SignInOptions,
   SigninCredentials,
   SignupInformation,
   SocialLoginOptions,
   SocialProvider,
+  TokenSession,
   TokenSignin,
   User,
   Workspace,
   WorkspaceActivation,
   WorkspaceMember,
 } from './types.js';
+export type { CreatedWorkspaceInvite, WorkspaceInvite, WorkspaceInvites } from './workspace-invites.js';
 export type { WorkspaceMembers } from './workspace-members.js';
 export type { Workspaces } from './workspaces.js';
 
