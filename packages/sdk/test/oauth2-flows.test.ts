@@ -5,9 +5,9 @@ import { type AuthorizationServer, authorizationServers } from './support/author
 import { recordingFetch } from './support/recording-fetch.js';
 
 /*
- * Seed 003's OAuth snippets, run as written (only URLs and credentials adapted, and `await` where the
- * SDK's WebCrypto PKCE makes buildAuthorizationUrl async) against a real authorization server. The server
- * is a parameter: see support/authorization-servers.
+ * Seed 003's OAuth snippets, run as written (only URLs and credentials adapted, `await` where the SDK's
+ * WebCrypto PKCE makes buildAuthorizationUrl async, and the server's scope where it needs one) against a
+ * real authorization server. The server is a parameter: see support/authorization-servers.
  */
 
 describe.each(authorizationServers)('the OAuth client against $name', ({ start }) => {
@@ -21,7 +21,7 @@ describe.each(authorizationServers)('the OAuth client against $name', ({ start }
     const { clientId, clientSecret, redirectUri } = server.clients.confidential;
     const client = createGatehouseClient({
       appUrl: server.appUrl,
-      auth: { oauth: { clientId, clientSecret } },
+      auth: { oauth: { clientId, clientSecret, scope: server.scope } },
     });
 
     // Step 1: Build the Authorization URL
@@ -88,12 +88,16 @@ describe.each(authorizationServers)('the OAuth client against $name', ({ start }
   it('completes the flow as a public client with PKCE and no secret, across two SDK instances', async () => {
     const { clientId, redirectUri } = server.clients.public;
     const recorder = recordingFetch();
-    const options = { appUrl: server.appUrl, fetch: recorder.fetch, auth: { oauth: { clientId } } };
+    const options = {
+      appUrl: server.appUrl,
+      fetch: recorder.fetch,
+      auth: { oauth: { clientId, scope: server.scope } },
+    };
 
     // The page that starts the login keeps state, verifier and nonce (here: a session object)…
     const request = await new GatehouseSDK(options).oauth2.buildAuthorizationUrl({
       redirectUri,
-      scope: 'openid email',
+      scope: server.scope ?? 'openid email',
     });
     const session = { state: request.state, codeVerifier: request.codeVerifier, nonce: request.nonce };
     expect(session.nonce).toEqual(expect.any(String));
@@ -135,7 +139,8 @@ describe.each(authorizationServers)('the OAuth client against $name', ({ start }
     const { clientId, redirectUri } = server.clients.public;
     const sdk = new GatehouseSDK({ appUrl: server.appUrl, auth: { oauth: { clientId } } });
 
-    const denied = await sdk.oauth2.buildAuthorizationUrl({ redirectUri });
+    // prompt=consent: a consent the user gave in an earlier test would otherwise be remembered.
+    const denied = await sdk.oauth2.buildAuthorizationUrl({ redirectUri, prompt: 'consent' });
     const deniedCallback = sdk.oauth2.parseAuthorizationCallback(
       await server.login(denied.url, { deny: true }),
     );

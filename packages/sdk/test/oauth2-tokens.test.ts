@@ -22,7 +22,7 @@ describe.each(authorizationServers)('OAuth tokens against $name', ({ start }) =>
     const sdk = createGatehouseClient({
       appUrl: server.appUrl,
       fetch: recorder.fetch,
-      auth: { oauth: { clientId, clientSecret, ...extra } },
+      auth: { oauth: { clientId, clientSecret, scope: server.scope, ...extra } },
     });
     return { sdk, recorder };
   };

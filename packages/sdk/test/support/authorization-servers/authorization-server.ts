@@ -1,6 +1,14 @@
 import type { Page } from 'playwright-core';
 import type { GatehouseSDK } from '../../../src/index.js';
 
+/** What a browser test needs from a server it starts: its page's callback registered, its origin allowed. */
+export interface AuthorizationServerOptions {
+  /** Registered for both clients besides the default `https://yourapp.example.com/callback`. */
+  redirectUris?: string[];
+  /** Origins allowed to call the server from a page (CORS), where the server has such a list. */
+  allowedOrigins?: string[];
+}
+
 /** A client registered at the authorization server under test. */
 export interface RegisteredClient {
   clientId: string;
@@ -19,6 +27,11 @@ export interface AuthorizationServer {
   issuer: string;
   /** `appUrl` for an SDK talking to this server (the issuer when the server is not Gatehouse). */
   appUrl: string;
+  /**
+   * `auth.oauth.scope` for the SDKs in the tests, when the SDK's default is not what the flows need (Gatehouse
+   * grants a refresh token only with `offline_access`, and `/api/me` only with `profile:read`).
+   */
+  scope?: string;
   clients: {
     /** authorization_code, refresh_token, client_credentials; client_secret_basic. */
     confidential: RegisteredClient & { clientSecret: string };

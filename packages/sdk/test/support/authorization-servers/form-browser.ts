@@ -16,10 +16,15 @@ export class FormBrowser {
     return this.#send(url, { method: 'GET' });
   }
 
-  post(url: string, fields: Record<string, string>): Promise<FetchedPage> {
+  /** Posts a form; `headers` adds what a browser would send with it (`origin`). */
+  post(
+    url: string,
+    fields: Record<string, string>,
+    headers: Record<string, string> = {},
+  ): Promise<FetchedPage> {
     return this.#send(url, {
       method: 'POST',
-      headers: { 'content-type': 'application/x-www-form-urlencoded' },
+      headers: { 'content-type': 'application/x-www-form-urlencoded', ...headers },
       body: new URLSearchParams(fields).toString(),
     });
   }

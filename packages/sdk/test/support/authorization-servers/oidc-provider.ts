@@ -3,8 +3,13 @@ import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import Provider, { type ClientView, errors } from 'oidc-provider';
 import { vi } from 'vitest';
-import type { AuthorizationServer, RegisteredClient } from './authorization-server.js';
+import type {
+  AuthorizationServer,
+  AuthorizationServerOptions,
+  RegisteredClient,
+} from './authorization-server.js';
 import { FormBrowser } from './form-browser.js';
+import { processClock } from './process-clock.js';
 
 const ACCESS_TOKEN_TTL_SECONDS = 60;
 /** oidc-provider's default `clockTolerance`: its resource endpoints accept a token this long past `exp`. */
@@ -23,13 +28,13 @@ export interface OidcProviderServer extends AuthorizationServer {
  * oidc-provider (the certified OpenID provider for Node) in this process on 127.0.0.1, configured as a
  * standards-compliant peer for the SDK's OAuth client: a confidential and a public client, PKCE required,
  * refresh tokens rotated on every use, revocation, introspection, userinfo, client credentials, RFC 8707
- * resource indicators with JWT access tokens, and its development login and consent pages.
+ * resource indicators with JWT access tokens, and its development login and consent pages. Its CORS
+ * follows each public client's redirect URIs, so `allowedOrigins` is not needed.
  *
- * The provider reads `Date.now()`; `expireAccessTokens` moves it for the whole process (the SDK sees the
- * same clock, so it refreshes before sending rather than after a 401). `close` puts the clock back.
+ * The provider reads `Date.now()`; `expireAccessTokens` moves it for the whole process (processClock).
  */
 export async function startOidcProvider(
-  options: { redirectUris?: string[] } = {},
+  options: AuthorizationServerOptions = {},
 ): Promise<OidcProviderServer> {
   const server = createServer();
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
@@ -47,9 +52,7 @@ export async function startOidcProvider(
     ES256: { clientId: 'es256-app' },
     EdDSA: { clientId: 'eddsa-app' },
   };
-  const realNow = Date.now.bind(Date);
-  let clockOffsetMs = 0;
-  const clock = vi.spyOn(Date, 'now').mockImplementation(() => realNow() + clockOffsetMs);
+  const clock = processClock();
   // oidc-provider announces its development defaults on the console; the tests know.
   const quiet =
     (original: (...data: unknown[]) => void) =>
@@ -154,13 +157,11 @@ export async function startOidcProvider(
     },
     whoAmI: async (sdk) => (await sdk.oauth2.userinfo()).sub,
     expireAccessTokens() {
-      clockOffsetMs += (ACCESS_TOKEN_TTL_SECONDS + PROVIDER_CLOCK_TOLERANCE_SECONDS + 5) * 1000;
+      clock.advance(ACCESS_TOKEN_TTL_SECONDS + PROVIDER_CLOCK_TOLERANCE_SECONDS + 5);
     },
-    advanceClock(seconds) {
-      clockOffsetMs += seconds * 1000;
-    },
+    advanceClock: (seconds) => clock.advance(seconds),
     async close() {
-      clock.mockRestore();
+      clock.restore();
       warnings.mockRestore();
       notices.mockRestore();
       await new Promise<void>((resolve) => server.close(() => resolve()));
