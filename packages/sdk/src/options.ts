@@ -93,7 +93,10 @@ export interface OAuthClientOptions {
    * Default: `appUrl` (Gatehouse is its own authorization server).
    */
   issuer?: string;
-  /** Scope requested when `buildAuthorizationUrl` is given none. Default `openid`. */
+  /**
+   * Scope requested when `buildAuthorizationUrl` is given none. Default `openid offline_access`: an ID token
+   * and a refresh token (OpenID Connect Core §11), as seed 003's flow expects.
+   */
   scope?: string;
   /** Accepted clock difference when checking ID token times, in seconds. Default 30. */
   clockToleranceSeconds?: number;

@@ -34,6 +34,12 @@ const BROWSER_SECRET_WARNING =
 let warnedAboutBrowserSecret = false;
 
 /**
+ * Seed 003's flow asks for no scope and expects a refresh token: an ID token, and `offline_access`, without
+ * which an OpenID provider issues no refresh token (OpenID Connect Core §11).
+ */
+const DEFAULT_SCOPE = 'openid offline_access';
+
+/**
  * The OAuth 2.0 / OpenID Connect client (seed 003's `client.oauth2`): authorization code with PKCE,
  * client credentials, refresh, revocation, introspection, userinfo, ID-token validation. Configure it with
  * `auth.oauth` (`clientId`, and `clientSecret` for a confidential client); the authorization server is
@@ -104,7 +110,7 @@ export class OAuth2 {
     const endpoints = this.#registered();
     const request = await buildAuthorizationRequest(
       await this.#metadata.load(),
-      { clientId: endpoints.clientId, defaultScope: this.#client.oauth?.scope ?? 'openid' },
+      { clientId: endpoints.clientId, defaultScope: this.#client.oauth?.scope ?? DEFAULT_SCOPE },
       options,
     );
     this.#pending.remember(request);
