@@ -84,7 +84,7 @@ export async function buildApp(config: Config, options: BuildOptions = {}): Prom
   await app.register(cors, {
     origin: config.allowedOrigins,
     credentials: true,
-    exposedHeaders: ['retry-after'],
+    exposedHeaders: ['retry-after', 'warning'],
   });
   await app.register(cookie);
   await app.register(formbody);
@@ -105,7 +105,9 @@ export async function buildApp(config: Config, options: BuildOptions = {}): Prom
 
   app.addHook('onClose', async () => {
     // Before storage closes: batched API-token usage must reach the database at a clean shutdown.
+    services.apiTokenNotices.stop();
     await services.apiTokens.close();
+    await services.mailer.close();
     await ctx.bus.close();
     if (!options.storage) await storage.close();
   });

@@ -69,6 +69,8 @@ export const UserView = Type.Object({
   workspace: WorkspaceView,
   metadata: Type.Record(Type.String(), Type.Unknown()),
   created: Type.String(),
+  emailVerified: Type.Boolean(),
+  secondFactorEnabled: Type.Boolean(),
 });
 
 export const SessionPayload = Type.Object({

@@ -1,10 +1,17 @@
 import type { Kysely, Selectable, Transaction } from 'kysely';
 import type { Database, RefreshTokenTable, TokenFamilyTable } from '../../storage/schema.js';
+import { inTransaction } from '../../storage/transaction.js';
 
 export type FamilyRow = Selectable<TokenFamilyTable>;
 export type RefreshTokenRow = Selectable<RefreshTokenTable>;
 
-export type RevokeReason = 'logout' | 'reuse' | 'password_change';
+export type RevokeReason =
+  | 'logout'
+  | 'reuse'
+  | 'password_change'
+  | 'password_reset'
+  | 'account_disabled'
+  | 'signed_out_by_admin';
 
 /** A successor ready to replace the token being consumed: its hash, and its raw value sealed for retries. */
 export interface Successor {
@@ -140,14 +147,17 @@ export class TokenStore {
     });
   }
 
-  /** Revokes every live family of a user except `exceptId`; returns the revoked ids. */
+  /**
+   * Revokes every live family of a user except `exceptId`; returns the revoked ids. Joins the caller's
+   * transaction when there is one (a password reset or a disable ends everything at once).
+   */
   revokeUserFamilies(
     userId: string,
     now: number,
     reason: RevokeReason,
     exceptId: string | undefined,
   ): Promise<string[]> {
-    return this.db.transaction().execute(async (trx) => {
+    return inTransaction(this.db, async (trx) => {
       let query = trx
         .updateTable('token_families')
         .set({ revoked_at: now, revoked_reason: reason })
