@@ -5,10 +5,14 @@ import Fastify, { type FastifyBaseLogger, type FastifyInstance } from 'fastify';
 import { pino } from 'pino';
 import type { Config } from './config/load.js';
 import type { AppContext } from './context.js';
+import { accountPageRoutes } from './features/account-pages/routes.js';
+import { accountLifecycleRoutes } from './features/accounts/lifecycle-routes.js';
 import { accountRoutes } from './features/accounts/routes.js';
 import { adminRoutes } from './features/admin/routes.js';
+import { adminUserRoutes } from './features/admin/user-routes.js';
 import { apiTokenRoutes } from './features/api-tokens/routes.js';
 import { authConfigRoutes } from './features/auth-config/routes.js';
+import { secondFactorRoutes } from './features/second-factor/routes.js';
 import { sessionRoutes } from './features/sessions/routes.js';
 import { tokenRoutes } from './features/tokens/routes.js';
 import { memberRoutes } from './features/workspaces/member-routes.js';
@@ -18,6 +22,7 @@ import { registerErrorHandler } from './http/error-handler.js';
 import { healthRoutes } from './http/health.js';
 import { registerJsonBodyParser } from './http/json-body.js';
 import { loggerOptions } from './http/logging.js';
+import { registerSecondFactorPolicy } from './http/second-factor-policy.js';
 import { registerSecurityHeaders } from './http/security-headers.js';
 import { registerValidators } from './http/validation.js';
 import { loadMasterKey, SecretBox } from './lib/master-key.js';
@@ -92,6 +97,7 @@ export async function buildApp(config: Config, options: BuildOptions = {}): Prom
   registerValidators(app);
   registerErrorHandler(app);
   registerAuthentication(app, services.authenticators);
+  registerSecondFactorPolicy(app, services.authConfig);
 
   await app.register(healthRoutes, { storage });
   await app.register(accountRoutes, { services });
@@ -102,6 +108,10 @@ export async function buildApp(config: Config, options: BuildOptions = {}): Prom
   await app.register(tokenRoutes, { services });
   await app.register(apiTokenRoutes, { services });
   await app.register(authConfigRoutes, { services });
+  await app.register(accountLifecycleRoutes, { services });
+  await app.register(secondFactorRoutes, { services });
+  await app.register(adminUserRoutes, { services });
+  await app.register(accountPageRoutes, { services });
 
   app.addHook('onClose', async () => {
     // Before storage closes: batched API-token usage must reach the database at a clean shutdown.
