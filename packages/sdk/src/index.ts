@@ -1,3 +1,4 @@
+export { type AccountLifecycle, secondFactorChallenge } from './account-lifecycle.js';
 export type { AccountSecurity } from './account-security.js';
 export type { Authentication } from './authentication.js';
 export {
@@ -20,10 +21,16 @@ export {
   type TokenStore,
 } from './token-store.js';
 export type {
+  AccountExport,
   ApiToken,
   CreatedApiToken,
   NewApiToken,
   ProfileChanges,
+  RotatedApiToken,
+  SecondFactorChallenge,
+  SecondFactorProof,
+  SecondFactorStatus,
+  SensitiveChangeProof,
   Session,
   SessionSignin,
   SigninCredentials,
@@ -31,6 +38,7 @@ export type {
   SocialLoginOptions,
   SocialProvider,
   TokenSignin,
+  TotpEnrolment,
   User,
   Workspace,
   WorkspaceActivation,
