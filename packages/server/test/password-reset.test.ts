@@ -61,23 +61,30 @@ describe.each(testDatabases)('password reset on %s', (database) => {
   });
 
   it('takes the same time for unknown and known addresses (the work happens after the answer)', async () => {
-    const users = await Promise.all(Array.from({ length: 8 }, () => server.createUser()));
-    const median = async (emails: string[]) => {
-      const times: number[] = [];
-      for (const email of emails) {
-        // Let the previous request's background work (look-up, link, SMTP) finish: what is compared is
-        // the answer's own path, which must not depend on whether the account exists.
-        await new Promise((resolve) => setTimeout(resolve, 40));
-        const start = performance.now();
-        await forgot(server, email);
-        times.push(performance.now() - start);
-      }
-      return times.sort((x, y) => x - y)[Math.floor(times.length / 2)]!;
+    const users = await Promise.all(Array.from({ length: 10 }, () => server.createUser()));
+    const timed = async (email: string) => {
+      // Let the previous request's background work (look-up, link, SMTP) finish: what is compared is
+      // the answer's own path, which must not depend on whether the account exists.
+      await new Promise((resolve) => setTimeout(resolve, 40));
+      const start = performance.now();
+      await forgot(server, email);
+      return performance.now() - start;
     };
-    const unknown = await median(users.map(() => uniqueEmail('ghost')));
-    const known = await median(users.map((u) => u.email));
+    // Interleaved pairs, so load from other test files running in parallel hits both sides alike.
+    const known: number[] = [];
+    const unknown: number[] = [];
+    for (const [i, user] of users.entries()) {
+      if (i % 2 === 0) {
+        known.push(await timed(user.email));
+        unknown.push(await timed(uniqueEmail('ghost')));
+      } else {
+        unknown.push(await timed(uniqueEmail('ghost')));
+        known.push(await timed(user.email));
+      }
+    }
+    const median = (xs: number[]) => xs.sort((x, y) => x - y)[Math.floor(xs.length / 2)]!;
     // Both answer after the same two throttle upserts; account look-up and link storage come later.
-    expect(Math.abs(known - unknown)).toBeLessThan(15);
+    expect(Math.abs(median(known) - median(unknown))).toBeLessThan(20);
   });
 
   it('follows the link: the page sets the password, every sign-in ends, API tokens keep working', async () => {
