@@ -1,5 +1,15 @@
 export { type AccountLifecycle, secondFactorChallenge } from './account-lifecycle.js';
 export type { AccountSecurity } from './account-security.js';
+export type {
+  Admin,
+  AdminUser,
+  AuthConfiguration,
+  AuthConfigurationChanges,
+  DeploymentSettings,
+  Role,
+  RoleKind,
+  UserListQuery,
+} from './admin.js';
 export type { Authentication } from './authentication.js';
 export {
   type GatehouseClientErrorCode,
@@ -33,10 +43,12 @@ export type {
   SensitiveChangeProof,
   Session,
   SessionSignin,
+  SignInOptions,
   SigninCredentials,
   SignupInformation,
   SocialLoginOptions,
   SocialProvider,
+  TokenSession,
   TokenSignin,
   TotpEnrolment,
   User,
@@ -44,6 +56,7 @@ export type {
   WorkspaceActivation,
   WorkspaceMember,
 } from './types.js';
+export type { CreatedWorkspaceInvite, WorkspaceInvite, WorkspaceInvites } from './workspace-invites.js';
 export type { WorkspaceMembers } from './workspace-members.js';
 export type { Workspaces } from './workspaces.js';
 

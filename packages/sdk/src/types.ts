@@ -153,6 +153,30 @@ export interface Session {
   ip: string | null;
 }
 
+/** What a sign-in page may offer (`GET /api/sign-in-options`). */
+export interface SignInOptions {
+  /** `open`: anyone may create an account with `signup`; `closed`: an administrator creates them. */
+  signup: 'open' | 'closed';
+}
+
+/**
+ * A token sign-in of the current user (a refresh-token family started by `oAuthSignin`): a phone app, a
+ * CLI, a script that signed in with a password. Never carries a token.
+ */
+export interface TokenSession {
+  _id: string;
+  /** True when the access token making this request belongs to it. */
+  current: boolean;
+  createdAt: string;
+  /** The sign-in or its latest refresh, whichever came last. */
+  lastUsedAt: string;
+  /** Without a refresh by then it ends. */
+  expiresAt: string;
+  userAgent: string | null;
+  ip: string | null;
+  workspace: { _id: string; name: string } | null;
+}
+
 /** `{ payload: { user, workspace } }`: what cookie sign-in, sign-up and the social callback answer. */
 export interface SessionSignin {
   payload: { user: User; workspace: Workspace | null };

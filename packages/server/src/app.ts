@@ -8,13 +8,17 @@ import type { AppContext } from './context.js';
 import { accountPageRoutes } from './features/account-pages/routes.js';
 import { accountLifecycleRoutes } from './features/accounts/lifecycle-routes.js';
 import { accountRoutes } from './features/accounts/routes.js';
+import { signInOptionsRoutes } from './features/accounts/sign-in-options.js';
+import { deploymentSettingsRoutes } from './features/admin/deployment-settings.js';
 import { adminRoutes } from './features/admin/routes.js';
 import { adminUserRoutes } from './features/admin/user-routes.js';
 import { apiTokenRoutes } from './features/api-tokens/routes.js';
 import { authConfigRoutes } from './features/auth-config/routes.js';
+import { consoleRoutes } from './features/console/routes.js';
 import { secondFactorRoutes } from './features/second-factor/routes.js';
 import { sessionRoutes } from './features/sessions/routes.js';
 import { tokenRoutes } from './features/tokens/routes.js';
+import { tokenSessionRoutes } from './features/tokens/session-routes.js';
 import { memberRoutes } from './features/workspaces/member-routes.js';
 import { workspaceRoutes } from './features/workspaces/routes.js';
 import { registerAuthentication } from './http/authenticate.js';
@@ -101,17 +105,21 @@ export async function buildApp(config: Config, options: BuildOptions = {}): Prom
 
   await app.register(healthRoutes, { storage });
   await app.register(accountRoutes, { services });
+  await app.register(signInOptionsRoutes, { services });
   await app.register(sessionRoutes, { services });
   await app.register(workspaceRoutes, { services });
   await app.register(memberRoutes, { services });
   await app.register(adminRoutes, { services });
+  await app.register(deploymentSettingsRoutes, { services });
   await app.register(tokenRoutes, { services });
+  await app.register(tokenSessionRoutes, { services });
   await app.register(apiTokenRoutes, { services });
   await app.register(authConfigRoutes, { services });
   await app.register(accountLifecycleRoutes, { services });
   await app.register(secondFactorRoutes, { services });
   await app.register(adminUserRoutes, { services });
   await app.register(accountPageRoutes, { services });
+  await app.register(consoleRoutes);
 
   app.addHook('onClose', async () => {
     // Before storage closes: batched API-token usage must reach the database at a clean shutdown.
