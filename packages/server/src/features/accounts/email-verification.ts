@@ -6,7 +6,7 @@ import type { Mailer } from '../mail/mailer.js';
 import { emailChangeMessage, emailChangeNotice, verificationMessage } from '../mail/templates.js';
 import { looksLikeEmail, normaliseEmail } from './email.js';
 import { AccountLinkStore } from './link-store.js';
-import { AccountLinks } from './links.js';
+import { AccountLinks, afterAnswer } from './links.js';
 import { MailThrottle } from './mail-throttle.js';
 import { linkInvalid } from './password-reset.js';
 import { userTag } from './principals.js';
@@ -55,11 +55,7 @@ export class EmailVerification {
     this.mailer.assertAvailable('E-mail verification');
     const email = normaliseEmail(rawEmail);
     await this.#throttle.check('verify', email, ip);
-    setImmediate(() => {
-      this.#resendTo(email).catch((error: unknown) =>
-        this.ctx.log.error({ err: error }, 'e-mail verification: could not issue a link'),
-      );
-    });
+    afterAnswer(this.ctx, 'e-mail verification', () => this.#resendTo(email));
   }
 
   async #resendTo(email: string): Promise<void> {

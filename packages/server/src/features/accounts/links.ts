@@ -64,3 +64,13 @@ export class AccountLinks {
 /** The one answer for any link that cannot be used: expired, used, superseded or never issued look alike. */
 export const LINK_INVALID_MESSAGE =
   'This link is invalid, has expired or was already used; ask for a new one';
+
+/**
+ * Runs `work` after the answer has gone out, so that the answer's timing cannot reveal whether an account
+ * exists (the look-up, the stored link and the queued message all happen later). Failures are logged.
+ */
+export function afterAnswer(ctx: AppContext, what: string, work: () => Promise<void>): void {
+  setImmediate(() => {
+    work().catch((error: unknown) => ctx.log.error({ err: error }, `${what}: could not issue a link`));
+  });
+}

@@ -6,7 +6,7 @@ import type { Mailer } from '../mail/mailer.js';
 import { invitationMessage, passwordResetMessage } from '../mail/templates.js';
 import { normaliseEmail } from './email.js';
 import { AccountLinkStore } from './link-store.js';
-import { AccountLinks, LINK_INVALID_MESSAGE } from './links.js';
+import { AccountLinks, afterAnswer, LINK_INVALID_MESSAGE } from './links.js';
 import { MailThrottle } from './mail-throttle.js';
 import { accountDisabled } from './principals.js';
 import { announceSignOut, endEverySignIn } from './sign-in-revocation.js';
@@ -45,11 +45,7 @@ export class PasswordResets {
     this.mailer.assertAvailable('Password reset');
     const email = normaliseEmail(rawEmail);
     await this.#throttle.check('reset', email, ip);
-    setImmediate(() => {
-      this.#sendResetLink(email).catch((error: unknown) =>
-        this.ctx.log.error({ err: error }, 'password reset: could not issue a link'),
-      );
-    });
+    afterAnswer(this.ctx, 'password reset', () => this.#sendResetLink(email));
   }
 
   async #sendResetLink(email: string): Promise<void> {

@@ -4,7 +4,7 @@ import { AppError, badRequest, conflict, forbidden, notFound, unauthorized } fro
 import type { PrincipalLoader } from '../accounts/principals.js';
 import type { AuthConfigService } from '../auth-config/service.js';
 import { DAY_MS, MAX_LIFETIME_MS } from './expiry.js';
-import { apiTokenTag, assertMayCreate } from './service.js';
+import { apiTokenTag, assertMayCreate, tooManyTokens } from './service.js';
 import { type ApiTokenListing, type ApiTokenRow, ApiTokenStore } from './store.js';
 import { displayedPrefix, generateApiToken } from './token-format.js';
 
@@ -90,11 +90,7 @@ export class ApiTokenRotation {
       await store.insert(successor);
       // Counted inside the transaction: refusing rolls the claim back too, and the old token is untouched.
       if ((await store.countLive(userId, now)) > config.maxTokensPerUser) {
-        throw new AppError(
-          409,
-          'MAX_TOKENS_REACHED',
-          `You already have ${config.maxTokensPerUser} active API tokens, the most allowed; revoke one first`,
-        );
+        throw tooManyTokens(config.maxTokensPerUser);
       }
     });
     // Every instance re-reads the old token, and with it the end of its overlap.

@@ -107,11 +107,7 @@ export class ApiTokenService {
     // refused), with no dialect-specific locking.
     if ((await this.#store.countLive(userId, now)) > config.maxTokensPerUser) {
       await this.#store.deleteForUser(userId, row.id);
-      throw new AppError(
-        409,
-        'MAX_TOKENS_REACHED',
-        `You already have ${config.maxTokensPerUser} active API tokens, the most allowed; revoke one first`,
-      );
+      throw tooManyTokens(config.maxTokensPerUser);
     }
     return { token, apiToken: { ...row, workspace_name: principal.workspace?.name ?? null } };
   }
@@ -188,6 +184,13 @@ export class ApiTokenService {
     return entry;
   }
 }
+
+export const tooManyTokens = (max: number) =>
+  new AppError(
+    409,
+    'MAX_TOKENS_REACHED',
+    `You already have ${max} active API tokens, the most allowed; revoke one first`,
+  );
 
 /** The rules every new token passes, whether created or minted by a rotation. */
 export function assertMayCreate(config: AuthConfiguration, principal: Principal): void {
