@@ -1,3 +1,4 @@
+export { type AccountLifecycle, secondFactorChallenge } from './account-lifecycle.js';
 export type { AccountSecurity } from './account-security.js';
 export type {
   Admin,
@@ -55,10 +56,16 @@ export {
   type TokenStore,
 } from './token-store.js';
 export type {
+  AccountExport,
   ApiToken,
   CreatedApiToken,
   NewApiToken,
   ProfileChanges,
+  RotatedApiToken,
+  SecondFactorChallenge,
+  SecondFactorProof,
+  SecondFactorStatus,
+  SensitiveChangeProof,
   Session,
   SessionSignin,
   SignInOptions,
@@ -68,6 +75,7 @@ export type {
   SocialProvider,
   TokenSession,
   TokenSignin,
+  TotpEnrolment,
   User,
   Workspace,
   WorkspaceActivation,

@@ -12,7 +12,8 @@ import { SignInThrottle } from './throttle.js';
 
 export interface SignupInput {
   email: string;
-  password: string;
+  /** Null for an account an admin creates by invitation: its owner chooses the password from the e-mail. */
+  password: string | null;
   username?: string | undefined;
   firstName?: string | undefined;
   lastName?: string | undefined;
@@ -34,14 +35,14 @@ export class AccountService {
   }
 
   /** Creates an account with a checked password; used by sign-up, the CLI and the bootstrap admin. */
-  async createUser(input: SignupInput & { roles?: string[] }): Promise<UserRow> {
+  async createUser(input: SignupInput & { roles?: string[]; emailVerified?: boolean }): Promise<UserRow> {
     const email = normaliseEmail(input.email);
     if (!looksLikeEmail(email))
       throw badRequest('Invalid email address', { email: 'is not a valid email address' });
-    const problem = passwordProblem(input.password);
+    const problem = input.password === null ? null : passwordProblem(input.password);
     if (problem) throw badRequest(`Password ${problem}`, { password: problem });
     const username = input.username?.trim().normalize('NFC') || email;
-    const passwordHash = await this.ctx.hasher.hash(input.password);
+    const passwordHash = input.password === null ? null : await this.ctx.hasher.hash(input.password);
     try {
       return await this.store.insert({
         id: newId(),
@@ -52,6 +53,7 @@ export class AccountService {
         lastName: input.lastName?.trim() ?? '',
         roles: input.roles ?? ['user'],
         now: this.ctx.now(),
+        emailVerified: input.emailVerified === true,
       });
     } catch (error) {
       if (isUniqueViolation(error))
@@ -61,7 +63,7 @@ export class AccountService {
   }
 
   /** Self-service sign-up, when the configuration opens it. */
-  async signup(input: SignupInput, ip: string): Promise<UserRow> {
+  async signup(input: SignupInput & { password: string }, ip: string): Promise<UserRow> {
     if (this.ctx.config.signup !== 'open')
       throw forbidden('Sign-up is closed on this server', 'SIGNUP_CLOSED');
     await this.#throttle.checkClient(ip);
@@ -84,7 +86,9 @@ export class AccountService {
       await this.#throttle.recordFailure(key);
       throw unauthorized(BAD_CREDENTIALS, 'INVALID_CREDENTIALS');
     }
-    if (hadFailures) await this.#throttle.recordSuccess(key);
+    // With a second factor the sign-in is not over yet: clearing the failures here would let someone who
+    // knows the password reset the budget between rounds of guessing codes.
+    if (hadFailures && user.second_factor_at === null) await this.#throttle.recordSuccess(key);
     if (user.password_hash && this.ctx.hasher.needsRehash(user.password_hash)) {
       await this.store.setPasswordHash(user.id, await this.ctx.hasher.hash(password), this.ctx.now());
     }
@@ -135,6 +139,6 @@ export class AccountService {
       });
     const problem = passwordProblem(newPassword);
     if (problem) throw badRequest(`Password ${problem}`, { newPassword: problem });
-    await this.store.setPasswordHash(userId, await this.ctx.hasher.hash(newPassword), this.ctx.now());
+    await this.store.replacePassword(userId, await this.ctx.hasher.hash(newPassword), this.ctx.now());
   }
 }

@@ -1,5 +1,7 @@
 import type { Kysely, Selectable } from 'kysely';
 import type { Database, UserTable } from '../../storage/schema.js';
+import { inTransaction } from '../../storage/transaction.js';
+import { AccountLinkStore } from './link-store.js';
 
 export type UserRow = Selectable<UserTable>;
 
@@ -12,6 +14,8 @@ export interface NewUser {
   lastName: string;
   roles: string[];
   now: number;
+  /** Set when the address is already proven (the first admin, an admin's `users create`). */
+  emailVerified?: boolean;
 }
 
 export type ProfileChanges = Partial<{
@@ -57,6 +61,9 @@ export class AccountStore {
         last_workspace_id: null,
         created_at: user.now,
         updated_at: user.now,
+        email_verified_at: user.emailVerified ? user.now : null,
+        disabled_at: null,
+        second_factor_at: null,
       })
       .returningAll()
       .executeTakeFirstOrThrow();
@@ -83,6 +90,40 @@ export class AccountStore {
       .set({ password_hash: passwordHash, updated_at: now })
       .where('id', '=', id)
       .execute();
+  }
+
+  /**
+   * A new password chosen by its owner or set by an admin: pending reset links die with the old one, in the
+   * same statement batch (issue 13: a reset link is invalidated by any later password change).
+   */
+  async replacePassword(id: string, passwordHash: string, now: number): Promise<void> {
+    await inTransaction(this.db, async (trx) => {
+      await trx
+        .updateTable('users')
+        .set({ password_hash: passwordHash, updated_at: now })
+        .where('id', '=', id)
+        .execute();
+      await new AccountLinkStore(trx).deletePending(id, ['password_reset', 'invitation']);
+    });
+  }
+
+  async markEmailVerified(id: string, now: number): Promise<void> {
+    await this.db
+      .updateTable('users')
+      .set({ email_verified_at: now })
+      .where('id', '=', id)
+      .where('email_verified_at', 'is', null)
+      .execute();
+  }
+
+  /** Disables (a time) or enables (null) the account; returns the row, or undefined when there is none. */
+  setDisabled(id: string, disabledAt: number | null, now: number): Promise<UserRow | undefined> {
+    return this.db
+      .updateTable('users')
+      .set({ disabled_at: disabledAt, updated_at: now })
+      .where('id', '=', id)
+      .returningAll()
+      .executeTakeFirst();
   }
 
   async setRoles(id: string, roles: string[], now: number): Promise<void> {

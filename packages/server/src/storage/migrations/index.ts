@@ -3,6 +3,8 @@ import * as foundation from './0001_foundation.js';
 import * as tokens from './0002_tokens.js';
 import * as apiTokens from './0003_api_tokens.js';
 import * as workspaces from './0004_workspaces.js';
+import * as accounts from './0009_accounts.js';
+import * as apiTokenRotation from './0010_api_token_rotation.js';
 
 /**
  * The one migration set, for SQLite and PostgreSQL alike. Append only: a shipped migration never changes.
@@ -13,4 +15,6 @@ export const migrations: Record<string, Migration> = {
   '0002_tokens': tokens,
   '0003_api_tokens': apiTokens,
   '0004_workspaces': workspaces,
+  '0009_accounts': accounts,
+  '0010_api_token_rotation': apiTokenRotation,
 };
