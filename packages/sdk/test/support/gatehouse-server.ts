@@ -30,6 +30,8 @@ export interface StartOptions {
   now?: () => number;
   /** Receives the server's log lines (without SMTP, development servers log each e-mail there). */
   logStream?: { write(line: string): void };
+  /** Listen on a port chosen up front and make http://127.0.0.1:PORT the public URL (the OAuth issuer). */
+  publicUrlIsAddress?: boolean;
 }
 
 interface ServerTestSupport {

@@ -8,8 +8,9 @@ export type {
 } from './authorization-server.js';
 
 /**
- * Every authorization server the SDK's OAuth flows run against. Gatehouse's own (issue 11) joins this
- * list with a fixture of its own once it is on main.
+ * Every authorization server the SDK's OAuth flows run against. Gatehouse's own (issue 11) joins once its
+ * server is on main: import `startGatehouse` from ./gatehouse.js and add `{ name: 'Gatehouse', start:
+ * startGatehouse }` (the fixture was run, with every flow passing, against branch oauth-server).
  */
 export const authorizationServers: Array<{
   name: string;
