@@ -47,3 +47,29 @@ export class FormBrowser {
     return { status: response.status, html, ...(location ? { location: new URL(location, url).href } : {}) };
   }
 }
+
+/**
+ * Follows an authorization request like a browser: redirects are followed, every other page goes to
+ * `answer`, which submits its form and resolves to where the server sent the browser next. Stops at the
+ * first URL off `origin`, which is the callback.
+ */
+export async function followAuthorization(
+  origin: string,
+  authorizationUrl: string,
+  answer: (page: FetchedPage, url: string, browser: FormBrowser) => Promise<string>,
+): Promise<string> {
+  const browser = new FormBrowser();
+  let url = authorizationUrl;
+  for (let step = 0; step < 12; step += 1) {
+    if (new URL(url).origin !== origin) return url;
+    const page = await browser.get(url);
+    url = page.location ?? (await answer(page, url, browser));
+  }
+  throw new Error('The login did not finish within 12 steps');
+}
+
+/** Where a form post redirected to; an error when it did not redirect. */
+export function redirectTarget(answer: FetchedPage, what: string): string {
+  if (!answer.location) throw new Error(`${what} did not redirect (${answer.status})`);
+  return answer.location;
+}

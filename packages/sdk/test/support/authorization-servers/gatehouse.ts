@@ -4,7 +4,7 @@ import type {
   AuthorizationServerOptions,
   RegisteredClient,
 } from './authorization-server.js';
-import { FormBrowser } from './form-browser.js';
+import { followAuthorization, redirectTarget } from './form-browser.js';
 import { processClock } from './process-clock.js';
 
 const ACCESS_TOKEN_TTL_SECONDS = 60;
@@ -97,21 +97,13 @@ export async function startGatehouse(options: AuthorizationServerOptions = {}): 
 }
 
 /** Gatehouse's pages: `/oauth2/login` and `/oauth2/consent`, each a form with `interaction` and `csrf`. */
-async function loginOverHttp(
+function loginOverHttp(
   origin: string,
   authorizationUrl: string,
   user: { email: string; password: string },
   decision: 'allow' | 'deny',
 ): Promise<string> {
-  const browser = new FormBrowser();
-  let url = authorizationUrl;
-  for (let step = 0; step < 12; step += 1) {
-    if (new URL(url).origin !== origin) return url;
-    const page = await browser.get(url);
-    if (page.location) {
-      url = page.location;
-      continue;
-    }
+  return followAuthorization(origin, authorizationUrl, async (page, url, browser) => {
     const { pathname } = new URL(url);
     const hidden = (name: string) => new RegExp(`name="${name}" value="([^"]*)"`).exec(page.html)?.[1] ?? '';
     const form = { interaction: hidden('interaction'), csrf: hidden('csrf') };
@@ -122,9 +114,6 @@ async function loginOverHttp(
           ? { ...form, decision }
           : undefined;
     if (!fields) throw new Error(`Unexpected page at ${url}: ${page.status}`);
-    const answer = await browser.post(`${origin}${pathname}`, fields, { origin });
-    if (!answer.location) throw new Error(`${pathname} did not redirect (${answer.status})`);
-    url = answer.location;
-  }
-  throw new Error('The login did not finish within 12 steps');
+    return redirectTarget(await browser.post(`${origin}${pathname}`, fields, { origin }), pathname);
+  });
 }

@@ -8,7 +8,7 @@ import type {
   AuthorizationServerOptions,
   RegisteredClient,
 } from './authorization-server.js';
-import { FormBrowser } from './form-browser.js';
+import { followAuthorization, redirectTarget } from './form-browser.js';
 import { processClock } from './process-clock.js';
 
 const ACCESS_TOKEN_TTL_SECONDS = 60;
@@ -183,32 +183,17 @@ function signingKeys(): object[] {
 
 /**
  * Walks oidc-provider's development interactions: every page is either a redirect, the login form or
- * the consent form (`<input name="prompt" value="login|consent">`). Stops at the first redirect that
- * leaves the provider, which is the callback.
+ * the consent form (`<input name="prompt" value="login|consent">`).
  */
-async function loginOverHttp(issuer: string, authorizationUrl: string, deny: boolean): Promise<string> {
-  const browser = new FormBrowser();
-  let url = authorizationUrl;
-  for (let step = 0; step < 12; step += 1) {
-    if (new URL(url).origin !== issuer) return url;
-    const page = await browser.get(url);
-    if (page.location) {
-      url = page.location;
-      continue;
-    }
+function loginOverHttp(issuer: string, authorizationUrl: string, deny: boolean): Promise<string> {
+  return followAuthorization(issuer, authorizationUrl, async (page, url, browser) => {
     const prompt = /name="prompt" value="(\w+)"/.exec(page.html)?.[1];
     const action = /<form[^>]* action="([^"]+)"/.exec(page.html)?.[1];
     if (!prompt || !action) throw new Error(`Unexpected page at ${url}: ${page.status}`);
     const submitUrl = new URL(action, url).href;
-    if (deny) {
-      url = `${submitUrl}/abort`;
-      continue;
-    }
+    if (deny) return `${submitUrl}/abort`;
     const fields: Record<string, string> =
       prompt === 'login' ? { prompt, login: SUBJECT, password: 'any password' } : { prompt };
-    const answer = await browser.post(submitUrl, fields);
-    if (!answer.location) throw new Error(`The ${prompt} form did not redirect (${answer.status})`);
-    url = answer.location;
-  }
-  throw new Error('The login did not finish within 12 steps');
+    return redirectTarget(await browser.post(submitUrl, fields), `The ${prompt} form`);
+  });
 }
