@@ -11,14 +11,17 @@ import { apiTokenRoutes } from './features/api-tokens/routes.js';
 import { authConfigRoutes } from './features/auth-config/routes.js';
 import { sessionRoutes } from './features/sessions/routes.js';
 import { tokenRoutes } from './features/tokens/routes.js';
+import { invitationRoutes } from './features/workspaces/invitation-routes.js';
 import { memberRoutes } from './features/workspaces/member-routes.js';
 import { workspaceRoutes } from './features/workspaces/routes.js';
+import { registerNoStore } from './http/api-route.js';
 import { registerAuthentication } from './http/authenticate.js';
 import { registerErrorHandler } from './http/error-handler.js';
 import { healthRoutes } from './http/health.js';
-import { registerJsonBodyParser } from './http/json-body.js';
+import { registerJsonBodyParser, registerUrlGuard } from './http/json-body.js';
 import { loggerOptions } from './http/logging.js';
 import { registerSecurityHeaders } from './http/security-headers.js';
+import { fastifyTrustProxy } from './http/trust-proxy.js';
 import { registerValidators } from './http/validation.js';
 import { loadMasterKey, SecretBox } from './lib/master-key.js';
 import { PasswordHasher } from './lib/passwords.js';
@@ -70,8 +73,7 @@ export async function buildApp(config: Config, options: BuildOptions = {}): Prom
   const app = Fastify({
     loggerInstance: log,
     bodyLimit: config.bodyLimit,
-    // Fastify accepts a hop count at runtime; its types omit the number form.
-    trustProxy: config.trustProxy as boolean | string,
+    trustProxy: fastifyTrustProxy(config.trustProxy),
     // Path spelling must not dodge a rate limit: /API/SIGNIN and /api/signin/ reach the same route.
     routerOptions: { caseSensitive: false, ignoreTrailingSlash: true, ignoreDuplicateSlashes: true },
   });
@@ -86,8 +88,10 @@ export async function buildApp(config: Config, options: BuildOptions = {}): Prom
     credentials: true,
     exposedHeaders: ['retry-after'],
   });
+  registerNoStore(app);
   await app.register(cookie);
   await app.register(formbody);
+  registerUrlGuard(app);
   registerJsonBodyParser(app);
   registerValidators(app);
   registerErrorHandler(app);
@@ -98,6 +102,7 @@ export async function buildApp(config: Config, options: BuildOptions = {}): Prom
   await app.register(sessionRoutes, { services });
   await app.register(workspaceRoutes, { services });
   await app.register(memberRoutes, { services });
+  await app.register(invitationRoutes, services.workspaces);
   await app.register(adminRoutes, { services });
   await app.register(tokenRoutes, { services });
   await app.register(apiTokenRoutes, { services });
