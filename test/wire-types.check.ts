@@ -8,11 +8,14 @@ import type { Static } from '@sinclair/typebox';
 import type {
   ApiToken,
   CreatedApiToken,
+  CreatedInviteLink,
   Session,
   SessionSignin,
   TokenSignin,
   User,
   Workspace,
+  WorkspaceInvitation,
+  WorkspaceInvite,
   WorkspaceMember,
 } from '../packages/sdk/src/index.js';
 // Brings in the server's Fastify augmentations (request.auth, route config) that its route files rely on.
@@ -27,7 +30,14 @@ import type {
   CreatedApiToken as CreatedApiTokenSchema,
 } from '../packages/server/src/features/api-tokens/schemas.js';
 import type { SessionView } from '../packages/server/src/features/sessions/routes.js';
-import type { MemberView, WorkspaceItem } from '../packages/server/src/features/workspaces/schemas.js';
+import type {
+  CreatedInvite,
+  InvitationSent,
+  InvitationView,
+  InviteView,
+  MemberView,
+  WorkspaceItem,
+} from '../packages/server/src/features/workspaces/schemas.js';
 
 type Assignable<Server, Sdk> = Server extends Sdk ? true : never;
 const checks: [
@@ -39,5 +49,9 @@ const checks: [
   Assignable<Static<typeof SessionView>, Session>,
   Assignable<Static<typeof SessionPayload>, SessionSignin>,
   Assignable<Static<typeof TokenPayload>, TokenSignin>,
-] = [true, true, true, true, true, true, true, true];
+  Assignable<Static<typeof InviteView>, WorkspaceInvite>,
+  Assignable<Static<typeof InvitationSent>, { invitation: WorkspaceInvite }>,
+  Assignable<Static<typeof CreatedInvite>, CreatedInviteLink>,
+  Assignable<Static<typeof InvitationView>, WorkspaceInvitation>,
+] = [true, true, true, true, true, true, true, true, true, true, true, true];
 export default checks;

@@ -22,6 +22,8 @@ export {
 export type {
   ApiToken,
   CreatedApiToken,
+  CreatedInviteLink,
+  MemberAddition,
   NewApiToken,
   ProfileChanges,
   Session,
@@ -34,8 +36,11 @@ export type {
   User,
   Workspace,
   WorkspaceActivation,
+  WorkspaceInvitation,
+  WorkspaceInvite,
   WorkspaceMember,
 } from './types.js';
+export type { WorkspaceInvitations } from './workspace-invitations.js';
 export type { WorkspaceMembers } from './workspace-members.js';
 export type { Workspaces } from './workspaces.js';
 

@@ -160,3 +160,44 @@ export interface WorkspaceActivation extends Workspace {
     tokenType?: 'Bearer';
   };
 }
+
+/** A pending invitation as the workspace's owners and admins see it. */
+export interface WorkspaceInvite {
+  _id: string;
+  role: string;
+  /** The address it is for; null for an invite link anyone signed in may use. */
+  email: string | null;
+  /** ISO 8601. */
+  expiresAt: string;
+  /** ISO 8601. */
+  created: string;
+}
+
+/** `sdk.workspaces.members.createInviteLink`: the link's secret, shown once, and the invitation. */
+export interface CreatedInviteLink {
+  token: string;
+  invite: WorkspaceInvite;
+}
+
+/** A pending invitation addressed to the signed-in user, as `sdk.workspaces.invitations.list()` returns it. */
+export interface WorkspaceInvitation {
+  _id: string;
+  workspace: { _id: string; name: string };
+  /** The workspace role accepting gives. */
+  role: string;
+  /** The name of whoever sent it; null when that account no longer exists. */
+  invitedBy: string | null;
+  /** ISO 8601. */
+  expiresAt: string;
+  /** ISO 8601. */
+  created: string;
+}
+
+/**
+ * What `sdk.workspaces.members.add` did. A global admin adds the account at once (`added`); anyone else
+ * sends an invitation the person accepts or declines (`invited`), with the same answer whether or not the
+ * address has an account.
+ */
+export type MemberAddition =
+  | { status: 'added'; member: WorkspaceMember }
+  | { status: 'invited'; invitation: WorkspaceInvite };

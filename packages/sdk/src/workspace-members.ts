@@ -1,7 +1,7 @@
 import type { GatehouseClient } from './client.js';
 import type { RequestOptions } from './options.js';
 import { segment } from './path.js';
-import type { WorkspaceMember } from './types.js';
+import type { CreatedInviteLink, MemberAddition, WorkspaceInvite, WorkspaceMember } from './types.js';
 
 /** Membership of one workspace. Available as `sdk.workspaces.members`. */
 export class WorkspaceMembers {
@@ -22,20 +22,33 @@ export class WorkspaceMembers {
   }
 
   /**
-   * Adds an existing user, by email, with a role (the server's default role when omitted). A 404
-   * `USER_NOT_FOUND` means no account uses that email.
+   * Adds someone by e-mail with a workspace role (the server's default role when omitted). For anyone but a
+   * global admin this sends an invitation, which the person accepts or declines from
+   * `sdk.workspaces.invitations`; they are not a member until then. The answer is the same whether or not
+   * the address has an account. A global admin adds an existing account at once (a 404 `USER_NOT_FOUND`
+   * means no account uses that e-mail). Adding a member again is a 409 `ALREADY_MEMBER`.
    *
    * @example
    * ```ts
-   * await sdk.workspaces.members.add(workspaceId, { email: 'grace@example.com', role: 'member' });
+   * const result = await sdk.workspaces.members.add(workspaceId, { email: 'grace@example.com', role: 'member' });
+   * if (result.status === 'invited') console.log('invitation pending until', result.invitation.expiresAt);
+   * else console.log('added', result.member.user);
    * ```
    */
   async add(
     workspaceId: string,
     member: { email: string; role?: string },
     options?: RequestOptions,
-  ): Promise<WorkspaceMember> {
-    return this.client.request({ method: 'POST', path: membersPath(workspaceId), body: member, options });
+  ): Promise<MemberAddition> {
+    const body = await this.client.request<WorkspaceMember | { invitation: WorkspaceInvite }>({
+      method: 'POST',
+      path: membersPath(workspaceId),
+      body: member,
+      options,
+    });
+    return 'invitation' in body && isInvite(body.invitation)
+      ? { status: 'invited', invitation: body.invitation }
+      : { status: 'added', member: body as WorkspaceMember };
   }
 
   /**
@@ -71,6 +84,57 @@ export class WorkspaceMembers {
       options,
     });
   }
+
+  /**
+   * Creates an invite link (owners and admins): whoever signs in and accepts it joins with `role`. With
+   * `email`, only the account with that address can. The token is returned here only, once.
+   *
+   * @example
+   * ```ts
+   * const { token } = await sdk.workspaces.members.createInviteLink(workspaceId, { role: 'member' });
+   * const link = `https://app.example.com/join?invite=${token}`;
+   * ```
+   */
+  async createInviteLink(
+    workspaceId: string,
+    invite: { role?: string; email?: string } = {},
+    options?: RequestOptions,
+  ): Promise<CreatedInviteLink> {
+    return this.client.request({ method: 'POST', path: invitesPath(workspaceId), body: invite, options });
+  }
+
+  /**
+   * Lists a workspace's pending invitations, links and e-mail invitations alike (never their tokens).
+   *
+   * @example
+   * ```ts
+   * const pending = await sdk.workspaces.members.listInvites(workspaceId);
+   * ```
+   */
+  async listInvites(workspaceId: string, options?: RequestOptions): Promise<WorkspaceInvite[]> {
+    return this.client.request({ method: 'GET', path: invitesPath(workspaceId), options });
+  }
+
+  /**
+   * Revokes a pending invitation or invite link.
+   *
+   * @example
+   * ```ts
+   * await sdk.workspaces.members.revokeInvite(workspaceId, inviteId);
+   * ```
+   */
+  async revokeInvite(workspaceId: string, inviteId: string, options?: RequestOptions): Promise<void> {
+    const path = `${invitesPath(workspaceId)}/${segment(inviteId)}`;
+    await this.client.request({ method: 'DELETE', path, options });
+  }
+}
+
+function invitesPath(workspaceId: string): string {
+  return `/api/workspaces/${segment(workspaceId)}/invites`;
+}
+
+function isInvite(value: unknown): value is WorkspaceInvite {
+  return typeof value === 'object' && value !== null && typeof (value as { _id?: unknown })._id === 'string';
 }
 
 export function membersPath(workspaceId: string): string {

@@ -3,16 +3,20 @@ import type { RequestOptions } from './options.js';
 import { segment } from './path.js';
 import { isTokenGrant, tokenSetFromGrant } from './token-set.js';
 import type { Workspace, WorkspaceActivation, WorkspaceMember } from './types.js';
+import { WorkspaceInvitations } from './workspace-invitations.js';
 import { membersPath, WorkspaceMembers } from './workspace-members.js';
 
 /** Workspaces (tenants) the signed-in user belongs to. Available as `sdk.workspaces`. */
 export class Workspaces {
   /** Membership management: `list`, `add`, `updateRole`, `remove`. */
   readonly members: WorkspaceMembers;
+  /** The signed-in user's invitations: `list`, `accept`, `decline`, `acceptLink`. */
+  readonly invitations: WorkspaceInvitations;
 
   /** @internal */
   constructor(private readonly client: GatehouseClient) {
     this.members = new WorkspaceMembers(client);
+    this.invitations = new WorkspaceInvitations(client);
   }
 
   /**
