@@ -1,7 +1,7 @@
 import cookie from '@fastify/cookie';
 import cors from '@fastify/cors';
 import formbody from '@fastify/formbody';
-import Fastify, { type FastifyBaseLogger, type FastifyInstance } from 'fastify';
+import Fastify, { type FastifyBaseLogger, type FastifyInstance, type RouteOptions } from 'fastify';
 import { pino } from 'pino';
 import type { Config } from './config/load.js';
 import type { AppContext } from './context.js';
@@ -48,6 +48,8 @@ export interface BuildOptions {
   storage?: Storage;
   /** Replaces the clock (tests). */
   now?: () => number;
+  /** Called for every route as it is registered (tests enumerate the routes, e.g. to fuzz each one). */
+  onRoute?: (route: RouteOptions) => void;
 }
 
 /** Builds the server: opens storage, applies migrations, wires every feature. Never listens (tests inject). */
@@ -78,6 +80,7 @@ export async function buildApp(config: Config, options: BuildOptions = {}): Prom
     routerOptions: { caseSensitive: false, ignoreTrailingSlash: true, ignoreDuplicateSlashes: true },
   });
   app.decorate('gatehouse', services);
+  if (options.onRoute) app.addHook('onRoute', options.onRoute);
 
   await registerSecurityHeaders(app, {
     contentSecurityPolicy: { directives: { 'frame-ancestors': ["'none'"] } },

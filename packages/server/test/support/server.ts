@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import type { FastifyInstance } from 'fastify';
+import type { FastifyInstance, RouteOptions } from 'fastify';
 import { buildApp } from '../../src/app.js';
 import { type Config, loadConfig } from '../../src/config/load.js';
 import { type FreshDatabase, freshDatabase, type TestDatabase } from './databases.js';
@@ -35,6 +35,8 @@ export interface StartOptions {
   now?: () => number;
   /** Capture log lines (the server logs nothing otherwise). */
   logStream?: { write(line: string): void };
+  /** Sees every route as it is registered. */
+  onRoute?: (route: RouteOptions) => void;
 }
 
 /** For suites that sign in many users from 127.0.0.1: the per-IP sign-in limit is tested on its own. */
@@ -58,6 +60,7 @@ async function launch(
     logger: options.logStream !== undefined,
     ...(options.logStream && { logStream: options.logStream }),
     ...(options.now && { now: options.now }),
+    ...(options.onRoute && { onRoute: options.onRoute }),
   });
   await app.listen({ port: 0, host: '127.0.0.1' });
   const address = app.server.address();
