@@ -8,7 +8,7 @@ import { membersPath, WorkspaceMembers } from './workspace-members.js';
 
 /** Workspaces (tenants) the signed-in user belongs to. Available as `sdk.workspaces`. */
 export class Workspaces {
-  /** Membership management: `list`, `add`, `updateRole`, `remove`. */
+  /** Membership management: `list`, `add` (invites), `updateRole`, `remove`, invite links. */
   readonly members: WorkspaceMembers;
   /** The signed-in user's invitations: `list`, `accept`, `decline`, `acceptLink`. */
   readonly invitations: WorkspaceInvitations;

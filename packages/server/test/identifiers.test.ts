@@ -5,7 +5,13 @@ import { openStorage } from '../src/storage/database.js';
 import { migrations } from '../src/storage/migrations/index.js';
 import { freshDatabase } from './support/databases.js';
 import { request } from './support/http.js';
-import { startTestServer, type TestServer, testDatabases, uniqueEmail } from './support/server.js';
+import {
+  CHEAP_HASHES,
+  startTestServer,
+  type TestServer,
+  testDatabases,
+  uniqueEmail,
+} from './support/server.js';
 
 const PASSWORD = 'correct horse battery staple';
 const handle = (prefix: string) => `${prefix}${randomBytes(4).toString('hex')}`;
@@ -13,7 +19,10 @@ const handle = (prefix: string) => `${prefix}${randomBytes(4).toString('hex')}`;
 describe.each(testDatabases)('one namespace for e-mails and usernames on %s', (database) => {
   let server: TestServer;
   beforeAll(async () => {
-    server = await startTestServer({ database, env: { GATEHOUSE_SIGNIN_RATE_PER_MINUTE: '1000' } });
+    server = await startTestServer({
+      database,
+      env: { ...CHEAP_HASHES, GATEHOUSE_SIGNIN_RATE_PER_MINUTE: '1000' },
+    });
   });
   afterAll(() => server.close());
 

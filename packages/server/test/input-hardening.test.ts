@@ -2,6 +2,7 @@ import type { RouteOptions } from 'fastify';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { request, signInWithCookie } from './support/http.js';
 import {
+  CHEAP_HASHES,
   MANY_SIGN_INS,
   startTestServer,
   type TestServer,
@@ -62,7 +63,7 @@ describe.each(testDatabases)('input that used to cause 500s on %s', (database) =
   let server: TestServer;
   let cookie: string;
   beforeAll(async () => {
-    server = await startTestServer({ database, env: MANY_SIGN_INS });
+    server = await startTestServer({ database, env: { ...MANY_SIGN_INS, ...CHEAP_HASHES } });
     const user = await server.createUser();
     cookie = await signInWithCookie(server.url, user.email, user.password);
   });
@@ -113,7 +114,7 @@ describe.each(
   beforeAll(async () => {
     server = await startTestServer({
       database,
-      env: MANY_SIGN_INS,
+      env: { ...MANY_SIGN_INS, ...CHEAP_HASHES },
       onRoute: (route) => void routes.push(route),
     });
     // A global admin, so that every guard lets the request through to its input.

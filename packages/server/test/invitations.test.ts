@@ -1,6 +1,12 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { request, signInWithCookie } from './support/http.js';
-import { startTestServer, type TestServer, testDatabases, uniqueEmail } from './support/server.js';
+import {
+  CHEAP_HASHES,
+  startTestServer,
+  type TestServer,
+  testDatabases,
+  uniqueEmail,
+} from './support/server.js';
 import {
   apiKey,
   createApiToken,
@@ -31,7 +37,7 @@ describe.each(testDatabases)('membership by invitation on %s', (database) => {
   let server: TestServer;
   let owner: Person;
   beforeAll(async () => {
-    server = await startTestServer({ database, env: MANY_SIGN_INS });
+    server = await startTestServer({ database, env: { ...MANY_SIGN_INS, ...CHEAP_HASHES } });
     owner = await person(server);
   });
   afterAll(() => server.close());

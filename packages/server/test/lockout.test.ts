@@ -1,7 +1,13 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type AddressedResponse, loopback, requestFrom } from './support/addresses.js';
 import { request, signInWithCookie } from './support/http.js';
-import { startTestServer, type TestServer, type TestUser, testDatabases } from './support/server.js';
+import {
+  CHEAP_HASHES,
+  startTestServer,
+  type TestServer,
+  type TestUser,
+  testDatabases,
+} from './support/server.js';
 
 const BURST = 120;
 const THRESHOLD = 10;
@@ -41,14 +47,14 @@ describe.each(testDatabases)('the account lockout under concurrency on %s', (dat
   let first: TestServer;
   let second: TestServer;
   beforeAll(async () => {
-    first = await startTestServer({ database });
+    first = await startTestServer({ database, env: CHEAP_HASHES });
     // A second instance on the same database, as behind a load balancer.
     const url =
       first.config.database.kind === 'sqlite' ? first.config.database.path : first.config.database.url;
     second = await startTestServer({
       database,
       databaseUrl: url,
-      env: { GATEHOUSE_MASTER_KEY: first.config.masterKey! },
+      env: { ...CHEAP_HASHES, GATEHOUSE_MASTER_KEY: first.config.masterKey! },
     });
   });
   afterAll(async () => {
@@ -107,7 +113,7 @@ describe.each(testDatabases)('one lockout budget per account on %s', (database) 
     server = await startTestServer({
       database,
       now: () => clock,
-      env: { GATEHOUSE_SIGNIN_RATE_PER_MINUTE: '1000' },
+      env: { ...CHEAP_HASHES, GATEHOUSE_SIGNIN_RATE_PER_MINUTE: '1000' },
     });
   });
   afterAll(() => server.close());

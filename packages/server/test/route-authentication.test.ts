@@ -1,14 +1,14 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { addWorkspace } from './support/api-tokens.js';
 import { request, signInWithCookie } from './support/http.js';
-import { startTestServer, type TestServer } from './support/server.js';
+import { CHEAP_HASHES, startTestServer, type TestServer } from './support/server.js';
 import { signInWithTokens } from './support/token-session.js';
 
 /** The router ignores case, trailing and duplicate slashes; authentication must decide by the route it matched. */
 describe('authentication by the matched route, whatever the path spelling', () => {
   let server: TestServer;
   beforeAll(async () => {
-    server = await startTestServer({ env: { GATEHOUSE_SIGNIN_RATE_PER_MINUTE: '1000' } });
+    server = await startTestServer({ env: { ...CHEAP_HASHES, GATEHOUSE_SIGNIN_RATE_PER_MINUTE: '1000' } });
   });
   afterAll(() => server.close());
 

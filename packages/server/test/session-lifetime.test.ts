@@ -1,6 +1,12 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { request, signInWithCookie } from './support/http.js';
-import { MANY_SIGN_INS, startTestServer, type TestServer, testDatabases } from './support/server.js';
+import {
+  CHEAP_HASHES,
+  MANY_SIGN_INS,
+  startTestServer,
+  type TestServer,
+  testDatabases,
+} from './support/server.js';
 
 interface SessionJson {
   _id: string;
@@ -14,7 +20,7 @@ describe.each(testDatabases)('cookie session lifetime on %s', (database) => {
     server = await startTestServer({
       database,
       now: () => clock,
-      env: { ...MANY_SIGN_INS, GATEHOUSE_SESSION_IDLE_TTL: '60' },
+      env: { ...MANY_SIGN_INS, ...CHEAP_HASHES, GATEHOUSE_SESSION_IDLE_TTL: '60' },
     });
   });
   afterAll(() => server.close());

@@ -2,7 +2,7 @@ import { createServer, request as httpRequest, type Server } from 'node:http';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadConfig } from '../src/config/load.js';
 import { loopback, requestFrom } from './support/addresses.js';
-import { startTestServer, type TestServer } from './support/server.js';
+import { CHEAP_HASHES, startTestServer, type TestServer } from './support/server.js';
 
 /** The proxy connects to Gatehouse from this address, so Gatehouse sees it as the socket peer. */
 const PROXY_ADDRESS = loopback(9);
@@ -71,7 +71,7 @@ describe.each([
   let server: TestServer;
   let proxy: { url: string; close(): Promise<void> };
   beforeAll(async () => {
-    server = await startTestServer({ env: { GATEHOUSE_TRUST_PROXY: trust } });
+    server = await startTestServer({ env: { ...CHEAP_HASHES, GATEHOUSE_TRUST_PROXY: trust } });
     proxy = await startProxy(server.url);
   });
   afterAll(async () => {
@@ -88,7 +88,7 @@ describe.each([
 describe('GATEHOUSE_TRUST_PROXY behind a proxy', () => {
   it('gives each client behind a trusted proxy its own per-IP sign-in budget, which its own X-Forwarded-For cannot move', async () => {
     const server = await startTestServer({
-      env: { GATEHOUSE_TRUST_PROXY: '1', GATEHOUSE_SIGNIN_RATE_PER_MINUTE: '2' },
+      env: { ...CHEAP_HASHES, GATEHOUSE_TRUST_PROXY: '1', GATEHOUSE_SIGNIN_RATE_PER_MINUTE: '2' },
     });
     const proxy = await startProxy(server.url);
     try {

@@ -38,7 +38,8 @@ export const defaults = {
   refreshTokenIdleTtl: 14 * 24 * 60 * 60,
   /**
    * GATEHOUSE_REFRESH_TOKEN_RETRY_WINDOW: seconds during which a retry of the refresh token just rotated gets the
-   * same successor (a response lost on the network); 0 turns it off. Older tokens never do (SECURITY.md).
+   * same successor (a response lost on the network); 0 turns it off. Older tokens never do (SECURITY.md). A
+   * workspace switch hands the pre-switch token over longer, up to its own idle end (docs/tokens.md).
    */
   refreshTokenRetryWindow: 5,
   /**

@@ -42,6 +42,12 @@ export interface StartOptions {
 /** For suites that sign in many users from 127.0.0.1: the per-IP sign-in limit is tested on its own. */
 export const MANY_SIGN_INS = { GATEHOUSE_SIGNIN_RATE_PER_MINUTE: '10000' };
 
+/**
+ * For suites that sign many users up and in where the hash's cost is not under test: argon2id at its
+ * lowest settings, so a hash takes about a millisecond instead of tens (passwords.test.ts tests the real cost).
+ */
+export const CHEAP_HASHES = { GATEHOUSE_ARGON2_MEMORY_KIB: '1024', GATEHOUSE_ARGON2_TIME_COST: '1' };
+
 let counter = 0;
 
 /** A unique, valid email for a test account. */
