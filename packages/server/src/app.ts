@@ -18,7 +18,7 @@ import { registerNoStore } from './http/api-route.js';
 import { registerAuthentication } from './http/authenticate.js';
 import { registerErrorHandler } from './http/error-handler.js';
 import { healthRoutes } from './http/health.js';
-import { registerJsonBodyParser, registerUrlGuard } from './http/json-body.js';
+import { registerJsonBodyParser, registerNulGuard } from './http/json-body.js';
 import { loggerOptions } from './http/logging.js';
 import { registerSecurityHeaders } from './http/security-headers.js';
 import { fastifyTrustProxy } from './http/trust-proxy.js';
@@ -94,7 +94,7 @@ export async function buildApp(config: Config, options: BuildOptions = {}): Prom
   registerNoStore(app);
   await app.register(cookie);
   await app.register(formbody);
-  registerUrlGuard(app);
+  registerNulGuard(app);
   registerJsonBodyParser(app);
   registerValidators(app);
   registerErrorHandler(app);

@@ -78,6 +78,11 @@ describe.each(testDatabases)('input that used to cause 500s on %s', (database) =
       ['/api/signup', { email: uniqueEmail(), password: 'a-long-password', username: 'ada\u0000' }],
     ];
     for (const [path, body] of attempts) expectClientError(await request(server.url, path, { body }), path);
+    const form = await request(server.url, '/api/signin', {
+      raw: 'username=ada%00%40example.test&password=a-long-password',
+      headers: { 'content-type': 'application/x-www-form-urlencoded' },
+    });
+    expectClientError(form, 'form body');
   });
 
   it('answers metadata thousands of levels deep with 400, and caps depth and size of free-form objects', async () => {

@@ -59,11 +59,17 @@ export function registerJsonBodyParser(app: FastifyInstance): void {
 }
 
 /**
- * A NUL in the path or query string (`%00`) is refused for every route before routing work is done:
- * nothing legitimate carries one, and it would reach the database as a parameter or a search term.
+ * A NUL in the path or query string (`%00`) is refused for every route before any routing work is done:
+ * nothing legitimate carries one, and it would reach the database as a parameter or a search term. Form
+ * bodies (`application/x-www-form-urlencoded`, decoded by @fastify/formbody) are checked the same way.
  */
-export function registerUrlGuard(app: FastifyInstance): void {
+export function registerNulGuard(app: FastifyInstance): void {
   app.addHook('onRequest', (request, _reply, done) => {
     done(request.url.includes('%00') ? nulInText() : undefined);
+  });
+  app.addHook('preValidation', (request, _reply, done) => {
+    const form = request.headers['content-type']?.startsWith('application/x-www-form-urlencoded');
+    const values = form && request.body ? Object.values(request.body as Record<string, unknown>) : [];
+    done(values.flat().some((value) => String(value).includes('\u0000')) ? nulInText() : undefined);
   });
 }
