@@ -1,3 +1,4 @@
+import type { Static } from '@sinclair/typebox';
 import type { AppContext } from '../../context.js';
 import type { AuthContext } from '../../http/auth-context.js';
 import { newId, randomSecret, sha256 } from '../../lib/crypto.js';
@@ -8,19 +9,12 @@ import { assertRolesDefined } from '../admin/role-catalog.js';
 import { type InvitationRow, InviteStore } from './invite-store.js';
 import { type InviteView, inviteView } from './invites.js';
 import type { MemberActor, MemberService } from './members.js';
+import type { InvitationView as InvitationViewSchema } from './schemas.js';
 import type { MemberView } from './view.js';
 import { assertMayAssign } from './workspace-roles.js';
 
 /** A pending invitation as its invitee sees it in `GET /api/me/invitations`. */
-export interface InvitationView {
-  _id: string;
-  workspace: { _id: string; name: string };
-  role: string;
-  /** The name of whoever sent it; null when that account is gone. */
-  invitedBy: string | null;
-  expiresAt: string;
-  created: string;
-}
+export type InvitationView = Static<typeof InvitationViewSchema>;
 
 /** What adding by e-mail did: a global admin adds at once; anyone else invites. */
 export type MemberAddition = { member: MemberView } | { invitation: InviteView };

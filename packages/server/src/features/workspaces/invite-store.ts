@@ -1,4 +1,4 @@
-import type { Kysely, Selectable } from 'kysely';
+import type { ExpressionBuilder, Kysely, Selectable } from 'kysely';
 import type { Database, WorkspaceInviteTable } from '../../storage/schema.js';
 
 export type InviteRow = Selectable<WorkspaceInviteTable>;
@@ -16,6 +16,10 @@ export interface InvitationRow {
   inviter_last_name: string | null;
 }
 
+/** Still usable at `now`: neither consumed nor expired. */
+const pendingAt = (now: number) => (eb: ExpressionBuilder<Database, 'workspace_invites'>) =>
+  eb.and([eb('consumed_at', 'is', null), eb('expires_at', '>', now)]);
+
 /** SQL for workspace invite links. */
 export class InviteStore {
   constructor(private readonly db: Kysely<Database>) {}
@@ -30,8 +34,7 @@ export class InviteStore {
       .selectFrom('workspace_invites')
       .selectAll()
       .where('workspace_id', '=', workspaceId)
-      .where('consumed_at', 'is', null)
-      .where('expires_at', '>', now)
+      .where(pendingAt(now))
       .orderBy('created_at', 'asc')
       .execute();
   }
@@ -41,8 +44,7 @@ export class InviteStore {
       .selectFrom('workspace_invites')
       .selectAll()
       .where('token_hash', '=', tokenHash)
-      .where('consumed_at', 'is', null)
-      .where('expires_at', '>', now)
+      .where(pendingAt(now))
       .executeTakeFirst();
   }
 
@@ -55,8 +57,7 @@ export class InviteStore {
       .updateTable('workspace_invites')
       .set({ consumed_at: now, consumed_by: userId })
       .where('token_hash', '=', tokenHash)
-      .where('consumed_at', 'is', null)
-      .where('expires_at', '>', now)
+      .where(pendingAt(now))
       .returningAll()
       .executeTakeFirst();
   }
@@ -68,8 +69,7 @@ export class InviteStore {
       .selectAll()
       .where('workspace_id', '=', workspaceId)
       .where('email', '=', email)
-      .where('consumed_at', 'is', null)
-      .where('expires_at', '>', now)
+      .where(pendingAt(now))
       .orderBy('created_at', 'asc')
       .executeTakeFirst();
   }
@@ -114,8 +114,7 @@ export class InviteStore {
       .selectAll()
       .where('id', '=', id)
       .where('email', '=', email)
-      .where('consumed_at', 'is', null)
-      .where('expires_at', '>', now)
+      .where(pendingAt(now))
       .executeTakeFirst();
   }
 
@@ -126,8 +125,7 @@ export class InviteStore {
       .set({ consumed_at: now, consumed_by: userId })
       .where('id', '=', id)
       .where('email', '=', email)
-      .where('consumed_at', 'is', null)
-      .where('expires_at', '>', now)
+      .where(pendingAt(now))
       .returningAll()
       .executeTakeFirst();
   }
