@@ -6,11 +6,17 @@
  */
 import type { Static } from '@sinclair/typebox';
 import type {
+  AdminUser,
   ApiToken,
+  AuthConfiguration,
   CreatedApiToken,
-  CreatedInviteLink,
+  CreatedWorkspaceInvite,
+  DeploymentSettings,
+  Role,
   Session,
   SessionSignin,
+  SignInOptions,
+  TokenSession,
   TokenSignin,
   User,
   Workspace,
@@ -25,11 +31,19 @@ import type {
   TokenPayload,
   UserView,
 } from '../packages/server/src/features/accounts/schemas.js';
+import type { SignInOptionsView } from '../packages/server/src/features/accounts/sign-in-options.js';
+import type { DeploymentSettings as DeploymentSettingsSchema } from '../packages/server/src/features/admin/deployment-settings.js';
+import type {
+  AdminUser as AdminUserSchema,
+  Role as RoleSchema,
+} from '../packages/server/src/features/admin/schemas.js';
 import type {
   ApiTokenView,
   CreatedApiToken as CreatedApiTokenSchema,
 } from '../packages/server/src/features/api-tokens/schemas.js';
+import type { AuthConfiguration as AuthConfigurationType } from '../packages/server/src/features/auth-config/configuration.js';
 import type { SessionView } from '../packages/server/src/features/sessions/routes.js';
+import type { TokenSessionView } from '../packages/server/src/features/tokens/schemas.js';
 import type {
   CreatedInvite,
   InvitationSent,
@@ -49,9 +63,34 @@ const checks: [
   Assignable<Static<typeof SessionView>, Session>,
   Assignable<Static<typeof SessionPayload>, SessionSignin>,
   Assignable<Static<typeof TokenPayload>, TokenSignin>,
+  Assignable<Static<typeof TokenSessionView>, TokenSession>,
+  Assignable<Static<typeof SignInOptionsView>, SignInOptions>,
+  Assignable<DeploymentSettingsSchema, DeploymentSettings>,
+  Assignable<Static<typeof AdminUserSchema>, AdminUser>,
+  Assignable<Static<typeof RoleSchema>, Role>,
+  Assignable<AuthConfigurationType, AuthConfiguration>,
+  Assignable<Static<typeof CreatedInvite>, CreatedWorkspaceInvite>,
   Assignable<Static<typeof InviteView>, WorkspaceInvite>,
   Assignable<Static<typeof InvitationSent>, { invitation: WorkspaceInvite }>,
-  Assignable<Static<typeof CreatedInvite>, CreatedInviteLink>,
   Assignable<Static<typeof InvitationView>, WorkspaceInvitation>,
-] = [true, true, true, true, true, true, true, true, true, true, true, true];
+] = [
+  true,
+  true,
+  true,
+  true,
+  true,
+  true,
+  true,
+  true,
+  true,
+  true,
+  true,
+  true,
+  true,
+  true,
+  true,
+  true,
+  true,
+  true,
+];
 export default checks;

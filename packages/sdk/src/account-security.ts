@@ -1,7 +1,7 @@
 import type { GatehouseClient } from './client.js';
 import type { RequestOptions } from './options.js';
 import { segment } from './path.js';
-import type { ApiToken, CreatedApiToken, NewApiToken, Session } from './types.js';
+import type { ApiToken, CreatedApiToken, NewApiToken, Session, TokenSession } from './types.js';
 
 /**
  * The credentials a signed-in user manages: API tokens, sessions and the password. The server refuses
@@ -92,5 +92,48 @@ export class AccountSecurity {
     options?: RequestOptions,
   ): Promise<void> {
     await this.client.request({ method: 'POST', path: '/api/me/password', body: change, options });
+  }
+
+  /**
+   * Lists the caller's token sign-ins (from `oAuthSignin` on phones, CLIs, scripts), most recently used
+   * first; `current` marks the one making this call.
+   *
+   * @example
+   * ```ts
+   * const signIns = await sdk.authentication.listTokenSessions();
+   * for (const s of signIns) console.log(s.userAgent, 'last used', s.lastUsedAt);
+   * ```
+   */
+  async listTokenSessions(options?: RequestOptions): Promise<TokenSession[]> {
+    return this.client.request({ method: 'GET', path: '/api/me/token-sessions', options });
+  }
+
+  /**
+   * Ends one token sign-in: its refresh token stops working at once, its access tokens on their next use.
+   *
+   * @example
+   * ```ts
+   * await sdk.authentication.revokeTokenSession(tokenSession._id);
+   * ```
+   */
+  async revokeTokenSession(tokenSessionId: string, options?: RequestOptions): Promise<void> {
+    await this.client.request({
+      method: 'DELETE',
+      path: `/api/me/token-sessions/${segment(tokenSessionId)}`,
+      options,
+    });
+  }
+
+  /**
+   * Signs out every other browser session and token sign-in; the one making the call stays signed in.
+   * API tokens keep working: revoke those with {@link AccountSecurity.deleteApiToken}.
+   *
+   * @example
+   * ```ts
+   * await sdk.authentication.signOutEverywhereElse();
+   * ```
+   */
+  async signOutEverywhereElse(options?: RequestOptions): Promise<void> {
+    await this.client.request({ method: 'POST', path: '/api/me/sessions/revoke-others', options });
   }
 }

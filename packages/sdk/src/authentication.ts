@@ -6,6 +6,7 @@ import { SocialLogin } from './social-login.js';
 import type {
   ProfileChanges,
   SessionSignin,
+  SignInOptions,
   SigninCredentials,
   SignupInformation,
   TokenSignin,
@@ -171,6 +172,19 @@ export class Authentication extends SocialLogin {
     } finally {
       await this.client.forgetCredentials();
     }
+  }
+
+  /**
+   * What this server's sign-in page may offer, asked anonymously: whether sign-up is open.
+   *
+   * @example
+   * ```ts
+   * const { signup } = await sdk.authentication.getSignInOptions();
+   * if (signup === 'open') showCreateAccountLink();
+   * ```
+   */
+  async getSignInOptions(options?: RequestOptions): Promise<SignInOptions> {
+    return this.client.request({ method: 'GET', path: '/api/sign-in-options', anonymous: true, options });
   }
 
   private anonymousPost<T>(path: string, body: unknown, options: RequestOptions | undefined): Promise<T> {

@@ -1,3 +1,4 @@
+import { Admin } from './admin.js';
 import { Authentication } from './authentication.js';
 import { GatehouseClient } from './client.js';
 import type { GatehouseSDKOptions } from './options.js';
@@ -23,6 +24,8 @@ export class GatehouseSDK {
   readonly workspaces: Workspaces;
   /** The stored token set. */
   readonly auth: TokenAccess;
+  /** Deployment administration (global admins only): users' roles, roles, authentication settings. */
+  readonly admin: Admin;
   readonly #client: GatehouseClient;
 
   constructor(options: GatehouseSDKOptions) {
@@ -30,6 +33,7 @@ export class GatehouseSDK {
     this.authentication = new Authentication(this.#client);
     this.workspaces = new Workspaces(this.#client);
     this.auth = new TokenAccess(this.#client);
+    this.admin = new Admin(this.#client);
   }
 
   /**

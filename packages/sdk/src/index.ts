@@ -1,4 +1,14 @@
 export type { AccountSecurity } from './account-security.js';
+export type {
+  Admin,
+  AdminUser,
+  AuthConfiguration,
+  AuthConfigurationChanges,
+  DeploymentSettings,
+  Role,
+  RoleKind,
+  UserListQuery,
+} from './admin.js';
 export type { Authentication } from './authentication.js';
 export {
   type GatehouseClientErrorCode,
@@ -22,25 +32,26 @@ export {
 export type {
   ApiToken,
   CreatedApiToken,
-  CreatedInviteLink,
   MemberAddition,
   NewApiToken,
   ProfileChanges,
   Session,
   SessionSignin,
+  SignInOptions,
   SigninCredentials,
   SignupInformation,
   SocialLoginOptions,
   SocialProvider,
+  TokenSession,
   TokenSignin,
   User,
   Workspace,
   WorkspaceActivation,
   WorkspaceInvitation,
-  WorkspaceInvite,
   WorkspaceMember,
 } from './types.js';
 export type { WorkspaceInvitations } from './workspace-invitations.js';
+export type { CreatedWorkspaceInvite, WorkspaceInvite, WorkspaceInvites } from './workspace-invites.js';
 export type { WorkspaceMembers } from './workspace-members.js';
 export type { Workspaces } from './workspaces.js';
 

@@ -3,6 +3,8 @@
  * against it keeps compiling; fields the server may add later are allowed through the index signature.
  */
 
+import type { WorkspaceInvite } from './workspace-invites.js';
+
 /** The signed-in user, as `GET /api/me` returns it. */
 export interface User {
   _id: string;
@@ -73,6 +75,30 @@ export interface Session {
   expiresAt: string;
   userAgent: string | null;
   ip: string | null;
+}
+
+/** What a sign-in page may offer (`GET /api/sign-in-options`). */
+export interface SignInOptions {
+  /** `open`: anyone may create an account with `signup`; `closed`: an administrator creates them. */
+  signup: 'open' | 'closed';
+}
+
+/**
+ * A token sign-in of the current user (a refresh-token family started by `oAuthSignin`): a phone app, a
+ * CLI, a script that signed in with a password. Never carries a token.
+ */
+export interface TokenSession {
+  _id: string;
+  /** True when the access token making this request belongs to it. */
+  current: boolean;
+  createdAt: string;
+  /** The sign-in or its latest refresh, whichever came last. */
+  lastUsedAt: string;
+  /** Without a refresh by then it ends. */
+  expiresAt: string;
+  userAgent: string | null;
+  ip: string | null;
+  workspace: { _id: string; name: string } | null;
 }
 
 /** `{ payload: { user, workspace } }`: what cookie sign-in, sign-up and the social callback answer. */
@@ -159,24 +185,6 @@ export interface WorkspaceActivation extends Workspace {
     expiresIn?: number;
     tokenType?: 'Bearer';
   };
-}
-
-/** A pending invitation as the workspace's owners and admins see it. */
-export interface WorkspaceInvite {
-  _id: string;
-  role: string;
-  /** The address it is for; null for an invite link anyone signed in may use. */
-  email: string | null;
-  /** ISO 8601. */
-  expiresAt: string;
-  /** ISO 8601. */
-  created: string;
-}
-
-/** `sdk.workspaces.members.createInviteLink`: the link's secret, shown once, and the invitation. */
-export interface CreatedInviteLink {
-  token: string;
-  invite: WorkspaceInvite;
 }
 
 /** A pending invitation addressed to the signed-in user, as `sdk.workspaces.invitations.list()` returns it. */

@@ -5,8 +5,8 @@ import type { Workspace, WorkspaceInvitation } from './types.js';
 
 /**
  * The signed-in user's own invitations to workspaces: nobody joins a workspace without accepting.
- * Available as `sdk.workspaces.invitations`. Accepting and declining need a cookie or token session
- * (an API token gets 403 `CREDENTIAL_NOT_ALLOWED`).
+ * Available as `sdk.workspaces.invitations`; invite links are accepted with `sdk.workspaces.invites.accept`.
+ * Accepting and declining need a cookie or token session (an API token gets 403 `CREDENTIAL_NOT_ALLOWED`).
  */
 export class WorkspaceInvitations {
   /** @internal */
@@ -51,20 +51,6 @@ export class WorkspaceInvitations {
    */
   async decline(invitationId: string, options?: RequestOptions): Promise<void> {
     await this.client.request({ method: 'POST', path: `${invitationPath(invitationId)}/decline`, options });
-  }
-
-  /**
-   * Accepts an invite link: the token a workspace owner or admin shared. A 404 `INVITE_INVALID` means the
-   * link is unknown, expired or used; 403 `INVITE_EMAIL_MISMATCH` that it was sent to another address.
-   *
-   * @example
-   * ```ts
-   * const token = new URL(location.href).searchParams.get('invite')!;
-   * const workspace = await sdk.workspaces.invitations.acceptLink(token);
-   * ```
-   */
-  async acceptLink(token: string, options?: RequestOptions): Promise<Workspace> {
-    return this.client.request({ method: 'POST', path: `/api/invites/${segment(token)}/accept`, options });
   }
 }
 

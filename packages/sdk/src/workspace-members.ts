@@ -1,7 +1,8 @@
 import type { GatehouseClient } from './client.js';
 import type { RequestOptions } from './options.js';
 import { segment } from './path.js';
-import type { CreatedInviteLink, MemberAddition, WorkspaceInvite, WorkspaceMember } from './types.js';
+import type { MemberAddition, WorkspaceMember } from './types.js';
+import type { WorkspaceInvite } from './workspace-invites.js';
 
 /** Membership of one workspace. Available as `sdk.workspaces.members`. */
 export class WorkspaceMembers {
@@ -84,53 +85,6 @@ export class WorkspaceMembers {
       options,
     });
   }
-
-  /**
-   * Creates an invite link (owners and admins): whoever signs in and accepts it joins with `role`. With
-   * `email`, only the account with that address can. The token is returned here only, once.
-   *
-   * @example
-   * ```ts
-   * const { token } = await sdk.workspaces.members.createInviteLink(workspaceId, { role: 'member' });
-   * const link = `https://app.example.com/join?invite=${token}`;
-   * ```
-   */
-  async createInviteLink(
-    workspaceId: string,
-    invite: { role?: string; email?: string } = {},
-    options?: RequestOptions,
-  ): Promise<CreatedInviteLink> {
-    return this.client.request({ method: 'POST', path: invitesPath(workspaceId), body: invite, options });
-  }
-
-  /**
-   * Lists a workspace's pending invitations, links and e-mail invitations alike (never their tokens).
-   *
-   * @example
-   * ```ts
-   * const pending = await sdk.workspaces.members.listInvites(workspaceId);
-   * ```
-   */
-  async listInvites(workspaceId: string, options?: RequestOptions): Promise<WorkspaceInvite[]> {
-    return this.client.request({ method: 'GET', path: invitesPath(workspaceId), options });
-  }
-
-  /**
-   * Revokes a pending invitation or invite link.
-   *
-   * @example
-   * ```ts
-   * await sdk.workspaces.members.revokeInvite(workspaceId, inviteId);
-   * ```
-   */
-  async revokeInvite(workspaceId: string, inviteId: string, options?: RequestOptions): Promise<void> {
-    const path = `${invitesPath(workspaceId)}/${segment(inviteId)}`;
-    await this.client.request({ method: 'DELETE', path, options });
-  }
-}
-
-function invitesPath(workspaceId: string): string {
-  return `/api/workspaces/${segment(workspaceId)}/invites`;
 }
 
 function isInvite(value: unknown): value is WorkspaceInvite {

@@ -86,19 +86,17 @@ describe.each(testDatabases)('workspaces on %s', (database) => {
     const { sdk: owner } = await signedIn();
     const { sdk: colleague, id } = await signedIn();
     const workspace = await owner.workspaces.create({ name: 'Linked' });
-    const { token, invite } = await owner.workspaces.members.createInviteLink(workspace._id);
-    expect((await owner.workspaces.members.listInvites(workspace._id)).map((i) => i._id)).toEqual([
-      invite._id,
-    ]);
-    await expect(colleague.workspaces.invitations.acceptLink(token)).resolves.toMatchObject({
+    const { token, invite } = await owner.workspaces.invites.create(workspace._id);
+    expect((await owner.workspaces.invites.list(workspace._id)).map((i) => i._id)).toEqual([invite._id]);
+    await expect(colleague.workspaces.invites.accept(token)).resolves.toMatchObject({
       _id: workspace._id,
     });
     await colleague.workspaces.leave(workspace._id);
     expect((await owner.workspaces.members.list(workspace._id)).some((m) => m.user === id)).toBe(false);
-    const spare = await owner.workspaces.members.createInviteLink(workspace._id, { role: 'admin' });
-    await owner.workspaces.members.revokeInvite(workspace._id, spare.invite._id);
-    expect(await owner.workspaces.members.listInvites(workspace._id)).toEqual([]);
-    await expect(colleague.workspaces.invitations.acceptLink(spare.token)).rejects.toMatchObject({
+    const spare = await owner.workspaces.invites.create(workspace._id, { role: 'admin' });
+    await owner.workspaces.invites.revoke(workspace._id, spare.invite._id);
+    expect(await owner.workspaces.invites.list(workspace._id)).toEqual([]);
+    await expect(colleague.workspaces.invites.accept(spare.token)).rejects.toMatchObject({
       code: 'INVITE_INVALID',
     });
   });

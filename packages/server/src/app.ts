@@ -6,11 +6,15 @@ import { pino } from 'pino';
 import type { Config } from './config/load.js';
 import type { AppContext } from './context.js';
 import { accountRoutes } from './features/accounts/routes.js';
+import { signInOptionsRoutes } from './features/accounts/sign-in-options.js';
+import { deploymentSettingsRoutes } from './features/admin/deployment-settings.js';
 import { adminRoutes } from './features/admin/routes.js';
 import { apiTokenRoutes } from './features/api-tokens/routes.js';
 import { authConfigRoutes } from './features/auth-config/routes.js';
+import { consoleRoutes } from './features/console/routes.js';
 import { sessionRoutes } from './features/sessions/routes.js';
 import { tokenRoutes } from './features/tokens/routes.js';
+import { tokenSessionRoutes } from './features/tokens/session-routes.js';
 import { invitationRoutes } from './features/workspaces/invitation-routes.js';
 import { memberRoutes } from './features/workspaces/member-routes.js';
 import { workspaceRoutes } from './features/workspaces/routes.js';
@@ -102,14 +106,18 @@ export async function buildApp(config: Config, options: BuildOptions = {}): Prom
 
   await app.register(healthRoutes, { storage });
   await app.register(accountRoutes, { services });
+  await app.register(signInOptionsRoutes, { services });
   await app.register(sessionRoutes, { services });
   await app.register(workspaceRoutes, { services });
   await app.register(memberRoutes, { services });
   await app.register(invitationRoutes, services.workspaces);
   await app.register(adminRoutes, { services });
+  await app.register(deploymentSettingsRoutes, { services });
   await app.register(tokenRoutes, { services });
+  await app.register(tokenSessionRoutes, { services });
   await app.register(apiTokenRoutes, { services });
   await app.register(authConfigRoutes, { services });
+  await app.register(consoleRoutes);
 
   app.addHook('onClose', async () => {
     // Before storage closes: batched API-token usage must reach the database at a clean shutdown.

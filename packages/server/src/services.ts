@@ -92,7 +92,9 @@ export function createServices(ctx: AppContext): Services {
     ],
     revokers: [
       (userId, current) => sessions.revokeAll(userId, current.sessionId),
-      (userId, current) => tokens.revokeAllForUser(userId, current.familyId),
+      async (userId, current) => {
+        await tokens.revokeAllForUser(userId, current.familyId);
+      },
     ],
   };
 }

@@ -37,6 +37,8 @@ export interface StartOptions {
   logStream?: { write(line: string): void };
   /** Sees every route as it is registered. */
   onRoute?: (route: RouteOptions) => void;
+  /** Listen on this port instead of a random one (a browser test whose public URL must be the server's own). */
+  port?: number;
 }
 
 /** For suites that sign in many users from 127.0.0.1: the per-IP sign-in limit is tested on its own. */
@@ -68,7 +70,7 @@ async function launch(
     ...(options.now && { now: options.now }),
     ...(options.onRoute && { onRoute: options.onRoute }),
   });
-  await app.listen({ port: 0, host: '127.0.0.1' });
+  await app.listen({ port: options.port ?? 0, host: '127.0.0.1' });
   const address = app.server.address();
   const port = typeof address === 'object' && address ? address.port : 0;
   const server: TestServer = {

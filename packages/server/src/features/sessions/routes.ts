@@ -83,6 +83,25 @@ export async function sessionRoutes(
     },
   );
 
+  /**
+   * "Sign out everywhere else": every other browser session and token sign-in of the user ends; the one
+   * making the request stays. API tokens (and OAuth grants) are deliberate, separately listed credentials,
+   * revoked one by one: a sign-out must not break the user's CI.
+   */
+  app.post(
+    '/api/me/sessions/revoke-others',
+    {
+      schema: { response: { 200: Type.Object({ message: Type.String() }) } },
+      preHandler: requireAuth({ refuse: ['api_token'] }),
+    },
+    async (request) => {
+      const auth = authOf(request);
+      await sessions.revokeAll(auth.user.id, auth.sessionId);
+      await services.tokens.revokeAllForUser(auth.user.id, auth.familyId, 'logout');
+      return { message: 'Signed out everywhere else' };
+    },
+  );
+
   app.delete(
     '/api/me/sessions/:id',
     { schema: { params: SessionIdParams }, preHandler: requireAuth({ refuse: ['api_token'] }) },

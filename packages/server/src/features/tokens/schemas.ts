@@ -32,3 +32,21 @@ export const JwksResponse = Type.Object({
     }),
   ),
 });
+
+/** A live token sign-in (refresh-token family) as its owner sees it; never a token or a hash. */
+export const TokenSessionView = Type.Object({
+  _id: Type.String(),
+  /** True for the family of the access token making this request. */
+  current: Type.Boolean(),
+  createdAt: Type.String(),
+  /** The sign-in or the latest refresh, whichever came last. */
+  lastUsedAt: Type.String(),
+  /** The sooner of the absolute and the idle end: without a refresh by then it is over. */
+  expiresAt: Type.String(),
+  userAgent: Type.Union([Type.String(), Type.Null()]),
+  ip: Type.Union([Type.String(), Type.Null()]),
+  workspace: Type.Union([Type.Object({ _id: Type.String(), name: Type.String() }), Type.Null()]),
+});
+export type TokenSessionView = Static<typeof TokenSessionView>;
+
+export const TokenSessionParams = Type.Object({ id: Type.String({ minLength: 1, maxLength: 64 }) });

@@ -9,7 +9,13 @@ import { type Principal, type PrincipalLoader, userTag } from '../accounts/princ
 import type { UserRow } from '../accounts/store.js';
 import { parseRoles } from '../accounts/user-view.js';
 import { AccessTokens, type VerifiedAccessToken } from './access-token.js';
-import { type FamilyRow, type RevokeReason, type Successor, TokenStore } from './store.js';
+import {
+  type FamilyRow,
+  type RevokeReason,
+  type Successor,
+  type TokenSessionListing,
+  TokenStore,
+} from './store.js';
 
 /** Published on the bus when a family is revoked or moved: every instance drops its cached state at once. */
 export const familyTag = (familyId: string) => `family:${familyId}`;
@@ -160,15 +166,33 @@ export class TokenService implements TokenSignIn {
     }
   }
 
-  /** Password change: every other token session of the user ends (OWASP session management). */
-  async revokeAllForUser(userId: string, exceptFamilyId: string | undefined): Promise<void> {
-    const revoked = await this.#store.revokeUserFamilies(
-      userId,
-      this.ctx.now(),
-      'password_change',
-      exceptFamilyId,
-    );
+  /**
+   * Every other token session of the user ends: on a password change (OWASP session management), or when
+   * the user signs out everywhere else. Returns how many ended.
+   */
+  async revokeAllForUser(
+    userId: string,
+    exceptFamilyId: string | undefined,
+    reason: RevokeReason = 'password_change',
+  ): Promise<number> {
+    const revoked = await this.#store.revokeUserFamilies(userId, this.ctx.now(), reason, exceptFamilyId);
     for (const id of revoked) await this.ctx.bus.publish(familyTag(id));
+    return revoked.length;
+  }
+
+  /** The user's live token sign-ins, most recently used first. */
+  listForUser(userId: string): Promise<TokenSessionListing[]> {
+    return this.#store.listLive(userId, this.ctx.now());
+  }
+
+  /**
+   * The user ends one of their token sign-ins (a lost phone, a script signed in with a password). Its
+   * refresh token dies at once and its access tokens on their next request on every instance.
+   */
+  async revokeForUser(userId: string, familyId: string): Promise<boolean> {
+    const revoked = await this.#store.revokeOwnedFamily(userId, familyId, this.ctx.now(), 'revoked_by_user');
+    if (revoked) await this.ctx.bus.publish(familyTag(familyId));
+    return revoked;
   }
 
   async switchWorkspace(auth: AuthContext, workspace: ActiveWorkspace): Promise<IssuedTokens> {

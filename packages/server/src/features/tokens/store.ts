@@ -4,7 +4,21 @@ import type { Database, RefreshTokenTable, TokenFamilyTable } from '../../storag
 export type FamilyRow = Selectable<TokenFamilyTable>;
 export type RefreshTokenRow = Selectable<RefreshTokenTable>;
 
-export type RevokeReason = 'logout' | 'reuse' | 'password_change';
+export type RevokeReason = 'logout' | 'reuse' | 'password_change' | 'revoked_by_user';
+
+/** A live token sign-in as its owner sees it (GET /api/me/token-sessions). */
+export interface TokenSessionListing {
+  id: string;
+  workspace_id: string | null;
+  workspace_name: string | null;
+  created_at: number;
+  /** When its current refresh token was issued: the sign-in or the latest refresh. */
+  last_used_at: number;
+  /** The sooner of the family's absolute end and its current refresh token's idle end. */
+  expires_at: number;
+  user_agent: string | null;
+  ip: string | null;
+}
 
 /** A successor ready to replace the token being consumed: its hash, and its raw value sealed for retries. */
 export interface Successor {
@@ -142,6 +156,64 @@ export class TokenStore {
         .where('revoked_at', 'is', null)
         .execute();
       await trx.deleteFrom('refresh_tokens').where('family_id', '=', familyId).execute();
+    });
+  }
+
+  /**
+   * A user's live token sign-ins: families neither revoked nor past their end that still hold an unused,
+   * unexpired refresh token (one whose last token idled out can never refresh again, so it is not listed).
+   */
+  async listLive(userId: string, now: number): Promise<TokenSessionListing[]> {
+    const rows = await this.db
+      .selectFrom('token_families as f')
+      .innerJoin('refresh_tokens as t', 't.family_id', 'f.id')
+      .leftJoin('workspaces as w', 'w.id', 'f.workspace_id')
+      .select([
+        'f.id',
+        'f.workspace_id',
+        'w.name as workspace_name',
+        'f.created_at',
+        't.created_at as last_used_at',
+        'f.expires_at as family_expires_at',
+        't.expires_at as token_expires_at',
+        'f.user_agent',
+        'f.ip',
+      ])
+      .where('f.user_id', '=', userId)
+      .where('f.revoked_at', 'is', null)
+      .where('f.expires_at', '>', now)
+      .where('t.consumed_at', 'is', null)
+      .where('t.expires_at', '>', now)
+      .orderBy('t.created_at', 'desc')
+      .execute();
+    // A family has one unconsumed token at a time; a switch racing a rotation could briefly leave two.
+    const seen = new Set<string>();
+    return rows.flatMap(({ family_expires_at, token_expires_at, ...row }) => {
+      if (seen.has(row.id)) return [];
+      seen.add(row.id);
+      return [{ ...row, expires_at: Math.min(family_expires_at, token_expires_at) }];
+    });
+  }
+
+  /** Revokes one family if it belongs to the user and is live; false when there was nothing to revoke. */
+  async revokeOwnedFamily(
+    userId: string,
+    familyId: string,
+    now: number,
+    reason: RevokeReason,
+  ): Promise<boolean> {
+    return this.db.transaction().execute(async (trx) => {
+      const revoked = await trx
+        .updateTable('token_families')
+        .set({ revoked_at: now, revoked_reason: reason })
+        .where('id', '=', familyId)
+        .where('user_id', '=', userId)
+        .where('revoked_at', 'is', null)
+        .returning('id')
+        .executeTakeFirst();
+      if (!revoked) return false;
+      await trx.deleteFrom('refresh_tokens').where('family_id', '=', familyId).execute();
+      return true;
     });
   }
 

@@ -1,0 +1,25 @@
+import { Type } from '@sinclair/typebox';
+import type { FastifyInstance } from 'fastify';
+import type { Services } from '../../services.js';
+
+/** What a sign-in page may offer; public, so it carries nothing but what the page shows anyway. */
+export const SignInOptionsView = Type.Object({
+  /** Whether `POST /api/signup` accepts self-service accounts. */
+  signup: Type.Union([Type.Literal('open'), Type.Literal('closed')]),
+});
+
+/**
+ * GET /api/sign-in-options: lets a sign-in page (the console's, or an application's) offer "Create an
+ * account" only when sign-up is open, instead of finding out from a 403 after the person filled the form.
+ */
+export async function signInOptionsRoutes(
+  app: FastifyInstance,
+  { services }: { services: Services },
+): Promise<void> {
+  const { config } = services.ctx;
+  app.get(
+    '/api/sign-in-options',
+    { schema: { response: { 200: SignInOptionsView } }, config: { authentication: 'none' } },
+    async () => ({ signup: config.signup }),
+  );
+}
