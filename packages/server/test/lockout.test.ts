@@ -9,7 +9,7 @@ import {
   testDatabases,
 } from './support/server.js';
 
-const BURST = 120;
+const BURST = 100;
 const THRESHOLD = 10;
 
 /**
@@ -87,7 +87,7 @@ describe.each(testDatabases)('the account lockout under concurrency on %s', (dat
 
   it.each([
     1, 2,
-  ])('evaluates no more guesses than the budget when %i instance(s) get 120 concurrent guesses from distinct addresses', async (instances) => {
+  ])('evaluates no more guesses than the budget when %i instance(s) get 100 concurrent guesses from distinct addresses', async (instances) => {
     const servers = [first, second].slice(0, instances);
     const user = await first.createUser();
     const { counter, answers, right } = await burst(servers, user);
