@@ -1,7 +1,14 @@
 import type { GatehouseClient } from './client.js';
 import type { RequestOptions } from './options.js';
 import { segment } from './path.js';
-import type { ApiToken, CreatedApiToken, NewApiToken, Session, TokenSession } from './types.js';
+import type {
+  ApiToken,
+  CreatedApiToken,
+  NewApiToken,
+  RotatedApiToken,
+  Session,
+  TokenSession,
+} from './types.js';
 
 /**
  * The credentials a signed-in user manages: API tokens, sessions and the password. The server refuses
@@ -50,6 +57,31 @@ export class AccountSecurity {
    */
   async deleteApiToken(tokenId: string, options?: RequestOptions): Promise<{ message: string }> {
     return this.client.request({ method: 'DELETE', path: `/api/me/api-tokens/${segment(tokenId)}`, options });
+  }
+
+  /**
+   * Rotates an API token: a successor with the same nickname, scopes, workspace and lifetime is returned
+   * (its secret only here), and the old token keeps working for `overlap` (default `24h`, at most `7d`),
+   * so a CI secret can be swapped without downtime.
+   *
+   * @example
+   * ```ts
+   * const { token, rotated } = await sdk.authentication.rotateApiToken(apiToken._id, { overlap: '2h' });
+   * await updateCiSecret('GATEHOUSE_API_TOKEN', token);
+   * console.log('old token stops at', rotated.rotation?.endsAt);
+   * ```
+   */
+  async rotateApiToken(
+    tokenId: string,
+    rotation: { overlap?: string | number } = {},
+    options?: RequestOptions,
+  ): Promise<RotatedApiToken> {
+    return this.client.request({
+      method: 'POST',
+      path: `/api/me/api-tokens/${segment(tokenId)}/rotate`,
+      body: rotation,
+      options,
+    });
   }
 
   /**

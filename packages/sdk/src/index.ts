@@ -1,3 +1,4 @@
+export { type AccountLifecycle, secondFactorChallenge } from './account-lifecycle.js';
 export type { AccountSecurity } from './account-security.js';
 export type {
   Admin,
@@ -30,11 +31,17 @@ export {
   type TokenStore,
 } from './token-store.js';
 export type {
+  AccountExport,
   ApiToken,
   CreatedApiToken,
   MemberAddition,
   NewApiToken,
   ProfileChanges,
+  RotatedApiToken,
+  SecondFactorChallenge,
+  SecondFactorProof,
+  SecondFactorStatus,
+  SensitiveChangeProof,
   Session,
   SessionSignin,
   SignInOptions,
@@ -44,6 +51,7 @@ export type {
   SocialProvider,
   TokenSession,
   TokenSignin,
+  TotpEnrolment,
   User,
   Workspace,
   WorkspaceActivation,

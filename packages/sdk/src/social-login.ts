@@ -1,4 +1,4 @@
-import { AccountSecurity } from './account-security.js';
+import { AccountLifecycle } from './account-lifecycle.js';
 import { GatehouseError } from './errors.js';
 import type { RequestOptions } from './options.js';
 import { adoptSessionSignin } from './sign-in-result.js';
@@ -8,7 +8,7 @@ import type { SessionSignin, SocialLoginOptions, SocialProvider } from './types.
  * Social login (seed 001): the browser goes to `/api/auth/:provider`, comes back to `returnUrl` with a
  * one-time `rt`, and swaps it for a cookie session. Part of `sdk.authentication`.
  */
-export class SocialLogin extends AccountSecurity {
+export class SocialLogin extends AccountLifecycle {
   /**
    * The absolute URL that starts a social login; no navigation happens.
    *

@@ -20,6 +20,10 @@ export interface User {
   metadata?: Record<string, unknown>;
   /** ISO 8601 creation time. */
   created?: string;
+  /** True once the owner confirmed the address. */
+  emailVerified?: boolean;
+  /** True when sign-in asks for a second factor. */
+  secondFactorEnabled?: boolean;
   [field: string]: unknown;
 }
 
@@ -63,6 +67,80 @@ export interface ApiToken {
   lastUsedAt: string | null;
   usageCount: number;
   created: string;
+  /** `rotating` while a rotation's overlap runs (see `rotation`); `expired` past `expiresAt`. */
+  status?: 'active' | 'rotating' | 'expired';
+  /** True when the token stops working within 7 days. */
+  expiresSoon?: boolean;
+  /** On a token being rotated out: its successor's id and when this token stops working (ISO 8601). */
+  rotation?: { successor: string; endsAt: string } | null;
+  /** On a successor: the id of the token it replaces, while that one is listed. */
+  replaces?: string | null;
+}
+
+/** What `rotateApiToken` answers. */
+export interface RotatedApiToken {
+  /** The successor's raw secret. Shown only here, once: store it now. */
+  token: string;
+  /** The successor. */
+  apiToken: ApiToken;
+  /** The old token, now rotating: it works until `rotation.endsAt`. */
+  rotated: ApiToken;
+}
+
+/** The challenge a password sign-in answers when a second factor must complete it. */
+export interface SecondFactorChallenge {
+  /** Pass it to `completeSignin` with a code; it works once, for `expiresIn` seconds. */
+  challenge: string;
+  expiresIn: number;
+  methods: Array<'totp' | 'recovery_code'>;
+}
+
+/** A code from the authenticator app, or one of the recovery codes. */
+export type SecondFactorProof = { code: string } | { recoveryCode: string };
+
+/** Proof for sensitive changes: a current second-factor code, or the password (or a recent sign-in). */
+export interface SensitiveChangeProof {
+  code?: string;
+  recoveryCode?: string;
+  password?: string;
+}
+
+export interface SecondFactorStatus {
+  enabled: boolean;
+  /** True between `enrolTotp` and `confirmTotp`. */
+  pending: boolean;
+  recoveryCodesLeft: number;
+}
+
+export interface TotpEnrolment {
+  /** Base32 secret, for typing into an app by hand. */
+  secret: string;
+  /** `otpauth://totp/…`: render it as a QR code for the app to scan. */
+  otpauthUri: string;
+}
+
+/** Everything the server keeps about the signed-in account (`GET /api/me/export`). */
+export interface AccountExport {
+  exportedAt: string;
+  profile: User & { emailVerifiedAt: string | null; updated: string; hasPassword: boolean };
+  memberships: Array<{ workspace: { _id: string; name: string }; role: string; joined: string }>;
+  sessions: Array<{
+    _id: string;
+    createdAt: string;
+    lastSeenAt: string;
+    userAgent: string | null;
+    ip: string | null;
+  }>;
+  tokenSessions: Array<{
+    _id: string;
+    createdAt: string;
+    expiresAt: string;
+    userAgent: string | null;
+    ip: string | null;
+  }>;
+  apiTokens: ApiToken[];
+  secondFactor: { enabled: boolean; enabledAt: string | null; recoveryCodesLeft: number };
+  linkedIdentities: Array<{ provider: string; subject: string; email: string | null; linkedAt: string }>;
 }
 
 /** A signed-in device or browser of the current user. */

@@ -5,13 +5,17 @@ import Fastify, { type FastifyBaseLogger, type FastifyInstance, type RouteOption
 import { pino } from 'pino';
 import type { Config } from './config/load.js';
 import type { AppContext } from './context.js';
+import { accountPageRoutes } from './features/account-pages/routes.js';
+import { accountLifecycleRoutes } from './features/accounts/lifecycle-routes.js';
 import { accountRoutes } from './features/accounts/routes.js';
 import { signInOptionsRoutes } from './features/accounts/sign-in-options.js';
 import { deploymentSettingsRoutes } from './features/admin/deployment-settings.js';
 import { adminRoutes } from './features/admin/routes.js';
+import { adminUserRoutes } from './features/admin/user-routes.js';
 import { apiTokenRoutes } from './features/api-tokens/routes.js';
 import { authConfigRoutes } from './features/auth-config/routes.js';
 import { consoleRoutes } from './features/console/routes.js';
+import { secondFactorRoutes } from './features/second-factor/routes.js';
 import { sessionRoutes } from './features/sessions/routes.js';
 import { tokenRoutes } from './features/tokens/routes.js';
 import { tokenSessionRoutes } from './features/tokens/session-routes.js';
@@ -24,6 +28,7 @@ import { registerErrorHandler } from './http/error-handler.js';
 import { healthRoutes } from './http/health.js';
 import { registerJsonBodyParser, registerNulGuard } from './http/json-body.js';
 import { loggerOptions } from './http/logging.js';
+import { registerSecondFactorPolicy } from './http/second-factor-policy.js';
 import { registerSecurityHeaders } from './http/security-headers.js';
 import { fastifyTrustProxy } from './http/trust-proxy.js';
 import { registerValidators } from './http/validation.js';
@@ -93,7 +98,7 @@ export async function buildApp(config: Config, options: BuildOptions = {}): Prom
   await app.register(cors, {
     origin: config.allowedOrigins,
     credentials: true,
-    exposedHeaders: ['retry-after'],
+    exposedHeaders: ['retry-after', 'warning'],
   });
   registerNoStore(app);
   await app.register(cookie);
@@ -103,6 +108,7 @@ export async function buildApp(config: Config, options: BuildOptions = {}): Prom
   registerValidators(app);
   registerErrorHandler(app);
   registerAuthentication(app, services.authenticators);
+  registerSecondFactorPolicy(app, services.authConfig);
 
   await app.register(healthRoutes, { storage });
   await app.register(accountRoutes, { services });
@@ -117,11 +123,17 @@ export async function buildApp(config: Config, options: BuildOptions = {}): Prom
   await app.register(tokenSessionRoutes, { services });
   await app.register(apiTokenRoutes, { services });
   await app.register(authConfigRoutes, { services });
+  await app.register(accountLifecycleRoutes, { services });
+  await app.register(secondFactorRoutes, { services });
+  await app.register(adminUserRoutes, { services });
+  await app.register(accountPageRoutes, { services });
   await app.register(consoleRoutes);
 
   app.addHook('onClose', async () => {
     // Before storage closes: batched API-token usage must reach the database at a clean shutdown.
+    services.apiTokenNotices.stop();
     await services.apiTokens.close();
+    await services.mailer.close();
     await ctx.bus.close();
     if (!options.storage) await storage.close();
   });

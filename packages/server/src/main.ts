@@ -3,7 +3,11 @@ import { parseArgs } from 'node:util';
 import { listKeysCommand, rotateKeysCommand } from './cli/keys.js';
 import { migrate } from './cli/migrate.js';
 import { start } from './cli/start.js';
-import { createUserCommand } from './cli/users.js';
+import { userAdminCommand } from './cli/user-admin.js';
+import { createUserCommand, readPassword, resolveUserId } from './cli/users.js';
+
+const USER_ACTIONS = new Set(['list', 'show', 'disable', 'enable', 'delete', 'set-password', 'reset-link']);
+
 import { ConfigError, loadConfig } from './config/load.js';
 import { AppError } from './lib/errors.js';
 
@@ -13,6 +17,13 @@ const USAGE = `usage: gatehouse <command>
   migrate                                 apply database migrations and exit
   users create <email> [--admin] [--password-stdin]
                                           create an account
+  users list [--search TEXT] [--limit N] [--offset N]
+  users show|disable|enable <email or id>
+  users delete <email or id> [--delete-workspaces | --transfer-to <email or id>]
+                                          refused while the user is a workspace's last owner, unless told
+  users set-password <email or id> [--password-stdin]
+                                          set a password; every session of the user ends
+  users reset-link <email or id>          print a one-time password-reset link (recovers the first admin)
   keys rotate                             new signing keys; old ones verify for GATEHOUSE_KEY_ROTATION_GRACE
   keys list                               stored signing keys and their state
 
@@ -25,6 +36,11 @@ async function main(argv: string[]): Promise<void> {
     options: {
       admin: { type: 'boolean', default: false },
       'password-stdin': { type: 'boolean', default: false },
+      search: { type: 'string' },
+      limit: { type: 'string' },
+      offset: { type: 'string' },
+      'delete-workspaces': { type: 'boolean', default: false },
+      'transfer-to': { type: 'string' },
       help: { type: 'boolean', short: 'h', default: false },
     },
   });
@@ -37,6 +53,22 @@ async function main(argv: string[]): Promise<void> {
     return createUserCommand(config, rest[1], {
       admin: values.admin,
       passwordStdin: values['password-stdin'],
+    });
+  }
+  if (command === 'users' && rest[0] && USER_ACTIONS.has(rest[0])) {
+    const transferTo = values['transfer-to'];
+    let password: string | undefined;
+    if (rest[0] === 'set-password') password = await readPassword(values['password-stdin']);
+    return userAdminCommand(config, rest[0], rest[1], {
+      search: values.search,
+      limit: values.limit === undefined ? undefined : Number(values.limit),
+      offset: values.offset === undefined ? undefined : Number(values.offset),
+      password,
+      soleOwned: values['delete-workspaces']
+        ? { action: 'delete' }
+        : transferTo
+          ? { action: 'transfer', to: (await resolveUserId(config, transferTo)) ?? transferTo }
+          : { action: 'refuse' },
     });
   }
   if (command === 'keys' && rest[0] === 'rotate') return rotateKeysCommand(config);

@@ -1,11 +1,20 @@
 import type { AppContext } from './context.js';
+import { EmailVerification } from './features/accounts/email-verification.js';
+import { PasswordResets } from './features/accounts/password-reset.js';
 import { PrincipalLoader } from './features/accounts/principals.js';
+import { Reauthentication } from './features/accounts/reauthentication.js';
 import { AccountService } from './features/accounts/service.js';
 import type { UserRow } from './features/accounts/store.js';
+import { AuditTrail } from './features/admin/audit.js';
 import { AdminService } from './features/admin/service.js';
+import { UserAdministration } from './features/admin/user-admin.js';
 import { apiTokenAuthenticator } from './features/api-tokens/authenticator.js';
+import { ApiTokenExpiryNotices } from './features/api-tokens/expiry-notices.js';
+import { ApiTokenRotation } from './features/api-tokens/rotation.js';
 import { ApiTokenService } from './features/api-tokens/service.js';
 import { AuthConfigService } from './features/auth-config/service.js';
+import { Mailer } from './features/mail/mailer.js';
+import { SecondFactorService } from './features/second-factor/service.js';
 import { sessionAuthenticator } from './features/sessions/authenticator.js';
 import { SessionService } from './features/sessions/service.js';
 import { bearerAuthenticator } from './features/tokens/authenticator.js';
@@ -52,6 +61,9 @@ export interface Services {
   /** Admin-editable authentication settings (API token policy), cached and invalidated over the bus. */
   authConfig: AuthConfigService;
   apiTokens: ApiTokenService;
+  apiTokenRotation: ApiTokenRotation;
+  /** The scheduled job that e-mails owners before their API tokens expire. */
+  apiTokenNotices: ApiTokenExpiryNotices;
   /** The JWT signing keys shared by every instance (JWKS, rotation); sign with `signingKey(alg)`. */
   signingKeys: SigningKeyRing;
   /** Access + refresh token pair: refresh rotation, reuse detection, bearer verification. */
@@ -60,6 +72,17 @@ export interface Services {
   workspaces: WorkspaceFeature;
   /** Users' global roles and the deployment's custom roles. */
   admin: AdminService;
+  /** Outgoing e-mail (SMTP, or the log in development). */
+  mailer: Mailer;
+  passwordResets: PasswordResets;
+  emailVerification: EmailVerification;
+  /** "Recent authentication" for sensitive changes. */
+  reauthentication: Reauthentication;
+  secondFactor: SecondFactorService;
+  /** The admin audit trail. */
+  audit: AuditTrail;
+  /** Admin actions on accounts: create, invite, disable, delete, sign out, passwords. */
+  userAdmin: UserAdministration;
   /** In the documented order: x-api-key, cookie, bearer. */
   authenticators: Authenticator[];
   revokers: CredentialRevoker[];
@@ -74,6 +97,10 @@ export function createServices(ctx: AppContext): Services {
   const apiTokens = new ApiTokenService(ctx, principals, authConfig);
   const signingKeys = new SigningKeyRing(ctx);
   const tokens = new TokenService(ctx, signingKeys, principals);
+  const mailer = new Mailer(ctx.config.mail, ctx.log);
+  const passwordResets = new PasswordResets(ctx, mailer);
+  const reauthentication = new Reauthentication(ctx);
+  const audit = new AuditTrail(ctx);
   return {
     ctx,
     principals,
@@ -81,10 +108,19 @@ export function createServices(ctx: AppContext): Services {
     sessions,
     authConfig,
     apiTokens,
+    apiTokenRotation: new ApiTokenRotation(ctx, principals, authConfig),
+    apiTokenNotices: new ApiTokenExpiryNotices(ctx, mailer),
     signingKeys,
     tokens,
     workspaces: createWorkspaceFeature(ctx, { principals, accounts, sessions }),
     admin: new AdminService(ctx),
+    mailer,
+    passwordResets,
+    emailVerification: new EmailVerification(ctx, mailer),
+    reauthentication,
+    secondFactor: new SecondFactorService(ctx, reauthentication),
+    audit,
+    userAdmin: new UserAdministration(ctx, accounts, passwordResets, audit, mailer),
     authenticators: [
       apiTokenAuthenticator(apiTokens, authConfig),
       sessionAuthenticator(ctx, sessions, principals),

@@ -17,6 +17,8 @@ const DEFAULTS = {
   maxTokensPerUser: 50,
   allowNeverExpiring: false,
   allowQueryParameter: false,
+  emailVerification: 'optional',
+  requireSecondFactor: 'off',
 };
 
 describe.each(testDatabases)('API token admin configuration on %s', (database) => {

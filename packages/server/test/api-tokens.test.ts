@@ -40,6 +40,10 @@ describe.each(testDatabases)('API token management on %s', (database) => {
         'tokenPrefix',
         'usageCount',
         'workspace',
+        'status',
+        'expiresSoon',
+        'rotation',
+        'replaces',
       ].sort(),
     );
     expect(apiToken.tokenPrefix).toBe(token.slice(0, 8));

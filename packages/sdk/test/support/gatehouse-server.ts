@@ -28,6 +28,8 @@ export interface StartOptions {
   env?: Record<string, string>;
   /** Replaces the server's clock, so tests can expire tokens and sessions without waiting. */
   now?: () => number;
+  /** Receives the server's log lines (without SMTP, development servers log each e-mail there). */
+  logStream?: { write(line: string): void };
 }
 
 interface ServerTestSupport {

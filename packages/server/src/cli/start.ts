@@ -2,6 +2,13 @@ import { buildApp } from '../app.js';
 import type { Config } from '../config/load.js';
 import { bootstrapAdmin } from '../features/accounts/bootstrap.js';
 
+/** Says at start-up where e-mail goes, so nobody waits for a message that only reached the log. */
+const MAIL_LINE: Record<Config['mail']['delivery'], string> = {
+  smtp: 'E-mail: sent through GATEHOUSE_SMTP_URL',
+  log: 'E-mail: no GATEHOUSE_SMTP_URL, so messages (reset and verification links) are written to the log; development only',
+  off: 'E-mail: off (no GATEHOUSE_SMTP_URL): password reset, e-mail verification, invitations and expiry notices are unavailable until it is set',
+};
+
 /** `gatehouse start`: migrate, create the first admin if needed, listen, and close cleanly on SIGINT/SIGTERM. */
 export async function start(config: Config): Promise<void> {
   const app = await buildApp(config);
@@ -27,4 +34,6 @@ export async function start(config: Config): Promise<void> {
   await app.listen({ port: config.port, host: config.host });
   const storage = config.database.kind === 'sqlite' ? config.database.path : 'PostgreSQL';
   process.stdout.write(`Gatehouse listening on ${config.publicUrl.origin} (database: ${storage})\n`);
+  process.stdout.write(`${MAIL_LINE[config.mail.delivery]}\n`);
+  app.gatehouse.apiTokenNotices.start();
 }

@@ -49,6 +49,26 @@ export const defaults = {
   keyRotationGrace: 60 * 60,
   /** GATEHOUSE_INVITE_TTL: seconds a workspace invite link stays valid (it is also single-use). */
   inviteTtl: 7 * 24 * 60 * 60,
+  /**
+   * GATEHOUSE_SMTP_URL: where e-mail goes, e.g. `smtps://user:pass@smtp.example.com` or `smtp://localhost:25`.
+   * Unset: in development (NODE_ENV other than `production`) messages are written to the log; in production
+   * the features that need e-mail (password reset, verification, invitations, notices) say they are off.
+   */
+  smtpUrl: undefined as string | undefined,
+  /** GATEHOUSE_MAIL_FROM: the sender of every message. Default `PRODUCT <no-reply@PUBLIC_HOST>`. */
+  mailFrom: undefined as string | undefined,
+  /** GATEHOUSE_PRODUCT_NAME: the name messages and account pages use. */
+  productName: 'Gatehouse',
+  /** GATEHOUSE_PASSWORD_RESET_TTL: seconds a password-reset link stays valid (it is also single-use). */
+  passwordResetTtl: 30 * 60,
+  /** GATEHOUSE_EMAIL_VERIFICATION_TTL: seconds an e-mail verification or change link stays valid. */
+  emailVerificationTtl: 24 * 60 * 60,
+  /** GATEHOUSE_ACCOUNT_INVITATION_TTL: seconds the link of an account an admin created by invitation stays valid. */
+  accountInvitationTtl: 7 * 24 * 60 * 60,
+  /** GATEHOUSE_MAIL_RATE_PER_HOUR: reset and verification e-mails one address may be sent per hour (one client IP: 4 times as many). */
+  mailRatePerHour: 5,
+  /** GATEHOUSE_REAUTHENTICATION_WINDOW: seconds after a sign-in during which sensitive changes need no password again. */
+  reauthenticationWindow: 5 * 60,
   /** GATEHOUSE_BODY_LIMIT: largest request body in bytes; bigger bodies get 413 before parsing. */
   bodyLimit: 64 * 1024,
   /** GATEHOUSE_LOG_LEVEL: fatal, error, warn, info, debug, trace or silent. */

@@ -31,6 +31,22 @@ export interface Config {
     keyRotationGrace: number;
   };
   workspaces: { inviteTtl: number };
+  /** True when NODE_ENV is `production`: without SMTP, mail-dependent features are off instead of logged. */
+  production: boolean;
+  mail: {
+    /** `smtp` sends; `log` writes messages to the log (development without SMTP); `off` (production without SMTP). */
+    delivery: 'smtp' | 'log' | 'off';
+    smtpUrl: string | undefined;
+    from: string;
+    productName: string;
+    ratePerHour: number;
+  };
+  accounts: {
+    passwordResetTtl: number;
+    emailVerificationTtl: number;
+    invitationTtl: number;
+    reauthenticationWindow: number;
+  };
   bodyLimit: number;
   logLevel: string;
   throttle: {
@@ -140,6 +156,38 @@ function keyRotationGrace(env: Env): number {
   return integer(env, 'GATEHOUSE_KEY_ROTATION_GRACE', fallback, accessTtl);
 }
 
+function smtpUrl(env: Env): string | undefined {
+  const raw = env['GATEHOUSE_SMTP_URL']?.trim() || defaults.smtpUrl;
+  if (raw === undefined) return undefined;
+  let url: URL;
+  try {
+    url = new URL(raw);
+  } catch {
+    // Never echo the value: it may carry the SMTP password.
+    throw new ConfigError('GATEHOUSE_SMTP_URL', 'is not a valid smtp:// or smtps:// URL');
+  }
+  if (url.protocol !== 'smtp:' && url.protocol !== 'smtps:')
+    throw new ConfigError('GATEHOUSE_SMTP_URL', 'must start with smtp:// or smtps://');
+  return raw;
+}
+
+function mail(env: Env, publicUrl: URL, production: boolean): Config['mail'] {
+  const url = smtpUrl(env);
+  const productName = (env['GATEHOUSE_PRODUCT_NAME'] || defaults.productName).trim();
+  if (!productName || /[\r\n<>"]/.test(productName))
+    throw new ConfigError('GATEHOUSE_PRODUCT_NAME', 'must be a plain, non-empty name');
+  const from = (env['GATEHOUSE_MAIL_FROM'] || defaults.mailFrom)?.trim();
+  if (from !== undefined && (/[\r\n]/.test(from) || !/@/.test(from)))
+    throw new ConfigError('GATEHOUSE_MAIL_FROM', 'must be an address such as "Acme <no-reply@acme.example>"');
+  return {
+    delivery: url ? 'smtp' : production ? 'off' : 'log',
+    smtpUrl: url,
+    from: from ?? `${productName} <no-reply@${publicUrl.hostname}>`,
+    productName,
+    ratePerHour: integer(env, 'GATEHOUSE_MAIL_RATE_PER_HOUR', defaults.mailRatePerHour, 1, 10_000),
+  };
+}
+
 /** Reads and validates configuration from environment variables (see defaults.ts for each one). */
 export function loadConfig(env: Env = process.env): Config {
   const port = integer(env, 'GATEHOUSE_PORT', defaults.port, 0, 65535);
@@ -175,6 +223,7 @@ export function loadConfig(env: Env = process.env): Config {
     throw new ConfigError('GATEHOUSE_ADMIN_PASSWORD', 'must be at least 8 characters');
   }
   const lockoutMaxSeconds = integer(env, 'GATEHOUSE_LOCKOUT_MAX_SECONDS', defaults.lockoutMaxSeconds, 1);
+  const production = env['NODE_ENV'] === 'production';
   const allowedOrigins = (env['GATEHOUSE_ALLOWED_ORIGINS'] ?? '')
     .split(',')
     .map((o) => o.trim())
@@ -212,6 +261,38 @@ export function loadConfig(env: Env = process.env): Config {
       keyRotationGrace: keyRotationGrace(env),
     },
     workspaces: { inviteTtl: integer(env, 'GATEHOUSE_INVITE_TTL', defaults.inviteTtl, 60, 90 * 24 * 3600) },
+    production,
+    mail: mail(env, publicUrl, production),
+    accounts: {
+      passwordResetTtl: integer(
+        env,
+        'GATEHOUSE_PASSWORD_RESET_TTL',
+        defaults.passwordResetTtl,
+        60,
+        24 * 3600,
+      ),
+      emailVerificationTtl: integer(
+        env,
+        'GATEHOUSE_EMAIL_VERIFICATION_TTL',
+        defaults.emailVerificationTtl,
+        60,
+        30 * 24 * 3600,
+      ),
+      invitationTtl: integer(
+        env,
+        'GATEHOUSE_ACCOUNT_INVITATION_TTL',
+        defaults.accountInvitationTtl,
+        60,
+        90 * 24 * 3600,
+      ),
+      reauthenticationWindow: integer(
+        env,
+        'GATEHOUSE_REAUTHENTICATION_WINDOW',
+        defaults.reauthenticationWindow,
+        0,
+        24 * 3600,
+      ),
+    },
     bodyLimit: integer(env, 'GATEHOUSE_BODY_LIMIT', defaults.bodyLimit, 1024, 10 * 1024 * 1024),
     logLevel,
     throttle: {

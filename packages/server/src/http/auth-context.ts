@@ -7,6 +7,8 @@ export interface AuthUser {
   id: string;
   email: string;
   roles: string[];
+  /** True when the user has a confirmed second factor (the "second factor required" policy reads it). */
+  secondFactor: boolean;
 }
 
 export interface ActiveWorkspace {
@@ -31,6 +33,10 @@ export interface AuthContext {
   apiTokenId?: string;
   /** Set when the credential cannot change workspace (a workspace-bound API token). */
   workspaceLocked?: boolean;
+  /** When the user last proved who they are for this credential (sign-in time of a session or token family). */
+  authenticatedAt?: number;
+  /** A `Warning` response header to send (an API token near its end or being rotated out). */
+  warning?: string;
 }
 
 /**

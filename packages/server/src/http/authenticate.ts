@@ -1,4 +1,4 @@
-import type { FastifyInstance, FastifyRequest } from 'fastify';
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { AppError } from '../lib/errors.js';
 import { isApiRoute } from './api-route.js';
 import type { AuthContext, Authenticator } from './auth-context.js';
@@ -22,7 +22,7 @@ declare module 'fastify' {
  */
 export function registerAuthentication(app: FastifyInstance, authenticators: readonly Authenticator[]): void {
   app.decorateRequest('auth', null);
-  app.addHook('preValidation', async (request: FastifyRequest) => {
+  app.addHook('preValidation', async (request: FastifyRequest, reply: FastifyReply) => {
     const mode = request.routeOptions.config.authentication;
     if (mode === 'none' || !isApiRoute(request)) return;
     for (const authenticator of authenticators) {
@@ -30,6 +30,7 @@ export function registerAuthentication(app: FastifyInstance, authenticators: rea
       if (credential === undefined) continue;
       try {
         request.auth = await authenticator.verify(credential, request);
+        if (request.auth.warning) reply.header('warning', request.auth.warning);
       } catch (error) {
         // Logout with a dead credential still succeeds: there is nothing left to end.
         if (mode !== 'lenient' || !(error instanceof AppError) || error.status !== 401) throw error;

@@ -19,6 +19,10 @@ export async function migrateToLatest(storage: Storage): Promise<MigrationResult
     db: storage.db,
     provider: { getMigrations: async () => migrations },
     ...(schema && { migrationTableSchema: schema }),
+    // Features land in parallel and reserve their migration names ahead (0005…0011), so a database may
+    // already hold a later-numbered migration when an earlier-numbered one ships. Each migration touches
+    // only its own tables and columns, so running a late-shipped one after a higher number is safe.
+    allowUnorderedMigrations: true,
   });
   const result = await migrator.migrateToLatest();
   if (result.error) throw result.error;

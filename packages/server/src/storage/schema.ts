@@ -17,6 +17,12 @@ export interface UserTable {
   last_workspace_id: string | null;
   created_at: number;
   updated_at: number;
+  /** When the owner proved the address is theirs (a verification link, an invitation); null until then. */
+  email_verified_at: number | null;
+  /** Set by an admin: every credential of the user is refused until enabled again. */
+  disabled_at: number | null;
+  /** When a second factor (TOTP) was confirmed; null without one. */
+  second_factor_at: number | null;
 }
 
 /**
@@ -93,6 +99,79 @@ export interface ApiTokenTable {
   expires_at: number | null;
   last_used_at: number | null;
   usage_count: number;
+  created_at: number;
+  /** The successor minted by a rotation; set once (one conditional UPDATE), so one rotation wins. */
+  replaced_by: string | null;
+  /** End of a rotation's overlap: the token is refused from then on, like a revoked one. */
+  rotation_ends_at: number | null;
+  /** Expiry notices sent: 0, 1 (seven days before), 2 (one day before). */
+  expiry_notices: number;
+}
+
+/** What a one-time account link is for. */
+export type AccountLinkPurpose = 'password_reset' | 'invitation' | 'email_verification' | 'email_change';
+
+/** A one-time link sent by e-mail; only the SHA-256 of its secret is stored. */
+export interface AccountLinkTable {
+  id: string;
+  token_hash: string;
+  user_id: string;
+  purpose: AccountLinkPurpose;
+  /** The address the link proves (verification, change); null for resets and invitations. */
+  email: string | null;
+  created_at: number;
+  expires_at: number;
+  /** Set by the one atomic statement that uses the link. */
+  consumed_at: number | null;
+}
+
+/** A user's TOTP secret (RFC 6238), sealed with the master key. */
+export interface TotpFactorTable {
+  user_id: string;
+  secret_sealed: string;
+  created_at: number;
+  /** Null while enrolment waits for its first code. */
+  confirmed_at: number | null;
+  /** The last time step a code was accepted for: a code of that step or earlier is a replay (RFC 6238 §5.2). */
+  last_step: number | null;
+}
+
+export interface RecoveryCodeTable {
+  user_id: string;
+  /** SHA-256 of the normalised code. */
+  code_hash: string;
+  created_at: number;
+  used_at: number | null;
+}
+
+/** A password sign-in waiting for its second factor. */
+export interface SignInChallengeTable {
+  id: string;
+  token_hash: string;
+  user_id: string;
+  /** 'cookie' or 'oauth': how the completed sign-in answers. */
+  auth_type: string;
+  remember: number;
+  workspace_id: string | null;
+  /** Wrong codes against this challenge; it dies after a few. */
+  failures: number;
+  created_at: number;
+  expires_at: number;
+  consumed_at: number | null;
+}
+
+/** One admin action, for the audit trail. Ids and e-mails are copied: the trail outlives the accounts. */
+export interface AdminAuditTable {
+  id: string;
+  /** Null for the command line (`gatehouse users …`). */
+  actor_id: string | null;
+  actor_email: string | null;
+  target_id: string | null;
+  target_email: string | null;
+  action: string;
+  /** JSON object with what the action changed (never a secret). */
+  detail: string;
+  ip: string | null;
   created_at: number;
 }
 
@@ -179,4 +258,9 @@ export interface Database {
   api_tokens: ApiTokenTable;
   custom_roles: CustomRoleTable;
   workspace_invites: WorkspaceInviteTable;
+  account_links: AccountLinkTable;
+  totp_factors: TotpFactorTable;
+  recovery_codes: RecoveryCodeTable;
+  sign_in_challenges: SignInChallengeTable;
+  admin_audit: AdminAuditTable;
 }

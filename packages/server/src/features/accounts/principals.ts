@@ -1,8 +1,12 @@
 import type { AppContext } from '../../context.js';
 import type { ActiveWorkspace } from '../../http/auth-context.js';
+import { AppError } from '../../lib/errors.js';
 import { TtlCache } from '../../lib/ttl-cache.js';
 import { MembershipStore } from '../workspaces/membership-store.js';
 import { AccountStore, type UserRow } from './store.js';
+
+export const accountDisabled = () =>
+  new AppError(401, 'ACCOUNT_DISABLED', 'This account is disabled; contact an administrator');
 
 export interface Principal {
   user: UserRow;
@@ -30,7 +34,18 @@ export class PrincipalLoader {
     ctx.bus.subscribe((key) => (key === '*' ? this.#cache.clear() : this.#cache.invalidate(key)));
   }
 
+  /**
+   * The principal, or null when the user no longer exists. A disabled account throws 401 ACCOUNT_DISABLED:
+   * every credential (cookie, bearer, API token) goes through here, so disabling (published on the bus)
+   * stops all of them on the next request, on every instance.
+   */
   async load(userId: string, workspaceId: string | null): Promise<Principal | null> {
+    const principal = await this.#load(userId, workspaceId);
+    if (principal?.user.disabled_at != null) throw accountDisabled();
+    return principal;
+  }
+
+  async #load(userId: string, workspaceId: string | null): Promise<Principal | null> {
     const key = `${userId}|${workspaceId ?? ''}`;
     const cached = this.#cache.get(key);
     if (cached !== undefined) return cached;

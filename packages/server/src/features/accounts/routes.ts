@@ -1,23 +1,34 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { authOf, requireAuth } from '../../http/guards.js';
 import { assertSameOrigin } from '../../http/same-origin.js';
-import { badRequest, unauthorized } from '../../lib/errors.js';
+import { badRequest, forbidden, unauthorized } from '../../lib/errors.js';
 import type { Services } from '../../services.js';
+import { type SecondFactorProof, secondFactorRequired } from '../second-factor/service.js';
 import { sessionCookieName, sessionCookieOptions } from '../sessions/cookie.js';
+import { emailNotVerified } from './email-verification.js';
 import {
   ChangePasswordBody,
+  SecondFactorSigninBody,
   SessionPayload,
   SigninBody,
   SignupBody,
   TokenPayload,
   UpdateMeBody,
   UserView,
+  VerificationPending,
 } from './schemas.js';
 import type { UserRow } from './store.js';
 import { userView, workspaceView } from './user-view.js';
 
 // The serializer uses the first schema that matches: TokenPayload first, or the token fields are dropped.
-const SignInResponse = { 200: { anyOf: [TokenPayload, SessionPayload] } };
+const SignInResponse = { 200: { anyOf: [TokenPayload, SessionPayload] }, 202: VerificationPending };
+
+/** Exactly one of `code` and `recoveryCode`. */
+function secondFactorProof(body: SecondFactorSigninBody): SecondFactorProof {
+  if (body.code !== undefined && body.recoveryCode === undefined) return { code: body.code };
+  if (body.recoveryCode !== undefined && body.code === undefined) return { recoveryCode: body.recoveryCode };
+  throw badRequest('Send either code or recoveryCode', { code: 'send code or recoveryCode' });
+}
 
 /** /api/signup, /api/signin, /api/me and password change: the Qelos wire shapes (HTTP-API.md). */
 export async function accountRoutes(
@@ -28,6 +39,14 @@ export async function accountRoutes(
   /** Sign-in and sign-up create a session, so a foreign origin must not drive them (login CSRF). */
   const refuseForeignOrigin = async (request: FastifyRequest) =>
     assertSameOrigin(request, ctx.config.allowedOrigins);
+
+  /** A correct password is not enough for a disabled account, or an unverified one when verification is required. */
+  async function assertMaySignIn(user: UserRow): Promise<void> {
+    if (user.disabled_at !== null)
+      throw forbidden('This account is disabled; contact an administrator', 'ACCOUNT_DISABLED');
+    const { emailVerification } = await services.authConfig.get();
+    if (emailVerification === 'required' && user.email_verified_at === null) throw emailNotVerified();
+  }
 
   /** Finishes a successful sign-in in the mode asked for: a cookie session, or a token pair. */
   async function startSession(
@@ -76,6 +95,17 @@ export async function accountRoutes(
     async (request, reply) => {
       const body = request.body as SignupBody;
       const user = await accounts.signup(body, request.ip);
+      const { emailVerification } = await services.authConfig.get();
+      if (emailVerification !== 'off' && services.mailer.available)
+        await services.emailVerification.sendLink(user);
+      if (emailVerification === 'required') {
+        // No session until the address is confirmed: the link in the e-mail comes first.
+        reply.status(202);
+        return {
+          message: `We sent a link to ${user.email}: confirm your address, then sign in`,
+          emailVerificationRequired: true,
+        };
+      }
       reply.status(200);
       return startSession(request, reply, user, { authType: body.authType });
     },
@@ -93,13 +123,45 @@ export async function accountRoutes(
       const login = body.username ?? body.email;
       if (!login) throw badRequest('username or email is required', { username: 'is required' });
       const user = await accounts.authenticate(login, body.password, request.ip);
+      await assertMaySignIn(user);
+      if (user.second_factor_at !== null) {
+        const challenge = await services.secondFactor.startChallenge({
+          user,
+          authType: body.authType ?? 'cookie',
+          remember: body.remember === true,
+          workspace: body.workspace,
+        });
+        reply.header('cache-control', 'no-store');
+        throw secondFactorRequired(challenge);
+      }
       return startSession(request, reply, user, body);
+    },
+  );
+
+  app.post(
+    '/api/signin/second-factor',
+    {
+      schema: { body: SecondFactorSigninBody, response: SignInResponse },
+      config: { authentication: 'none' },
+      preValidation: refuseForeignOrigin,
+    },
+    async (request, reply) => {
+      const body = request.body as SecondFactorSigninBody;
+      const proof = secondFactorProof(body);
+      const pending = await services.secondFactor.completeChallenge(body.challenge, proof);
+      await assertMaySignIn(pending.user);
+      return startSession(request, reply, pending.user, pending);
     },
   );
 
   app.get(
     '/api/me',
-    { schema: { response: { 200: UserView } }, preHandler: requireAuth({ scope: 'profile:read' }) },
+    {
+      schema: { response: { 200: UserView } },
+      preHandler: requireAuth({ scope: 'profile:read' }),
+      // The user the second-factor policy holds back still needs to see who they are.
+      config: { allowWithoutSecondFactor: true },
+    },
     async (request) => {
       const auth = authOf(request);
       const principal = await services.principals.load(auth.user.id, auth.workspace?.id ?? null);

@@ -76,6 +76,8 @@ export const UserView = Type.Object({
   workspace: WorkspaceView,
   metadata: Type.Record(Type.String(), Type.Unknown()),
   created: Type.String(),
+  emailVerified: Type.Boolean(),
+  secondFactorEnabled: Type.Boolean(),
 });
 
 export const SessionPayload = Type.Object({
@@ -92,3 +94,60 @@ export const TokenPayload = Type.Object({
     workspace: WorkspaceView,
   }),
 });
+
+/** Sign-up when the address must be confirmed first: no session yet (HTTP 202). */
+export const VerificationPending = Type.Object({
+  message: Type.String(),
+  emailVerificationRequired: Type.Literal(true),
+});
+
+/** The second step of a sign-in: the challenge from the 401 SECOND_FACTOR_REQUIRED, and one proof. */
+export const SecondFactorSigninBody = Type.Object(
+  {
+    challenge: Type.String({ minLength: 1, maxLength: 128 }),
+    code: Type.Optional(Type.String({ minLength: 1, maxLength: 16 })),
+    recoveryCode: Type.Optional(Type.String({ minLength: 1, maxLength: 32 })),
+  },
+  { additionalProperties: false },
+);
+export type SecondFactorSigninBody = Static<typeof SecondFactorSigninBody>;
+
+export const EmailBody = Type.Object(
+  { email: Type.String({ minLength: 3, maxLength: 320 }) },
+  { additionalProperties: false },
+);
+export type EmailBody = Static<typeof EmailBody>;
+
+export const ResetPasswordBody = Type.Object(
+  { token: Type.String({ minLength: 1, maxLength: 128 }), newPassword: Password },
+  { additionalProperties: false },
+);
+export type ResetPasswordBody = Static<typeof ResetPasswordBody>;
+
+export const TokenBody = Type.Object(
+  { token: Type.String({ minLength: 1, maxLength: 128 }) },
+  { additionalProperties: false },
+);
+export type TokenBody = Static<typeof TokenBody>;
+
+export const ChangeEmailBody = Type.Object(
+  {
+    email: Type.String({ minLength: 3, maxLength: 320 }),
+    /** The current password, unless the sign-in is recent (GATEHOUSE_REAUTHENTICATION_WINDOW). */
+    password: Type.Optional(Password),
+  },
+  { additionalProperties: false },
+);
+export type ChangeEmailBody = Static<typeof ChangeEmailBody>;
+
+export const DeleteMeBody = Type.Object(
+  {
+    password: Type.Optional(Password),
+    /** `delete` also deletes the workspaces this account is the only owner of; otherwise they block it. */
+    soleOwnedWorkspaces: Type.Optional(Type.Union([Type.Literal('refuse'), Type.Literal('delete')])),
+  },
+  { additionalProperties: false },
+);
+export type DeleteMeBody = Static<typeof DeleteMeBody>;
+
+export const Message = Type.Object({ message: Type.String() });

@@ -13,7 +13,8 @@ import { accountBudget, SignInThrottle, unknownLoginBudget } from './throttle.js
 
 export interface SignupInput {
   email: string;
-  password: string;
+  /** Null for an account an admin creates by invitation: its owner chooses the password from the e-mail. */
+  password: string | null;
   username?: string | undefined;
   firstName?: string | undefined;
   lastName?: string | undefined;
@@ -35,14 +36,14 @@ export class AccountService {
   }
 
   /** Creates an account with a checked password; used by sign-up, the CLI and the bootstrap admin. */
-  async createUser(input: SignupInput & { roles?: string[] }): Promise<UserRow> {
+  async createUser(input: SignupInput & { roles?: string[]; emailVerified?: boolean }): Promise<UserRow> {
     const email = requireEmail(input.email);
     const username = input.username === undefined ? email : normaliseUsername(input.username);
     const usernameIssue = usernameProblem(username, email);
     if (usernameIssue) throw badRequest(`Username ${usernameIssue}`, { username: usernameIssue });
-    const problem = passwordProblem(input.password);
+    const problem = input.password === null ? null : passwordProblem(input.password);
     if (problem) throw badRequest(`Password ${problem}`, { password: problem });
-    const passwordHash = await this.ctx.hasher.hash(input.password);
+    const passwordHash = input.password === null ? null : await this.ctx.hasher.hash(input.password);
     try {
       return await this.store.insert({
         id: newId(),
@@ -53,6 +54,7 @@ export class AccountService {
         lastName: input.lastName?.trim() ?? '',
         roles: input.roles ?? ['user'],
         now: this.ctx.now(),
+        emailVerified: input.emailVerified === true,
       });
     } catch (error) {
       if (isUniqueViolation(error))
@@ -62,7 +64,7 @@ export class AccountService {
   }
 
   /** Self-service sign-up, when the configuration opens it. */
-  async signup(input: SignupInput, ip: string): Promise<UserRow> {
+  async signup(input: SignupInput & { password: string }, ip: string): Promise<UserRow> {
     if (this.ctx.config.signup !== 'open')
       throw forbidden('Sign-up is closed on this server', 'SIGNUP_CLOSED');
     await this.#throttle.checkClient(ip);
@@ -84,7 +86,9 @@ export class AccountService {
       ? await this.ctx.hasher.verify(user.password_hash, password)
       : await this.ctx.hasher.verifyDummy(password);
     if (!user || !ok) throw unauthorized(BAD_CREDENTIALS, 'INVALID_CREDENTIALS');
-    await this.#throttle.guessSucceeded(budget);
+    // With a second factor the sign-in is not over yet: giving the budget back here would let someone who
+    // knows the password reset it between rounds of guessing codes. The second factor's success does.
+    if (user.second_factor_at === null) await this.#throttle.guessSucceeded(budget);
     if (user.password_hash && this.ctx.hasher.needsRehash(user.password_hash)) {
       await this.store.setPasswordHash(user.id, await this.ctx.hasher.hash(password), this.ctx.now());
     }
@@ -150,6 +154,6 @@ export class AccountService {
         errors: { currentPassword: 'is incorrect' },
       });
     await this.#throttle.guessSucceeded(budget);
-    await this.store.setPasswordHash(userId, await this.ctx.hasher.hash(newPassword), this.ctx.now());
+    await this.store.replacePassword(userId, await this.ctx.hasher.hash(newPassword), this.ctx.now());
   }
 }

@@ -1,6 +1,8 @@
-import type { Kysely, Selectable, Transaction } from 'kysely';
+import type { Kysely, Selectable } from 'kysely';
 import type { Database, UserTable } from '../../storage/schema.js';
+import { inTransaction } from '../../storage/transaction.js';
 import { identifierKey } from './identifiers.js';
+import { AccountLinkStore } from './link-store.js';
 
 export type UserRow = Selectable<UserTable>;
 
@@ -13,6 +15,8 @@ export interface NewUser {
   lastName: string;
   roles: string[];
   now: number;
+  /** Set when the address is already proven (the first admin, an admin's `users create`). */
+  emailVerified?: boolean;
 }
 
 export type ProfileChanges = Partial<{
@@ -49,7 +53,7 @@ export class AccountStore {
 
   /** The user and its sign-in identifiers, together: a clash on either is a unique violation, nothing is kept. */
   async insert(user: NewUser): Promise<UserRow> {
-    return this.db.transaction().execute(async (trx) => {
+    return inTransaction(this.db, async (trx) => {
       const row = await this.#insertUser(trx, user);
       await trx
         .insertInto('login_identifiers')
@@ -60,7 +64,7 @@ export class AccountStore {
     });
   }
 
-  #insertUser(trx: Transaction<Database>, user: NewUser): Promise<UserRow> {
+  #insertUser(trx: Kysely<Database>, user: NewUser): Promise<UserRow> {
     return trx
       .insertInto('users')
       .values({
@@ -75,13 +79,16 @@ export class AccountStore {
         last_workspace_id: null,
         created_at: user.now,
         updated_at: user.now,
+        email_verified_at: user.emailVerified ? user.now : null,
+        disabled_at: null,
+        second_factor_at: null,
       })
       .returningAll()
       .executeTakeFirstOrThrow();
   }
 
   /** The username's identifier; none when it is the account's own e-mail (that identifier exists already). */
-  async #registerUsername(trx: Transaction<Database>, row: UserRow): Promise<void> {
+  async #registerUsername(trx: Kysely<Database>, row: UserRow): Promise<void> {
     const key = identifierKey(row.username);
     if (key === identifierKey(row.email)) return;
     await trx
@@ -92,7 +99,7 @@ export class AccountStore {
 
   /** A new username replaces the old one's identifier in the same transaction; a taken one is a unique violation. */
   async updateProfile(id: string, changes: ProfileChanges, now: number): Promise<UserRow | undefined> {
-    return this.db.transaction().execute(async (trx) => {
+    return inTransaction(this.db, async (trx) => {
       const row = await trx
         .updateTable('users')
         .set({
@@ -116,12 +123,75 @@ export class AccountStore {
     });
   }
 
+  /**
+   * A confirmed e-mail change: the address and its sign-in identifier move together, and a username that
+   * was the old address follows it (it would otherwise be an address that is not the account's own). An
+   * identifier another account holds makes it a unique violation, and nothing changes.
+   */
+  async confirmEmailChange(user: UserRow, email: string, now: number): Promise<UserRow> {
+    return inTransaction(this.db, async (trx) => {
+      const followsEmail = identifierKey(user.username) === identifierKey(user.email);
+      const row = await trx
+        .updateTable('users')
+        .set({
+          email,
+          ...(followsEmail && { username: email }),
+          email_verified_at: now,
+          updated_at: now,
+        })
+        .where('id', '=', user.id)
+        .returningAll()
+        .executeTakeFirstOrThrow();
+      await trx.deleteFrom('login_identifiers').where('user_id', '=', user.id).execute();
+      await trx
+        .insertInto('login_identifiers')
+        .values({ identifier: identifierKey(email), user_id: user.id, kind: 'email' })
+        .execute();
+      await this.#registerUsername(trx, row);
+      return row;
+    });
+  }
+
   async setPasswordHash(id: string, passwordHash: string, now: number): Promise<void> {
     await this.db
       .updateTable('users')
       .set({ password_hash: passwordHash, updated_at: now })
       .where('id', '=', id)
       .execute();
+  }
+
+  /**
+   * A new password chosen by its owner or set by an admin: pending reset links die with the old one, in the
+   * same statement batch (issue 13: a reset link is invalidated by any later password change).
+   */
+  async replacePassword(id: string, passwordHash: string, now: number): Promise<void> {
+    await inTransaction(this.db, async (trx) => {
+      await trx
+        .updateTable('users')
+        .set({ password_hash: passwordHash, updated_at: now })
+        .where('id', '=', id)
+        .execute();
+      await new AccountLinkStore(trx).deletePending(id, ['password_reset', 'invitation']);
+    });
+  }
+
+  async markEmailVerified(id: string, now: number): Promise<void> {
+    await this.db
+      .updateTable('users')
+      .set({ email_verified_at: now })
+      .where('id', '=', id)
+      .where('email_verified_at', 'is', null)
+      .execute();
+  }
+
+  /** Disables (a time) or enables (null) the account; returns the row, or undefined when there is none. */
+  setDisabled(id: string, disabledAt: number | null, now: number): Promise<UserRow | undefined> {
+    return this.db
+      .updateTable('users')
+      .set({ disabled_at: disabledAt, updated_at: now })
+      .where('id', '=', id)
+      .returningAll()
+      .executeTakeFirst();
   }
 
   async setRoles(id: string, roles: string[], now: number): Promise<void> {

@@ -1,4 +1,4 @@
-import type { ActiveWorkspace } from '../../http/auth-context.js';
+import type { ActiveWorkspace, AuthUser } from '../../http/auth-context.js';
 import type { UserRow } from './store.js';
 
 /** The public user object of the Qelos wire: `{_id, username, email, firstName, lastName, fullName, roles, workspace, …}`. */
@@ -13,6 +13,10 @@ export interface UserView {
   workspace: WorkspaceView | null;
   metadata: Record<string, unknown>;
   created: string;
+  /** True once the owner confirmed the address (a verification link, an invitation, a reset link). */
+  emailVerified: boolean;
+  /** True when sign-in asks for a second factor (TOTP). */
+  secondFactorEnabled: boolean;
 }
 
 export interface WorkspaceView {
@@ -43,5 +47,17 @@ export function userView(row: UserRow, workspace: ActiveWorkspace | null): UserV
     workspace: workspaceView(workspace),
     metadata: JSON.parse(row.metadata) as Record<string, unknown>,
     created: new Date(row.created_at).toISOString(),
+    emailVerified: row.email_verified_at !== null,
+    secondFactorEnabled: row.second_factor_at !== null,
+  };
+}
+
+/** The user as a request's AuthContext carries it, from the principal's current row. */
+export function authUser(row: UserRow): AuthUser {
+  return {
+    id: row.id,
+    email: row.email,
+    roles: parseRoles(row),
+    secondFactor: row.second_factor_at !== null,
   };
 }

@@ -1,11 +1,11 @@
 import { Type } from '@sinclair/typebox';
 import type { FastifyInstance } from 'fastify';
-import { requireAuth } from '../../http/guards.js';
+import { authOf, requireAuth } from '../../http/guards.js';
 import type { Services } from '../../services.js';
-import { userView } from '../accounts/user-view.js';
 import type { RoleKind } from './role-store.js';
 import {
-  AdminUser,
+  AdminUserDetail,
+  adminUserView,
   CreateRoleBody,
   Message,
   Role,
@@ -26,7 +26,7 @@ export async function adminRoutes(app: FastifyInstance, { services }: { services
   app.get(
     '/api/admin/users',
     {
-      schema: { querystring: UserListQuery, response: { 200: Type.Array(AdminUser) } },
+      schema: { querystring: UserListQuery, response: { 200: Type.Array(AdminUserDetail) } },
       preHandler: adminOnly,
     },
     async (request) => {
@@ -36,20 +36,28 @@ export async function adminRoutes(app: FastifyInstance, { services }: { services
         limit: query.limit,
         offset: query.offset,
       });
-      return rows.map((row) => userView(row, null));
+      return rows.map(adminUserView);
     },
   );
 
   app.put(
     '/api/admin/users/:id/roles',
     {
-      schema: { params: UserParams, body: SetRolesBody, response: { 200: AdminUser } },
+      schema: { params: UserParams, body: SetRolesBody, response: { 200: AdminUserDetail } },
       preHandler: adminOnly,
     },
     async (request) => {
       const { id } = request.params as { id: string };
       const { roles } = request.body as SetRolesBody;
-      return userView(await admin.setUserRoles(id, roles), null);
+      const user = await admin.setUserRoles(id, roles);
+      await services.audit.record({
+        actor: authOf(request).user,
+        ip: request.ip,
+        target: user,
+        action: 'user.set_roles',
+        detail: { roles },
+      });
+      return adminUserView(user);
     },
   );
 
@@ -65,6 +73,12 @@ export async function adminRoutes(app: FastifyInstance, { services }: { services
       async (request, reply) => {
         const body = request.body as CreateRoleBody;
         const role = await admin.createRole(kind, body.name, body.description?.trim() ?? '');
+        await services.audit.record({
+          actor: authOf(request).user,
+          ip: request.ip,
+          action: `${kind}_role.create`,
+          detail: { name: body.name },
+        });
         reply.status(201);
         return role;
       },
@@ -74,7 +88,14 @@ export async function adminRoutes(app: FastifyInstance, { services }: { services
       `${path}/:name`,
       { schema: { params: RoleParams, response: { 200: Message } }, preHandler: adminOnly },
       async (request) => {
-        await admin.deleteRole(kind, (request.params as { name: string }).name);
+        const { name } = request.params as { name: string };
+        await admin.deleteRole(kind, name);
+        await services.audit.record({
+          actor: authOf(request).user,
+          ip: request.ip,
+          action: `${kind}_role.delete`,
+          detail: { name },
+        });
         return { message: 'Role deleted' };
       },
     );

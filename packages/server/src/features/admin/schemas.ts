@@ -1,5 +1,7 @@
 import { type Static, Type } from '@sinclair/typebox';
 import { UserView } from '../accounts/schemas.js';
+import type { UserRow } from '../accounts/store.js';
+import { userView } from '../accounts/user-view.js';
 import { RoleName } from '../workspaces/schemas.js';
 
 export const UserListQuery = Type.Object({
@@ -35,3 +37,17 @@ export const Role = Type.Object({
 });
 
 export const Message = Type.Object({ message: Type.String() });
+
+/** A user as the admin API shows them: the listing fields plus whether the account is disabled. */
+export const AdminUserDetail = Type.Composite([
+  AdminUser,
+  Type.Object({ disabled: Type.Boolean(), disabledAt: Type.Union([Type.String(), Type.Null()]) }),
+]);
+
+export function adminUserView(row: UserRow) {
+  return {
+    ...userView(row, null),
+    disabled: row.disabled_at !== null,
+    disabledAt: row.disabled_at === null ? null : new Date(row.disabled_at).toISOString(),
+  };
+}

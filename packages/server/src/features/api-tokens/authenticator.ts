@@ -1,7 +1,7 @@
 import type { FastifyRequest } from 'fastify';
 import type { AuthContext, Authenticator } from '../../http/auth-context.js';
 import { unauthorized } from '../../lib/errors.js';
-import { parseRoles } from '../accounts/user-view.js';
+import { authUser } from '../accounts/user-view.js';
 import type { AuthConfigService } from '../auth-config/service.js';
 import type { ApiTokenService } from './service.js';
 
@@ -39,15 +39,16 @@ export function apiTokenAuthenticator(
           'API_KEY_QUERY_DISABLED',
         );
       }
-      const { token: row, scopes, principal } = await apiTokens.verify(token);
+      const { token: row, scopes, principal, warning } = await apiTokens.verify(token);
       return {
         kind: 'api_token',
         // The owner's current roles: a token narrows what its owner can do, it never widens it.
-        user: { id: principal.user.id, email: principal.user.email, roles: parseRoles(principal.user) },
+        user: authUser(principal.user),
         workspace: principal.workspace,
         scopes,
         apiTokenId: row.id,
         ...(row.workspace_id !== null && { workspaceLocked: true }),
+        ...(warning && { warning }),
       };
     },
   };

@@ -3,12 +3,16 @@ import type { FastifyInstance } from 'fastify';
 import { authOf, requireAuth } from '../../http/guards.js';
 import { notFound } from '../../lib/errors.js';
 import type { Services } from '../../services.js';
+import { parseOverlap } from './rotation.js';
 import {
   ApiTokenIdParams,
   ApiTokenView,
   apiTokenView,
+  apiTokenViews,
   CreateApiTokenBody,
   CreatedApiToken,
+  RotateApiTokenBody,
+  RotatedApiToken,
 } from './schemas.js';
 
 /**
@@ -19,7 +23,7 @@ export async function apiTokenRoutes(
   app: FastifyInstance,
   { services }: { services: Services },
 ): Promise<void> {
-  const { apiTokens } = services;
+  const { apiTokens, ctx } = services;
   const guard = requireAuth({ refuse: ['api_token'] });
 
   app.get(
@@ -27,7 +31,7 @@ export async function apiTokenRoutes(
     { schema: { response: { 200: Type.Array(ApiTokenView) } }, preHandler: guard },
     async (request) => {
       const rows = await apiTokens.list(authOf(request).user.id);
-      return rows.map(apiTokenView);
+      return apiTokenViews(rows, ctx.now());
     },
   );
 
@@ -41,7 +45,35 @@ export async function apiTokenRoutes(
       );
       // The raw token is in this body only: no cache or proxy may keep a copy (RFC 9111 §5.2.2.5).
       reply.status(201).header('cache-control', 'no-store');
-      return { token, apiToken: apiTokenView(apiToken) };
+      return { token, apiToken: apiTokenView(apiToken, ctx.now()) };
+    },
+  );
+
+  app.post(
+    '/api/me/api-tokens/:id/rotate',
+    {
+      schema: { params: ApiTokenIdParams, body: RotateApiTokenBody, response: { 201: RotatedApiToken } },
+      preHandler: guard,
+      // `{}` or no body at all: the default overlap.
+      preValidation: async (request) => {
+        request.body ??= {};
+      },
+    },
+    async (request, reply) => {
+      const { id } = request.params as { id: string };
+      const body = request.body as RotateApiTokenBody;
+      const result = await services.apiTokenRotation.rotate(
+        authOf(request).user.id,
+        id,
+        parseOverlap(body.overlap),
+      );
+      reply.status(201).header('cache-control', 'no-store');
+      const now = ctx.now();
+      return {
+        token: result.token,
+        apiToken: apiTokenView(result.apiToken, now, result.rotated.id),
+        rotated: apiTokenView(result.rotated, now),
+      };
     },
   );
 

@@ -7,7 +7,7 @@ import { userTag } from '../accounts/principals.js';
 import { parseRoles } from '../accounts/user-view.js';
 import { type AuthConfiguration, mayUseApiTokens } from '../auth-config/configuration.js';
 import type { AuthConfigService } from '../auth-config/service.js';
-import { resolveExpiry } from './expiry.js';
+import { resolveExpiry, usageWarning } from './expiry.js';
 import { parseScopes } from './scopes.js';
 import { type ApiTokenListing, type ApiTokenRow, ApiTokenStore } from './store.js';
 import { displayedPrefix, generateApiToken, isWellFormedApiToken } from './token-format.js';
@@ -29,6 +29,8 @@ export interface VerifiedApiToken {
   token: ApiTokenRow;
   scopes: string[];
   principal: Principal;
+  /** The `Warning` header value when the token is being rotated out or expires within 7 days. */
+  warning?: string;
 }
 
 interface CachedToken {
@@ -96,17 +98,16 @@ export class ApiTokenService {
       last_used_at: null,
       usage_count: 0,
       created_at: now,
+      replaced_by: null,
+      rotation_ends_at: null,
+      expiry_notices: 0,
     };
     await this.#store.insert(row);
     // Insert, then count: two concurrent creations can never both slip under the limit (at worst both are
     // refused), with no dialect-specific locking.
     if ((await this.#store.countLive(userId, now)) > config.maxTokensPerUser) {
       await this.#store.deleteForUser(userId, row.id);
-      throw new AppError(
-        409,
-        'MAX_TOKENS_REACHED',
-        `You already have ${config.maxTokensPerUser} active API tokens, the most allowed; revoke one first`,
-      );
+      throw tooManyTokens(config.maxTokensPerUser);
     }
     return { token, apiToken: { ...row, workspace_name: principal.workspace?.name ?? null } };
   }
@@ -115,7 +116,7 @@ export class ApiTokenService {
   async list(userId: string): Promise<ApiTokenListing[]> {
     // Write this instance's batched usage first, so "last used" is never behind what the user just did.
     await this.#usage.flush();
-    return this.#store.listForUser(userId);
+    return this.#store.listForUser(userId, this.ctx.now());
   }
 
   /** Revokes one of the user's tokens; false when it is not theirs. Effective on every instance at once. */
@@ -144,6 +145,9 @@ export class ApiTokenService {
     const now = this.ctx.now();
     if (row.expires_at !== null && now >= row.expires_at)
       throw unauthorized('The API token has expired', 'API_TOKEN_EXPIRED');
+    // A rotated token past its overlap is refused exactly like a revoked one (issue 18).
+    if (row.rotation_ends_at !== null && now >= row.rotation_ends_at)
+      throw unauthorized('The API token is invalid or has been revoked', 'INVALID_API_TOKEN');
 
     const config = await this.authConfig.get();
     if (!config.allowUserTokenAuthentication)
@@ -160,7 +164,8 @@ export class ApiTokenService {
       throw unauthorized("The token owner's roles no longer allow API tokens", 'API_TOKENS_NOT_ALLOWED');
     }
     this.#usage.record(row.id, now);
-    return { token: row, scopes, principal };
+    const warning = usageWarning(row, now);
+    return { token: row, scopes, principal, ...(warning && { warning }) };
   }
 
   /** Writes pending usage; called when the app closes. Never throws: a close must finish. */
@@ -180,7 +185,15 @@ export class ApiTokenService {
   }
 }
 
-function assertMayCreate(config: AuthConfiguration, principal: Principal): void {
+export const tooManyTokens = (max: number) =>
+  new AppError(
+    409,
+    'MAX_TOKENS_REACHED',
+    `You already have ${max} active API tokens, the most allowed; revoke one first`,
+  );
+
+/** The rules every new token passes, whether created or minted by a rotation. */
+export function assertMayCreate(config: AuthConfiguration, principal: Principal): void {
   if (!config.allowUserTokenAuthentication)
     throw forbidden('API tokens are disabled on this server', 'API_TOKENS_DISABLED');
   if (!mayUseApiTokens(config, parseRoles(principal.user), principal.workspace?.role ?? null)) {

@@ -16,7 +16,19 @@ export interface AuthConfiguration {
   allowNeverExpiring: boolean;
   /** Accepts `?api_key=` besides the `x-api-key` header. Off by default: URLs end up in logs and histories. */
   allowQueryParameter: boolean;
+  /**
+   * E-mail verification: `off` sends no link; `optional` sends one at sign-up and shows `emailVerified`;
+   * `required` also refuses sign-in until the address is confirmed.
+   */
+  emailVerification: EmailVerificationPolicy;
+  /** Who must sign in with a second factor: nobody (`off`, each user chooses), global `admins`, or `everyone`. */
+  requireSecondFactor: SecondFactorPolicy;
 }
+
+export const EMAIL_VERIFICATION_POLICIES = ['off', 'optional', 'required'] as const;
+export type EmailVerificationPolicy = (typeof EMAIL_VERIFICATION_POLICIES)[number];
+export const SECOND_FACTOR_POLICIES = ['off', 'admins', 'everyone'] as const;
+export type SecondFactorPolicy = (typeof SECOND_FACTOR_POLICIES)[number];
 
 export const DEFAULT_AUTH_CONFIGURATION: AuthConfiguration = {
   allowUserTokenAuthentication: true,
@@ -24,6 +36,8 @@ export const DEFAULT_AUTH_CONFIGURATION: AuthConfiguration = {
   maxTokensPerUser: 50,
   allowNeverExpiring: false,
   allowQueryParameter: false,
+  emailVerification: 'optional',
+  requireSecondFactor: 'off',
 };
 
 export type AuthConfigurationChanges = Partial<
@@ -51,7 +65,21 @@ export function mergeAuthConfiguration(
     maxTokensPerUser: pick('maxTokensPerUser', 'number'),
     allowNeverExpiring: pick('allowNeverExpiring', 'boolean'),
     allowQueryParameter: pick('allowQueryParameter', 'boolean'),
+    emailVerification: oneOf(EMAIL_VERIFICATION_POLICIES, changes.emailVerification, base.emailVerification),
+    requireSecondFactor: oneOf(SECOND_FACTOR_POLICIES, changes.requireSecondFactor, base.requireSecondFactor),
   };
+}
+
+function oneOf<T extends string>(allowed: readonly T[], value: unknown, fallback: T): T {
+  return allowed.includes(value as T) ? (value as T) : fallback;
+}
+
+/** Whether the policy makes this user sign in with a second factor. */
+export function secondFactorRequired(config: AuthConfiguration, globalRoles: readonly string[]): boolean {
+  return (
+    config.requireSecondFactor === 'everyone' ||
+    (config.requireSecondFactor === 'admins' && globalRoles.includes('admin'))
+  );
 }
 
 function matches(allowed: readonly string[], held: readonly string[]): boolean {

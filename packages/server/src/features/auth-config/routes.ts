@@ -1,7 +1,8 @@
 import { type Static, Type } from '@sinclair/typebox';
 import type { FastifyInstance } from 'fastify';
-import { requireAuth } from '../../http/guards.js';
+import { authOf, requireAuth } from '../../http/guards.js';
 import type { Services } from '../../services.js';
+import { EMAIL_VERIFICATION_POLICIES, SECOND_FACTOR_POLICIES } from './configuration.js';
 
 const RoleList = Type.Array(Type.String({ minLength: 1, maxLength: 64 }), { maxItems: 50 });
 
@@ -14,6 +15,8 @@ const AuthConfigurationView = Type.Object({
   maxTokensPerUser: Type.Integer(),
   allowNeverExpiring: Type.Boolean(),
   allowQueryParameter: Type.Boolean(),
+  emailVerification: Type.Union(EMAIL_VERIFICATION_POLICIES.map((p) => Type.Literal(p))),
+  requireSecondFactor: Type.Union(SECOND_FACTOR_POLICIES.map((p) => Type.Literal(p))),
 });
 
 const AuthConfigurationPatch = Type.Object(
@@ -28,6 +31,8 @@ const AuthConfigurationPatch = Type.Object(
     maxTokensPerUser: Type.Optional(Type.Integer({ minimum: 1, maximum: 10_000 })),
     allowNeverExpiring: Type.Optional(Type.Boolean()),
     allowQueryParameter: Type.Optional(Type.Boolean()),
+    emailVerification: Type.Optional(Type.Union(EMAIL_VERIFICATION_POLICIES.map((p) => Type.Literal(p)))),
+    requireSecondFactor: Type.Optional(Type.Union(SECOND_FACTOR_POLICIES.map((p) => Type.Literal(p)))),
   },
   { additionalProperties: false },
 );
@@ -52,6 +57,19 @@ export async function authConfigRoutes(
   app.patch(
     '/api/admin/auth-configuration',
     { schema: { body: AuthConfigurationPatch, response: { 200: AuthConfigurationView } }, preHandler: guard },
-    (request) => services.authConfig.update(request.body as AuthConfigurationPatch),
+    async (request) => {
+      const changes = request.body as AuthConfigurationPatch;
+      // Required verification without mail would lock every unverified account out for good.
+      if (changes.emailVerification === 'required')
+        services.mailer.assertAvailable('Required e-mail verification');
+      const config = await services.authConfig.update(changes);
+      await services.audit.record({
+        actor: authOf(request).user,
+        ip: request.ip,
+        action: 'auth_configuration.update',
+        detail: changes,
+      });
+      return config;
+    },
   );
 }

@@ -4,7 +4,7 @@ import type { AuthContext, Authenticator } from '../../http/auth-context.js';
 import { assertSameOrigin } from '../../http/same-origin.js';
 import { unauthorized } from '../../lib/errors.js';
 import type { PrincipalLoader } from '../accounts/principals.js';
-import { parseRoles } from '../accounts/user-view.js';
+import { authUser } from '../accounts/user-view.js';
 import { sessionCookieName } from './cookie.js';
 import type { SessionService } from './service.js';
 
@@ -26,7 +26,8 @@ export function sessionAuthenticator(
       if (!principal) throw unauthorized('Your session has ended; sign in again', 'SESSION_EXPIRED');
       return {
         kind: 'session',
-        user: { id: principal.user.id, email: principal.user.email, roles: parseRoles(principal.user) },
+        user: authUser(principal.user),
+        authenticatedAt: session.created_at,
         workspace: principal.workspace,
         scopes: null,
         sessionId: session.id,

@@ -39,7 +39,7 @@ export async function sessionRoutes(
   app.post(
     '/api/logout',
     {
-      config: { authentication: 'lenient' },
+      config: { authentication: 'lenient', allowWithoutSecondFactor: true },
       // @qelos/sdk posts no body at all.
       preValidation: async (request) => {
         request.body ??= {};

@@ -2,7 +2,7 @@ import type { FastifyRequest } from 'fastify';
 import type { AuthContext, Authenticator } from '../../http/auth-context.js';
 import { invalidToken } from '../../lib/errors.js';
 import type { PrincipalLoader } from '../accounts/principals.js';
-import { parseRoles } from '../accounts/user-view.js';
+import { authUser } from '../accounts/user-view.js';
 import type { TokenService } from './service.js';
 
 /** The credential of `Authorization: Bearer <token>` (RFC 6750 §2.1); any other scheme is not ours. */
@@ -29,7 +29,8 @@ export function bearerAuthenticator(tokens: TokenService, principals: PrincipalL
       if (!principal) throw invalidToken();
       return {
         kind: 'access_token',
-        user: { id: principal.user.id, email: principal.user.email, roles: parseRoles(principal.user) },
+        user: authUser(principal.user),
+        authenticatedAt: family.created_at,
         workspace: principal.workspace,
         scopes: null,
         familyId: claims.familyId,

@@ -1,10 +1,18 @@
 import { type Kysely, type Selectable, sql, type Transaction } from 'kysely';
 import type { Database, RefreshTokenTable, TokenFamilyTable } from '../../storage/schema.js';
+import { inTransaction } from '../../storage/transaction.js';
 
 export type FamilyRow = Selectable<TokenFamilyTable>;
 export type RefreshTokenRow = Selectable<RefreshTokenTable>;
 
-export type RevokeReason = 'logout' | 'reuse' | 'password_change' | 'revoked_by_user';
+export type RevokeReason =
+  | 'logout'
+  | 'reuse'
+  | 'password_change'
+  | 'revoked_by_user'
+  | 'password_reset'
+  | 'account_disabled'
+  | 'signed_out_by_admin';
 
 /** A live token sign-in as its owner sees it (GET /api/me/token-sessions). */
 export interface TokenSessionListing {
@@ -217,14 +225,17 @@ export class TokenStore {
     });
   }
 
-  /** Revokes every live family of a user except `exceptId`; returns the revoked ids. */
+  /**
+   * Revokes every live family of a user except `exceptId`; returns the revoked ids. Joins the caller's
+   * transaction when there is one (a password reset or a disable ends everything at once).
+   */
   revokeUserFamilies(
     userId: string,
     now: number,
     reason: RevokeReason,
     exceptId: string | undefined,
   ): Promise<string[]> {
-    return this.db.transaction().execute(async (trx) => {
+    return inTransaction(this.db, async (trx) => {
       let query = trx
         .updateTable('token_families')
         .set({ revoked_at: now, revoked_reason: reason })

@@ -1,0 +1,85 @@
+import { type Static, Type } from '@sinclair/typebox';
+import type { FastifyInstance, FastifyReply } from 'fastify';
+import { AppError } from '../../lib/errors.js';
+import { PASSWORD_MIN } from '../../lib/passwords.js';
+import type { Services } from '../../services.js';
+import { LINK_INVALID_MESSAGE } from '../accounts/links.js';
+import { form, message, page } from './html.js';
+
+const TokenQuery = Type.Object({ token: Type.Optional(Type.String({ maxLength: 128 })) });
+const PasswordForm = Type.Object({
+  token: Type.String({ minLength: 1, maxLength: 128 }),
+  newPassword: Type.String({ minLength: 1, maxLength: 1024 }),
+});
+const VerifyForm = Type.Object({ token: Type.String({ minLength: 1, maxLength: 128 }) });
+
+/**
+ * The pages the e-mailed links open (`/account/…?token=…`). Opening a link changes nothing (mail scanners
+ * fetch links); the form on the page does, through the same services as the JSON API. The token sits in
+ * the URL, so these pages send no Referer and are never cached (RFC 9111 §5.2.2.5).
+ */
+export async function accountPageRoutes(
+  app: FastifyInstance,
+  { services }: { services: Services },
+): Promise<void> {
+  const { passwordResets, emailVerification, ctx } = services;
+  const product = ctx.config.mail.productName;
+
+  const send = (reply: FastifyReply, status: number, title: string, body: string) =>
+    reply
+      .status(status)
+      .header('content-type', 'text/html; charset=utf-8')
+      .header('cache-control', 'no-store')
+      .header('referrer-policy', 'no-referrer')
+      .send(page(product, title, body));
+
+  /** The service's public message for anything it refuses; anything else goes to the error handler. */
+  const failure = (error: unknown) => {
+    if (error instanceof AppError) return error.message;
+    throw error;
+  };
+
+  function passwordPage(path: string, title: string, submit: string) {
+    app.get(path, { schema: { querystring: TokenQuery } }, async (request, reply) => {
+      const { token } = request.query as Static<typeof TokenQuery>;
+      if (!token || !(await passwordResets.isUsable(token)))
+        return send(reply, 400, title, message(LINK_INVALID_MESSAGE, 'error'));
+      const field = {
+        name: 'newPassword',
+        label: 'New password',
+        type: 'password',
+        autocomplete: 'new-password',
+        hint: `At least ${PASSWORD_MIN} characters. Every session will be signed out.`,
+      };
+      return send(reply, 200, title, form(path, token, [field], submit));
+    });
+
+    app.post(path, { schema: { body: PasswordForm } }, async (request, reply) => {
+      const body = request.body as Static<typeof PasswordForm>;
+      try {
+        const user = await passwordResets.reset(body.token, body.newPassword);
+        return send(reply, 200, title, message(`Your password is set. Sign in as ${user.email}.`));
+      } catch (error) {
+        return send(reply, 400, title, message(failure(error), 'error'));
+      }
+    });
+  }
+
+  passwordPage('/account/reset-password', 'Choose a new password', 'Set password');
+  passwordPage('/account/welcome', 'Welcome: choose your password', 'Set password');
+
+  app.get('/account/verify-email', { schema: { querystring: TokenQuery } }, async (request, reply) => {
+    const { token } = request.query as Static<typeof TokenQuery>;
+    if (!token) return send(reply, 400, 'Confirm your address', message(LINK_INVALID_MESSAGE, 'error'));
+    return send(reply, 200, 'Confirm your address', form('/account/verify-email', token, [], 'Confirm'));
+  });
+
+  app.post('/account/verify-email', { schema: { body: VerifyForm } }, async (request, reply) => {
+    try {
+      const { user } = await emailVerification.verify((request.body as Static<typeof VerifyForm>).token);
+      return send(reply, 200, 'Address confirmed', message(`Thank you: ${user.email} is confirmed.`));
+    } catch (error) {
+      return send(reply, 400, 'Confirm your address', message(failure(error), 'error'));
+    }
+  });
+}

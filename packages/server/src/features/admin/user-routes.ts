@@ -1,0 +1,173 @@
+import { type Static, Type } from '@sinclair/typebox';
+import type { FastifyInstance, FastifyRequest } from 'fastify';
+import { authOf, requireAuth } from '../../http/guards.js';
+import type { Services } from '../../services.js';
+import type { SoleOwnedWorkspaces } from '../accounts/deletion.js';
+import { RoleName } from '../workspaces/schemas.js';
+import { AdminUserDetail, adminUserView, Message, UserParams } from './schemas.js';
+import type { AdminAct } from './user-admin.js';
+
+const CreateUserBody = Type.Object(
+  {
+    email: Type.String({ minLength: 3, maxLength: 320 }),
+    /** Omit to send an invitation e-mail that lets the person choose their password. */
+    password: Type.Optional(Type.String({ minLength: 1, maxLength: 1024 })),
+    roles: Type.Optional(Type.Array(RoleName, { maxItems: 20 })),
+    username: Type.Optional(Type.String({ minLength: 1, maxLength: 320 })),
+    firstName: Type.Optional(Type.String({ maxLength: 200 })),
+    lastName: Type.Optional(Type.String({ maxLength: 200 })),
+  },
+  { additionalProperties: false },
+);
+type CreateUserBody = Static<typeof CreateUserBody>;
+
+const DeleteUserBody = Type.Object(
+  {
+    /** What to do with workspaces the user is the only owner of: refuse (default), delete, or transfer. */
+    soleOwnedWorkspaces: Type.Optional(
+      Type.Union([Type.Literal('refuse'), Type.Literal('delete'), Type.Literal('transfer')]),
+    ),
+    /** The new owner when transferring. */
+    transferTo: Type.Optional(Type.String({ minLength: 1, maxLength: 64 })),
+  },
+  { additionalProperties: false },
+);
+type DeleteUserBody = Static<typeof DeleteUserBody>;
+
+const SetPasswordBody = Type.Object(
+  { password: Type.String({ minLength: 1, maxLength: 1024 }) },
+  { additionalProperties: false },
+);
+
+const AuditQuery = Type.Object({
+  limit: Type.Integer({ minimum: 1, maximum: 200, default: 50 }),
+  offset: Type.Integer({ minimum: 0, maximum: 1_000_000, default: 0 }),
+  targetId: Type.Optional(Type.String({ maxLength: 64 })),
+  actorId: Type.Optional(Type.String({ maxLength: 64 })),
+});
+type AuditQuery = Static<typeof AuditQuery>;
+
+const AuditRecord = Type.Object({
+  _id: Type.String(),
+  action: Type.String(),
+  actor: Type.Union([Type.Object({ _id: Type.String(), email: Type.String() }), Type.Null()]),
+  target: Type.Union([Type.Object({ _id: Type.String(), email: Type.String() }), Type.Null()]),
+  detail: Type.Record(Type.String(), Type.Unknown()),
+  ip: Type.Union([Type.String(), Type.Null()]),
+  created: Type.String(),
+});
+
+const emptyBody = async (request: FastifyRequest) => {
+  request.body ??= {};
+};
+
+function soleOwned(body: DeleteUserBody): SoleOwnedWorkspaces {
+  if (body.soleOwnedWorkspaces === 'transfer') return { action: 'transfer', to: body.transferTo ?? '' };
+  return { action: body.soleOwnedWorkspaces ?? 'refuse' };
+}
+
+/**
+ * Account administration for global admins (issue 13), never with an API token. Each action is in the
+ * audit trail, readable at GET /api/admin/audit.
+ */
+export async function adminUserRoutes(
+  app: FastifyInstance,
+  { services }: { services: Services },
+): Promise<void> {
+  const { userAdmin, audit } = services;
+  const adminOnly = requireAuth({ role: 'admin', refuse: ['api_token'] });
+  const act = (request: FastifyRequest): AdminAct => ({ actor: authOf(request).user, ip: request.ip });
+  const id = (request: FastifyRequest) => (request.params as { id: string }).id;
+
+  app.post(
+    '/api/admin/users',
+    { schema: { body: CreateUserBody, response: { 201: AdminUserDetail } }, preHandler: adminOnly },
+    async (request, reply) => {
+      const { user } = await userAdmin.create(act(request), request.body as CreateUserBody);
+      reply.status(201);
+      return adminUserView(user);
+    },
+  );
+
+  app.get(
+    '/api/admin/users/:id',
+    { schema: { params: UserParams, response: { 200: AdminUserDetail } }, preHandler: adminOnly },
+    async (request) => adminUserView(await userAdmin.find(id(request))),
+  );
+
+  app.post(
+    '/api/admin/users/:id/disable',
+    { schema: { params: UserParams, response: { 200: AdminUserDetail } }, preHandler: adminOnly },
+    async (request) => adminUserView(await userAdmin.disable(act(request), id(request))),
+  );
+
+  app.post(
+    '/api/admin/users/:id/enable',
+    { schema: { params: UserParams, response: { 200: AdminUserDetail } }, preHandler: adminOnly },
+    async (request) => adminUserView(await userAdmin.enable(act(request), id(request))),
+  );
+
+  app.delete(
+    '/api/admin/users/:id',
+    {
+      schema: { params: UserParams, body: DeleteUserBody, response: { 200: Message } },
+      preHandler: adminOnly,
+      preValidation: emptyBody,
+    },
+    async (request) => {
+      await userAdmin.delete(act(request), id(request), soleOwned(request.body as DeleteUserBody));
+      return { message: 'User deleted' };
+    },
+  );
+
+  app.delete(
+    '/api/admin/users/:id/sessions',
+    { schema: { params: UserParams, response: { 200: Message } }, preHandler: adminOnly },
+    async (request) => {
+      await userAdmin.endSessions(act(request), id(request));
+      return { message: 'Every session of the user was ended' };
+    },
+  );
+
+  app.put(
+    '/api/admin/users/:id/password',
+    {
+      schema: { params: UserParams, body: SetPasswordBody, response: { 200: Message } },
+      preHandler: adminOnly,
+    },
+    async (request) => {
+      await userAdmin.setPassword(act(request), id(request), (request.body as { password: string }).password);
+      return { message: 'Password set; every session of the user was ended' };
+    },
+  );
+
+  app.post(
+    '/api/admin/users/:id/reset-link',
+    { schema: { params: UserParams, response: { 202: Message } }, preHandler: adminOnly },
+    async (request, reply) => {
+      await userAdmin.sendResetLink(act(request), id(request));
+      reply.status(202);
+      return { message: 'A password-reset link is on its way to the user' };
+    },
+  );
+
+  app.get(
+    '/api/admin/audit',
+    {
+      schema: { querystring: AuditQuery, response: { 200: Type.Array(AuditRecord) } },
+      preHandler: adminOnly,
+    },
+    async (request) => {
+      const rows = await audit.list(request.query as AuditQuery);
+      return rows.map((row) => ({
+        _id: row.id,
+        action: row.action,
+        actor: row.actor_id ? { _id: row.actor_id, email: row.actor_email ?? '' } : null,
+        target: row.target_id ? { _id: row.target_id, email: row.target_email ?? '' } : null,
+        detail: JSON.parse(row.detail) as Record<string, unknown>,
+        ip: row.ip,
+        created: new Date(row.created_at).toISOString(),
+      }));
+    },
+  );
+}
