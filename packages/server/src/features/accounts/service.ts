@@ -86,9 +86,11 @@ export class AccountService {
       ? await this.ctx.hasher.verify(user.password_hash, password)
       : await this.ctx.hasher.verifyDummy(password);
     if (!user || !ok) throw unauthorized(BAD_CREDENTIALS, 'INVALID_CREDENTIALS');
-    // With a second factor the sign-in is not over yet: giving the budget back here would let someone who
-    // knows the password reset it between rounds of guessing codes. The second factor's success does.
+    // With a second factor the sign-in is not over yet: starting the count over here would let someone who
+    // knows the password reset it between rounds of guessing codes. Only this guess is given back; the
+    // second factor's success starts the count over.
     if (user.second_factor_at === null) await this.#throttle.guessSucceeded(budget);
+    else await this.#throttle.guessRefunded(budget);
     if (user.password_hash && this.ctx.hasher.needsRehash(user.password_hash)) {
       await this.store.setPasswordHash(user.id, await this.ctx.hasher.hash(password), this.ctx.now());
     }

@@ -66,6 +66,16 @@ export class ThrottleStore {
     return { reserved: false, lockedUntil: Number(locked?.locked_until ?? now) };
   }
 
+  /** Takes back one reserved guess (never below zero); a lock it already set stays until it ends. */
+  async refund(key: string): Promise<void> {
+    await this.db
+      .updateTable('sign_in_throttles')
+      .set({ hits: sql`hits - 1` })
+      .where('key', '=', key)
+      .where('hits', '>', 0)
+      .execute();
+  }
+
   /** A right guess: the consecutive count starts over. */
   async reset(key: string): Promise<void> {
     await this.db.deleteFrom('sign_in_throttles').where('key', '=', key).execute();

@@ -77,6 +77,14 @@ export class SignInThrottle {
     });
   }
 
+  /**
+   * The guess was right but the sign-in is not over (a second factor follows): it does not count as a
+   * failure, yet the failures before it stand until the second factor succeeds too.
+   */
+  async guessRefunded(budget: string): Promise<void> {
+    await this.#store.refund(budget);
+  }
+
   /** The guess was right: consecutive failures start over. */
   async guessSucceeded(budget: string): Promise<void> {
     await this.#store.reset(budget);
