@@ -20,6 +20,8 @@ import type {
   TokenSignin,
   User,
   Workspace,
+  WorkspaceInvitation,
+  WorkspaceInvite,
   WorkspaceMember,
 } from '../packages/sdk/src/index.js';
 // Brings in the server's Fastify augmentations (request.auth, route config) that its route files rely on.
@@ -44,6 +46,9 @@ import type { SessionView } from '../packages/server/src/features/sessions/route
 import type { TokenSessionView } from '../packages/server/src/features/tokens/schemas.js';
 import type {
   CreatedInvite,
+  InvitationSent,
+  InvitationView,
+  InviteView,
   MemberView,
   WorkspaceItem,
 } from '../packages/server/src/features/workspaces/schemas.js';
@@ -65,5 +70,27 @@ const checks: [
   Assignable<Static<typeof RoleSchema>, Role>,
   Assignable<AuthConfigurationType, AuthConfiguration>,
   Assignable<Static<typeof CreatedInvite>, CreatedWorkspaceInvite>,
-] = [true, true, true, true, true, true, true, true, true, true, true, true, true, true, true];
+  Assignable<Static<typeof InviteView>, WorkspaceInvite>,
+  Assignable<Static<typeof InvitationSent>, { invitation: WorkspaceInvite }>,
+  Assignable<Static<typeof InvitationView>, WorkspaceInvitation>,
+] = [
+  true,
+  true,
+  true,
+  true,
+  true,
+  true,
+  true,
+  true,
+  true,
+  true,
+  true,
+  true,
+  true,
+  true,
+  true,
+  true,
+  true,
+  true,
+];
 export default checks;

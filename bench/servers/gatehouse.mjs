@@ -75,6 +75,12 @@ for (let start = 0; start < users; start += 500) {
     });
   }
   await db.insertInto('users').values(rows).execute();
+  // Sign-in looks accounts up by their identifiers (features/accounts/identifiers.ts): seed those too. The
+  // seed e-mails are already in normal form (ASCII, lower case), so each one is its own key.
+  await db
+    .insertInto('login_identifiers')
+    .values(rows.map((row) => ({ identifier: row.email, user_id: row.id, kind: 'email' })))
+    .execute();
 }
 
 await app.listen({ port: 0, host: '127.0.0.1' });

@@ -59,7 +59,14 @@ export interface DeploymentSettings {
   publicUrl: string;
   sessions: { idleTtl: number; absoluteTtl: number; rememberTtl: number };
   tokens: { accessTtl: number; refreshTtl: number; refreshIdleTtl: number };
-  lockout: { threshold: number; baseSeconds: number; maxSeconds: number; signinRatePerMinute: number };
+  /** `decaySeconds`: failed guesses older than this no longer count. */
+  lockout: {
+    threshold: number;
+    baseSeconds: number;
+    maxSeconds: number;
+    decaySeconds: number;
+    signinRatePerMinute: number;
+  };
   inviteTtl: number;
 }
 

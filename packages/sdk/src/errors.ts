@@ -29,6 +29,8 @@ export type GatehouseServerErrorCode =
   | 'NOT_FOUND'
   | 'USER_NOT_FOUND'
   | 'MEMBER_NOT_FOUND'
+  | 'INVITATION_NOT_FOUND'
+  | 'ALREADY_MEMBER'
   | 'INSUFFICIENT_WORKSPACE_ROLE'
   | 'LAST_OWNER'
   | 'CONFLICT'

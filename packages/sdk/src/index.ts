@@ -59,6 +59,7 @@ export type {
   AccountExport,
   ApiToken,
   CreatedApiToken,
+  MemberAddition,
   NewApiToken,
   ProfileChanges,
   RotatedApiToken,
@@ -79,8 +80,10 @@ export type {
   User,
   Workspace,
   WorkspaceActivation,
+  WorkspaceInvitation,
   WorkspaceMember,
 } from './types.js';
+export type { WorkspaceInvitations } from './workspace-invitations.js';
 export type { CreatedWorkspaceInvite, WorkspaceInvite, WorkspaceInvites } from './workspace-invites.js';
 export type { WorkspaceMembers } from './workspace-members.js';
 export type { Workspaces } from './workspaces.js';

@@ -3,6 +3,8 @@
  * against it keeps compiling; fields the server may add later are allowed through the index signature.
  */
 
+import type { WorkspaceInvite } from './workspace-invites.js';
+
 /** The signed-in user, as `GET /api/me` returns it. */
 export interface User {
   _id: string;
@@ -262,3 +264,26 @@ export interface WorkspaceActivation extends Workspace {
     tokenType?: 'Bearer';
   };
 }
+
+/** A pending invitation addressed to the signed-in user, as `sdk.workspaces.invitations.list()` returns it. */
+export interface WorkspaceInvitation {
+  _id: string;
+  workspace: { _id: string; name: string };
+  /** The workspace role accepting gives. */
+  role: string;
+  /** The name of whoever sent it; null when that account no longer exists. */
+  invitedBy: string | null;
+  /** ISO 8601. */
+  expiresAt: string;
+  /** ISO 8601. */
+  created: string;
+}
+
+/**
+ * What `sdk.workspaces.members.add` did. A global admin adds the account at once (`added`); anyone else
+ * sends an invitation the person accepts or declines (`invited`), with the same answer whether or not the
+ * address has an account.
+ */
+export type MemberAddition =
+  | { status: 'added'; member: WorkspaceMember }
+  | { status: 'invited'; invitation: WorkspaceInvite };

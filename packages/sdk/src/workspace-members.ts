@@ -1,7 +1,8 @@
 import type { GatehouseClient } from './client.js';
 import type { RequestOptions } from './options.js';
 import { segment } from './path.js';
-import type { WorkspaceMember } from './types.js';
+import type { MemberAddition, WorkspaceMember } from './types.js';
+import type { WorkspaceInvite } from './workspace-invites.js';
 
 /** Membership of one workspace. Available as `sdk.workspaces.members`. */
 export class WorkspaceMembers {
@@ -22,20 +23,33 @@ export class WorkspaceMembers {
   }
 
   /**
-   * Adds an existing user, by email, with a role (the server's default role when omitted). A 404
-   * `USER_NOT_FOUND` means no account uses that email.
+   * Adds someone by e-mail with a workspace role (the server's default role when omitted). For anyone but a
+   * global admin this sends an invitation, which the person accepts or declines from
+   * `sdk.workspaces.invitations`; they are not a member until then. The answer is the same whether or not
+   * the address has an account. A global admin adds an existing account at once (a 404 `USER_NOT_FOUND`
+   * means no account uses that e-mail). Adding a member again is a 409 `ALREADY_MEMBER`.
    *
    * @example
    * ```ts
-   * await sdk.workspaces.members.add(workspaceId, { email: 'grace@example.com', role: 'member' });
+   * const result = await sdk.workspaces.members.add(workspaceId, { email: 'grace@example.com', role: 'member' });
+   * if (result.status === 'invited') console.log('invitation pending until', result.invitation.expiresAt);
+   * else console.log('added', result.member.user);
    * ```
    */
   async add(
     workspaceId: string,
     member: { email: string; role?: string },
     options?: RequestOptions,
-  ): Promise<WorkspaceMember> {
-    return this.client.request({ method: 'POST', path: membersPath(workspaceId), body: member, options });
+  ): Promise<MemberAddition> {
+    const body = await this.client.request<WorkspaceMember | { invitation: WorkspaceInvite }>({
+      method: 'POST',
+      path: membersPath(workspaceId),
+      body: member,
+      options,
+    });
+    return 'invitation' in body && isInvite(body.invitation)
+      ? { status: 'invited', invitation: body.invitation }
+      : { status: 'added', member: body as WorkspaceMember };
   }
 
   /**
@@ -71,6 +85,10 @@ export class WorkspaceMembers {
       options,
     });
   }
+}
+
+function isInvite(value: unknown): value is WorkspaceInvite {
+  return typeof value === 'object' && value !== null && typeof (value as { _id?: unknown })._id === 'string';
 }
 
 export function membersPath(workspaceId: string): string {

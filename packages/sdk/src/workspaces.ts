@@ -3,20 +3,24 @@ import type { RequestOptions } from './options.js';
 import { segment } from './path.js';
 import { isTokenGrant, tokenSetFromGrant } from './token-set.js';
 import type { Workspace, WorkspaceActivation, WorkspaceMember } from './types.js';
+import { WorkspaceInvitations } from './workspace-invitations.js';
 import { WorkspaceInvites } from './workspace-invites.js';
 import { membersPath, WorkspaceMembers } from './workspace-members.js';
 
 /** Workspaces (tenants) the signed-in user belongs to. Available as `sdk.workspaces`. */
 export class Workspaces {
-  /** Membership management: `list`, `add`, `updateRole`, `remove`. */
+  /** Membership management: `list`, `add` (an invitation, or direct for a global admin), `updateRole`, `remove`. */
   readonly members: WorkspaceMembers;
   /** Invite links: `list`, `create`, `revoke`, `accept`. */
   readonly invites: WorkspaceInvites;
+  /** The signed-in user's own invitations: `list`, `accept`, `decline`. */
+  readonly invitations: WorkspaceInvitations;
 
   /** @internal */
   constructor(private readonly client: GatehouseClient) {
     this.members = new WorkspaceMembers(client);
     this.invites = new WorkspaceInvites(client);
+    this.invitations = new WorkspaceInvitations(client);
   }
 
   /**

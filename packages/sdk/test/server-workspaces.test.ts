@@ -46,11 +46,22 @@ describe.each(testDatabases)('workspaces on %s', (database) => {
     await expect(stranger.workspaces.getWorkspace(workspace._id)).rejects.toMatchObject({ status: 404 });
   });
 
-  it('manages members: add by email, change role, remove, and a member can leave', async () => {
+  it('manages members: an invitation by email that the person accepts, role change, removal, leaving', async () => {
     const { sdk: owner } = await signedIn();
     const { sdk: colleague, email, id } = await signedIn();
     const workspace = await owner.workspaces.create({ name: 'Team' });
-    await owner.workspaces.members.add(workspace._id, { email, role: 'member' });
+    const sent = await owner.workspaces.members.add(workspace._id, { email, role: 'member' });
+    if (sent.status !== 'invited') throw new Error('expected an invitation');
+    expect(sent.invitation).toMatchObject({ email, role: 'member' });
+    expect((await owner.workspaces.members.list(workspace._id)).some((m) => m.user === id)).toBe(false);
+    const [invitation] = await colleague.workspaces.invitations.list();
+    expect(invitation).toMatchObject({
+      _id: sent.invitation._id,
+      workspace: { _id: workspace._id, name: 'Team' },
+    });
+    await expect(colleague.workspaces.invitations.accept(sent.invitation._id)).resolves.toMatchObject({
+      _id: workspace._id,
+    });
     expect(await owner.workspaces.members.list(workspace._id)).toEqual(
       expect.arrayContaining([expect.objectContaining({ user: id, roles: ['member'] })]),
     );
@@ -61,9 +72,33 @@ describe.each(testDatabases)('workspaces on %s', (database) => {
     await owner.workspaces.members.remove(workspace._id, id);
     await expect(colleague.workspaces.getWorkspace(workspace._id)).rejects.toMatchObject({ status: 404 });
 
-    await owner.workspaces.members.add(workspace._id, { email, role: 'member' });
+    const again = await owner.workspaces.members.add(workspace._id, { email, role: 'member' });
+    if (again.status !== 'invited') throw new Error('expected an invitation');
+    await colleague.workspaces.invitations.decline(again.invitation._id);
+    await expect(colleague.workspaces.invitations.accept(again.invitation._id)).rejects.toMatchObject({
+      status: 404,
+      code: 'INVITATION_NOT_FOUND',
+    });
+    expect(await colleague.workspaces.invitations.list()).toEqual([]);
+  });
+
+  it('accepts an invite link, and a member can leave', async () => {
+    const { sdk: owner } = await signedIn();
+    const { sdk: colleague, id } = await signedIn();
+    const workspace = await owner.workspaces.create({ name: 'Linked' });
+    const { token, invite } = await owner.workspaces.invites.create(workspace._id);
+    expect((await owner.workspaces.invites.list(workspace._id)).map((i) => i._id)).toEqual([invite._id]);
+    await expect(colleague.workspaces.invites.accept(token)).resolves.toMatchObject({
+      _id: workspace._id,
+    });
     await colleague.workspaces.leave(workspace._id);
     expect((await owner.workspaces.members.list(workspace._id)).some((m) => m.user === id)).toBe(false);
+    const spare = await owner.workspaces.invites.create(workspace._id, { role: 'admin' });
+    await owner.workspaces.invites.revoke(workspace._id, spare.invite._id);
+    expect(await owner.workspaces.invites.list(workspace._id)).toEqual([]);
+    await expect(colleague.workspaces.invites.accept(spare.token)).rejects.toMatchObject({
+      code: 'INVITE_INVALID',
+    });
   });
 
   it('activates a workspace for a cookie session', async () => {

@@ -1,7 +1,7 @@
 import cookie from '@fastify/cookie';
 import cors from '@fastify/cors';
 import formbody from '@fastify/formbody';
-import Fastify, { type FastifyBaseLogger, type FastifyInstance } from 'fastify';
+import Fastify, { type FastifyBaseLogger, type FastifyInstance, type RouteOptions } from 'fastify';
 import { pino } from 'pino';
 import type { Config } from './config/load.js';
 import type { AppContext } from './context.js';
@@ -19,15 +19,18 @@ import { secondFactorRoutes } from './features/second-factor/routes.js';
 import { sessionRoutes } from './features/sessions/routes.js';
 import { tokenRoutes } from './features/tokens/routes.js';
 import { tokenSessionRoutes } from './features/tokens/session-routes.js';
+import { invitationRoutes } from './features/workspaces/invitation-routes.js';
 import { memberRoutes } from './features/workspaces/member-routes.js';
 import { workspaceRoutes } from './features/workspaces/routes.js';
+import { registerNoStore } from './http/api-route.js';
 import { registerAuthentication } from './http/authenticate.js';
 import { registerErrorHandler } from './http/error-handler.js';
 import { healthRoutes } from './http/health.js';
-import { registerJsonBodyParser } from './http/json-body.js';
+import { registerJsonBodyParser, registerNulGuard } from './http/json-body.js';
 import { loggerOptions } from './http/logging.js';
 import { registerSecondFactorPolicy } from './http/second-factor-policy.js';
 import { registerSecurityHeaders } from './http/security-headers.js';
+import { fastifyTrustProxy } from './http/trust-proxy.js';
 import { registerValidators } from './http/validation.js';
 import { loadMasterKey, SecretBox } from './lib/master-key.js';
 import { PasswordHasher } from './lib/passwords.js';
@@ -54,6 +57,8 @@ export interface BuildOptions {
   storage?: Storage;
   /** Replaces the clock (tests). */
   now?: () => number;
+  /** Called for every route as it is registered (tests enumerate the routes, e.g. to fuzz each one). */
+  onRoute?: (route: RouteOptions) => void;
 }
 
 /** Builds the server: opens storage, applies migrations, wires every feature. Never listens (tests inject). */
@@ -79,12 +84,12 @@ export async function buildApp(config: Config, options: BuildOptions = {}): Prom
   const app = Fastify({
     loggerInstance: log,
     bodyLimit: config.bodyLimit,
-    // Fastify accepts a hop count at runtime; its types omit the number form.
-    trustProxy: config.trustProxy as boolean | string,
+    trustProxy: fastifyTrustProxy(config.trustProxy),
     // Path spelling must not dodge a rate limit: /API/SIGNIN and /api/signin/ reach the same route.
     routerOptions: { caseSensitive: false, ignoreTrailingSlash: true, ignoreDuplicateSlashes: true },
   });
   app.decorate('gatehouse', services);
+  if (options.onRoute) app.addHook('onRoute', options.onRoute);
 
   await registerSecurityHeaders(app, {
     contentSecurityPolicy: { directives: { 'frame-ancestors': ["'none'"] } },
@@ -95,8 +100,10 @@ export async function buildApp(config: Config, options: BuildOptions = {}): Prom
     credentials: true,
     exposedHeaders: ['retry-after', 'warning'],
   });
+  registerNoStore(app);
   await app.register(cookie);
   await app.register(formbody);
+  registerNulGuard(app);
   registerJsonBodyParser(app);
   registerValidators(app);
   registerErrorHandler(app);
@@ -109,6 +116,7 @@ export async function buildApp(config: Config, options: BuildOptions = {}): Prom
   await app.register(sessionRoutes, { services });
   await app.register(workspaceRoutes, { services });
   await app.register(memberRoutes, { services });
+  await app.register(invitationRoutes, services.workspaces);
   await app.register(adminRoutes, { services });
   await app.register(deploymentSettingsRoutes, { services });
   await app.register(tokenRoutes, { services });

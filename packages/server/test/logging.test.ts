@@ -36,4 +36,38 @@ describe('logs', () => {
     }
     expect(all).toContain('/api/me?api_key=[redacted]&rt=[redacted]');
   });
+
+  it('redact secrets after decoding, whatever the spelling of the parameter or the path', async () => {
+    const before = lines.length;
+    const spellings = [
+      '/api/me?api%5Fkey=gth_secret-one',
+      '/api/me?API_KEY=gth_secret-two',
+      '/api/me?Api_Key=gth_secret-three&x=1',
+      '/api/me?%61pi_key=gth_secret-four',
+      '/api/me?api_key[]=gth_secret-five',
+      '/api/me?refresh%5Ftoken=secret-six',
+      '/api/me?%2561pi_key=gth_secret-seven',
+    ];
+    for (const path of spellings) await request(server.url, path);
+    const invite = (path: string) => request(server.url, path, { method: 'POST' });
+    await invite('/api/%69nvites/invite-secret-one/accept');
+    await invite('//api//invites//invite-secret-two//accept');
+    await invite('/API/INVITES/invite-secret-three/ACCEPT');
+    await invite('/api/invites%2Finvite-secret-four/accept');
+
+    const logged = lines.slice(before).join('\n');
+    expect(logged).toContain('[redacted]');
+    for (const secret of [
+      'secret-one',
+      'secret-two',
+      'secret-three',
+      'secret-four',
+      'secret-five',
+      'secret-six',
+      'secret-seven',
+    ])
+      expect(logged).not.toContain(secret);
+    // Parameters that are not secrets stay readable.
+    expect(logged).toContain('x=1');
+  });
 });

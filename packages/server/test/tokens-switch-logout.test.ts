@@ -128,4 +128,22 @@ describe.each(testDatabases)('token sessions across a workspace switch and logou
     ).toBe(200);
     expect((await me(pair.token)).status).toBe(200);
   });
+
+  it('hands the pre-switch refresh token over to its successor until its own idle end, never longer', async () => {
+    const alice = await person(server);
+    const first = await createWorkspace(server, alice, 'First');
+    const second = await createWorkspace(server, alice, 'Second');
+    const before = await oauthSignIn(alice.email, alice.password, first._id);
+    const idleEnd = clock + server.config.tokens.refreshIdleTtl * 1000;
+    clock += 60_000;
+    const switched = await request(server.url, `/api/workspaces/${second._id}/activate`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${before.token}` },
+    });
+    expect(switched.status).toBe(200);
+    // The successor itself would still be valid here (its idle end is a minute later), the old token not.
+    clock = idleEnd + 1_000;
+    const late = await refresh(before.refreshToken);
+    expect(late.status).toBe(401);
+  });
 });

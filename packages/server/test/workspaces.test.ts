@@ -170,8 +170,8 @@ describe.each(testDatabases)('workspaces on %s', (database) => {
   });
 
   describe('members', () => {
-    it('adds an existing user by email and lists members with their roles', async () => {
-      const owner = await person(server);
+    it('lets a global admin add an existing user by email at once, and lists members with their roles', async () => {
+      const owner = await person(server, { admin: true });
       const other = await person(server);
       const ws = await createWorkspace(server, owner, 'Team');
       const added = await request<Member>(server.url, `/api/workspaces/${ws._id}/members`, {

@@ -9,8 +9,8 @@ const iso = (ms: number | null) => (ms === null ? '-' : new Date(ms).toISOString
 
 /**
  * `gatehouse keys rotate`: retires the signing keys (they keep verifying for GATEHOUSE_KEY_ROTATION_GRACE)
- * and activates new ones. Running instances hear of it over PostgreSQL NOTIFY at once; otherwise (SQLite)
- * they re-read keys within a minute, or as soon as a token signed with the new key reaches them.
+ * and activates new ones. Running instances hear of it over PostgreSQL NOTIFY at once; a SQLite server
+ * checks the active key before each signing, so it signs with the new one from its next token on.
  */
 export async function rotateKeysCommand(config: Config, write: Write = stdout): Promise<void> {
   const app = await buildApp({ ...config, logLevel: 'silent' }, { logger: false });

@@ -17,8 +17,11 @@ export const defaults = {
   masterKey: undefined as string | undefined,
   /** GATEHOUSE_SIGNUP: `open` lets anyone create an account; `closed` (default) leaves it to admins and the CLI. */
   signup: 'closed' as 'open' | 'closed',
-  /** GATEHOUSE_TRUST_PROXY: trust X-Forwarded-* from this many hops / these addresses. Off: a spoofed header never moves a rate limit. */
-  trustProxy: false as boolean | string | number,
+  /**
+   * GATEHOUSE_TRUST_PROXY: whose X-Forwarded-For to believe: `true` (everyone), a hop count (`1`: the nearest peer),
+   * or comma-separated addresses/CIDRs of your proxies. Off: a spoofed header never moves a rate limit.
+   */
+  trustProxy: false as boolean,
   /** GATEHOUSE_ALLOWED_ORIGINS: comma-separated origins (scheme://host:port) allowed for CORS and cookie-authenticated writes, besides the public URL's. */
   allowedOrigins: [] as string[],
   /** GATEHOUSE_SESSION_IDLE_TTL: seconds of inactivity that end a cookie session (OWASP: 15–30 min). */
@@ -35,7 +38,8 @@ export const defaults = {
   refreshTokenIdleTtl: 14 * 24 * 60 * 60,
   /**
    * GATEHOUSE_REFRESH_TOKEN_RETRY_WINDOW: seconds during which a retry of the refresh token just rotated gets the
-   * same successor (a response lost on the network); 0 turns it off. Older tokens never do (SECURITY.md).
+   * same successor (a response lost on the network); 0 turns it off. Older tokens never do (SECURITY.md). A
+   * workspace switch hands the pre-switch token over longer, up to its own idle end (docs/tokens.md).
    */
   refreshTokenRetryWindow: 5,
   /**
@@ -74,6 +78,11 @@ export const defaults = {
   /** GATEHOUSE_LOCKOUT_BASE_SECONDS / GATEHOUSE_LOCKOUT_MAX_SECONDS: the first lock, doubled per further failure, capped. */
   lockoutBaseSeconds: 60,
   lockoutMaxSeconds: 15 * 60,
+  /**
+   * GATEHOUSE_LOCKOUT_DECAY_SECONDS: failed guesses older than this are forgotten (at least the longest lock).
+   * Keycloak's "failure reset time" default.
+   */
+  lockoutDecaySeconds: 12 * 60 * 60,
   /** GATEHOUSE_SIGNIN_RATE_PER_MINUTE: sign-in attempts per client IP (IPv6 per /64) per minute. */
   signinRatePerMinute: 20,
   /** GATEHOUSE_ARGON2_MEMORY_KIB / _TIME_COST / _PARALLELISM: argon2id cost (OWASP floor: 19456, 2, 1). */

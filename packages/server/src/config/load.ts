@@ -1,6 +1,9 @@
+import { isIP } from 'node:net';
 import { availableParallelism } from 'node:os';
 import { dirname, resolve } from 'node:path';
 import { defaults } from './defaults.js';
+
+export type TrustProxy = boolean | { hops: number } | { addresses: string[] };
 
 export type DatabaseConfig = { kind: 'sqlite'; path: string } | { kind: 'postgres'; url: string };
 
@@ -16,7 +19,8 @@ export interface Config {
   admin: { email: string; password: string | undefined };
   masterKey: string | undefined;
   signup: 'open' | 'closed';
-  trustProxy: boolean | string | number;
+  /** Whose X-Forwarded-For to believe: nobody, everybody, the nearest `hops` peers, or these addresses. */
+  trustProxy: TrustProxy;
   allowedOrigins: string[];
   session: { idleTtl: number; absoluteTtl: number; rememberTtl: number };
   tokens: {
@@ -49,6 +53,7 @@ export interface Config {
     lockoutThreshold: number;
     lockoutBaseSeconds: number;
     lockoutMaxSeconds: number;
+    lockoutDecaySeconds: number;
     signinRatePerMinute: number;
   };
   argon2: { memoryCost: number; timeCost: number; parallelism: number; concurrency: number };
@@ -110,11 +115,38 @@ function database(env: Env): DatabaseConfig {
   return { kind: 'sqlite', path: raw === ':memory:' ? raw : resolve(raw.replace(/^sqlite:/, '')) };
 }
 
-function trustProxy(raw: string | undefined): boolean | string | number {
-  if (raw === undefined || raw === '' || raw === 'false') return false;
-  if (raw === 'true') return true;
-  if (/^\d+$/.test(raw)) return Number(raw);
-  return raw;
+/** proxy-addr's named ranges (docs/configuration.md). */
+const PROXY_RANGES = new Set(['loopback', 'linklocal', 'uniquelocal']);
+
+/** An address, a CIDR range (`10.0.0.0/8`, `fd00::/8`) or an IPv4 netmask (`10.0.0.0/255.0.0.0`). */
+function isProxyAddress(entry: string): boolean {
+  if (PROXY_RANGES.has(entry)) return true;
+  const [address = '', range, ...rest] = entry.split('/');
+  const family = isIP(address);
+  if (family === 0 || rest.length > 0) return false;
+  if (range === undefined) return true;
+  if (/^\d+$/.test(range)) return Number(range) <= (family === 4 ? 32 : 128);
+  return family === 4 && isIP(range) === 4;
+}
+
+/** `true`, `false`, a hop count, or comma-separated addresses/CIDRs (checked here, not at the first request). */
+function trustProxy(raw: string | undefined): TrustProxy {
+  const value = raw?.trim() ?? '';
+  if (value === '' || value === 'false') return false;
+  if (value === 'true') return true;
+  if (/^\d+$/.test(value)) return Number(value) === 0 ? false : { hops: Number(value) };
+  const addresses = value
+    .split(',')
+    .map((entry) => entry.trim())
+    .filter(Boolean);
+  const wrong = addresses.find((entry) => !isProxyAddress(entry));
+  if (wrong !== undefined || addresses.length === 0) {
+    throw new ConfigError(
+      'GATEHOUSE_TRUST_PROXY',
+      `"${wrong ?? value}" is not true, false, a hop count, an IP address, a CIDR range, loopback, linklocal or uniquelocal`,
+    );
+  }
+  return { addresses };
 }
 
 /** A retired key must outlive every token it signed, so the grace is never shorter than the access-token lifetime. */
@@ -190,6 +222,7 @@ export function loadConfig(env: Env = process.env): Config {
   if (adminPassword !== undefined && adminPassword.length < 8) {
     throw new ConfigError('GATEHOUSE_ADMIN_PASSWORD', 'must be at least 8 characters');
   }
+  const lockoutMaxSeconds = integer(env, 'GATEHOUSE_LOCKOUT_MAX_SECONDS', defaults.lockoutMaxSeconds, 1);
   const production = env['NODE_ENV'] === 'production';
   const allowedOrigins = (env['GATEHOUSE_ALLOWED_ORIGINS'] ?? '')
     .split(',')
@@ -265,7 +298,14 @@ export function loadConfig(env: Env = process.env): Config {
     throttle: {
       lockoutThreshold: integer(env, 'GATEHOUSE_LOCKOUT_THRESHOLD', defaults.lockoutThreshold, 1),
       lockoutBaseSeconds: integer(env, 'GATEHOUSE_LOCKOUT_BASE_SECONDS', defaults.lockoutBaseSeconds, 1),
-      lockoutMaxSeconds: integer(env, 'GATEHOUSE_LOCKOUT_MAX_SECONDS', defaults.lockoutMaxSeconds, 1),
+      lockoutMaxSeconds,
+      // Shorter than the longest lock, an attacker waiting out each lock would get a fresh budget every time.
+      lockoutDecaySeconds: integer(
+        env,
+        'GATEHOUSE_LOCKOUT_DECAY_SECONDS',
+        Math.max(defaults.lockoutDecaySeconds, lockoutMaxSeconds),
+        lockoutMaxSeconds,
+      ),
       signinRatePerMinute: integer(env, 'GATEHOUSE_SIGNIN_RATE_PER_MINUTE', defaults.signinRatePerMinute, 1),
     },
     argon2: {

@@ -1,5 +1,6 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { AppError } from '../lib/errors.js';
+import { isApiRoute } from './api-route.js';
 import type { AuthContext, Authenticator } from './auth-context.js';
 
 declare module 'fastify' {
@@ -23,7 +24,7 @@ export function registerAuthentication(app: FastifyInstance, authenticators: rea
   app.decorateRequest('auth', null);
   app.addHook('preValidation', async (request: FastifyRequest, reply: FastifyReply) => {
     const mode = request.routeOptions.config.authentication;
-    if (mode === 'none' || !request.url.startsWith('/api/')) return;
+    if (mode === 'none' || !isApiRoute(request)) return;
     for (const authenticator of authenticators) {
       const credential = authenticator.extract(request);
       if (credential === undefined) continue;

@@ -3,6 +3,34 @@ import type { FastifyInstance } from 'fastify';
 
 const shared: Options = { allErrors: true, useDefaults: true, removeAdditional: false, strict: false };
 
+/** Levels of objects and arrays below (and including) `value`. */
+function depthOf(value: unknown): number {
+  if (typeof value !== 'object' || value === null) return 0;
+  let deepest = 0;
+  for (const child of Object.values(value)) deepest = Math.max(deepest, depthOf(child));
+  return deepest + 1;
+}
+
+/**
+ * Caps for free-form JSON (`metadata`): `maxDepth` levels of nesting and `maxBytes` of JSON text, declared
+ * in the schema next to the field (`Type.Record(…, { maxDepth: 8, maxBytes: 16384 })`). The JSON parser
+ * already refuses bodies nested deeper than MAX_JSON_DEPTH, so the recursion here is bounded.
+ */
+function addFreeFormKeywords(ajv: Ajv): void {
+  ajv.addKeyword({
+    keyword: 'maxDepth',
+    schemaType: 'number',
+    errors: false,
+    validate: (max: number, data: unknown) => depthOf(data) <= max,
+  });
+  ajv.addKeyword({
+    keyword: 'maxBytes',
+    schemaType: 'number',
+    errors: false,
+    validate: (max: number, data: unknown) => Buffer.byteLength(JSON.stringify(data) ?? '') <= max,
+  });
+}
+
 /**
  * Two validators instead of Fastify's one. JSON bodies are typed already, so they are checked strictly: a
  * number where a string belongs is a 400 (SECURITY.md, "wrong types 400"), never silently turned into
@@ -12,6 +40,7 @@ const shared: Options = { allErrors: true, useDefaults: true, removeAdditional: 
 export function registerValidators(app: FastifyInstance): void {
   const bodies = new Ajv({ ...shared, coerceTypes: false });
   const urlParts = new Ajv({ ...shared, coerceTypes: 'array' });
+  addFreeFormKeywords(bodies);
   app.setValidatorCompiler(({ schema, httpPart }) =>
     (httpPart === 'body' ? bodies : urlParts).compile(schema),
   );

@@ -5,13 +5,13 @@ import type { Config } from '../config/load.js';
 
 /**
  * Returns the master key: from configuration, else (SQLite only; config enforces that) from
- * `<dataDir>/master.key`, created with mode 0600 on first start.
+ * `<dataDir>/master.key`, created with mode 0600 (in a 0700 folder) on first start.
  */
 export function loadMasterKey(config: Config): Buffer {
   if (config.masterKey) return Buffer.from(config.masterKey, 'base64url');
   const file = join(config.dataDir, 'master.key');
   if (existsSync(file)) return Buffer.from(readFileSync(file, 'utf8').trim(), 'base64url');
-  mkdirSync(config.dataDir, { recursive: true });
+  mkdirSync(config.dataDir, { recursive: true, mode: 0o700 });
   const key = randomBytes(32);
   writeFileSync(file, `${key.toString('base64url')}\n`, { mode: 0o600, flag: 'wx' });
   chmodSync(file, 0o600);

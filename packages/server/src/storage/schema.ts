@@ -25,6 +25,17 @@ export interface UserTable {
   second_factor_at: number | null;
 }
 
+/**
+ * One namespace for sign-in: every e-mail and username as its identifier key (accounts/identifiers.ts),
+ * unique across both kinds, so a typed identifier names at most one account.
+ */
+export interface LoginIdentifierTable {
+  identifier: string;
+  user_id: string;
+  /** An account has one `email` row, and a `username` row unless its username is its e-mail. */
+  kind: 'email' | 'username';
+}
+
 export interface SessionTable {
   /** Public id, shown in the session list. */
   id: string;
@@ -42,9 +53,10 @@ export interface SessionTable {
 }
 
 export interface SignInThrottleTable {
-  /** `ip:<address or /64>` or `account:<normalised identifier>`. */
+  /** `ip:<address or /64>`, `account:<user id>`, or `login:<identifier key>` for an identifier no account has. */
   key: string;
   hits: number;
+  /** `ip:` rows: the start of the one-minute window. Account rows: the time of the last guess (for decay). */
   window_started_at: number;
   locked_until: number;
 }
@@ -234,6 +246,7 @@ export interface RefreshTokenTable {
 
 export interface Database {
   users: UserTable;
+  login_identifiers: LoginIdentifierTable;
   sessions: SessionTable;
   sign_in_throttles: SignInThrottleTable;
   settings: SettingTable;

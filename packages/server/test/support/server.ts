@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import type { FastifyInstance } from 'fastify';
+import type { FastifyInstance, RouteOptions } from 'fastify';
 import { buildApp } from '../../src/app.js';
 import { type Config, loadConfig } from '../../src/config/load.js';
 import { type FreshDatabase, freshDatabase, type TestDatabase } from './databases.js';
@@ -35,12 +35,20 @@ export interface StartOptions {
   now?: () => number;
   /** Capture log lines (the server logs nothing otherwise). */
   logStream?: { write(line: string): void };
+  /** Sees every route as it is registered. */
+  onRoute?: (route: RouteOptions) => void;
   /** Listen on this port instead of a random one (a browser test whose public URL must be the server's own). */
   port?: number;
 }
 
 /** For suites that sign in many users from 127.0.0.1: the per-IP sign-in limit is tested on its own. */
 export const MANY_SIGN_INS = { GATEHOUSE_SIGNIN_RATE_PER_MINUTE: '10000' };
+
+/**
+ * For suites that sign many users up and in where the hash's cost is not under test: argon2id at its
+ * lowest settings, so a hash takes about a millisecond instead of tens (passwords.test.ts tests the real cost).
+ */
+export const CHEAP_HASHES = { GATEHOUSE_ARGON2_MEMORY_KIB: '1024', GATEHOUSE_ARGON2_TIME_COST: '1' };
 
 let counter = 0;
 
@@ -60,6 +68,7 @@ async function launch(
     logger: options.logStream !== undefined,
     ...(options.logStream && { logStream: options.logStream }),
     ...(options.now && { now: options.now }),
+    ...(options.onRoute && { onRoute: options.onRoute }),
   });
   await app.listen({ port: options.port ?? 0, host: '127.0.0.1' });
   const address = app.server.address();

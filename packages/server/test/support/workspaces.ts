@@ -49,6 +49,10 @@ export async function createWorkspace(
   return res.body;
 }
 
+/**
+ * Makes `member` a member the way it happens for real: the actor adds them by e-mail, which invites them
+ * (202), and they accept from their own invitation list.
+ */
 export async function addMember(
   server: TestServer,
   actor: Person,
@@ -56,11 +60,18 @@ export async function addMember(
   member: TestUser,
   role = 'member',
 ): Promise<void> {
-  const res = await request(server.url, `/api/workspaces/${workspaceId}/members`, {
-    body: { email: member.email, role },
-    cookie: actor.cookie,
+  const invited = await request<{ invitation: { _id: string } }>(
+    server.url,
+    `/api/workspaces/${workspaceId}/members`,
+    { body: { email: member.email, role }, cookie: actor.cookie },
+  );
+  expect(invited.status, JSON.stringify(invited.body)).toBe(202);
+  const cookie = await signInWithCookie(server.url, member.email, member.password);
+  const accepted = await request(server.url, `/api/me/invitations/${invited.body.invitation._id}/accept`, {
+    method: 'POST',
+    cookie,
   });
-  expect(res.status, JSON.stringify(res.body)).toBe(201);
+  expect(accepted.status, JSON.stringify(accepted.body)).toBe(200);
 }
 
 export function setMemberRole(

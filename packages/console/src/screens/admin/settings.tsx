@@ -166,6 +166,11 @@ function Deployment() {
                 ['First lock', duration(data.lockout.baseSeconds), 'GATEHOUSE_LOCKOUT_BASE_SECONDS'],
                 ['Longest lock', duration(data.lockout.maxSeconds), 'GATEHOUSE_LOCKOUT_MAX_SECONDS'],
                 [
+                  'Failed sign-ins forgotten after',
+                  duration(data.lockout.decaySeconds),
+                  'GATEHOUSE_LOCKOUT_DECAY_SECONDS',
+                ],
+                [
                   'Sign-ins per IP per minute',
                   String(data.lockout.signinRatePerMinute),
                   'GATEHOUSE_SIGNIN_RATE_PER_MINUTE',

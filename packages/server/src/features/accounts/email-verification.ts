@@ -110,22 +110,11 @@ export class EmailVerification {
         await store.markEmailVerified(user.id, now);
         return { purpose: 'email_verification', user };
       }
-      const changed = await trx
-        .updateTable('users')
-        .set({
-          email: link.email,
-          ...(user.username === user.email && { username: link.email }),
-          email_verified_at: now,
-          updated_at: now,
-        })
-        .where('id', '=', user.id)
-        .returningAll()
-        .executeTakeFirstOrThrow()
-        .catch((error: unknown) => {
-          if (isUniqueViolation(error))
-            throw conflict('Another account already uses this address', 'EMAIL_TAKEN');
-          throw error;
-        });
+      const changed = await store.confirmEmailChange(user, link.email, now).catch((error: unknown) => {
+        if (isUniqueViolation(error))
+          throw conflict('Another account already uses this address', 'EMAIL_TAKEN');
+        throw error;
+      });
       return { purpose: 'email_change', user: changed };
     });
     await this.ctx.bus.publish(userTag(result.user.id));

@@ -11,7 +11,7 @@ import { MailThrottle } from './mail-throttle.js';
 import { accountDisabled } from './principals.js';
 import { announceSignOut, endEverySignIn } from './sign-in-revocation.js';
 import { AccountStore, type UserRow } from './store.js';
-import { SignInThrottle } from './throttle.js';
+import { accountBudget, SignInThrottle } from './throttle.js';
 
 export const linkInvalid = () => new AppError(400, 'LINK_INVALID', LINK_INVALID_MESSAGE);
 
@@ -127,7 +127,8 @@ export class PasswordResets {
       return row;
     });
     await announceSignOut(this.ctx.bus, user.id);
-    await this.#lockout.recordSuccess(user.email);
+    // Proving control of the mailbox gives the account's password-guess budget back.
+    await this.#lockout.guessSucceeded(accountBudget(user.id));
     return user;
   }
 }

@@ -2,7 +2,7 @@ import type { AppContext } from '../../context.js';
 import type { AuthContext } from '../../http/auth-context.js';
 import { AppError, unauthorized } from '../../lib/errors.js';
 import { AccountStore } from './store.js';
-import { SignInThrottle } from './throttle.js';
+import { accountBudget, SignInThrottle } from './throttle.js';
 
 /**
  * "Recent authentication" for sensitive changes (deleting the account, changing the e-mail, turning off the
@@ -34,13 +34,13 @@ export class Reauthentication {
   async verifyPassword(userId: string, password: string): Promise<void> {
     const user = await this.#store.findById(userId);
     if (!user) throw unauthorized();
-    await this.#throttle.checkAccount(user.email);
+    const budget = accountBudget(userId);
+    await this.#throttle.reserveGuess(budget);
     const ok = user.password_hash ? await this.ctx.hasher.verify(user.password_hash, password) : false;
-    if (!ok) {
-      await this.#throttle.recordFailure(user.email);
+    if (!ok)
       throw new AppError(403, 'INVALID_PASSWORD', 'The password is incorrect', {
         errors: { password: 'is incorrect' },
       });
-    }
+    await this.#throttle.guessSucceeded(budget);
   }
 }

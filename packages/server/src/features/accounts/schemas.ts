@@ -4,6 +4,13 @@ import { type Static, Type } from '@sinclair/typebox';
 const Password = Type.String({ minLength: 1, maxLength: 1024 });
 const Name = Type.String({ maxLength: 200 });
 
+/** Free-form profile data the application owns: bounded, as it is stored and returned with every profile. */
+const Metadata = Type.Record(Type.String({ maxLength: 200 }), Type.Unknown(), {
+  maxProperties: 100,
+  maxDepth: 8,
+  maxBytes: 16 * 1024,
+});
+
 export const AuthType = Type.Union([Type.Literal('cookie'), Type.Literal('oauth')]);
 
 export const SignupBody = Type.Object(
@@ -40,7 +47,7 @@ export const UpdateMeBody = Type.Object(
     username: Type.Optional(Type.String({ minLength: 1, maxLength: 320 })),
     firstName: Type.Optional(Name),
     lastName: Type.Optional(Name),
-    metadata: Type.Optional(Type.Record(Type.String(), Type.Unknown())),
+    metadata: Type.Optional(Metadata),
   },
   { additionalProperties: false },
 );

@@ -5,10 +5,11 @@ import { AppError, badRequest, conflict, forbidden, unauthorized } from '../../l
 import { passwordProblem } from '../../lib/passwords.js';
 import { isUniqueViolation } from '../../storage/database.js';
 import { MembershipStore } from '../workspaces/membership-store.js';
-import { looksLikeEmail, normaliseEmail } from './email.js';
+import { requireEmail } from './email.js';
+import { identifierKey, normaliseUsername, usernameProblem } from './identifiers.js';
 import { userTag } from './principals.js';
 import { AccountStore, type ProfileChanges, type UserRow } from './store.js';
-import { SignInThrottle } from './throttle.js';
+import { accountBudget, SignInThrottle, unknownLoginBudget } from './throttle.js';
 
 export interface SignupInput {
   email: string;
@@ -36,12 +37,12 @@ export class AccountService {
 
   /** Creates an account with a checked password; used by sign-up, the CLI and the bootstrap admin. */
   async createUser(input: SignupInput & { roles?: string[]; emailVerified?: boolean }): Promise<UserRow> {
-    const email = normaliseEmail(input.email);
-    if (!looksLikeEmail(email))
-      throw badRequest('Invalid email address', { email: 'is not a valid email address' });
+    const email = requireEmail(input.email);
+    const username = input.username === undefined ? email : normaliseUsername(input.username);
+    const usernameIssue = usernameProblem(username, email);
+    if (usernameIssue) throw badRequest(`Username ${usernameIssue}`, { username: usernameIssue });
     const problem = input.password === null ? null : passwordProblem(input.password);
     if (problem) throw badRequest(`Password ${problem}`, { password: problem });
-    const username = input.username?.trim().normalize('NFC') || email;
     const passwordHash = input.password === null ? null : await this.ctx.hasher.hash(input.password);
     try {
       return await this.store.insert({
@@ -71,24 +72,25 @@ export class AccountService {
   }
 
   /**
-   * Password sign-in. Unknown user and wrong password take the same time and give the same answer (a dummy
-   * hash is verified for unknown users); both count towards the per-IP limit and the account lockout.
+   * Password sign-in by e-mail or username. A guess is taken from the account's budget before the hash runs
+   * (SignInThrottle), so concurrent guesses cannot outrun the lockout. Unknown user and wrong password take
+   * the same time and give the same answer (a dummy hash is verified for unknown users).
    */
   async authenticate(login: string, password: string, ip: string): Promise<UserRow> {
-    const key = normaliseEmail(login);
     await this.#throttle.checkClient(ip);
-    const hadFailures = await this.#throttle.checkAccount(key);
+    const key = identifierKey(login);
     const user = await this.store.findByLogin(key);
+    const budget = user ? accountBudget(user.id) : unknownLoginBudget(key);
+    await this.#throttle.reserveGuess(budget);
     const ok = user?.password_hash
       ? await this.ctx.hasher.verify(user.password_hash, password)
       : await this.ctx.hasher.verifyDummy(password);
-    if (!user || !ok) {
-      await this.#throttle.recordFailure(key);
-      throw unauthorized(BAD_CREDENTIALS, 'INVALID_CREDENTIALS');
-    }
-    // With a second factor the sign-in is not over yet: clearing the failures here would let someone who
-    // knows the password reset the budget between rounds of guessing codes.
-    if (hadFailures && user.second_factor_at === null) await this.#throttle.recordSuccess(key);
+    if (!user || !ok) throw unauthorized(BAD_CREDENTIALS, 'INVALID_CREDENTIALS');
+    // With a second factor the sign-in is not over yet: starting the count over here would let someone who
+    // knows the password reset it between rounds of guessing codes. Only this guess is given back; the
+    // second factor's success starts the count over.
+    if (user.second_factor_at === null) await this.#throttle.guessSucceeded(budget);
+    else await this.#throttle.guessRefunded(budget);
     if (user.password_hash && this.ctx.hasher.needsRehash(user.password_hash)) {
       await this.store.setPasswordHash(user.id, await this.ctx.hasher.hash(password), this.ctx.now());
     }
@@ -117,6 +119,14 @@ export class AccountService {
   }
 
   async updateProfile(userId: string, changes: ProfileChanges): Promise<UserRow> {
+    if (changes.username !== undefined) {
+      const user = await this.store.findById(userId);
+      if (!user) throw unauthorized();
+      const username = normaliseUsername(changes.username);
+      const problem = usernameProblem(username, user.email);
+      if (problem) throw badRequest(`Username ${problem}`, { username: problem });
+      changes = { ...changes, username };
+    }
     try {
       const row = await this.store.updateProfile(userId, changes, this.ctx.now());
       if (!row) throw unauthorized();
@@ -128,17 +138,24 @@ export class AccountService {
     }
   }
 
-  /** Checks the current password and stores the new one. The caller ends the user's other sessions. */
+  /**
+   * Checks the current password and stores the new one; the caller ends the user's other sessions. The
+   * check draws on the same per-account budget as sign-in: a stolen session must not become a way to
+   * guess the password at full speed.
+   */
   async changePassword(userId: string, currentPassword: string, newPassword: string): Promise<void> {
     const user = await this.store.findById(userId);
     if (!user) throw unauthorized();
+    const problem = passwordProblem(newPassword);
+    if (problem) throw badRequest(`Password ${problem}`, { newPassword: problem });
+    const budget = accountBudget(userId);
+    await this.#throttle.reserveGuess(budget);
     const ok = user.password_hash ? await this.ctx.hasher.verify(user.password_hash, currentPassword) : false;
     if (!ok)
       throw new AppError(400, 'INVALID_PASSWORD', 'The current password is incorrect', {
         errors: { currentPassword: 'is incorrect' },
       });
-    const problem = passwordProblem(newPassword);
-    if (problem) throw badRequest(`Password ${problem}`, { newPassword: problem });
+    await this.#throttle.guessSucceeded(budget);
     await this.store.replacePassword(userId, await this.ctx.hasher.hash(newPassword), this.ctx.now());
   }
 }

@@ -1,6 +1,7 @@
 import type { Kysely, Selectable } from 'kysely';
 import type { Database, UserTable } from '../../storage/schema.js';
 import { inTransaction } from '../../storage/transaction.js';
+import { identifierKey } from './identifiers.js';
 import { AccountLinkStore } from './link-store.js';
 
 export type UserRow = Selectable<UserTable>;
@@ -33,12 +34,16 @@ export class AccountStore {
     return this.db.selectFrom('users').selectAll().where('id', '=', id).executeTakeFirst();
   }
 
-  /** Sign-in accepts the email or the username (the Qelos wire sends `username`, usually an email). */
-  findByLogin(login: string): Promise<UserRow | undefined> {
+  /**
+   * The account an identifier key names, e-mail or username alike (the Qelos wire sends `username`, usually
+   * an email). The identifier is the primary key of one shared table, so there is never a second match.
+   */
+  findByLogin(key: string): Promise<UserRow | undefined> {
     return this.db
-      .selectFrom('users')
-      .selectAll()
-      .where((eb) => eb.or([eb('email', '=', login), eb('username', '=', login)]))
+      .selectFrom('login_identifiers as li')
+      .innerJoin('users', 'users.id', 'li.user_id')
+      .selectAll('users')
+      .where('li.identifier', '=', key)
       .executeTakeFirst();
   }
 
@@ -46,8 +51,21 @@ export class AccountStore {
     return this.db.selectFrom('users').selectAll().where('email', '=', email).executeTakeFirst();
   }
 
+  /** The user and its sign-in identifiers, together: a clash on either is a unique violation, nothing is kept. */
   async insert(user: NewUser): Promise<UserRow> {
-    return this.db
+    return inTransaction(this.db, async (trx) => {
+      const row = await this.#insertUser(trx, user);
+      await trx
+        .insertInto('login_identifiers')
+        .values({ identifier: identifierKey(row.email), user_id: row.id, kind: 'email' })
+        .execute();
+      await this.#registerUsername(trx, row);
+      return row;
+    });
+  }
+
+  #insertUser(trx: Kysely<Database>, user: NewUser): Promise<UserRow> {
+    return trx
       .insertInto('users')
       .values({
         id: user.id,
@@ -69,19 +87,69 @@ export class AccountStore {
       .executeTakeFirstOrThrow();
   }
 
+  /** The username's identifier; none when it is the account's own e-mail (that identifier exists already). */
+  async #registerUsername(trx: Kysely<Database>, row: UserRow): Promise<void> {
+    const key = identifierKey(row.username);
+    if (key === identifierKey(row.email)) return;
+    await trx
+      .insertInto('login_identifiers')
+      .values({ identifier: key, user_id: row.id, kind: 'username' })
+      .execute();
+  }
+
+  /** A new username replaces the old one's identifier in the same transaction; a taken one is a unique violation. */
   async updateProfile(id: string, changes: ProfileChanges, now: number): Promise<UserRow | undefined> {
-    return this.db
-      .updateTable('users')
-      .set({
-        ...(changes.username !== undefined && { username: changes.username }),
-        ...(changes.firstName !== undefined && { first_name: changes.firstName }),
-        ...(changes.lastName !== undefined && { last_name: changes.lastName }),
-        ...(changes.metadata !== undefined && { metadata: changes.metadata }),
-        updated_at: now,
-      })
-      .where('id', '=', id)
-      .returningAll()
-      .executeTakeFirst();
+    return inTransaction(this.db, async (trx) => {
+      const row = await trx
+        .updateTable('users')
+        .set({
+          ...(changes.username !== undefined && { username: changes.username }),
+          ...(changes.firstName !== undefined && { first_name: changes.firstName }),
+          ...(changes.lastName !== undefined && { last_name: changes.lastName }),
+          ...(changes.metadata !== undefined && { metadata: changes.metadata }),
+          updated_at: now,
+        })
+        .where('id', '=', id)
+        .returningAll()
+        .executeTakeFirst();
+      if (!row || changes.username === undefined) return row;
+      await trx
+        .deleteFrom('login_identifiers')
+        .where('user_id', '=', id)
+        .where('kind', '=', 'username')
+        .execute();
+      await this.#registerUsername(trx, row);
+      return row;
+    });
+  }
+
+  /**
+   * A confirmed e-mail change: the address and its sign-in identifier move together, and a username that
+   * was the old address follows it (it would otherwise be an address that is not the account's own). An
+   * identifier another account holds makes it a unique violation, and nothing changes.
+   */
+  async confirmEmailChange(user: UserRow, email: string, now: number): Promise<UserRow> {
+    return inTransaction(this.db, async (trx) => {
+      const followsEmail = identifierKey(user.username) === identifierKey(user.email);
+      const row = await trx
+        .updateTable('users')
+        .set({
+          email,
+          ...(followsEmail && { username: email }),
+          email_verified_at: now,
+          updated_at: now,
+        })
+        .where('id', '=', user.id)
+        .returningAll()
+        .executeTakeFirstOrThrow();
+      await trx.deleteFrom('login_identifiers').where('user_id', '=', user.id).execute();
+      await trx
+        .insertInto('login_identifiers')
+        .values({ identifier: identifierKey(email), user_id: user.id, kind: 'email' })
+        .execute();
+      await this.#registerUsername(trx, row);
+      return row;
+    });
   }
 
   async setPasswordHash(id: string, passwordHash: string, now: number): Promise<void> {

@@ -1,7 +1,20 @@
-import { type Kysely, sql } from 'kysely';
+import { type Kysely, type RawBuilder, sql } from 'kysely';
 import type { Database } from '../../storage/schema.js';
 
-/** SQL for sign-in counters. Each change is one atomic upsert, so concurrent attempts cannot lose a count. */
+/** An account's lockout rules, in milliseconds (config.throttle). */
+export interface LockoutPolicy {
+  /** Guesses evaluated before the account locks. */
+  threshold: number;
+  /** `lockMs[i]`: how long the (threshold + i)-th guess locks the account; the last entry repeats. */
+  lockMs: readonly number[];
+  /** A guess older than this no longer counts: the next one starts the count afresh. */
+  decayMs: number;
+}
+
+/** A reserved guess, or the end of the lock that refused it. */
+export type Reservation = { reserved: true } | { reserved: false; lockedUntil: number };
+
+/** SQL for sign-in counters. Each change is one atomic statement, so concurrent attempts cannot lose a count. */
 export class ThrottleStore {
   constructor(private readonly db: Kysely<Database>) {}
 
@@ -21,36 +34,62 @@ export class ThrottleStore {
     return Number(row.hits);
   }
 
-  /** The account's lock, or undefined for an account with no failure on record. */
-  async accountState(key: string): Promise<{ lockedUntil: number } | undefined> {
+  /**
+   * Reserves one password guess for an account BEFORE the hash runs, in ONE statement: an upsert that only
+   * updates while the account is not locked, counts the guess as a failure, and sets the lock itself when
+   * this guess is the threshold-th. `hits` counts consecutive guesses (the last one's time is
+   * `window_started_at`). So of any number of concurrent guesses, on any number of instances, exactly as
+   * many as the budget allows get a row back: PostgreSQL serialises upserts of one key on its row lock, and
+   * SQLite runs one writer at a time. A guess that turns out right gives the budget back (`reset`); a wrong
+   * one needs no second write.
+   */
+  async reserve(key: string, now: number, policy: LockoutPolicy): Promise<Reservation> {
+    const decayed = sql<boolean>`sign_in_throttles.window_started_at <= ${now - policy.decayMs}`;
+    const hits = sql<number>`CASE WHEN ${decayed} THEN 1 ELSE sign_in_throttles.hits + 1 END`;
     const row = await this.db
+      .insertInto('sign_in_throttles')
+      .values({ key, hits: 1, window_started_at: now, locked_until: lockAfter(sql`1`, now, policy) })
+      .onConflict((oc) =>
+        oc
+          .column('key')
+          .doUpdateSet({ hits, window_started_at: now, locked_until: lockAfter(hits, now, policy) })
+          .where('sign_in_throttles.locked_until', '<=', now),
+      )
+      .returning('hits')
+      .executeTakeFirst();
+    if (row) return { reserved: true };
+    const locked = await this.db
       .selectFrom('sign_in_throttles')
       .select('locked_until')
       .where('key', '=', key)
       .executeTakeFirst();
-    return row && { lockedUntil: Number(row.locked_until) };
+    return { reserved: false, lockedUntil: Number(locked?.locked_until ?? now) };
   }
 
-  /** Adds a consecutive failure; returns the count so far. */
-  async addFailure(key: string, now: number): Promise<number> {
-    const row = await this.db
-      .insertInto('sign_in_throttles')
-      .values({ key, hits: 1, window_started_at: now, locked_until: 0 })
-      .onConflict((oc) => oc.column('key').doUpdateSet({ hits: sql`sign_in_throttles.hits + 1` }))
-      .returning('hits')
-      .executeTakeFirstOrThrow();
-    return Number(row.hits);
-  }
-
-  async lock(key: string, until: number): Promise<void> {
+  /** Takes back one reserved guess (never below zero); a lock it already set stays until it ends. */
+  async refund(key: string): Promise<void> {
     await this.db
       .updateTable('sign_in_throttles')
-      .set({ locked_until: until })
+      .set({ hits: sql`hits - 1` })
       .where('key', '=', key)
+      .where('hits', '>', 0)
       .execute();
   }
 
-  async clear(key: string): Promise<void> {
+  /** A right guess: the consecutive count starts over. */
+  async reset(key: string): Promise<void> {
     await this.db.deleteFrom('sign_in_throttles').where('key', '=', key).execute();
   }
+}
+
+/**
+ * The lock a guess leaves behind, as SQL over its count: none below the threshold, then the policy's
+ * delays in order. A short CASE rather than `power()`, which SQLite builds may lack.
+ */
+function lockAfter(hits: RawBuilder<number>, now: number, policy: LockoutPolicy): RawBuilder<number> {
+  const { threshold, lockMs } = policy;
+  // BIGINT casts: PostgreSQL would otherwise type the branches as integer, too small for epoch milliseconds.
+  const at = (ms: number) => sql`CAST(${now + ms} AS BIGINT)`;
+  const steps = lockMs.slice(0, -1).map((ms, i) => sql`WHEN ${hits} = ${threshold + i} THEN ${at(ms)}`);
+  return sql<number>`CASE WHEN ${hits} < ${threshold} THEN CAST(0 AS BIGINT) ${sql.join(steps, sql` `)} ELSE ${at(lockMs.at(-1) ?? 0)} END`;
 }

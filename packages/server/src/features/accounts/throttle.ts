@@ -1,7 +1,8 @@
 import { isIPv6 } from 'node:net';
+import type { Config } from '../../config/load.js';
 import type { AppContext } from '../../context.js';
 import { AppError, tooManyRequests } from '../../lib/errors.js';
-import { ThrottleStore } from './throttle-store.js';
+import { type LockoutPolicy, ThrottleStore } from './throttle-store.js';
 
 /** IPv6 clients get a whole /64 each, so an attacker cannot rotate through their own prefix. */
 export function clientBucket(ip: string): string {
@@ -20,16 +21,41 @@ export function clientBucket(ip: string): string {
 }
 
 /**
+ * The budget an account's password guesses draw from: one per account, whether the e-mail or the username
+ * was typed, and whether the guess came through sign-in or a password change.
+ */
+export const accountBudget = (userId: string) => `account:${userId}`;
+
+/** Guesses at an identifier no account has are budgeted the same way, so a lockout reveals nothing. */
+export const unknownLoginBudget = (identifierKey: string) => `login:${identifierKey}`;
+
+/** The first lock, doubled per further guess up to the cap (SECURITY.md, "lockout / throttling"). */
+export function lockoutPolicy(throttle: Config['throttle']): LockoutPolicy {
+  const lockMs: number[] = [];
+  for (let seconds = throttle.lockoutBaseSeconds; ; seconds *= 2) {
+    if (seconds >= throttle.lockoutMaxSeconds) {
+      lockMs.push(throttle.lockoutMaxSeconds * 1000);
+      break;
+    }
+    lockMs.push(seconds * 1000);
+  }
+  return { threshold: throttle.lockoutThreshold, lockMs, decayMs: throttle.lockoutDecaySeconds * 1000 };
+}
+
+/**
  * Credential-stuffing defences (SECURITY.md): a per-IP window of sign-in attempts, and a per-account
- * lockout after consecutive failures with a delay that doubles up to a cap. Both live in the database so
- * they survive restarts and hold across instances. Accounts are keyed by the identifier typed, whether or
- * not it exists, so a lockout reveals nothing about which accounts exist.
+ * budget of password guesses that locks the account after consecutive failures, with a delay that doubles
+ * up to a cap and failures forgotten after GATEHOUSE_LOCKOUT_DECAY_SECONDS. Both live in the database so
+ * they survive restarts and hold across instances. A guess is reserved before the password is hashed, so
+ * a burst of concurrent guesses evaluates no more than the budget, however many instances it reaches.
  */
 export class SignInThrottle {
   readonly #store: ThrottleStore;
+  readonly #policy: LockoutPolicy;
 
   constructor(private readonly ctx: AppContext) {
     this.#store = new ThrottleStore(ctx.storage.db);
+    this.#policy = lockoutPolicy(ctx.config.throttle);
   }
 
   async checkClient(ip: string): Promise<void> {
@@ -41,30 +67,26 @@ export class SignInThrottle {
     }
   }
 
-  /** Throws while the account is locked; returns whether failures are on record (to clear at success). */
-  async checkAccount(login: string): Promise<boolean> {
-    const state = await this.#store.accountState(`account:${login}`);
-    if (!state) return false;
+  /** Takes one guess from the budget before any hashing; throws 429 ACCOUNT_LOCKED when none is left. */
+  async reserveGuess(budget: string): Promise<void> {
     const now = this.ctx.now();
-    if (state.lockedUntil > now) {
-      throw new AppError(429, 'ACCOUNT_LOCKED', 'Too many failed sign-ins; try again later', undefined, {
-        'retry-after': String(Math.ceil((state.lockedUntil - now) / 1000)),
-      });
-    }
-    return true;
+    const reservation = await this.#store.reserve(budget, now, this.#policy);
+    if (reservation.reserved) return;
+    throw new AppError(429, 'ACCOUNT_LOCKED', 'Too many failed sign-ins; try again later', undefined, {
+      'retry-after': String(Math.max(1, Math.ceil((reservation.lockedUntil - now) / 1000))),
+    });
   }
 
-  async recordFailure(login: string): Promise<void> {
-    const key = `account:${login}`;
-    const { lockoutThreshold, lockoutBaseSeconds, lockoutMaxSeconds } = this.ctx.config.throttle;
-    const failures = await this.#store.addFailure(key, this.ctx.now());
-    if (failures < lockoutThreshold) return;
-    const seconds = Math.min(lockoutBaseSeconds * 2 ** (failures - lockoutThreshold), lockoutMaxSeconds);
-    await this.#store.lock(key, this.ctx.now() + seconds * 1000);
+  /**
+   * The guess was right but the sign-in is not over (a second factor follows): it does not count as a
+   * failure, yet the failures before it stand until the second factor succeeds too.
+   */
+  async guessRefunded(budget: string): Promise<void> {
+    await this.#store.refund(budget);
   }
 
-  /** Clears the failure count; skipped for an account with none on record (one write saved per sign-in). */
-  async recordSuccess(login: string): Promise<void> {
-    await this.#store.clear(`account:${login}`);
+  /** The guess was right: consecutive failures start over. */
+  async guessSucceeded(budget: string): Promise<void> {
+    await this.#store.reset(budget);
   }
 }

@@ -5,7 +5,7 @@ import { AppError, badRequest, conflict, unauthorized } from '../../lib/errors.j
 import { userTag } from '../accounts/principals.js';
 import type { Reauthentication } from '../accounts/reauthentication.js';
 import { AccountStore, type UserRow } from '../accounts/store.js';
-import { SignInThrottle } from '../accounts/throttle.js';
+import { accountBudget, SignInThrottle } from '../accounts/throttle.js';
 import { hashRecoveryCode, newRecoveryCodes } from './recovery-codes.js';
 import { SecondFactorStore } from './store.js';
 import { matchTotp, newTotpSecret, totpUri } from './totp.js';
@@ -137,9 +137,9 @@ export class SecondFactorService {
     auth: AuthContext,
     proof: Partial<{ code: string; recoveryCode: string; password: string }>,
   ): Promise<void> {
-    if (proof.code !== undefined) return this.#verify(auth.user.id, auth.user.email, { code: proof.code });
+    if (proof.code !== undefined) return this.#verify(auth.user.id, { code: proof.code });
     if (proof.recoveryCode !== undefined)
-      return this.#verify(auth.user.id, auth.user.email, { recoveryCode: proof.recoveryCode });
+      return this.#verify(auth.user.id, { recoveryCode: proof.recoveryCode });
     await this.reauthentication.assert(auth, proof.password);
   }
 
@@ -173,7 +173,7 @@ export class SecondFactorService {
     const user = await new AccountStore(this.ctx.storage.db).findById(row.user_id);
     if (!user) throw challengeInvalid();
     try {
-      await this.#verify(user.id, user.email, proof);
+      await this.#verify(user.id, proof);
     } catch (error) {
       if (error instanceof AppError && error.code === 'INVALID_SECOND_FACTOR')
         await this.#store.failChallenge(row.id, CHALLENGE_ATTEMPTS, now);
@@ -188,15 +188,15 @@ export class SecondFactorService {
     };
   }
 
-  /** Checks a code or recovery code within the per-account budget, and uses it (one winner). */
-  async #verify(userId: string, email: string, proof: SecondFactorProof): Promise<void> {
-    const hadFailures = await this.#throttle.checkAccount(email);
-    const accepted = await this.#use(userId, proof);
-    if (!accepted) {
-      await this.#throttle.recordFailure(email);
-      throw invalidCode();
-    }
-    if (hadFailures) await this.#throttle.recordSuccess(email);
+  /**
+   * Checks a code or recovery code within the per-account budget (a guess is reserved before the check,
+   * as for passwords), and uses it (one winner). Success gives the budget back.
+   */
+  async #verify(userId: string, proof: SecondFactorProof): Promise<void> {
+    const budget = accountBudget(userId);
+    await this.#throttle.reserveGuess(budget);
+    if (!(await this.#use(userId, proof))) throw invalidCode();
+    await this.#throttle.guessSucceeded(budget);
   }
 
   async #use(userId: string, proof: SecondFactorProof): Promise<boolean> {

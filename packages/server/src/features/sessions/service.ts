@@ -4,8 +4,19 @@ import { TtlCache } from '../../lib/ttl-cache.js';
 import { userTag } from '../accounts/principals.js';
 import { type SessionRow, SessionStore } from './store.js';
 
-/** Writing last_seen_at on every request would be a database write per request; once a minute is enough for idle timeouts. */
-const TOUCH_INTERVAL_MS = 60_000;
+/**
+ * Writing last_seen_at on every request would be a database write per request: it is written at most once a
+ * minute, and at least four times per idle TTL, so a session in use never idles out between two writes
+ * (with GATEHOUSE_SESSION_IDLE_TTL=60, every 15 s).
+ */
+export function touchInterval(idleTtlMs: number): number {
+  return Math.min(60_000, Math.floor(idleTtlMs / 4));
+}
+
+/** Past its absolute end, or idle for its whole idle TTL. */
+function ended(session: SessionRow, now: number): boolean {
+  return now >= session.expires_at || now >= session.last_seen_at + session.idle_ttl_ms;
+}
 
 export const sessionTag = (sessionId: string) => `session:${sessionId}`;
 
@@ -56,17 +67,21 @@ export class SessionService {
     const hash = sha256(token);
     const now = this.ctx.now();
     let session = this.#cache.get(hash);
+    // A cached copy that looks idle may be stale (another instance touched the row): only the row decides.
+    if (session && ended(session, now)) {
+      this.#cache.delete(hash);
+      session = undefined;
+    }
     if (!session) {
       session = await this.#store.findByTokenHash(hash);
       if (!session) return null;
+      if (ended(session, now)) {
+        await this.#store.deleteById(session.id);
+        return null;
+      }
       this.#cache.set(hash, session, [sessionTag(session.id), userTag(session.user_id)]);
     }
-    if (now >= session.expires_at || now >= session.last_seen_at + session.idle_ttl_ms) {
-      this.#cache.delete(hash);
-      await this.#store.deleteById(session.id);
-      return null;
-    }
-    if (now - session.last_seen_at >= TOUCH_INTERVAL_MS) {
+    if (now - session.last_seen_at >= touchInterval(session.idle_ttl_ms)) {
       session.last_seen_at = now;
       await this.#store.touch(session.id, now);
     }

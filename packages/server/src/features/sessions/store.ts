@@ -1,4 +1,4 @@
-import type { Kysely, Selectable } from 'kysely';
+import { type Kysely, type Selectable, sql } from 'kysely';
 import type { Database, SessionTable } from '../../storage/schema.js';
 
 export type SessionRow = Selectable<SessionTable>;
@@ -15,12 +15,14 @@ export class SessionStore {
     return this.db.selectFrom('sessions').selectAll().where('token_hash', '=', tokenHash).executeTakeFirst();
   }
 
+  /** The user's live sessions: before their absolute end and not idle for their whole idle TTL. */
   listForUser(userId: string, now: number): Promise<SessionRow[]> {
     return this.db
       .selectFrom('sessions')
       .selectAll()
       .where('user_id', '=', userId)
       .where('expires_at', '>', now)
+      .where(sql<number>`last_seen_at + idle_ttl_ms`, '>', now)
       .orderBy('last_seen_at', 'desc')
       .execute();
   }

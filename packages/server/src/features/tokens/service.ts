@@ -200,13 +200,13 @@ export class TokenService implements TokenSignIn {
       throw unauthorized('Only a token session can switch workspace this way');
     const now = this.ctx.now();
     const successor = randomSecret();
-    // The refresh token held before the switch keeps leading to this one successor until either is used:
-    // clients that ignore the switch response (@qelos/sdk) refresh with the old token and carry on, while
-    // there is still never more than one live refresh token in the family.
+    // The switch hand-over (docs/tokens.md), distinct from the retry window: the refresh token held before
+    // the switch keeps leading to this one successor until either is used, or until the old token's own
+    // idle end. Clients that ignore the switch response (@qelos/sdk) refresh with the old token minutes
+    // later and carry on, while there is never more than one live refresh token in the family.
     const family = await this.#store.moveFamily(auth.familyId, workspace.id, now, {
       ...this.#successor(successor, now),
       sealed: this.ctx.secrets.seal(successor),
-      // Past the idle lifetime the old token would be dead anyway.
       retryUntil: now + this.ctx.config.tokens.refreshIdleTtl * 1000,
     });
     if (!family) throw invalidToken();

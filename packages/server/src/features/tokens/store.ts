@@ -1,4 +1,4 @@
-import type { Kysely, Selectable, Transaction } from 'kysely';
+import { type Kysely, type Selectable, sql, type Transaction } from 'kysely';
 import type { Database, RefreshTokenTable, TokenFamilyTable } from '../../storage/schema.js';
 import { inTransaction } from '../../storage/transaction.js';
 
@@ -87,7 +87,8 @@ export class TokenStore {
 
   /**
    * Moves a live family to another workspace and rotates it: every unconsumed token of the family is
-   * consumed (a retry within the window gets the successor, like any rotation) and the successor stored.
+   * consumed and the successor stored. The consumed token hands over to the successor until
+   * `successor.retryUntil` but never past its own idle end: the switch does not lengthen its life.
    */
   moveFamily(
     familyId: string,
@@ -107,7 +108,11 @@ export class TokenStore {
       if (!family) return undefined;
       await trx
         .updateTable('refresh_tokens')
-        .set({ consumed_at: now, successor_sealed: successor.sealed, successor_until: successor.retryUntil })
+        .set({
+          consumed_at: now,
+          successor_sealed: successor.sealed,
+          successor_until: sql<number>`CASE WHEN expires_at < ${successor.retryUntil} THEN expires_at ELSE CAST(${successor.retryUntil} AS BIGINT) END`,
+        })
         .where('family_id', '=', familyId)
         .where('consumed_at', 'is', null)
         .execute();

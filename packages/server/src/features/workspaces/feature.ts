@@ -4,6 +4,7 @@ import type { AccountService } from '../accounts/service.js';
 import type { SessionService } from '../sessions/service.js';
 import { ActivationService } from './activation.js';
 import { type WorkspaceGuards, workspaceGuards } from './guard.js';
+import { InvitationService } from './invitations.js';
 import { InviteService } from './invites.js';
 import { MemberService } from './members.js';
 import { WorkspaceService } from './service.js';
@@ -13,6 +14,8 @@ export interface WorkspaceFeature {
   workspaces: WorkspaceService;
   members: MemberService;
   invites: InviteService;
+  /** Invitations addressed to an e-mail: adding by e-mail, and the invitee's accept / decline. */
+  invitations: InvitationService;
   activation: ActivationService;
   guards: WorkspaceGuards;
 }
@@ -27,6 +30,7 @@ export function createWorkspaceFeature(
     workspaces,
     members,
     invites: new InviteService(ctx, members),
+    invitations: new InvitationService(ctx, members),
     activation: new ActivationService(ctx, deps.accounts, deps.sessions),
     guards: workspaceGuards(workspaces),
   };

@@ -1,7 +1,7 @@
 import type { AppContext } from '../../context.js';
 import { newId, randomSecret, sha256 } from '../../lib/crypto.js';
-import { AppError, conflict, forbidden } from '../../lib/errors.js';
-import { normaliseEmail } from '../accounts/email.js';
+import { AppError, forbidden } from '../../lib/errors.js';
+import { normaliseEmail, requireEmail } from '../accounts/email.js';
 import { assertRolesDefined } from '../admin/role-catalog.js';
 import { RoleStore } from '../admin/role-store.js';
 import { type InviteRow, InviteStore } from './invite-store.js';
@@ -60,7 +60,7 @@ export class InviteService {
       workspace_id: workspaceId,
       token_hash: sha256(token),
       role: input.role,
-      email: input.email ? normaliseEmail(input.email) : null,
+      email: input.email ? requireEmail(input.email) : null,
       created_by: actor.userId,
       created_at: now,
       expires_at: now + this.ctx.config.workspaces.inviteTtl * 1000,
@@ -87,16 +87,12 @@ export class InviteService {
     // Checked before consuming, so signing in with the wrong account does not burn the link.
     if (pending.email !== null && pending.email !== normaliseEmail(user.email))
       throw forbidden('This invite was sent to another email address', 'INVITE_EMAIL_MISMATCH');
-    const workspaceId = pending.workspace_id;
-    await this.members.inWorkspaceTransaction(workspaceId, async (tx) => {
-      if (await tx.members.find(workspaceId, user.id))
-        throw conflict('You are already a member of this workspace', 'ALREADY_MEMBER');
-      const invite = await tx.invites.consume(tokenHash, user.id, this.ctx.now());
-      if (!invite) throw inviteInvalid();
-      await assertRolesDefined(tx.roles, 'workspace', [invite.role]);
-      await tx.members.insert(workspaceId, user.id, invite.role, this.ctx.now());
-    });
-    await this.members.published(workspaceId, user.id);
-    return workspaceId;
+    await this.members.joinByInvite(
+      pending.workspace_id,
+      user.id,
+      (tx, now) => tx.invites.consume(tokenHash, user.id, now),
+      inviteInvalid,
+    );
+    return pending.workspace_id;
   }
 }

@@ -8,6 +8,7 @@ import type { MemberActor } from './members.js';
 import {
   AddMemberBody,
   CreatedInvite,
+  InvitationSent,
   InviteBody,
   InviteParams,
   InviteTokenParams,
@@ -40,7 +41,7 @@ export async function memberRoutes(
   app: FastifyInstance,
   { services }: { services: Services },
 ): Promise<void> {
-  const { members, invites, workspaces, guards } = services.workspaces;
+  const { members, invites, invitations, workspaces, guards } = services.workspaces;
   const read = requireAuth({ scope: 'workspaces:read' });
   const write = requireAuth({ scope: 'workspaces:write' });
   const manage = [write, guards.requireWorkspaceRole(...MANAGER_ROLES)];
@@ -55,22 +56,24 @@ export async function memberRoutes(
     async (request) => members.list((request.params as IdParams).id),
   );
 
+  // A global admin adds at once (201); anyone else invites (202, the same answer for any address).
   app.post(
     '/api/workspaces/:id/members',
     {
-      schema: { params: WorkspaceParams, body: AddMemberBody, response: { 201: MemberView } },
+      schema: {
+        params: WorkspaceParams,
+        body: AddMemberBody,
+        response: { 201: MemberView, 202: InvitationSent },
+      },
       preHandler: manage,
     },
     async (request, reply) => {
       const body = request.body as AddMemberBody;
-      const member = await members.add(
-        actorOf(request),
-        (request.params as IdParams).id,
-        body.email,
-        body.role ?? MEMBER,
-      );
-      reply.status(201);
-      return member;
+      const { id } = request.params as IdParams;
+      const input = { email: body.email, role: body.role ?? MEMBER };
+      const added = await invitations.addByEmail(authOf(request), actorOf(request), id, input);
+      if ('member' in added) return reply.status(201).send(added.member);
+      return reply.status(202).send(added);
     },
   );
 

@@ -42,6 +42,11 @@ export class MemberStore {
     return this.#members(workspaceId).where('m.user_id', '=', userId).executeTakeFirst();
   }
 
+  /** The member with this (normalised) e-mail, if any. */
+  findByEmail(workspaceId: string, email: string): Promise<MemberRow | undefined> {
+    return this.#members(workspaceId).where('u.email', '=', email).executeTakeFirst();
+  }
+
   /** Takes the workspace's membership lock until the transaction ends; false when it does not exist. */
   async lockWorkspace(workspaceId: string): Promise<boolean> {
     const row = await this.db

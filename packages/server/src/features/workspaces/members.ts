@@ -6,7 +6,7 @@ import { userTag, workspaceTag } from '../accounts/principals.js';
 import { AccountStore } from '../accounts/store.js';
 import { assertRolesDefined } from '../admin/role-catalog.js';
 import { RoleStore } from '../admin/role-store.js';
-import { InviteStore } from './invite-store.js';
+import { type InviteRow, InviteStore } from './invite-store.js';
 import { MemberStore } from './member-store.js';
 import { workspaceNotFound } from './service.js';
 import { type MemberView, memberView } from './view.js';
@@ -64,10 +64,36 @@ export class MemberService {
     await this.ctx.bus.publish(userTag(userId));
   }
 
+  /**
+   * Joins the user to the workspace with the role of the invite that `consume` marks used, under the
+   * workspace lock. `consume` is one atomic statement (invite-store.ts), so an invite admits one person
+   * however many accept it at once; `gone` is the answer when it was not there to consume.
+   */
+  async joinByInvite(
+    workspaceId: string,
+    userId: string,
+    consume: (tx: MembershipTx, now: number) => Promise<InviteRow | undefined>,
+    gone: () => AppError,
+  ): Promise<void> {
+    await this.inWorkspaceTransaction(workspaceId, async (tx) => {
+      if (await tx.members.find(workspaceId, userId))
+        throw conflict('You are already a member of this workspace', 'ALREADY_MEMBER');
+      const invite = await consume(tx, this.ctx.now());
+      if (!invite) throw gone();
+      await assertRolesDefined(tx.roles, 'workspace', [invite.role]);
+      await tx.members.insert(workspaceId, userId, invite.role, this.ctx.now());
+    });
+    await this.published(workspaceId, userId);
+  }
+
   async list(workspaceId: string): Promise<MemberView[]> {
     return (await this.#members.list(workspaceId)).map(memberView);
   }
 
+  /**
+   * Adds an existing account at once, without asking it: for global admins only (invitations.ts decides).
+   * Everyone else's "add by e-mail" is an invitation the person accepts or declines.
+   */
   async add(actor: MemberActor, workspaceId: string, email: string, role: string): Promise<MemberView> {
     assertMayAssign(actor.role, null, role);
     const user = await this.#accounts.findByEmail(normaliseEmail(email));

@@ -77,6 +77,21 @@ export const InviteView = Type.Object({
   created: Type.String(),
 });
 
+/** POST /api/workspaces/:id/members by anyone but a global admin: the invitation now pending (202). */
+export const InvitationSent = Type.Object({ invitation: InviteView });
+
+/** An invitation as its invitee sees it (GET /api/me/invitations). */
+export const InvitationView = Type.Object({
+  _id: Type.String(),
+  workspace: Type.Object({ _id: Type.String(), name: Type.String() }),
+  role: Type.String(),
+  invitedBy: Type.Union([Type.String(), Type.Null()]),
+  expiresAt: Type.String(),
+  created: Type.String(),
+});
+
+export const InvitationParams = Type.Object({ id: Id });
+
 export const CreatedInvite = Type.Object({
   /** The link's secret: shown here once, never again. */
   token: Type.String(),

@@ -65,9 +65,16 @@ export class SigningKeyRing {
   #stale = true;
   #loading: Promise<void> | undefined;
   #lastUnknownKidReload = Number.NEGATIVE_INFINITY;
+  /**
+   * SQLite: `gatehouse keys rotate` runs in another process, which no bus message can reach. Every signing
+   * then reads the active kid first (one indexed read of a local file), so the first token signed after a
+   * rotation commits already uses the new key. PostgreSQL instances hear of it by NOTIFY instead.
+   */
+  readonly #confirmActiveOnSign: boolean;
 
   constructor(private readonly ctx: AppContext) {
     this.#store = new SigningKeyStore(ctx.storage.db);
+    this.#confirmActiveOnSign = ctx.storage.dialect === 'sqlite';
     ctx.bus.subscribe((key) => {
       if (key === '*' || key === SIGNING_KEYS_TOPIC) this.#stale = true;
     });
@@ -76,7 +83,11 @@ export class SigningKeyRing {
   /** The key that signs with `alg` now; creates the first one (once, even across racing instances). */
   async signingKey(alg: SigningAlgorithm = 'EdDSA'): Promise<SigningKey> {
     await this.#fresh();
-    const loaded = this.#signing.get(alg);
+    let loaded = this.#signing.get(alg);
+    if (loaded && this.#confirmActiveOnSign && (await this.#store.activeKid(alg)) !== loaded.kid) {
+      await this.#reload();
+      loaded = this.#signing.get(alg);
+    }
     if (loaded) return loaded;
     await this.#store.insertIfNoneActive(this.#row(await generateSigningKey(alg), this.ctx.now()));
     await this.#reload();

@@ -3,6 +3,7 @@ import * as foundation from './0001_foundation.js';
 import * as tokens from './0002_tokens.js';
 import * as apiTokens from './0003_api_tokens.js';
 import * as workspaces from './0004_workspaces.js';
+import * as hardening from './0005_hardening.js';
 import * as accounts from './0009_accounts.js';
 import * as apiTokenRotation from './0010_api_token_rotation.js';
 
@@ -15,6 +16,7 @@ export const migrations: Record<string, Migration> = {
   '0002_tokens': tokens,
   '0003_api_tokens': apiTokens,
   '0004_workspaces': workspaces,
+  '0005_hardening': hardening,
   '0009_accounts': accounts,
   '0010_api_token_rotation': apiTokenRotation,
 };
