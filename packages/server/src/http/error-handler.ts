@@ -51,9 +51,7 @@ export function registerErrorHandler(app: FastifyInstance): void {
       const summary = Object.entries(errors)
         .map(([field, problem]) => `${field} ${problem}`)
         .join('; ');
-      return reply
-        .status(400)
-        .send({ ...body('VALIDATION_ERROR', `Invalid ${where}: ${summary}`), errors });
+      return reply.status(400).send({ ...body('VALIDATION_ERROR', `Invalid ${where}: ${summary}`), errors });
     }
     const known = error.code ? FASTIFY_CLIENT_ERRORS[error.code] : undefined;
     if (known) return reply.status(known[0]).send(body(known[1], known[2]));
@@ -62,10 +60,7 @@ export function registerErrorHandler(app: FastifyInstance): void {
     }
     if (isStorageUnavailable(error)) {
       request.log.error({ err: error }, 'storage unavailable');
-      return reply
-        .status(503)
-        .header('retry-after', '5')
-        .send(body('SERVICE_UNAVAILABLE'));
+      return reply.status(503).header('retry-after', '5').send(body('SERVICE_UNAVAILABLE'));
     }
     if (error.statusCode && error.statusCode >= 400 && error.statusCode < 500) {
       return reply.status(error.statusCode).send(body('BAD_REQUEST'));
@@ -75,8 +70,6 @@ export function registerErrorHandler(app: FastifyInstance): void {
   });
 
   app.setNotFoundHandler((request, reply) => {
-    reply
-      .status(404)
-      .send(body('NOT_FOUND', `No route for ${request.method} ${request.url.split('?')[0]}`));
+    reply.status(404).send(body('NOT_FOUND', `No route for ${request.method} ${request.url.split('?')[0]}`));
   });
 }

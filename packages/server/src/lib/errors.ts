@@ -33,8 +33,10 @@ export class AppError<C extends ErrorCode = ErrorCode> extends Error {
 export const badRequest = (message: string, errors?: Record<string, string>) =>
   new AppError(400, 'VALIDATION_ERROR', message, errors ? { errors } : undefined);
 
-export const unauthorized = (message = 'Authentication required', code: CodeWithStatus<401> = 'UNAUTHORIZED') =>
-  new AppError(401, code, message);
+export const unauthorized = (
+  message = 'Authentication required',
+  code: CodeWithStatus<401> = 'UNAUTHORIZED',
+) => new AppError(401, code, message);
 
 /** RFC 6750 §3: a bad bearer credential answers with WWW-Authenticate error="invalid_token". */
 export const invalidToken = (message = 'The access token is invalid or expired', reason?: string) => {
@@ -45,12 +47,15 @@ export const invalidToken = (message = 'The access token is invalid or expired',
   return error;
 };
 
-export const forbidden = (message = 'You are not allowed to do this', code: CodeWithStatus<403> = 'FORBIDDEN') =>
-  new AppError(403, code, message);
+export const forbidden = (
+  message = 'You are not allowed to do this',
+  code: CodeWithStatus<403> = 'FORBIDDEN',
+) => new AppError(403, code, message);
 
 export const notFound = (message = 'Not found') => new AppError(404, 'NOT_FOUND', message);
 
-export const conflict = (message: string, code: CodeWithStatus<409> = 'CONFLICT') => new AppError(409, code, message);
+export const conflict = (message: string, code: CodeWithStatus<409> = 'CONFLICT') =>
+  new AppError(409, code, message);
 
 export const tooManyRequests = (retryAfterSeconds: number, message = 'Too many attempts, try again later') =>
   new AppError(429, 'TOO_MANY_REQUESTS', message, undefined, {

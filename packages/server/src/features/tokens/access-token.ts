@@ -1,4 +1,4 @@
-import { decodeProtectedHeader, errors as joseErrors, type JWTPayload, jwtVerify, SignJWT } from 'jose';
+import { decodeProtectedHeader, type JWTPayload, errors as joseErrors, jwtVerify, SignJWT } from 'jose';
 import type { AppContext } from '../../context.js';
 import { newId } from '../../lib/crypto.js';
 import { invalidToken } from '../../lib/errors.js';
