@@ -22,6 +22,7 @@ import { authConfigRoutes } from './features/auth-config/routes.js';
 import { consoleRoutes } from './features/console/routes.js';
 import { secondFactorRoutes } from './features/second-factor/routes.js';
 import { sessionRoutes } from './features/sessions/routes.js';
+import { socialProviderAdminRoutes } from './features/social/admin-routes.js';
 import { tokenRoutes } from './features/tokens/routes.js';
 import { tokenSessionRoutes } from './features/tokens/session-routes.js';
 import { invitationRoutes } from './features/workspaces/invitation-routes.js';
@@ -136,6 +137,7 @@ export async function buildApp(config: Config, options: BuildOptions = {}): Prom
   await app.register(secondFactorRoutes, { services });
   await app.register(adminUserRoutes, { services });
   await app.register(accountPageRoutes, { services });
+  await app.register(socialProviderAdminRoutes, { services });
   await app.register(consoleRoutes);
 
   app.addHook('onClose', async () => {
