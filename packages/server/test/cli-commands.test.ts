@@ -68,7 +68,10 @@ describe('the gatehouse command', () => {
 
   it('never creates a database or a key for a read-only command, and names the database', () => {
     const db = freshDatabase();
-    for (const args of [['keys', 'list'], ['users', 'list']]) {
+    for (const args of [
+      ['keys', 'list'],
+      ['users', 'list'],
+    ]) {
       const result = gatehouse(args, { GATEHOUSE_DATABASE_URL: db });
       expect(result.status).toBe(1);
       expect(result.stderr).toContain(`gatehouse: database SQLite ${db}`);
@@ -114,7 +117,9 @@ describe('the gatehouse command', () => {
     expect(good.stdout).toMatch(/ok {7}master key \(.*master\.key\) opens all 1 signing key/);
     expect(good.status).toBe(0);
     const wrong = gatehouse(['doctor'], { GATEHOUSE_DATABASE_URL: db, GATEHOUSE_MASTER_KEY: masterKey() });
-    expect(wrong.stdout).toMatch(/PROBLEM {2}the master key from GATEHOUSE_MASTER_KEY does not open signing key/);
+    expect(wrong.stdout).toMatch(
+      /PROBLEM {2}the master key from GATEHOUSE_MASTER_KEY does not open signing key/,
+    );
     expect(wrong.stdout).toContain('fix: set GATEHOUSE_MASTER_KEY to the key the server was started with');
     expect(wrong.status).toBe(1);
   });
@@ -135,10 +140,12 @@ describe('the gatehouse command', () => {
     expect(result.stderr).toContain(
       'gatehouse: unknown variable GATEHOUSE_DATABSE_URL is ignored (did you mean GATEHOUSE_DATABASE_URL?)',
     );
-    expect(unknownVariables({ GATEHOUSE_DATABSE_URL: 'x', GATEHOUSE_PORT: '1', GATEHOUSE_ZZZ: '1' })).toEqual([
-      { name: 'GATEHOUSE_DATABSE_URL', suggestion: 'GATEHOUSE_DATABASE_URL' },
-      { name: 'GATEHOUSE_ZZZ', suggestion: undefined },
-    ]);
+    expect(unknownVariables({ GATEHOUSE_DATABSE_URL: 'x', GATEHOUSE_PORT: '1', GATEHOUSE_ZZZ: '1' })).toEqual(
+      [
+        { name: 'GATEHOUSE_DATABSE_URL', suggestion: 'GATEHOUSE_DATABASE_URL' },
+        { name: 'GATEHOUSE_ZZZ', suggestion: undefined },
+      ],
+    );
     const doctor = gatehouse(['doctor'], {
       GATEHOUSE_DATABASE_URL: freshDatabase(),
       GATEHOUSE_SINGUP: 'open',
