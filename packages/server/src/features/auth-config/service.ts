@@ -27,7 +27,11 @@ export class AuthConfigService {
   }
 
   get(): Promise<AuthConfiguration> {
-    return this.#cache.read(SETTINGS_KEY, () => this.#readStored(), () => [authConfigurationTag]);
+    return this.#cache.read(
+      SETTINGS_KEY,
+      () => this.#readStored(),
+      () => [authConfigurationTag],
+    );
   }
 
   /** Applies a partial change over what is stored (not over a possibly stale cache) and tells every instance. */
