@@ -1,5 +1,6 @@
 #!/usr/bin/env node
 import { parseArgs } from 'node:util';
+import { CLIENT_ACTIONS, clientsCommand } from './cli/clients.js';
 import { listKeysCommand, rotateKeysCommand } from './cli/keys.js';
 import { migrate } from './cli/migrate.js';
 import { start } from './cli/start.js';
@@ -26,6 +27,14 @@ const USAGE = `usage: gatehouse <command>
   users reset-link <email or id>          print a one-time password-reset link (recovers the first admin)
   keys rotate                             new signing keys; old ones verify for GATEHOUSE_KEY_ROTATION_GRACE
   keys list                               stored signing keys and their state
+  clients create --name NAME --redirect-uri URI [--redirect-uri URI…] [--grant TYPE…] [--scope "SCOPES"]
+                 [--resource URI…] [--public] [--trusted] [--native] [--access-token-ttl S] [--json]
+                                          register an OAuth client; prints its secret once
+  clients list|show <client_id> [--json]
+  clients update <client_id> [the create flags]
+  clients delete <client_id>              the client and every token issued to it
+  clients rotate-secret <client_id> [--json]
+                                          a new secret; the old one stops working at once
 
 Configuration comes from GATEHOUSE_* environment variables (docs/configuration.md).`;
 
@@ -41,6 +50,17 @@ async function main(argv: string[]): Promise<void> {
       offset: { type: 'string' },
       'delete-workspaces': { type: 'boolean', default: false },
       'transfer-to': { type: 'string' },
+      name: { type: 'string' },
+      'redirect-uri': { type: 'string', multiple: true },
+      grant: { type: 'string', multiple: true },
+      scope: { type: 'string' },
+      resource: { type: 'string', multiple: true },
+      public: { type: 'boolean', default: false },
+      trusted: { type: 'boolean', default: false },
+      native: { type: 'boolean', default: false },
+      'access-token-ttl': { type: 'string' },
+      'refresh-token-ttl': { type: 'string' },
+      json: { type: 'boolean', default: false },
       help: { type: 'boolean', short: 'h', default: false },
     },
   });
@@ -69,6 +89,22 @@ async function main(argv: string[]): Promise<void> {
         : transferTo
           ? { action: 'transfer', to: (await resolveUserId(config, transferTo)) ?? transferTo }
           : { action: 'refuse' },
+    });
+  }
+  if (command === 'clients' && rest[0] && CLIENT_ACTIONS.has(rest[0])) {
+    const seconds = (value: string | undefined) => (value === undefined ? undefined : Number(value));
+    return clientsCommand(config, rest[0], rest[1], {
+      name: values.name,
+      redirectUris: values['redirect-uri'],
+      grants: values.grant,
+      scope: values.scope,
+      resources: values.resource,
+      public: values.public,
+      trusted: values.trusted,
+      native: values.native,
+      accessTokenTtl: seconds(values['access-token-ttl']),
+      refreshTokenTtl: seconds(values['refresh-token-ttl']),
+      json: values.json,
     });
   }
   if (command === 'keys' && rest[0] === 'rotate') return rotateKeysCommand(config);
