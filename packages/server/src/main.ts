@@ -3,6 +3,7 @@ import { parseArgs } from 'node:util';
 import { CLIENT_ACTIONS, clientsCommand } from './cli/clients.js';
 import { listKeysCommand, rotateKeysCommand } from './cli/keys.js';
 import { migrate } from './cli/migrate.js';
+import { PROVIDER_ACTIONS, type ProviderAction, providersCommand } from './cli/providers.js';
 import { start } from './cli/start.js';
 import { userAdminCommand } from './cli/user-admin.js';
 import { createUserCommand, readPassword, resolveUserId } from './cli/users.js';
@@ -35,6 +36,14 @@ const USAGE = `usage: gatehouse <command>
   clients delete <client_id>              the client and every token issued to it
   clients rotate-secret <client_id> [--json]
                                           a new secret; the old one stops working at once
+  providers list                          configured social login providers
+  providers set <name> --client-id <id> --client-secret-stdin [--issuer <url>]
+      [--authorization-endpoint <url> --token-endpoint <url> --userinfo-endpoint <url>]
+      [--scope "<scopes>"] [--display-name <text>] [--no-auto-register]
+      --return-origin <origin> [--return-origin <origin>...] [--enable]
+                                          create or change a provider (google, github, facebook,
+                                          linkedin, or a generic OpenID Connect one by --issuer)
+  providers enable|disable|delete <name>
 
 Configuration comes from GATEHOUSE_* environment variables (docs/configuration.md).`;
 
@@ -53,7 +62,6 @@ async function main(argv: string[]): Promise<void> {
       name: { type: 'string' },
       'redirect-uri': { type: 'string', multiple: true },
       grant: { type: 'string', multiple: true },
-      scope: { type: 'string' },
       resource: { type: 'string', multiple: true },
       public: { type: 'boolean', default: false },
       trusted: { type: 'boolean', default: false },
@@ -61,6 +69,17 @@ async function main(argv: string[]): Promise<void> {
       'access-token-ttl': { type: 'string' },
       'refresh-token-ttl': { type: 'string' },
       json: { type: 'boolean', default: false },
+      'client-id': { type: 'string' },
+      'client-secret-stdin': { type: 'boolean', default: false },
+      issuer: { type: 'string' },
+      'authorization-endpoint': { type: 'string' },
+      'token-endpoint': { type: 'string' },
+      'userinfo-endpoint': { type: 'string' },
+      scope: { type: 'string' },
+      'display-name': { type: 'string' },
+      'return-origin': { type: 'string', multiple: true },
+      'no-auto-register': { type: 'boolean', default: false },
+      enable: { type: 'boolean', default: false },
       help: { type: 'boolean', short: 'h', default: false },
     },
   });
@@ -105,6 +124,21 @@ async function main(argv: string[]): Promise<void> {
       accessTokenTtl: seconds(values['access-token-ttl']),
       refreshTokenTtl: seconds(values['refresh-token-ttl']),
       json: values.json,
+    });
+  }
+  if (command === 'providers' && rest[0] && PROVIDER_ACTIONS.has(rest[0])) {
+    return providersCommand(config, rest[0] as ProviderAction, rest[1], {
+      clientId: values['client-id'],
+      clientSecret: values['client-secret-stdin'] ? await readPassword(true) : undefined,
+      issuer: values.issuer,
+      authorizationEndpoint: values['authorization-endpoint'],
+      tokenEndpoint: values['token-endpoint'],
+      userinfoEndpoint: values['userinfo-endpoint'],
+      scopes: values.scope,
+      displayName: values['display-name'],
+      returnOrigins: values['return-origin'],
+      autoRegister: values['no-auto-register'] ? false : undefined,
+      enabled: values.enable ? true : undefined,
     });
   }
   if (command === 'keys' && rest[0] === 'rotate') return rotateKeysCommand(config);

@@ -18,6 +18,7 @@ import { OAuthFeature } from './features/oauth/feature.js';
 import { SecondFactorService } from './features/second-factor/service.js';
 import { sessionAuthenticator } from './features/sessions/authenticator.js';
 import { SessionService } from './features/sessions/service.js';
+import { createSocialFeature, type SocialFeature } from './features/social/feature.js';
 import { bearerAuthenticator } from './features/tokens/authenticator.js';
 import { TokenService } from './features/tokens/service.js';
 import { createWorkspaceFeature, type WorkspaceFeature } from './features/workspaces/feature.js';
@@ -86,6 +87,8 @@ export interface Services {
   userAdmin: UserAdministration;
   /** The OAuth 2.0 / OpenID Connect authorization server: clients, codes, grants. */
   oauth: OAuthFeature;
+  /** Social login: providers, the login flow, linked identities. */
+  social: SocialFeature;
   /** In the documented order: x-api-key, cookie, bearer. */
   authenticators: Authenticator[];
   revokers: CredentialRevoker[];
@@ -125,6 +128,7 @@ export function createServices(ctx: AppContext): Services {
     audit,
     userAdmin: new UserAdministration(ctx, accounts, passwordResets, audit, mailer),
     oauth: new OAuthFeature(ctx, { signingKeys, tokens, principals, sessions, authConfig }),
+    social: createSocialFeature(ctx),
     authenticators: [
       apiTokenAuthenticator(apiTokens, authConfig),
       sessionAuthenticator(ctx, sessions, principals),
