@@ -16,7 +16,7 @@ export function describeDatabase(database: Config['database']): string {
 export function assertDatabaseExists(config: Config): void {
   const { database } = config;
   if (database.kind !== 'sqlite' || database.path === ':memory:' || existsSync(database.path)) return;
-  // A command-line failure, not an HTTP answer: main.ts prints the message.
+  // A plain Error: this is a command-line failure (main.ts prints the message), not an HTTP answer.
   throw new Error(
     `there is no database at ${database.path}: start the server once (npm start) or run "gatehouse migrate", ` +
       'or point GATEHOUSE_DATABASE_URL at the database the server uses',
