@@ -21,6 +21,7 @@ import { adminUserRoutes } from './features/admin/user-routes.js';
 import { apiTokenRoutes } from './features/api-tokens/routes.js';
 import { authConfigRoutes } from './features/auth-config/routes.js';
 import { consoleRoutes } from './features/console/routes.js';
+import { oauthRoutes } from './features/oauth/routes.js';
 import { secondFactorRoutes } from './features/second-factor/routes.js';
 import { sessionRoutes } from './features/sessions/routes.js';
 import { socialProviderAdminRoutes } from './features/social/admin-routes.js';
@@ -151,6 +152,7 @@ export async function buildApp(config: Config, options: BuildOptions = {}): Prom
   await app.register(secondFactorRoutes, { services });
   await app.register(adminUserRoutes, { services });
   await app.register(accountPageRoutes, { services });
+  await app.register(oauthRoutes, { services });
   await app.register(socialProviderAdminRoutes, { services });
   await app.register(consoleRoutes);
 
