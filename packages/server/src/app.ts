@@ -1,7 +1,12 @@
 import cookie from '@fastify/cookie';
 import cors from '@fastify/cors';
 import formbody from '@fastify/formbody';
-import Fastify, { type FastifyBaseLogger, type FastifyInstance, type RouteOptions } from 'fastify';
+import Fastify, {
+  type FastifyBaseLogger,
+  type FastifyInstance,
+  LogController,
+  type RouteOptions,
+} from 'fastify';
 import { pino } from 'pino';
 import type { Config } from './config/load.js';
 import type { AppContext } from './context.js';
@@ -18,11 +23,13 @@ import { findConsoleBuild } from './features/console/build-output.js';
 import { consoleRoutes } from './features/console/routes.js';
 import { secondFactorRoutes } from './features/second-factor/routes.js';
 import { sessionRoutes } from './features/sessions/routes.js';
+import { socialProviderAdminRoutes } from './features/social/admin-routes.js';
 import { tokenRoutes } from './features/tokens/routes.js';
 import { tokenSessionRoutes } from './features/tokens/session-routes.js';
 import { invitationRoutes } from './features/workspaces/invitation-routes.js';
 import { memberRoutes } from './features/workspaces/member-routes.js';
 import { workspaceRoutes } from './features/workspaces/routes.js';
+import { registerAccessLog } from './http/access-log.js';
 import { registerNoStore } from './http/api-route.js';
 import { registerAuthentication } from './http/authenticate.js';
 import { registerErrorHandler } from './http/error-handler.js';
@@ -84,12 +91,15 @@ export async function buildApp(config: Config, options: BuildOptions = {}): Prom
 
   const app = Fastify({
     loggerInstance: log,
+    // registerAccessLog writes the one line per request instead of Fastify's two.
+    logController: new LogController({ disableRequestLogging: true }),
     bodyLimit: config.bodyLimit,
     trustProxy: fastifyTrustProxy(config.trustProxy),
     // Path spelling must not dodge a rate limit: /API/SIGNIN and /api/signin/ reach the same route.
     routerOptions: { caseSensitive: false, ignoreTrailingSlash: true, ignoreDuplicateSlashes: true },
   });
   app.decorate('gatehouse', services);
+  registerAccessLog(app);
   if (options.onRoute) app.addHook('onRoute', options.onRoute);
 
   await registerSecurityHeaders(app, {
@@ -130,6 +140,7 @@ export async function buildApp(config: Config, options: BuildOptions = {}): Prom
   // Found once: the account pages send browsers on to the console only when it is served.
   const consoleBuild = findConsoleBuild();
   await app.register(accountPageRoutes, { services, consoleServed: consoleBuild !== undefined });
+  await app.register(socialProviderAdminRoutes, { services });
   await app.register(consoleRoutes, { build: consoleBuild });
 
   app.addHook('onClose', async () => {

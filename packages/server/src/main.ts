@@ -2,6 +2,7 @@
 import { parseArgs } from 'node:util';
 import { listKeysCommand, rotateKeysCommand } from './cli/keys.js';
 import { migrate } from './cli/migrate.js';
+import { PROVIDER_ACTIONS, type ProviderAction, providersCommand } from './cli/providers.js';
 import { start } from './cli/start.js';
 import { userAdminCommand } from './cli/user-admin.js';
 import { createUserCommand, readPassword, resolveUserId } from './cli/users.js';
@@ -26,6 +27,14 @@ const USAGE = `usage: gatehouse <command>
   users reset-link <email or id>          print a one-time password-reset link (recovers the first admin)
   keys rotate                             new signing keys; old ones verify for GATEHOUSE_KEY_ROTATION_GRACE
   keys list                               stored signing keys and their state
+  providers list                          configured social login providers
+  providers set <name> --client-id <id> --client-secret-stdin [--issuer <url>]
+      [--authorization-endpoint <url> --token-endpoint <url> --userinfo-endpoint <url>]
+      [--scope "<scopes>"] [--display-name <text>] [--no-auto-register]
+      --return-origin <origin> [--return-origin <origin>...] [--enable]
+                                          create or change a provider (google, github, facebook,
+                                          linkedin, or a generic OpenID Connect one by --issuer)
+  providers enable|disable|delete <name>
 
 Configuration comes from GATEHOUSE_* environment variables (docs/configuration.md).`;
 
@@ -41,6 +50,17 @@ async function main(argv: string[]): Promise<void> {
       offset: { type: 'string' },
       'delete-workspaces': { type: 'boolean', default: false },
       'transfer-to': { type: 'string' },
+      'client-id': { type: 'string' },
+      'client-secret-stdin': { type: 'boolean', default: false },
+      issuer: { type: 'string' },
+      'authorization-endpoint': { type: 'string' },
+      'token-endpoint': { type: 'string' },
+      'userinfo-endpoint': { type: 'string' },
+      scope: { type: 'string' },
+      'display-name': { type: 'string' },
+      'return-origin': { type: 'string', multiple: true },
+      'no-auto-register': { type: 'boolean', default: false },
+      enable: { type: 'boolean', default: false },
       help: { type: 'boolean', short: 'h', default: false },
     },
   });
@@ -69,6 +89,21 @@ async function main(argv: string[]): Promise<void> {
         : transferTo
           ? { action: 'transfer', to: (await resolveUserId(config, transferTo)) ?? transferTo }
           : { action: 'refuse' },
+    });
+  }
+  if (command === 'providers' && rest[0] && PROVIDER_ACTIONS.has(rest[0])) {
+    return providersCommand(config, rest[0] as ProviderAction, rest[1], {
+      clientId: values['client-id'],
+      clientSecret: values['client-secret-stdin'] ? await readPassword(true) : undefined,
+      issuer: values.issuer,
+      authorizationEndpoint: values['authorization-endpoint'],
+      tokenEndpoint: values['token-endpoint'],
+      userinfoEndpoint: values['userinfo-endpoint'],
+      scopes: values.scope,
+      displayName: values['display-name'],
+      returnOrigins: values['return-origin'],
+      autoRegister: values['no-auto-register'] ? false : undefined,
+      enabled: values.enable ? true : undefined,
     });
   }
   if (command === 'keys' && rest[0] === 'rotate') return rotateKeysCommand(config);

@@ -17,6 +17,7 @@ import { Mailer } from './features/mail/mailer.js';
 import { SecondFactorService } from './features/second-factor/service.js';
 import { sessionAuthenticator } from './features/sessions/authenticator.js';
 import { SessionService } from './features/sessions/service.js';
+import { createSocialFeature, type SocialFeature } from './features/social/feature.js';
 import { bearerAuthenticator } from './features/tokens/authenticator.js';
 import { TokenService } from './features/tokens/service.js';
 import { createWorkspaceFeature, type WorkspaceFeature } from './features/workspaces/feature.js';
@@ -83,6 +84,8 @@ export interface Services {
   audit: AuditTrail;
   /** Admin actions on accounts: create, invite, disable, delete, sign out, passwords. */
   userAdmin: UserAdministration;
+  /** Social login: providers, the login flow, linked identities. */
+  social: SocialFeature;
   /** In the documented order: x-api-key, cookie, bearer. */
   authenticators: Authenticator[];
   revokers: CredentialRevoker[];
@@ -121,6 +124,7 @@ export function createServices(ctx: AppContext): Services {
     secondFactor: new SecondFactorService(ctx, reauthentication),
     audit,
     userAdmin: new UserAdministration(ctx, accounts, passwordResets, audit, mailer),
+    social: createSocialFeature(ctx),
     authenticators: [
       apiTokenAuthenticator(apiTokens, authConfig),
       sessionAuthenticator(ctx, sessions, principals),

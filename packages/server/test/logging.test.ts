@@ -70,4 +70,25 @@ describe('logs', () => {
     // Parameters that are not secrets stay readable.
     expect(logged).toContain('x=1');
   });
+
+  it('write one access line per request, with method, route, status, time and request id', async () => {
+    const before = lines.length;
+    const response = await request(server.url, '/api/me?api_key=gth_access-line-secret');
+    const logged = lines.slice(before).map((line) => JSON.parse(line) as Record<string, unknown>);
+    const access = logged.filter((line) => line.msg === 'request');
+    expect(access).toHaveLength(1);
+    // Fastify's own two lines per request are off: they doubled the cost of a credential check (issue 16).
+    expect(
+      logged.filter((line) => line.msg === 'incoming request' || line.msg === 'request completed'),
+    ).toEqual([]);
+    const [line] = access;
+    expect(line).toMatchObject({
+      method: 'GET',
+      url: '/api/me?api_key=[redacted]',
+      route: '/api/me',
+      status: response.status,
+    });
+    expect(typeof line!.reqId).toBe('string');
+    expect(line!.ms).toBeGreaterThanOrEqual(0);
+  });
 });

@@ -244,6 +244,70 @@ export interface RefreshTokenTable {
   successor_until: number | null;
 }
 
+/** A social login provider an admin configured (features/social). */
+export interface SocialProviderTable {
+  /** `google`, `github`, `facebook`, `linkedin`, or the name of a generic OpenID Connect provider. */
+  name: string;
+  display_name: string;
+  enabled: number;
+  client_id: string;
+  /** Sealed by SecretBox with the master key; never returned by any API. */
+  client_secret_sealed: string | null;
+  /** OpenID Connect issuer (discovery); null for the built-in non-OIDC providers unless overridden. */
+  issuer: string | null;
+  /** Overrides of what discovery or the built-in definition says; null keeps the default. */
+  authorization_endpoint: string | null;
+  token_endpoint: string | null;
+  userinfo_endpoint: string | null;
+  /** Space-separated; null keeps the provider's default scopes. */
+  scopes: string | null;
+  /** JSON array of origins a `returnUrl` may point at. */
+  return_origins: string;
+  /** 0: a sign-in by someone without an account is refused instead of creating one. */
+  auto_register: number;
+  created_at: number;
+  updated_at: number;
+}
+
+/** One social login in flight: our upstream `state`, stored hashed, consumed once. */
+export interface SocialStateTable {
+  state_hash: string;
+  provider: string;
+  /** The PKCE verifier (RFC 7636), sealed. */
+  code_verifier_sealed: string;
+  nonce: string;
+  /** Already checked against the allow-list when the login started. */
+  return_url: string;
+  /** The application's own `state`, echoed back untouched. */
+  app_state: string | null;
+  /** Set when a signed-in user started the login: the identity is linked to them. */
+  link_user_id: string | null;
+  created_at: number;
+  expires_at: number;
+  consumed_at: number | null;
+}
+
+/** The one-time `rt` code handed to the application after a social login. */
+export interface SocialCodeTable {
+  code_hash: string;
+  user_id: string;
+  provider: string;
+  created_at: number;
+  expires_at: number;
+  consumed_at: number | null;
+}
+
+/** An identity at a provider, linked to an account. */
+export interface SocialIdentityTable {
+  provider: string;
+  /** The provider's stable user id (`sub`, GitHub's numeric id, Facebook's app-scoped id). */
+  subject: string;
+  user_id: string;
+  email: string | null;
+  linked_at: number;
+  last_used_at: number | null;
+}
+
 export interface Database {
   users: UserTable;
   login_identifiers: LoginIdentifierTable;
@@ -263,4 +327,8 @@ export interface Database {
   recovery_codes: RecoveryCodeTable;
   sign_in_challenges: SignInChallengeTable;
   admin_audit: AdminAuditTable;
+  social_providers: SocialProviderTable;
+  social_states: SocialStateTable;
+  social_codes: SocialCodeTable;
+  social_identities: SocialIdentityTable;
 }

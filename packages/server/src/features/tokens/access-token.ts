@@ -1,4 +1,4 @@
-import { decodeProtectedHeader, type JWTPayload, jwtVerify, SignJWT } from 'jose';
+import { decodeProtectedHeader, type JWTPayload, errors as joseErrors, jwtVerify, SignJWT } from 'jose';
 import type { AppContext } from '../../context.js';
 import { newId } from '../../lib/crypto.js';
 import { invalidToken } from '../../lib/errors.js';
@@ -32,7 +32,20 @@ export interface VerifiedAccessToken extends AccessTokenClaims {
   expiresAt: number;
 }
 
-class ForeignKeyHeader extends Error {}
+class ForeignKeyHeader extends Error {
+  override message = 'the header names a key of its own (jwk, jku, x5u or x5c)';
+}
+
+/**
+ * Why a token was refused, for the log only: the client always gets the same invalid_token (RFC 6750 §3.1),
+ * an operator chasing "why is my token refused" gets jose's check (`ERR_JWT_EXPIRED: "exp" claim …`).
+ * jose's messages name the failing check, never the token or a key.
+ */
+function refusalReason(error: unknown): string {
+  if (error instanceof joseErrors.JOSEError) return `${error.code}: ${error.message}`;
+  if (error instanceof Error) return error.message;
+  return 'unreadable token';
+}
 
 function stringArray(value: unknown): value is string[] {
   return Array.isArray(value) && value.every((item) => typeof item === 'string');
@@ -126,12 +139,12 @@ export class AccessTokens {
     } catch (error) {
       // A database that cannot be read (key reload) is a 503, not the client's fault.
       if (isStorageUnavailable(error)) throw error;
-      throw invalidToken();
+      throw invalidToken(undefined, refusalReason(error));
     }
     const { sub, fid, wid, roles, jti, exp } = payload;
     if (typeof sub !== 'string' || typeof fid !== 'string' || typeof jti !== 'string' || !exp)
-      throw invalidToken();
-    if (wid !== undefined && typeof wid !== 'string') throw invalidToken();
+      throw invalidToken(undefined, 'a registered claim is not a string');
+    if (wid !== undefined && typeof wid !== 'string') throw invalidToken(undefined, 'wid is not a string');
     const verified = {
       userId: sub,
       familyId: fid,

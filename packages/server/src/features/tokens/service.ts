@@ -136,7 +136,7 @@ export class TokenService implements TokenSignIn {
     const family = await this.#family(claims.familyId);
     const now = this.ctx.now();
     if (!family || family.revoked_at !== null || family.expires_at <= now || family.user_id !== claims.userId)
-      throw invalidToken();
+      throw invalidToken(undefined, 'the token session has ended (logout, revocation or expiry)');
     return { claims, family };
   }
 

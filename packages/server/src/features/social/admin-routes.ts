@@ -1,0 +1,66 @@
+import type { FastifyInstance } from 'fastify';
+import { authOf, requireAuth } from '../../http/guards.js';
+import type { Services } from '../../services.js';
+import { ProviderParams, ProviderSettings, ProviderView } from './schemas.js';
+
+/**
+ * Admin configuration of social providers. Refused with an API token: a leaked admin token must not be able
+ * to point sign-in at a provider of the thief's choosing. The client secret goes in and never comes out.
+ */
+export async function socialProviderAdminRoutes(
+  app: FastifyInstance,
+  { services }: { services: Services },
+): Promise<void> {
+  const guard = requireAuth({ role: 'admin', refuse: ['api_token'] });
+  const { providers } = services.social;
+
+  app.get(
+    '/api/admin/social-providers',
+    { schema: { response: { 200: { type: 'array', items: ProviderView } } }, preHandler: guard },
+    () => providers.list(),
+  );
+
+  app.get(
+    '/api/admin/social-providers/:name',
+    { schema: { params: ProviderParams, response: { 200: ProviderView } }, preHandler: guard },
+    (request) => providers.get((request.params as ProviderParams).name),
+  );
+
+  app.put(
+    '/api/admin/social-providers/:name',
+    {
+      schema: { params: ProviderParams, body: ProviderSettings, response: { 200: ProviderView } },
+      preHandler: guard,
+    },
+    async (request) => {
+      const { name } = request.params as ProviderParams;
+      const body = request.body as ProviderSettings;
+      const view = await providers.set(name, body);
+      const { clientSecret, ...detail } = body;
+      await services.audit.record({
+        actor: authOf(request).user,
+        ip: request.ip,
+        action: 'social_provider.set',
+        // The secret never reaches the trail: only that it changed.
+        detail: { name, ...detail, ...(clientSecret !== undefined && { clientSecret: 'changed' }) },
+      });
+      return view;
+    },
+  );
+
+  app.delete(
+    '/api/admin/social-providers/:name',
+    { schema: { params: ProviderParams }, preHandler: guard },
+    async (request) => {
+      const { name } = request.params as ProviderParams;
+      await providers.delete(name);
+      await services.audit.record({
+        actor: authOf(request).user,
+        ip: request.ip,
+        action: 'social_provider.delete',
+        detail: { name },
+      });
+      return { message: 'Provider deleted' };
+    },
+  );
+}
