@@ -84,6 +84,7 @@ export type GatehouseServerErrorCode =
   | 'SECOND_FACTOR_ENABLED'
   | 'SECOND_FACTOR_NOT_ENABLED'
   | 'NO_PENDING_ENROLMENT'
+  | 'PROVIDER_INCOMPLETE'
   // Throttling and server side
   | 'TOO_MANY_REQUESTS'
   | 'ACCOUNT_LOCKED'

@@ -1,5 +1,6 @@
 #!/usr/bin/env node
 import { parseArgs } from 'node:util';
+import { doctor } from './cli/doctor.js';
 import { listKeysCommand, rotateKeysCommand } from './cli/keys.js';
 import { migrate } from './cli/migrate.js';
 import { PROVIDER_ACTIONS, type ProviderAction, providersCommand } from './cli/providers.js';
@@ -10,11 +11,13 @@ import { createUserCommand, readPassword, resolveUserId } from './cli/users.js';
 const USER_ACTIONS = new Set(['list', 'show', 'disable', 'enable', 'delete', 'set-password', 'reset-link']);
 
 import { ConfigError, loadConfig } from './config/load.js';
+import { describeUnknown, unknownVariables } from './config/unknown-variables.js';
 import { AppError } from './lib/errors.js';
+import { describeDatabase } from './storage/command-checks.js';
 
 const USAGE = `usage: gatehouse <command>
 
-  start                                   run the server (default)
+  start                                   run the server
   migrate                                 apply database migrations and exit
   users create <email> [--admin] [--password-stdin]
                                           create an account
@@ -35,6 +38,8 @@ const USAGE = `usage: gatehouse <command>
                                           create or change a provider (google, github, facebook,
                                           linkedin, or a generic OpenID Connect one by --issuer)
   providers enable|disable|delete <name>
+  doctor                                  check the configuration, database, master key and mail; say what to fix
+  help                                    this text
 
 Configuration comes from GATEHOUSE_* environment variables (docs/configuration.md).`;
 
@@ -64,10 +69,16 @@ async function main(argv: string[]): Promise<void> {
       help: { type: 'boolean', short: 'h', default: false },
     },
   });
-  const [command = 'start', ...rest] = positionals;
-  if (values.help) return void process.stdout.write(`${USAGE}\n`);
+  const [command, ...rest] = positionals;
+  // With no command, say what there is: starting a server by accident is a surprise, not a default.
+  if (values.help || command === undefined || command === 'help')
+    return void process.stdout.write(`${USAGE}\n`);
+  if (command === 'doctor') return doctor(process.env);
   const config = loadConfig();
+  for (const unknown of unknownVariables()) process.stderr.write(`gatehouse: ${describeUnknown(unknown)}\n`);
   if (command === 'start') return start(config);
+  // Every other command says which database it used (stderr, so its output stays parseable).
+  process.stderr.write(`gatehouse: database ${describeDatabase(config.database)}\n`);
   if (command === 'migrate') return migrate(config);
   if (command === 'users' && rest[0] === 'create' && rest[1]) {
     return createUserCommand(config, rest[1], {

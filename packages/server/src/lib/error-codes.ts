@@ -84,6 +84,7 @@ export const ERROR_CODES = {
   SECOND_FACTOR_ENABLED: { status: 409, message: 'A second factor is already on' },
   SECOND_FACTOR_NOT_ENABLED: { status: 409, message: 'The second factor is off' },
   NO_PENDING_ENROLMENT: { status: 409, message: 'There is no enrolment waiting for a code' },
+  PROVIDER_INCOMPLETE: { status: 409, message: 'Set the client secret before enabling the provider' },
 
   // Throttling (429)
   TOO_MANY_REQUESTS: { status: 429, message: 'Too many attempts, try again later' },
