@@ -22,6 +22,7 @@ import { apiTokenRoutes } from './features/api-tokens/routes.js';
 import { authConfigRoutes } from './features/auth-config/routes.js';
 import { findConsoleBuild } from './features/console/build-output.js';
 import { consoleRoutes } from './features/console/routes.js';
+import { oauthRoutes } from './features/oauth/routes.js';
 import { secondFactorRoutes } from './features/second-factor/routes.js';
 import { sessionRoutes } from './features/sessions/routes.js';
 import { socialProviderAdminRoutes } from './features/social/admin-routes.js';
@@ -154,6 +155,7 @@ export async function buildApp(config: Config, options: BuildOptions = {}): Prom
   // Found once: the account pages send browsers on to the console only when it is served.
   const consoleBuild = findConsoleBuild();
   await app.register(accountPageRoutes, { services, consoleServed: consoleBuild !== undefined });
+  await app.register(oauthRoutes, { services });
   await app.register(socialProviderAdminRoutes, { services });
   await app.register(consoleRoutes, { build: consoleBuild });
 

@@ -1,11 +1,10 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { authOf, requireAuth } from '../../http/guards.js';
 import { assertSameOrigin } from '../../http/same-origin.js';
-import { badRequest, forbidden, unauthorized } from '../../lib/errors.js';
+import { badRequest, unauthorized } from '../../lib/errors.js';
 import type { Services } from '../../services.js';
 import { type SecondFactorProof, secondFactorRequired } from '../second-factor/service.js';
 import { sessionCookieName, sessionCookieOptions } from '../sessions/cookie.js';
-import { emailNotVerified } from './email-verification.js';
 import {
   ChangePasswordBody,
   SecondFactorSigninBody,
@@ -17,6 +16,7 @@ import {
   UserView,
   VerificationPending,
 } from './schemas.js';
+import { assertMaySignIn as assertMaySignInPolicy } from './sign-in-policy.js';
 import type { UserRow } from './store.js';
 import { userView, workspaceView } from './user-view.js';
 
@@ -40,13 +40,7 @@ export async function accountRoutes(
   const refuseForeignOrigin = async (request: FastifyRequest) =>
     assertSameOrigin(request, ctx.config.allowedOrigins);
 
-  /** A correct password is not enough for a disabled account, or an unverified one when verification is required. */
-  async function assertMaySignIn(user: UserRow): Promise<void> {
-    if (user.disabled_at !== null)
-      throw forbidden('This account is disabled; contact an administrator', 'ACCOUNT_DISABLED');
-    const { emailVerification } = await services.authConfig.get();
-    if (emailVerification === 'required' && user.email_verified_at === null) throw emailNotVerified();
-  }
+  const assertMaySignIn = (user: UserRow) => assertMaySignInPolicy(services.authConfig, user);
 
   /** Finishes a successful sign-in in the mode asked for: a cookie session, or a token pair. */
   async function startSession(

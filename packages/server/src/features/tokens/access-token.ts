@@ -5,6 +5,7 @@ import { invalidToken } from '../../lib/errors.js';
 import type { SigningKeyRing } from '../../lib/signing-keys/key-ring.js';
 import { TtlCache } from '../../lib/ttl-cache.js';
 import { isStorageUnavailable } from '../../storage/database.js';
+import { issuerOf } from '../oauth/issuer.js';
 
 /** RFC 9068 §2.1: the `typ` that tells an access token apart from an ID token or any other JWT. */
 export const ACCESS_TOKEN_TYPE = 'at+jwt';
@@ -30,6 +31,10 @@ export interface AccessTokenClaims {
 export interface VerifiedAccessToken extends AccessTokenClaims {
   tokenId: string;
   expiresAt: number;
+  /** `gatehouse` for first-party tokens; an OAuth client's id for tokens it obtained (features/oauth). */
+  clientId: string;
+  /** The OAuth scope claim (space-separated); empty for first-party tokens. */
+  scope: string;
 }
 
 class ForeignKeyHeader extends Error {
@@ -71,7 +76,8 @@ export class AccessTokens {
     private readonly ctx: AppContext,
     private readonly keys: SigningKeyRing,
   ) {
-    this.issuer = ctx.config.publicUrl.origin;
+    // The OAuth issuer (the public URL): OAuth access tokens for Gatehouse's own API verify here too.
+    this.issuer = issuerOf(ctx.config);
     this.audience = ctx.config.publicUrl.origin;
   }
 
@@ -141,7 +147,7 @@ export class AccessTokens {
       if (isStorageUnavailable(error)) throw error;
       throw invalidToken(undefined, refusalReason(error));
     }
-    const { sub, fid, wid, roles, jti, exp } = payload;
+    const { sub, fid, wid, roles, jti, exp, client_id, scope } = payload;
     if (typeof sub !== 'string' || typeof fid !== 'string' || typeof jti !== 'string' || !exp)
       throw invalidToken(undefined, 'a registered claim is not a string');
     if (wid !== undefined && typeof wid !== 'string') throw invalidToken(undefined, 'wid is not a string');
@@ -152,6 +158,8 @@ export class AccessTokens {
       roles: stringArray(roles) ? roles : [],
       tokenId: jti,
       expiresAt: exp * 1000,
+      clientId: typeof client_id === 'string' ? client_id : FIRST_PARTY_CLIENT_ID,
+      scope: typeof scope === 'string' ? scope : '',
     };
     if (acceptExpiredFor === 0) this.#verified.set(token, { ...verified, kid });
     return verified;
