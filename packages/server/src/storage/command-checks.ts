@@ -3,11 +3,6 @@ import type { Config } from '../config/load.js';
 import type { Storage } from './database.js';
 import { pendingMigrations } from './migrate.js';
 
-/** A command-line refusal: not an HTTP error, so it has no status or API code; main prints the message. */
-export class CommandError extends Error {
-  override readonly name = 'CommandError';
-}
-
 /** A one-line, password-free name of the configured database, for command output. */
 export function describeDatabase(database: Config['database']): string {
   if (database.kind === 'sqlite') return `SQLite ${database.path}`;
@@ -21,7 +16,8 @@ export function describeDatabase(database: Config['database']): string {
 export function assertDatabaseExists(config: Config): void {
   const { database } = config;
   if (database.kind !== 'sqlite' || database.path === ':memory:' || existsSync(database.path)) return;
-  throw new CommandError(
+  // A plain Error: this is a command-line failure (main.ts prints the message), not an HTTP answer.
+  throw new Error(
     `there is no database at ${database.path}: start the server once (npm start) or run "gatehouse migrate", ` +
       'or point GATEHOUSE_DATABASE_URL at the database the server uses',
   );
@@ -32,7 +28,7 @@ export async function assertMigrated(storage: Storage, config: Config): Promise<
   const pending = await pendingMigrations(storage);
   if (pending.length === 0) return;
   await storage.close();
-  throw new CommandError(
+  throw new Error(
     `the database (${describeDatabase(config.database)}) lacks migrations ${pending.join(', ')}: run "gatehouse migrate"`,
   );
 }
