@@ -62,7 +62,3 @@ export const tooManyRequests = (retryAfterSeconds: number, message = 'Too many a
     'retry-after': String(Math.max(1, Math.ceil(retryAfterSeconds))),
   });
 
-export const storageUnavailable = () =>
-  new AppError(503, 'SERVICE_UNAVAILABLE', 'The service is temporarily unavailable', undefined, {
-    'retry-after': '5',
-  });
