@@ -80,14 +80,19 @@ export interface BuildOptions {
 /** Builds the server: opens storage, applies migrations, wires every feature. Never listens (tests inject). */
 export async function buildApp(config: Config, options: BuildOptions = {}): Promise<FastifyInstance> {
   if (options.command === 'read') assertDatabaseExists(config);
-  const storage = options.storage ?? openStorage(config.database);
-  if (options.command === 'read') await assertMigrated(storage, config);
-  else await migrateToLatest(storage);
   // One logger for the app: Fastify's request logs and the features' own lines (failures below HTTP).
   const log: FastifyBaseLogger =
     options.logger === false
       ? pino({ enabled: false })
       : pino(loggerOptions(config.logLevel), options.logStream ?? pino.destination(1));
+  const storage =
+    options.storage ??
+    openStorage(config.database, {
+      log,
+      queryTimeoutMs: config.reliability.databaseQueryTimeout * 1000,
+    });
+  if (options.command === 'read') await assertMigrated(storage, config);
+  else await migrateToLatest(storage);
   const ctx: AppContext = {
     config,
     storage,
