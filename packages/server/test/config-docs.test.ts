@@ -12,8 +12,7 @@ const configSource = ['defaults.ts', 'load.ts']
 const docs = read('docs/configuration.md');
 
 /** `sessionIdleTtl` → `GATEHOUSE_SESSION_IDLE_TTL`. */
-const variableOf = (key: string) =>
-  `GATEHOUSE_${key.replace(/([a-z0-9])([A-Z])/g, '$1_$2').toUpperCase()}`;
+const variableOf = (key: string) => `GATEHOUSE_${key.replace(/([a-z0-9])([A-Z])/g, '$1_$2').toUpperCase()}`;
 
 /** The docs' tables: variable → the default cell as written. */
 const documentedDefaults = new Map(
@@ -31,7 +30,7 @@ describe('docs/configuration.md', () => {
 
   // Issue 9 item 17: the defaults file holds only what is read, and the docs show its values.
   it('shows the default of every entry of defaults.ts, with the same value', () => {
-    const shown = Object.entries(defaults).map(([key, value]) => {
+    const shown = Object.entries(defaults).map(([key]) => {
       const cell = documentedDefaults.get(variableOf(key)) ?? '(not documented)';
       return [variableOf(key), cell.match(/^`([^`]*)`/)?.[1] ?? cell];
     });

@@ -61,4 +61,3 @@ export const tooManyRequests = (retryAfterSeconds: number, message = 'Too many a
   new AppError(429, 'TOO_MANY_REQUESTS', message, undefined, {
     'retry-after': String(Math.max(1, Math.ceil(retryAfterSeconds))),
   });
-
