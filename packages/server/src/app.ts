@@ -20,6 +20,7 @@ import { adminRoutes } from './features/admin/routes.js';
 import { adminUserRoutes } from './features/admin/user-routes.js';
 import { apiTokenRoutes } from './features/api-tokens/routes.js';
 import { authConfigRoutes } from './features/auth-config/routes.js';
+import { findConsoleBuild } from './features/console/build-output.js';
 import { consoleRoutes } from './features/console/routes.js';
 import { oauthRoutes } from './features/oauth/routes.js';
 import { secondFactorRoutes } from './features/second-factor/routes.js';
@@ -156,10 +157,12 @@ export async function buildApp(config: Config, options: BuildOptions = {}): Prom
   await app.register(accountLifecycleRoutes, { services });
   await app.register(secondFactorRoutes, { services });
   await app.register(adminUserRoutes, { services });
-  await app.register(accountPageRoutes, { services });
+  // Found once: the account pages send browsers on to the console only when it is served.
+  const consoleBuild = findConsoleBuild();
+  await app.register(accountPageRoutes, { services, consoleServed: consoleBuild !== undefined });
   await app.register(oauthRoutes, { services });
   await app.register(socialProviderAdminRoutes, { services });
-  await app.register(consoleRoutes);
+  await app.register(consoleRoutes, { build: consoleBuild });
 
   app.addHook('onClose', async () => {
     // Before storage closes: batched API-token usage must reach the database at a clean shutdown.
