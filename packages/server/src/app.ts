@@ -23,6 +23,7 @@ import { consoleRoutes } from './features/console/routes.js';
 import { secondFactorRoutes } from './features/second-factor/routes.js';
 import { sessionRoutes } from './features/sessions/routes.js';
 import { socialProviderAdminRoutes } from './features/social/admin-routes.js';
+import { socialLoginRoutes } from './features/social/routes.js';
 import { tokenRoutes } from './features/tokens/routes.js';
 import { tokenSessionRoutes } from './features/tokens/session-routes.js';
 import { invitationRoutes } from './features/workspaces/invitation-routes.js';
@@ -138,6 +139,7 @@ export async function buildApp(config: Config, options: BuildOptions = {}): Prom
   await app.register(adminUserRoutes, { services });
   await app.register(accountPageRoutes, { services });
   await app.register(socialProviderAdminRoutes, { services });
+  await app.register(socialLoginRoutes, { services });
   await app.register(consoleRoutes);
 
   app.addHook('onClose', async () => {

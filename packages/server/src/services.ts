@@ -124,7 +124,7 @@ export function createServices(ctx: AppContext): Services {
     secondFactor: new SecondFactorService(ctx, reauthentication),
     audit,
     userAdmin: new UserAdministration(ctx, accounts, passwordResets, audit, mailer),
-    social: createSocialFeature(ctx),
+    social: createSocialFeature(ctx, accounts),
     authenticators: [
       apiTokenAuthenticator(apiTokens, authConfig),
       sessionAuthenticator(ctx, sessions, principals),
