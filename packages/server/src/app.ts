@@ -1,3 +1,4 @@
+import { randomBytes } from 'node:crypto';
 import cookie from '@fastify/cookie';
 import cors from '@fastify/cors';
 import formbody from '@fastify/formbody';
@@ -20,6 +21,7 @@ import { adminUserRoutes } from './features/admin/user-routes.js';
 import { apiTokenRoutes } from './features/api-tokens/routes.js';
 import { authConfigRoutes } from './features/auth-config/routes.js';
 import { consoleRoutes } from './features/console/routes.js';
+import { oauthRoutes } from './features/oauth/routes.js';
 import { secondFactorRoutes } from './features/second-factor/routes.js';
 import { sessionRoutes } from './features/sessions/routes.js';
 import { socialProviderAdminRoutes } from './features/social/admin-routes.js';
@@ -43,6 +45,7 @@ import { registerValidators } from './http/validation.js';
 import { loadMasterKey, SecretBox } from './lib/master-key.js';
 import { PasswordHasher } from './lib/passwords.js';
 import { createServices, type Services } from './services.js';
+import { assertDatabaseExists, assertMigrated } from './storage/command-checks.js';
 import { openStorage, type Storage } from './storage/database.js';
 import { createInvalidationBus } from './storage/invalidation.js';
 import { migrateToLatest } from './storage/migrate.js';
@@ -67,12 +70,20 @@ export interface BuildOptions {
   now?: () => number;
   /** Called for every route as it is registered (tests enumerate the routes, e.g. to fuzz each one). */
   onRoute?: (route: RouteOptions) => void;
+  /**
+   * Built for a one-off command line, not to serve: never creates the first signing key (a key sealed with
+   * whatever master key the shell holds would stop the real server later). `read` also never migrates,
+   * creates a file or generates a master key: it refuses a database that is missing or behind instead.
+   */
+  command?: 'read' | 'write';
 }
 
 /** Builds the server: opens storage, applies migrations, wires every feature. Never listens (tests inject). */
 export async function buildApp(config: Config, options: BuildOptions = {}): Promise<FastifyInstance> {
+  if (options.command === 'read') assertDatabaseExists(config);
   const storage = options.storage ?? openStorage(config.database);
-  await migrateToLatest(storage);
+  if (options.command === 'read') await assertMigrated(storage, config);
+  else await migrateToLatest(storage);
   // One logger for the app: Fastify's request logs and the features' own lines (failures below HTTP).
   const log: FastifyBaseLogger =
     options.logger === false
@@ -84,7 +95,8 @@ export async function buildApp(config: Config, options: BuildOptions = {}): Prom
     log,
     bus: createInvalidationBus(storage),
     hasher: new PasswordHasher(config.argon2),
-    secrets: new SecretBox(loadMasterKey(config)),
+    // A read-only command opens no sealed secret, so it neither reads nor creates the master key file.
+    secrets: new SecretBox(options.command === 'read' ? randomBytes(32) : loadMasterKey(config)),
     now: options.now ?? Date.now,
   };
   const services = createServices(ctx);
@@ -109,6 +121,9 @@ export async function buildApp(config: Config, options: BuildOptions = {}): Prom
   await app.register(cors, {
     origin: config.allowedOrigins,
     credentials: true,
+    // Every method the API uses: @fastify/cors answers preflights with GET, HEAD and POST only by default,
+    // which breaks the SDK's workspaces.update (PATCH), setUserRoles (PUT) and every DELETE in a browser.
+    methods: ['GET', 'HEAD', 'POST', 'PUT', 'PATCH', 'DELETE'],
     exposedHeaders: ['retry-after', 'warning'],
   });
   registerNoStore(app);
@@ -130,7 +145,7 @@ export async function buildApp(config: Config, options: BuildOptions = {}): Prom
   await app.register(invitationRoutes, services.workspaces);
   await app.register(adminRoutes, { services });
   await app.register(deploymentSettingsRoutes, { services });
-  await app.register(tokenRoutes, { services });
+  await app.register(tokenRoutes, { services, createSigningKey: options.command === undefined });
   await app.register(tokenSessionRoutes, { services });
   await app.register(apiTokenRoutes, { services });
   await app.register(authConfigRoutes, { services });
@@ -138,6 +153,7 @@ export async function buildApp(config: Config, options: BuildOptions = {}): Prom
   await app.register(secondFactorRoutes, { services });
   await app.register(adminUserRoutes, { services });
   await app.register(accountPageRoutes, { services });
+  await app.register(oauthRoutes, { services });
   await app.register(socialProviderAdminRoutes, { services });
   await app.register(socialLoginRoutes, { services });
   await app.register(consoleRoutes);

@@ -1,5 +1,7 @@
 #!/usr/bin/env node
 import { parseArgs } from 'node:util';
+import { CLIENT_ACTIONS, clientsCommand } from './cli/clients.js';
+import { doctor } from './cli/doctor.js';
 import { listKeysCommand, rotateKeysCommand } from './cli/keys.js';
 import { migrate } from './cli/migrate.js';
 import { PROVIDER_ACTIONS, type ProviderAction, providersCommand } from './cli/providers.js';
@@ -10,11 +12,13 @@ import { createUserCommand, readPassword, resolveUserId } from './cli/users.js';
 const USER_ACTIONS = new Set(['list', 'show', 'disable', 'enable', 'delete', 'set-password', 'reset-link']);
 
 import { ConfigError, loadConfig } from './config/load.js';
+import { describeUnknown, unknownVariables } from './config/unknown-variables.js';
 import { AppError } from './lib/errors.js';
+import { describeDatabase } from './storage/command-checks.js';
 
 const USAGE = `usage: gatehouse <command>
 
-  start                                   run the server (default)
+  start                                   run the server
   migrate                                 apply database migrations and exit
   users create <email> [--admin] [--password-stdin]
                                           create an account
@@ -27,6 +31,14 @@ const USAGE = `usage: gatehouse <command>
   users reset-link <email or id>          print a one-time password-reset link (recovers the first admin)
   keys rotate                             new signing keys; old ones verify for GATEHOUSE_KEY_ROTATION_GRACE
   keys list                               stored signing keys and their state
+  clients create --name NAME --redirect-uri URI [--redirect-uri URI…] [--grant TYPE…] [--scope "SCOPES"]
+                 [--resource URI…] [--public] [--trusted] [--native] [--access-token-ttl S] [--json]
+                                          register an OAuth client; prints its secret once
+  clients list|show <client_id> [--json]
+  clients update <client_id> [the create flags]
+  clients delete <client_id>              the client and every token issued to it
+  clients rotate-secret <client_id> [--json]
+                                          a new secret; the old one stops working at once
   providers list                          configured social login providers
   providers set <name> --client-id <id> --client-secret-stdin [--issuer <url>]
       [--authorization-endpoint <url> --token-endpoint <url> --userinfo-endpoint <url>]
@@ -35,6 +47,8 @@ const USAGE = `usage: gatehouse <command>
                                           create or change a provider (google, github, facebook,
                                           linkedin, or a generic OpenID Connect one by --issuer)
   providers enable|disable|delete <name>
+  doctor                                  check the configuration, database, master key and mail; say what to fix
+  help                                    this text
 
 Configuration comes from GATEHOUSE_* environment variables (docs/configuration.md).`;
 
@@ -50,6 +64,16 @@ async function main(argv: string[]): Promise<void> {
       offset: { type: 'string' },
       'delete-workspaces': { type: 'boolean', default: false },
       'transfer-to': { type: 'string' },
+      name: { type: 'string' },
+      'redirect-uri': { type: 'string', multiple: true },
+      grant: { type: 'string', multiple: true },
+      resource: { type: 'string', multiple: true },
+      public: { type: 'boolean', default: false },
+      trusted: { type: 'boolean', default: false },
+      native: { type: 'boolean', default: false },
+      'access-token-ttl': { type: 'string' },
+      'refresh-token-ttl': { type: 'string' },
+      json: { type: 'boolean', default: false },
       'client-id': { type: 'string' },
       'client-secret-stdin': { type: 'boolean', default: false },
       issuer: { type: 'string' },
@@ -64,10 +88,16 @@ async function main(argv: string[]): Promise<void> {
       help: { type: 'boolean', short: 'h', default: false },
     },
   });
-  const [command = 'start', ...rest] = positionals;
-  if (values.help) return void process.stdout.write(`${USAGE}\n`);
+  const [command, ...rest] = positionals;
+  // With no command, say what there is: starting a server by accident is a surprise, not a default.
+  if (values.help || command === undefined || command === 'help')
+    return void process.stdout.write(`${USAGE}\n`);
+  if (command === 'doctor') return doctor(process.env);
   const config = loadConfig();
+  for (const unknown of unknownVariables()) process.stderr.write(`gatehouse: ${describeUnknown(unknown)}\n`);
   if (command === 'start') return start(config);
+  // Every other command says which database it used (stderr, so its output stays parseable).
+  process.stderr.write(`gatehouse: database ${describeDatabase(config.database)}\n`);
   if (command === 'migrate') return migrate(config);
   if (command === 'users' && rest[0] === 'create' && rest[1]) {
     return createUserCommand(config, rest[1], {
@@ -89,6 +119,22 @@ async function main(argv: string[]): Promise<void> {
         : transferTo
           ? { action: 'transfer', to: (await resolveUserId(config, transferTo)) ?? transferTo }
           : { action: 'refuse' },
+    });
+  }
+  if (command === 'clients' && rest[0] && CLIENT_ACTIONS.has(rest[0])) {
+    const seconds = (value: string | undefined) => (value === undefined ? undefined : Number(value));
+    return clientsCommand(config, rest[0], rest[1], {
+      name: values.name,
+      redirectUris: values['redirect-uri'],
+      grants: values.grant,
+      scope: values.scope,
+      resources: values.resource,
+      public: values.public,
+      trusted: values.trusted,
+      native: values.native,
+      accessTokenTtl: seconds(values['access-token-ttl']),
+      refreshTokenTtl: seconds(values['refresh-token-ttl']),
+      json: values.json,
     });
   }
   if (command === 'providers' && rest[0] && PROVIDER_ACTIONS.has(rest[0])) {

@@ -14,6 +14,7 @@ import { ApiTokenRotation } from './features/api-tokens/rotation.js';
 import { ApiTokenService } from './features/api-tokens/service.js';
 import { AuthConfigService } from './features/auth-config/service.js';
 import { Mailer } from './features/mail/mailer.js';
+import { OAuthFeature } from './features/oauth/feature.js';
 import { SecondFactorService } from './features/second-factor/service.js';
 import { sessionAuthenticator } from './features/sessions/authenticator.js';
 import { SessionService } from './features/sessions/service.js';
@@ -84,6 +85,8 @@ export interface Services {
   audit: AuditTrail;
   /** Admin actions on accounts: create, invite, disable, delete, sign out, passwords. */
   userAdmin: UserAdministration;
+  /** The OAuth 2.0 / OpenID Connect authorization server: clients, codes, grants. */
+  oauth: OAuthFeature;
   /** Social login: providers, the login flow, linked identities. */
   social: SocialFeature;
   /** In the documented order: x-api-key, cookie, bearer. */
@@ -124,6 +127,7 @@ export function createServices(ctx: AppContext): Services {
     secondFactor: new SecondFactorService(ctx, reauthentication),
     audit,
     userAdmin: new UserAdministration(ctx, accounts, passwordResets, audit, mailer),
+    oauth: new OAuthFeature(ctx, { signingKeys, tokens, principals, sessions, authConfig }),
     social: createSocialFeature(ctx, accounts),
     authenticators: [
       apiTokenAuthenticator(apiTokens, authConfig),

@@ -66,7 +66,7 @@ describe('the gatehouse command', () => {
   it('migrates, then creates a user from --password-stdin who can sign in', async () => {
     const db = join(mkdtempSync(join(tmpdir(), 'gatehouse-cli-')), 'gatehouse.db');
     const migrate = gatehouse(['migrate'], { GATEHOUSE_DATABASE_URL: db });
-    expect(migrate.stderr).toBe('');
+    expect(migrate.stderr).toBe(`gatehouse: database SQLite ${db}\n`);
     expect(migrate.stdout).toContain('applied 0001_foundation');
     expect(gatehouse(['migrate'], { GATEHOUSE_DATABASE_URL: db }).stdout).toContain('up to date');
 
@@ -104,6 +104,6 @@ describe('the gatehouse command', () => {
       'short\n',
     );
     expect(create.status).toBe(1);
-    expect(create.stderr).toMatch(/^gatehouse: Password must be at least 8 characters/);
+    expect(create.stderr).toMatch(/\ngatehouse: Password must be at least 8 characters/);
   });
 });

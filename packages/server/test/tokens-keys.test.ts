@@ -1,6 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { pino } from 'pino';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { buildApp } from '../src/app.js';
 import { listKeysCommand, rotateKeysCommand } from '../src/cli/keys.js';
 import { loadConfig } from '../src/config/load.js';
 import { SecretBox } from '../src/lib/master-key.js';
@@ -176,7 +177,11 @@ describe.each(testDatabases)('signing keys on %s', (database) => {
         GATEHOUSE_MASTER_KEY: randomBytes(32).toString('base64url'),
         GATEHOUSE_LOG_LEVEL: 'silent',
       });
-      await expect(listKeysCommand(other, () => {})).rejects.toThrow(/GATEHOUSE_MASTER_KEY/);
+      await expect(buildApp(other, { logger: false })).rejects.toThrow(/GATEHOUSE_MASTER_KEY/);
+      // `keys list` only reads: it lists the keys whatever master key the shell holds.
+      const lines: string[] = [];
+      await listKeysCommand(other, (line) => void lines.push(line));
+      expect(lines.some((line) => /EdDSA\s+active/.test(line))).toBe(true);
     });
   });
 });

@@ -1,5 +1,5 @@
-import { buildApp } from '../app.js';
 import type { Config } from '../config/load.js';
+import { openCommandApp } from './command-app.js';
 
 type Write = (line: string) => void;
 
@@ -13,7 +13,7 @@ const iso = (ms: number | null) => (ms === null ? '-' : new Date(ms).toISOString
  * checks the active key before each signing, so it signs with the new one from its next token on.
  */
 export async function rotateKeysCommand(config: Config, write: Write = stdout): Promise<void> {
-  const app = await buildApp({ ...config, logLevel: 'silent' }, { logger: false });
+  const app = await openCommandApp(config, 'write');
   try {
     for (const result of await app.gatehouse.signingKeys.rotate()) {
       write(`new ${result.alg} signing key ${result.kid}`);
@@ -25,11 +25,13 @@ export async function rotateKeysCommand(config: Config, write: Write = stdout): 
   }
 }
 
-/** `gatehouse keys list`: every stored signing key and its state. */
+/** `gatehouse keys list`: every stored signing key and its state. Reads only: never creates a key. */
 export async function listKeysCommand(config: Config, write: Write = stdout): Promise<void> {
-  const app = await buildApp({ ...config, logLevel: 'silent' }, { logger: false });
+  const app = await openCommandApp(config, 'read');
   try {
-    for (const key of await app.gatehouse.signingKeys.list()) {
+    const keys = await app.gatehouse.signingKeys.list();
+    if (keys.length === 0) write('no signing keys yet: the server creates the first one when it starts');
+    for (const key of keys) {
       write(
         `${key.kid}  ${key.alg.padEnd(6)} ${key.status.padEnd(8)} created ${iso(key.createdAt)}  verifies until ${iso(key.verifyUntil)}`,
       );

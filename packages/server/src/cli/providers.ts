@@ -1,6 +1,6 @@
-import { buildApp } from '../app.js';
 import type { Config } from '../config/load.js';
 import type { ProviderChanges, ProviderView } from '../features/social/providers.js';
+import { openCommandApp } from './command-app.js';
 
 type Write = (line: string) => void;
 
@@ -35,7 +35,7 @@ export async function providersCommand(
   write: Write = stdout,
 ): Promise<void> {
   if (action !== 'list' && !name) throw new Error(`usage: gatehouse providers ${action} <name>`);
-  const app = await buildApp({ ...config, logLevel: 'silent' }, { logger: false });
+  const app = await openCommandApp(config, action === 'list' ? 'read' : 'write');
   const { providers } = app.gatehouse.social;
   const target = name ?? '';
   try {

@@ -1,10 +1,10 @@
-import { buildApp } from '../app.js';
 import type { Config } from '../config/load.js';
 import type { SoleOwnedWorkspaces } from '../features/accounts/deletion.js';
 import type { UserRow } from '../features/accounts/store.js';
 import { parseRoles } from '../features/accounts/user-view.js';
 import type { UserAdministration } from '../features/admin/user-admin.js';
 import type { Services } from '../services.js';
+import { withCommandApp } from './command-app.js';
 
 type Write = (line: string) => void;
 const stdout: Write = (line) => process.stdout.write(`${line}\n`);
@@ -21,13 +21,17 @@ function describe(user: UserRow): string {
   return `${user.id}  ${user.email}  [${parseRoles(user).join(',')}]  ${flags.join(' ')}`;
 }
 
-async function withServices<T>(config: Config, work: (services: Services) => Promise<T>): Promise<T> {
-  const app = await buildApp({ ...config, logLevel: 'silent' }, { logger: false });
-  try {
-    return await work(app.gatehouse);
-  } finally {
-    await app.close();
-  }
+/** Listing and showing read only; every other action writes (and migrates an empty database). */
+const READ_ONLY_ACTIONS = new Set(['list', 'show']);
+
+function withServices<T>(
+  config: Config,
+  action: string,
+  work: (services: Services) => Promise<T>,
+): Promise<T> {
+  return withCommandApp(config, READ_ONLY_ACTIONS.has(action) ? 'read' : 'write', (app) =>
+    work(app.gatehouse),
+  );
 }
 
 export interface UserCommandOptions {
@@ -49,7 +53,7 @@ export async function userAdminCommand(
   options: UserCommandOptions,
   write: Write = stdout,
 ): Promise<void> {
-  await withServices(config, async (services) => {
+  await withServices(config, action, async (services) => {
     const admin: UserAdministration = services.userAdmin;
     if (action === 'list') {
       const rows = await services.admin.listUsers({

@@ -1,6 +1,6 @@
 import { createInterface } from 'node:readline';
-import { buildApp } from '../app.js';
 import type { Config } from '../config/load.js';
+import { withCommandApp } from './command-app.js';
 
 async function readStdin(): Promise<string> {
   const chunks: Buffer[] = [];
@@ -25,6 +25,13 @@ async function prompt(question: string): Promise<string> {
 /** A password from stdin, or asked twice at the terminal. */
 export async function readPassword(fromStdin: boolean): Promise<string> {
   if (fromStdin) return readStdin();
+  // Without a terminal nobody can answer a prompt: a script must say where the password comes from.
+  if (!process.stdin.isTTY) {
+    throw new Error(
+      'no terminal to ask for the password: pipe it in with --password-stdin ' +
+        '(printf %s "$PASSWORD" | gatehouse users create <email> --password-stdin)',
+    );
+  }
   const password = await prompt('Password: ');
   if ((await prompt('Repeat password: ')) !== password) throw new Error('the passwords do not match');
   return password;
@@ -32,12 +39,11 @@ export async function readPassword(fromStdin: boolean): Promise<string> {
 
 /** The id of a user named by e-mail or id, or undefined. */
 export async function resolveUserId(config: Config, idOrEmail: string): Promise<string | undefined> {
-  const app = await buildApp({ ...config, logLevel: 'silent' }, { logger: false });
-  try {
-    return (await app.gatehouse.userAdmin.find(idOrEmail).catch(() => undefined))?.id;
-  } finally {
-    await app.close();
-  }
+  return withCommandApp(
+    config,
+    'read',
+    async (app) => (await app.gatehouse.userAdmin.find(idOrEmail).catch(() => undefined))?.id,
+  );
 }
 
 /** `gatehouse users create <email> [--admin] [--password-stdin]`. */
@@ -47,8 +53,7 @@ export async function createUserCommand(
   opts: { admin: boolean; passwordStdin: boolean },
 ): Promise<void> {
   const password = await readPassword(opts.passwordStdin);
-  const app = await buildApp({ ...config, logLevel: 'silent' }, { logger: false });
-  try {
+  await withCommandApp(config, 'write', async (app) => {
     const user = await app.gatehouse.accounts.createUser({
       email,
       password,
@@ -57,7 +62,5 @@ export async function createUserCommand(
       emailVerified: true,
     });
     process.stdout.write(`created ${opts.admin ? 'admin' : 'user'} ${user.email} (${user.id})\n`);
-  } finally {
-    await app.close();
-  }
+  });
 }

@@ -1,6 +1,7 @@
+import { existsSync, readFileSync } from 'node:fs';
 import { isIP } from 'node:net';
 import { availableParallelism } from 'node:os';
-import { dirname, resolve } from 'node:path';
+import { dirname, join, resolve } from 'node:path';
 import { defaults } from './defaults.js';
 
 export type TrustProxy = boolean | { hops: number } | { addresses: string[] };
@@ -99,8 +100,35 @@ function origin(name: string, raw: string): string {
   return url.origin;
 }
 
+/**
+ * The folder the default `./data` lives in: the project's root, so `npm start` at the root and
+ * `npx gatehouse …` from any subfolder use the same database. That is the nearest folder with a
+ * package.json, or the npm workspace root above it; the current folder when there is none.
+ */
+export function projectRoot(from: string = process.cwd()): string {
+  let nearest: string | undefined;
+  let workspaceRoot: string | undefined;
+  for (let dir = resolve(from); ; dir = dirname(dir)) {
+    const manifest = join(dir, 'package.json');
+    if (existsSync(manifest)) {
+      nearest ??= dir;
+      try {
+        if ((JSON.parse(readFileSync(manifest, 'utf8')) as { workspaces?: unknown }).workspaces)
+          workspaceRoot ??= dir;
+      } catch {
+        // An unreadable package.json says nothing about workspaces.
+      }
+    }
+    if (dirname(dir) === dir) break;
+  }
+  return workspaceRoot ?? nearest ?? resolve(from);
+}
+
 function database(env: Env): DatabaseConfig {
-  const raw = env['GATEHOUSE_DATABASE_URL']?.trim() || defaults.databaseUrl;
+  const given = env['GATEHOUSE_DATABASE_URL']?.trim();
+  // The default is anchored at the project root; a path the operator gives is relative to the current folder.
+  if (!given) return { kind: 'sqlite', path: resolve(projectRoot(), defaults.databaseUrl) };
+  const raw = given;
   if (/^postgres(ql)?:\/\//.test(raw)) {
     try {
       new URL(raw);
@@ -236,7 +264,8 @@ export function loadConfig(env: Env = process.env): Config {
     publicUrl,
     secureCookies: publicUrl.protocol === 'https:',
     database: db,
-    dataDir: db.kind === 'sqlite' && db.path !== ':memory:' ? dirname(db.path) : resolve('./data'),
+    dataDir:
+      db.kind === 'sqlite' && db.path !== ':memory:' ? dirname(db.path) : resolve(projectRoot(), 'data'),
     admin: { email: adminEmail, password: adminPassword },
     masterKey,
     signup,

@@ -1,4 +1,5 @@
 import type { FastifyError, FastifyInstance } from 'fastify';
+import { ERROR_CODES, type ErrorCode } from '../lib/error-codes.js';
 import { AppError } from '../lib/errors.js';
 import { isStorageUnavailable } from '../storage/database.js';
 
@@ -22,12 +23,15 @@ function fieldErrors(issues: readonly ValidationIssue[]): Record<string, string>
 }
 
 /** Fastify's own client errors, mapped to documented codes with messages that never echo the input. */
-const FASTIFY_CLIENT_ERRORS: Record<string, [number, string, string]> = {
-  FST_ERR_CTP_BODY_TOO_LARGE: [413, 'PAYLOAD_TOO_LARGE', 'The request body is too large'],
-  FST_ERR_CTP_INVALID_MEDIA_TYPE: [415, 'UNSUPPORTED_MEDIA_TYPE', 'Unsupported content type'],
-  FST_ERR_CTP_INVALID_JSON_BODY: [400, 'INVALID_JSON', 'The request body is not valid JSON'],
+const FASTIFY_CLIENT_ERRORS: Record<string, [number, ErrorCode, string]> = {
+  FST_ERR_CTP_BODY_TOO_LARGE: [413, 'PAYLOAD_TOO_LARGE', ERROR_CODES.PAYLOAD_TOO_LARGE.message],
+  FST_ERR_CTP_INVALID_MEDIA_TYPE: [415, 'UNSUPPORTED_MEDIA_TYPE', ERROR_CODES.UNSUPPORTED_MEDIA_TYPE.message],
+  FST_ERR_CTP_INVALID_JSON_BODY: [400, 'INVALID_JSON', ERROR_CODES.INVALID_JSON.message],
   FST_ERR_CTP_INVALID_CONTENT_LENGTH: [400, 'BAD_REQUEST', 'Invalid Content-Length'],
 };
+
+/** The body of an error answer: a registered code and its public message. */
+const body = (code: ErrorCode, message: string = ERROR_CODES[code].message) => ({ code, message });
 
 /**
  * Every error becomes `{code, message}` with the right status; nothing internal (stack, SQL, hashes) ever
@@ -36,6 +40,8 @@ const FASTIFY_CLIENT_ERRORS: Record<string, [number, string, string]> = {
 export function registerErrorHandler(app: FastifyInstance): void {
   app.setErrorHandler((error: FastifyError, request, reply) => {
     if (error instanceof AppError) {
+      // The private reason (e.g. which JWT check failed) helps an operator; the client sees only the code.
+      if (error.reason) request.log.info({ code: error.code, reason: error.reason }, 'request refused');
       if (error.headers) reply.headers(error.headers);
       return reply.status(error.status).send({ code: error.code, message: error.message, ...error.extra });
     }
@@ -45,34 +51,25 @@ export function registerErrorHandler(app: FastifyInstance): void {
       const summary = Object.entries(errors)
         .map(([field, problem]) => `${field} ${problem}`)
         .join('; ');
-      return reply
-        .status(400)
-        .send({ code: 'VALIDATION_ERROR', message: `Invalid ${where}: ${summary}`, errors });
+      return reply.status(400).send({ ...body('VALIDATION_ERROR', `Invalid ${where}: ${summary}`), errors });
     }
     const known = error.code ? FASTIFY_CLIENT_ERRORS[error.code] : undefined;
-    if (known) return reply.status(known[0]).send({ code: known[1], message: known[2] });
+    if (known) return reply.status(known[0]).send(body(known[1], known[2]));
     if (error instanceof SyntaxError && error.statusCode === 400) {
-      return reply.status(400).send({ code: 'INVALID_JSON', message: 'The request body is not valid JSON' });
+      return reply.status(400).send(body('INVALID_JSON'));
     }
     if (isStorageUnavailable(error)) {
       request.log.error({ err: error }, 'storage unavailable');
-      return reply
-        .status(503)
-        .header('retry-after', '5')
-        .send({ code: 'SERVICE_UNAVAILABLE', message: 'The service is temporarily unavailable' });
+      return reply.status(503).header('retry-after', '5').send(body('SERVICE_UNAVAILABLE'));
     }
     if (error.statusCode && error.statusCode >= 400 && error.statusCode < 500) {
-      return reply
-        .status(error.statusCode)
-        .send({ code: 'BAD_REQUEST', message: 'The request could not be processed' });
+      return reply.status(error.statusCode).send(body('BAD_REQUEST'));
     }
     request.log.error({ err: error }, 'unhandled error');
-    return reply.status(500).send({ code: 'INTERNAL_ERROR', message: 'Something went wrong on our side' });
+    return reply.status(500).send(body('INTERNAL_ERROR'));
   });
 
   app.setNotFoundHandler((request, reply) => {
-    reply
-      .status(404)
-      .send({ code: 'NOT_FOUND', message: `No route for ${request.method} ${request.url.split('?')[0]}` });
+    reply.status(404).send(body('NOT_FOUND', `No route for ${request.method} ${request.url.split('?')[0]}`));
   });
 }

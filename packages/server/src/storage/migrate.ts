@@ -8,6 +8,18 @@ import { migrations } from './migrations/index.js';
  * second process on the same file, never two at once.
  */
 export async function migrateToLatest(storage: Storage): Promise<MigrationResultSet> {
+  const result = await (await migrator(storage)).migrateToLatest();
+  if (result.error) throw result.error;
+  return result;
+}
+
+/** Names of the migrations this database has not had yet (all of them on an empty one). Writes nothing. */
+export async function pendingMigrations(storage: Storage): Promise<string[]> {
+  const all = await (await migrator(storage)).getMigrations();
+  return all.filter((m) => m.executedAt === undefined).map((m) => m.name);
+}
+
+async function migrator(storage: Storage): Promise<Migrator> {
   // Kysely looks for its bookkeeping tables in every schema it can see; pin them to the schema this
   // connection writes to (search_path), or a second Gatehouse in another schema of the same database would
   // believe they already exist.
@@ -15,7 +27,7 @@ export async function migrateToLatest(storage: Storage): Promise<MigrationResult
     storage.dialect === 'postgres'
       ? (await sql<{ schema: string }>`select current_schema() as schema`.execute(storage.db)).rows[0]?.schema
       : undefined;
-  const migrator = new Migrator({
+  return new Migrator({
     db: storage.db,
     provider: { getMigrations: async () => migrations },
     ...(schema && { migrationTableSchema: schema }),
@@ -24,7 +36,4 @@ export async function migrateToLatest(storage: Storage): Promise<MigrationResult
     // only its own tables and columns, so running a late-shipped one after a higher number is safe.
     allowUnorderedMigrations: true,
   });
-  const result = await migrator.migrateToLatest();
-  if (result.error) throw result.error;
-  return result;
 }

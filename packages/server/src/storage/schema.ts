@@ -228,6 +228,16 @@ export interface TokenFamilyTable {
   revoked_reason: string | null;
   user_agent: string | null;
   ip: string | null;
+  /** The OAuth client this grant was issued to; null for a first-party sign-in (/api/signin). */
+  client_id: string | null;
+  /** OAuth: the granted scopes (space-separated); a refresh may narrow them, never widen. */
+  scope: string | null;
+  /** OAuth: the audience (RFC 8707 resource) access tokens of this grant are for; null means Gatehouse. */
+  resource: string | null;
+  /** OAuth: when the user signed in for this grant (ID token `auth_time`). */
+  auth_time: number | null;
+  /** OAuth: JSON array of authentication methods (ID token `amr`). */
+  amr: string | null;
 }
 
 export interface RefreshTokenTable {
@@ -308,6 +318,80 @@ export interface SocialIdentityTable {
   last_used_at: number | null;
 }
 
+/** A client registered for the OAuth authorization server (features/oauth/clients). */
+export interface OAuthClientTable {
+  id: string;
+  name: string;
+  /** SHA-256 of the secret; null for a public client. */
+  secret_hash: string | null;
+  is_public: number;
+  /** 'web' or 'native' (RFC 8252: only a native client's loopback redirect may use any port). */
+  application_type: string;
+  /** JSON arrays. */
+  redirect_uris: string;
+  grant_types: string;
+  /** Space-separated scopes the client may ask for. */
+  scope: string;
+  /** JSON array of audiences (RFC 8707 resources) the client may ask tokens for. */
+  resources: string;
+  /** First-party: no consent page. */
+  trusted: number;
+  /** Seconds; null for the server's defaults. */
+  access_token_ttl: number | null;
+  refresh_token_ttl: number | null;
+  created_at: number;
+  updated_at: number;
+  secret_rotated_at: number | null;
+}
+
+/** An authorization request waiting for its login or consent step, bound to one browser. */
+export interface OAuthInteractionTable {
+  id: string;
+  browser_hash: string;
+  client_id: string;
+  /** The validated authorization request, JSON. */
+  request: string;
+  /** Set once the user signed in during this interaction. */
+  user_id: string | null;
+  auth_time: number | null;
+  amr: string | null;
+  created_at: number;
+  expires_at: number;
+  consumed_at: number | null;
+}
+
+export interface OAuthCodeTable {
+  code_hash: string;
+  client_id: string;
+  user_id: string;
+  redirect_uri: string;
+  scope: string;
+  resource: string | null;
+  nonce: string | null;
+  code_challenge: string | null;
+  auth_time: number;
+  amr: string | null;
+  created_at: number;
+  expires_at: number;
+  consumed_at: number | null;
+  family_id: string | null;
+}
+
+/** A user's remembered consent to a client for some scopes. */
+export interface OAuthConsentTable {
+  user_id: string;
+  client_id: string;
+  scope: string;
+  created_at: number;
+  updated_at: number;
+}
+
+/** Revoked access tokens that no family can revoke (client credentials), until they would expire anyway. */
+export interface OAuthRevokedTokenTable {
+  jti: string;
+  expires_at: number;
+}
+
 export interface Database {
   users: UserTable;
   login_identifiers: LoginIdentifierTable;
@@ -331,4 +415,9 @@ export interface Database {
   social_states: SocialStateTable;
   social_codes: SocialCodeTable;
   social_identities: SocialIdentityTable;
+  oauth_clients: OAuthClientTable;
+  oauth_interactions: OAuthInteractionTable;
+  oauth_codes: OAuthCodeTable;
+  oauth_consents: OAuthConsentTable;
+  oauth_revoked_tokens: OAuthRevokedTokenTable;
 }

@@ -1,4 +1,5 @@
 import { randomBytes } from 'node:crypto';
+import { createServer } from 'node:net';
 import type { FastifyInstance, RouteOptions } from 'fastify';
 import { buildApp } from '../../src/app.js';
 import { type Config, loadConfig } from '../../src/config/load.js';
@@ -39,6 +40,18 @@ export interface StartOptions {
   onRoute?: (route: RouteOptions) => void;
   /** Listen on this port instead of a random one (a browser test whose public URL must be the server's own). */
   port?: number;
+  /** Listen on a port chosen up front and make http://127.0.0.1:PORT the public URL (the OAuth issuer). */
+  publicUrlIsAddress?: boolean;
+}
+
+/** A port free right now on 127.0.0.1 (the OS picks it; the server binds it a moment later). */
+export async function freePort(): Promise<number> {
+  const probe = createServer();
+  await new Promise<void>((resolve) => probe.listen(0, '127.0.0.1', resolve));
+  const address = probe.address();
+  await new Promise<void>((resolve) => probe.close(() => resolve()));
+  if (typeof address !== 'object' || !address) throw new Error('no port');
+  return address.port;
 }
 
 /** For suites that sign in many users from 127.0.0.1: the per-IP sign-in limit is tested on its own. */
@@ -108,6 +121,11 @@ const masterKeys = new Map<string, string>();
  * The public URL stays the default (http://localhost:3000): send `Origin: server.config.publicUrl.origin` to act same-origin.
  */
 export async function startTestServer(options: StartOptions = {}): Promise<TestServer> {
+  if (options.publicUrlIsAddress) {
+    const port = options.port ?? (await freePort());
+    const env = { GATEHOUSE_PUBLIC_URL: `http://127.0.0.1:${port}`, ...options.env };
+    return startTestServer({ ...options, publicUrlIsAddress: false, port, env });
+  }
   const database = options.database ?? 'sqlite';
   const fresh = options.databaseUrl ? undefined : await freshDatabase(database);
   const url = options.databaseUrl ?? fresh!.url;

@@ -1,4 +1,5 @@
 import type { AuthorizationServer, AuthorizationServerOptions } from './authorization-server.js';
+import { startGatehouse } from './gatehouse.js';
 import { startOidcProvider } from './oidc-provider.js';
 
 export type {
@@ -7,12 +8,11 @@ export type {
   RegisteredClient,
 } from './authorization-server.js';
 
-/**
- * Every authorization server the SDK's OAuth flows run against. Gatehouse's own (issue 11) joins once its
- * server is on main: import `startGatehouse` from ./gatehouse.js and add `{ name: 'Gatehouse', start:
- * startGatehouse }` (the fixture was run, with every flow passing, against branch oauth-server).
- */
+/** Every authorization server the SDK's OAuth flows run against: oidc-provider, and Gatehouse's own (issue 11). */
 export const authorizationServers: Array<{
   name: string;
   start(options?: AuthorizationServerOptions): Promise<AuthorizationServer>;
-}> = [{ name: 'oidc-provider', start: startOidcProvider }];
+}> = [
+  { name: 'oidc-provider', start: startOidcProvider },
+  { name: 'Gatehouse', start: startGatehouse },
+];

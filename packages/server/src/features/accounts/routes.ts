@@ -33,7 +33,7 @@ export async function accountRoutes(
   app: FastifyInstance,
   { services }: { services: Services },
 ): Promise<void> {
-  const { accounts, sessions, ctx } = services;
+  const { accounts, ctx } = services;
   /** Sign-in and sign-up create a session, so a foreign origin must not drive them (login CSRF). */
   const refuseForeignOrigin = async (request: FastifyRequest) =>
     assertSameOrigin(request, ctx.config.allowedOrigins);

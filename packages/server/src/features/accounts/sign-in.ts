@@ -1,9 +1,8 @@
 import type { FastifyReply, FastifyRequest } from 'fastify';
-import { forbidden } from '../../lib/errors.js';
 import type { Services } from '../../services.js';
 import { secondFactorRequired } from '../second-factor/service.js';
 import { sessionCookieName, sessionCookieOptions } from '../sessions/cookie.js';
-import { emailNotVerified } from './email-verification.js';
+import { assertMaySignIn as assertMaySignInPolicy } from './sign-in-policy.js';
 import type { UserRow } from './store.js';
 import { userView, workspaceView } from './user-view.js';
 
@@ -14,14 +13,12 @@ export interface SessionOptions {
 }
 
 /**
- * What every way of signing in (password, second factor, social) checks once the person is identified: a
- * disabled account is refused, and so is an unverified one when the admin requires verification.
+ * What every way of signing in (password, second factor, social) checks once the person is identified
+ * (sign-in-policy.ts, shared with the OAuth login page): a disabled account is refused, and so is an
+ * unverified one when the admin requires verification.
  */
-export async function assertMaySignIn(services: Services, user: UserRow): Promise<void> {
-  if (user.disabled_at !== null)
-    throw forbidden('This account is disabled; contact an administrator', 'ACCOUNT_DISABLED');
-  const { emailVerification } = await services.authConfig.get();
-  if (emailVerification === 'required' && user.email_verified_at === null) throw emailNotVerified();
+export function assertMaySignIn(services: Services, user: UserRow): Promise<void> {
+  return assertMaySignInPolicy(services.authConfig, user);
 }
 
 /** Finishes a successful sign-in in the mode asked for: a cookie session, or a token pair. */

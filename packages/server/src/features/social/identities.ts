@@ -1,5 +1,5 @@
 import type { AppContext } from '../../context.js';
-import { AppError, conflict, forbidden, notFound } from '../../lib/errors.js';
+import { AppError, conflict } from '../../lib/errors.js';
 import { isUniqueViolation } from '../../storage/database.js';
 import { looksLikeEmail, normaliseEmail } from '../accounts/email.js';
 import type { AccountService } from '../accounts/service.js';
@@ -9,8 +9,14 @@ import type { ResolvedProvider } from './providers.js';
 import type { UpstreamProfile } from './upstream.js';
 
 /** A refusal after the provider authenticated the person: sent back to the application as `?error=<code>`. */
-export class LinkRefused extends AppError {
-  constructor(code: string, message: string) {
+export type LinkRefusal =
+  | 'SOCIAL_IDENTITY_IN_USE'
+  | 'SOCIAL_EMAIL_UNVERIFIED'
+  | 'SOCIAL_ACCOUNT_UNVERIFIED'
+  | 'SOCIAL_SIGNUP_CLOSED';
+
+export class LinkRefused extends AppError<LinkRefusal> {
+  constructor(code: LinkRefusal, message: string) {
     super(409, code, message);
   }
 }
@@ -155,7 +161,7 @@ export class SocialIdentities {
 
   async #user(id: string): Promise<UserRow> {
     const user = await this.#users.findById(id);
-    if (!user) throw forbidden('The account no longer exists', 'ACCOUNT_NOT_FOUND');
+    if (!user) throw new AppError(404, 'USER_NOT_FOUND', 'The account no longer exists');
     return user;
   }
 
@@ -166,7 +172,7 @@ export class SocialIdentities {
   /** Unlinks, unless it is the last way to sign in to the account. */
   async remove(userId: string, provider: string, subject: string): Promise<void> {
     const outcome = await this.#store.remove(userId, provider, subject);
-    if (outcome === 'not_found') throw notFound('No such linked identity');
+    if (outcome === 'not_found') throw new AppError(404, 'IDENTITY_NOT_FOUND', 'No such linked identity');
     if (outcome === 'last_sign_in_method')
       throw conflict(
         'This is the only way to sign in to your account: set a password or link another provider first',

@@ -1,10 +1,11 @@
-import { decodeProtectedHeader, type JWTPayload, jwtVerify, SignJWT } from 'jose';
+import { decodeProtectedHeader, type JWTPayload, errors as joseErrors, jwtVerify, SignJWT } from 'jose';
 import type { AppContext } from '../../context.js';
 import { newId } from '../../lib/crypto.js';
 import { invalidToken } from '../../lib/errors.js';
 import type { SigningKeyRing } from '../../lib/signing-keys/key-ring.js';
 import { TtlCache } from '../../lib/ttl-cache.js';
 import { isStorageUnavailable } from '../../storage/database.js';
+import { issuerOf } from '../oauth/issuer.js';
 
 /** RFC 9068 §2.1: the `typ` that tells an access token apart from an ID token or any other JWT. */
 export const ACCESS_TOKEN_TYPE = 'at+jwt';
@@ -30,9 +31,26 @@ export interface AccessTokenClaims {
 export interface VerifiedAccessToken extends AccessTokenClaims {
   tokenId: string;
   expiresAt: number;
+  /** `gatehouse` for first-party tokens; an OAuth client's id for tokens it obtained (features/oauth). */
+  clientId: string;
+  /** The OAuth scope claim (space-separated); empty for first-party tokens. */
+  scope: string;
 }
 
-class ForeignKeyHeader extends Error {}
+class ForeignKeyHeader extends Error {
+  override message = 'the header names a key of its own (jwk, jku, x5u or x5c)';
+}
+
+/**
+ * Why a token was refused, for the log only: the client always gets the same invalid_token (RFC 6750 §3.1),
+ * an operator chasing "why is my token refused" gets jose's check (`ERR_JWT_EXPIRED: "exp" claim …`).
+ * jose's messages name the failing check, never the token or a key.
+ */
+function refusalReason(error: unknown): string {
+  if (error instanceof joseErrors.JOSEError) return `${error.code}: ${error.message}`;
+  if (error instanceof Error) return error.message;
+  return 'unreadable token';
+}
 
 function stringArray(value: unknown): value is string[] {
   return Array.isArray(value) && value.every((item) => typeof item === 'string');
@@ -58,7 +76,8 @@ export class AccessTokens {
     private readonly ctx: AppContext,
     private readonly keys: SigningKeyRing,
   ) {
-    this.issuer = ctx.config.publicUrl.origin;
+    // The OAuth issuer (the public URL): OAuth access tokens for Gatehouse's own API verify here too.
+    this.issuer = issuerOf(ctx.config);
     this.audience = ctx.config.publicUrl.origin;
   }
 
@@ -126,12 +145,12 @@ export class AccessTokens {
     } catch (error) {
       // A database that cannot be read (key reload) is a 503, not the client's fault.
       if (isStorageUnavailable(error)) throw error;
-      throw invalidToken();
+      throw invalidToken(undefined, refusalReason(error));
     }
-    const { sub, fid, wid, roles, jti, exp } = payload;
+    const { sub, fid, wid, roles, jti, exp, client_id, scope } = payload;
     if (typeof sub !== 'string' || typeof fid !== 'string' || typeof jti !== 'string' || !exp)
-      throw invalidToken();
-    if (wid !== undefined && typeof wid !== 'string') throw invalidToken();
+      throw invalidToken(undefined, 'a registered claim is not a string');
+    if (wid !== undefined && typeof wid !== 'string') throw invalidToken(undefined, 'wid is not a string');
     const verified = {
       userId: sub,
       familyId: fid,
@@ -139,6 +158,8 @@ export class AccessTokens {
       roles: stringArray(roles) ? roles : [],
       tokenId: jti,
       expiresAt: exp * 1000,
+      clientId: typeof client_id === 'string' ? client_id : FIRST_PARTY_CLIENT_ID,
+      scope: typeof scope === 'string' ? scope : '',
     };
     if (acceptExpiredFor === 0) this.#verified.set(token, { ...verified, kid });
     return verified;

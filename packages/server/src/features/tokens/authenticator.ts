@@ -3,6 +3,8 @@ import type { AuthContext, Authenticator } from '../../http/auth-context.js';
 import { invalidToken } from '../../lib/errors.js';
 import type { PrincipalLoader } from '../accounts/principals.js';
 import { authUser } from '../accounts/user-view.js';
+import { apiScopesOf } from '../oauth/scopes.js';
+import { FIRST_PARTY_CLIENT_ID } from './access-token.js';
 import type { TokenService } from './service.js';
 
 /** The credential of `Authorization: Bearer <token>` (RFC 6750 §2.1); any other scheme is not ours. */
@@ -25,6 +27,9 @@ export function bearerAuthenticator(tokens: TokenService, principals: PrincipalL
     extract: bearerCredential,
     async verify(token: string): Promise<AuthContext> {
       const { claims, family } = await tokens.verifyAccessToken(token);
+      // An OAuth client's token for Gatehouse's API acts within its scopes, like an API token's.
+      const oauth = claims.clientId !== FIRST_PARTY_CLIENT_ID;
+      if (oauth && family.client_id !== claims.clientId) throw invalidToken();
       const principal = await principals.load(claims.userId, family.workspace_id);
       if (!principal) throw invalidToken();
       return {
@@ -32,7 +37,7 @@ export function bearerAuthenticator(tokens: TokenService, principals: PrincipalL
         user: authUser(principal.user),
         authenticatedAt: family.created_at,
         workspace: principal.workspace,
-        scopes: null,
+        scopes: oauth ? apiScopesOf(claims.scope) : null,
         familyId: claims.familyId,
       };
     },

@@ -11,11 +11,15 @@ import { JwksResponse, RefreshBody } from './schemas.js';
 const JWKS_MAX_AGE_SECONDS = 300;
 
 /** POST /api/token/refresh (the Qelos wire) and GET /oauth2/jwks (RFC 7517). */
-export async function tokenRoutes(app: FastifyInstance, { services }: { services: Services }): Promise<void> {
+export async function tokenRoutes(
+  app: FastifyInstance,
+  { services, createSigningKey = true }: { services: Services; createSigningKey?: boolean },
+): Promise<void> {
   const { tokens, signingKeys } = services;
   // First start creates the signing key here (once, even when instances start together), so the JWKS is
-  // never empty and a wrong master key fails the start rather than the first sign-in.
-  await signingKeys.signingKey('EdDSA');
+  // never empty and a wrong master key fails the start rather than the first sign-in. A command-line run
+  // does not: it would seal the key with the shell's master key, not necessarily the server's.
+  if (createSigningKey) await signingKeys.signingKey('EdDSA');
 
   app.post(
     '/api/token/refresh',

@@ -23,6 +23,12 @@ export const familyTag = (familyId: string) => `family:${familyId}`;
 /** Expired families and stale sealed successors are cleaned up at most this often, during a refresh. */
 const SWEEP_INTERVAL_MS = 10 * 60_000;
 
+/** A rotation that went through: the family, and the successor refresh token to hand out. */
+export type RotationOutcome =
+  | { ok: true; family: FamilyRow; refreshToken: string }
+  | { ok: false; reused: false }
+  | { ok: false; reused: true; familyId: string; userId: string };
+
 export type RefreshOutcome =
   | { ok: true; tokens: IssuedTokens; principal: Principal }
   /** `reused`: a rotated token came back; its family was revoked (the route logs it as a security event). */
@@ -74,6 +80,11 @@ export class TokenService implements TokenSignIn {
       revoked_reason: null,
       user_agent: request.userAgent?.slice(0, 512) ?? null,
       ip: request.ip,
+      client_id: null,
+      scope: null,
+      resource: null,
+      auth_time: null,
+      amr: null,
     };
     const refreshToken = randomSecret();
     await this.#store.createFamily(family, {
@@ -88,32 +99,45 @@ export class TokenService implements TokenSignIn {
     return this.#pair(family.id, user, workspace?.id ?? null, refreshToken);
   }
 
-  /** Rotates a refresh token: one atomic consume, or a retry within the window, or reuse detection. */
+  /** Rotates a first-party refresh token (an OAuth client's refresh token is refused here). */
   async refresh(refreshToken: string): Promise<RefreshOutcome> {
+    const rotated = await this.rotate(refreshToken, null);
+    if (!rotated.ok) return rotated;
+    return this.#respond(rotated.family, rotated.refreshToken);
+  }
+
+  /**
+   * Rotates a refresh token of the families issued to `clientId` (null: first-party sign-ins): one atomic
+   * consume, or a retry within the window, or reuse detection. The OAuth token endpoint shares it, so OAuth
+   * grants have exactly the rotation and reuse rules of /api/token/refresh.
+   */
+  async rotate(refreshToken: string, clientId: string | null): Promise<RotationOutcome> {
     const now = this.ctx.now();
     const hash = sha256(refreshToken);
     const successor = randomSecret();
-    const family = await this.#store.rotate(hash, now, this.#successor(successor, now));
+    const family = await this.#store.rotate(hash, now, this.#successor(successor, now), clientId);
     if (family) {
       await this.#sweepIfDue(now);
-      return this.#respond(family, successor);
+      return { ok: true, family, refreshToken: successor };
     }
-    return this.#afterFailedRotation(hash, now);
+    return this.#afterFailedRotation(hash, now, clientId);
   }
 
-  async #afterFailedRotation(hash: string, now: number): Promise<RefreshOutcome> {
+  async #afterFailedRotation(hash: string, now: number, clientId: string | null): Promise<RotationOutcome> {
     const token = await this.#store.findToken(hash);
     // Unknown, or never used but expired (idle end) or in a dead family: nothing to detect.
     if (!token || token.consumed_at === null) return { ok: false, reused: false };
     const family = await this.#store.findFamily(token.family_id);
-    if (!family || family.revoked_at !== null || family.expires_at <= now)
+    // Another client's token (or a first-party one at the OAuth endpoint) is just invalid here.
+    if (!family || family.revoked_at !== null || family.expires_at <= now || family.client_id !== clientId)
       return { ok: false, reused: false };
     // The immediately previous token, retried within the window (its response was lost), gets the same
     // successor as long as that successor is still unused. Anything else is a replay (SECURITY.md).
     if (token.successor_sealed && token.successor_until !== null && now < token.successor_until) {
       const successor = this.ctx.secrets.open(token.successor_sealed);
       const next = await this.#store.findToken(sha256(successor));
-      if (next && next.consumed_at === null && next.expires_at > now) return this.#respond(family, successor);
+      if (next && next.consumed_at === null && next.expires_at > now)
+        return { ok: true, family, refreshToken: successor };
     }
     await this.#revoke(family.id, 'reuse');
     return { ok: false, reused: true, familyId: family.id, userId: family.user_id };
@@ -136,8 +160,31 @@ export class TokenService implements TokenSignIn {
     const family = await this.#family(claims.familyId);
     const now = this.ctx.now();
     if (!family || family.revoked_at !== null || family.expires_at <= now || family.user_id !== claims.userId)
-      throw invalidToken();
+      throw invalidToken(undefined, 'the token session has ended (logout, revocation or expiry)');
     return { claims, family };
+  }
+
+  /** Ends one family (an OAuth grant revoked, a replayed authorization code) on every instance. */
+  async revokeFamily(familyId: string, reason: RevokeReason): Promise<void> {
+    await this.#revoke(familyId, reason);
+  }
+
+  /** Ends every grant of an OAuth client, or one user's grants of it; returns how many ended. */
+  async revokeClientGrants(
+    clientId: string,
+    userId: string | undefined,
+    reason: RevokeReason,
+  ): Promise<number> {
+    const revoked = await this.#store.revokeClientFamilies(clientId, userId, this.ctx.now(), reason);
+    for (const id of revoked) await this.ctx.bus.publish(familyTag(id));
+    return revoked.length;
+  }
+
+  /** Whether a family is alive now (cached like access-token checks, dropped on revocation). */
+  async liveFamily(familyId: string): Promise<FamilyRow | undefined> {
+    const family = await this.#family(familyId);
+    if (!family || family.revoked_at !== null || family.expires_at <= this.ctx.now()) return undefined;
+    return family;
   }
 
   /** Logout with a bearer token: the whole family ends, refresh and access tokens alike. */

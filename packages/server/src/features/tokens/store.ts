@@ -12,7 +12,10 @@ export type RevokeReason =
   | 'revoked_by_user'
   | 'password_reset'
   | 'account_disabled'
-  | 'signed_out_by_admin';
+  | 'signed_out_by_admin'
+  | 'oauth_revoked'
+  | 'code_replay'
+  | 'client_deleted';
 
 /** A live token sign-in as its owner sees it (GET /api/me/token-sessions). */
 export interface TokenSessionListing {
@@ -43,11 +46,39 @@ export interface Successor {
 export class TokenStore {
   constructor(private readonly db: Kysely<Database>) {}
 
-  /** A new family and its first refresh token, together. */
-  async createFamily(family: FamilyRow, firstToken: RefreshTokenRow): Promise<void> {
-    await this.db.transaction().execute(async (trx) => {
+  /** A new family and its first refresh token (an OAuth grant without offline access has none), together. */
+  async createFamily(
+    family: FamilyRow,
+    firstToken: RefreshTokenRow | null,
+    db: Kysely<Database> = this.db,
+  ): Promise<void> {
+    await inTransaction(db, async (trx) => {
       await trx.insertInto('token_families').values(family).execute();
-      await trx.insertInto('refresh_tokens').values(firstToken).execute();
+      if (firstToken) await trx.insertInto('refresh_tokens').values(firstToken).execute();
+    });
+  }
+
+  /**
+   * Revokes every live family of a client, or of one user with that client (the user disconnects the app);
+   * returns the revoked ids.
+   */
+  async revokeClientFamilies(
+    clientId: string,
+    userId: string | undefined,
+    now: number,
+    reason: RevokeReason,
+  ): Promise<string[]> {
+    return this.db.transaction().execute(async (trx) => {
+      let query = trx
+        .updateTable('token_families')
+        .set({ revoked_at: now, revoked_reason: reason })
+        .where('client_id', '=', clientId)
+        .where('revoked_at', 'is', null);
+      if (userId) query = query.where('user_id', '=', userId);
+      const revoked = (await query.returning('id').execute()).map((r) => r.id);
+      if (revoked.length > 0)
+        await trx.deleteFrom('refresh_tokens').where('family_id', 'in', revoked).execute();
+      return revoked;
     });
   }
 
@@ -57,7 +88,12 @@ export class TokenStore {
    * concurrent calls with one token, exactly one gets the family back (on PostgreSQL the others wait on the
    * row lock, then see `consumed_at` set; SQLite serialises writers). Undefined means "not rotated".
    */
-  rotate(tokenHash: string, now: number, successor: Successor): Promise<FamilyRow | undefined> {
+  rotate(
+    tokenHash: string,
+    now: number,
+    successor: Successor,
+    clientId: string | null,
+  ): Promise<FamilyRow | undefined> {
     return this.db.transaction().execute(async (trx) => {
       const consumed = await trx
         .updateTable('refresh_tokens')
@@ -65,13 +101,17 @@ export class TokenStore {
         .where('token_hash', '=', tokenHash)
         .where('consumed_at', 'is', null)
         .where('expires_at', '>', now)
-        .where('family_id', 'in', (eb) =>
-          eb
+        .where('family_id', 'in', (eb) => {
+          const live = eb
             .selectFrom('token_families')
             .select('id')
             .where('revoked_at', 'is', null)
-            .where('expires_at', '>', now),
-        )
+            .where('expires_at', '>', now);
+          // A refresh token only rotates at the endpoint of its own client (or first-party: none).
+          return clientId === null
+            ? live.where('client_id', 'is', null)
+            : live.where('client_id', '=', clientId);
+        })
         .returning('family_id')
         .executeTakeFirst();
       if (!consumed) return undefined;
@@ -188,6 +228,8 @@ export class TokenStore {
         'f.ip',
       ])
       .where('f.user_id', '=', userId)
+      // OAuth grants are listed as connected apps (features/oauth), not as the user's own sign-ins.
+      .where('f.client_id', 'is', null)
       .where('f.revoked_at', 'is', null)
       .where('f.expires_at', '>', now)
       .where('t.consumed_at', 'is', null)

@@ -5,6 +5,7 @@ import * as apiTokens from './0003_api_tokens.js';
 import * as workspaces from './0004_workspaces.js';
 import * as hardening from './0005_hardening.js';
 import * as social from './0007_social.js';
+import * as oauth from './0008_oauth.js';
 import * as accounts from './0009_accounts.js';
 import * as apiTokenRotation from './0010_api_token_rotation.js';
 
@@ -19,6 +20,7 @@ export const migrations: Record<string, Migration> = {
   '0004_workspaces': workspaces,
   '0005_hardening': hardening,
   '0007_social': social,
+  '0008_oauth': oauth,
   '0009_accounts': accounts,
   '0010_api_token_rotation': apiTokenRotation,
 };

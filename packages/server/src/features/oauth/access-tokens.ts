@@ -1,0 +1,126 @@
+import { decodeProtectedHeader, type JWTPayload, jwtVerify, SignJWT } from 'jose';
+import type { AppContext } from '../../context.js';
+import { newId } from '../../lib/crypto.js';
+import type { SigningKeyRing } from '../../lib/signing-keys/key-ring.js';
+import { isStorageUnavailable } from '../../storage/database.js';
+import { ACCESS_TOKEN_TYPE } from '../tokens/access-token.js';
+import { issuerOf } from './issuer.js';
+
+/** Header parameters naming a key the token brings itself (RFC 8725 §3.10): refused outright. */
+const FOREIGN_KEY_HEADERS = ['jwk', 'jku', 'x5u', 'x5c'];
+const CLOCK_TOLERANCE_SECONDS = 5;
+
+export interface OAuthAccessTokenInput {
+  /** The user, or the client itself for client_credentials. */
+  subject: string;
+  clientId: string;
+  scope: string;
+  /** The resource server (RFC 8707), or Gatehouse's own API. */
+  audience: string;
+  /** The grant's token family (user tokens); absent for client_credentials. */
+  familyId?: string | undefined;
+  roles?: string[] | undefined;
+  workspaceId?: string | null | undefined;
+  ttlSeconds: number;
+}
+
+/** A verified OAuth access token's claims. */
+export interface OAuthAccessClaims {
+  subject: string;
+  clientId: string;
+  scope: string;
+  audience: string[];
+  familyId: string | undefined;
+  tokenId: string;
+  issuedAt: number;
+  expiresAt: number;
+}
+
+/**
+ * Access tokens for OAuth clients: RFC 9068 JWTs (`typ: at+jwt`, `client_id`, `scope`, `jti`) signed with
+ * the same EdDSA key ring as Gatehouse's first-party tokens, so one whose audience is Gatehouse itself
+ * (and that belongs to a user's grant) is accepted on /api within its scopes (tokens/authenticator.ts).
+ */
+export class OAuthAccessTokens {
+  readonly issuer: string;
+  /** The audience of a token for Gatehouse's own API (the same as first-party access tokens). */
+  readonly selfAudience: string;
+
+  constructor(
+    private readonly ctx: AppContext,
+    private readonly keys: SigningKeyRing,
+  ) {
+    this.issuer = issuerOf(ctx.config);
+    this.selfAudience = ctx.config.publicUrl.origin;
+  }
+
+  async mint(input: OAuthAccessTokenInput): Promise<{ token: string; jti: string; expiresIn: number }> {
+    const key = await this.keys.signingKey('EdDSA');
+    const issuedAt = Math.floor(this.ctx.now() / 1000);
+    const jti = newId();
+    const token = await new SignJWT({
+      client_id: input.clientId,
+      scope: input.scope,
+      ...(input.familyId && { fid: input.familyId }),
+      ...(input.roles && { roles: input.roles }),
+      ...(input.workspaceId && { wid: input.workspaceId }),
+    })
+      .setProtectedHeader({ alg: key.alg, kid: key.kid, typ: ACCESS_TOKEN_TYPE })
+      .setIssuer(this.issuer)
+      .setAudience(input.audience)
+      .setSubject(input.subject)
+      .setIssuedAt(issuedAt)
+      .setExpirationTime(issuedAt + input.ttlSeconds)
+      .setJti(jti)
+      .sign(key.privateKey);
+    return { token, jti, expiresIn: input.ttlSeconds };
+  }
+
+  /**
+   * Verifies signature, `typ`, issuer and expiry, for any audience (introspection and revocation see tokens
+   * for every resource server). Undefined for anything that is not a valid Gatehouse access token.
+   * `acceptExpired`: revocation still needs to know which grant an expired token came from.
+   */
+  async verify(token: string, acceptExpired = false): Promise<OAuthAccessClaims | undefined> {
+    let payload: JWTPayload;
+    try {
+      const header = decodeProtectedHeader(token);
+      if (FOREIGN_KEY_HEADERS.some((name) => name in header)) return undefined;
+      ({ payload } = await jwtVerify(
+        token,
+        async (protectedHeader) => {
+          const key =
+            typeof protectedHeader.kid === 'string'
+              ? await this.keys.verificationKey(protectedHeader.kid)
+              : undefined;
+          if (!key || key.alg !== protectedHeader.alg) throw new Error('unknown signing key');
+          return key.key;
+        },
+        {
+          algorithms: ['EdDSA'],
+          typ: ACCESS_TOKEN_TYPE,
+          issuer: this.issuer,
+          requiredClaims: ['sub', 'exp', 'iat', 'jti', 'client_id'],
+          currentDate: new Date(this.ctx.now()),
+          clockTolerance: acceptExpired ? 365 * 24 * 3600 : CLOCK_TOLERANCE_SECONDS,
+        },
+      ));
+    } catch (error) {
+      if (isStorageUnavailable(error)) throw error;
+      return undefined;
+    }
+    const { sub, client_id, scope, aud, fid, jti, iat, exp } = payload;
+    if (typeof sub !== 'string' || typeof client_id !== 'string' || typeof jti !== 'string') return undefined;
+    if (fid !== undefined && typeof fid !== 'string') return undefined;
+    return {
+      subject: sub,
+      clientId: client_id,
+      scope: typeof scope === 'string' ? scope : '',
+      audience: typeof aud === 'string' ? [aud] : Array.isArray(aud) ? aud.map(String) : [],
+      familyId: fid,
+      tokenId: jti,
+      issuedAt: (iat ?? 0) * 1000,
+      expiresAt: (exp ?? 0) * 1000,
+    };
+  }
+}

@@ -1,0 +1,227 @@
+import { type Static, Type } from '@sinclair/typebox';
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import { assertSameOrigin } from '../../../http/same-origin.js';
+import { AppError } from '../../../lib/errors.js';
+import type { Services } from '../../../services.js';
+import type { AccountService } from '../../accounts/service.js';
+import { assertMaySignIn } from '../../accounts/sign-in-policy.js';
+import type { UserRow } from '../../accounts/store.js';
+import type { SecondFactorProof } from '../../second-factor/service.js';
+import { sessionCookieName, sessionCookieOptions } from '../../sessions/cookie.js';
+import { OAuthError } from '../errors.js';
+import type { OAuthFeature } from '../feature.js';
+import { formatScope, parseScope } from '../scopes.js';
+import { type AuthorizationFlow, amrFor, PageError, type SignedIn } from './flow.js';
+import { consentPage, loginPage, secondFactorPage } from './pages.js';
+import { AuthorizationRefusal, parseAuthorizationRequest, UntrustedRedirect } from './request.js';
+
+declare module 'fastify' {
+  interface FastifyContextConfig {
+    /** An OAuth route that answers people with pages: its errors are pages too, never JSON. */
+    oauthPage?: boolean;
+  }
+}
+
+const AuthorizeQuery = Type.Record(Type.String(), Type.Union([Type.String(), Type.Array(Type.String())]));
+const InteractionQuery = Type.Object({ interaction: Type.String({ minLength: 1, maxLength: 64 }) });
+const LoginForm = Type.Object({
+  interaction: Type.String({ minLength: 1, maxLength: 64 }),
+  csrf: Type.String({ minLength: 1, maxLength: 128 }),
+  username: Type.Optional(Type.String({ maxLength: 320 })),
+  password: Type.Optional(Type.String({ maxLength: 256 })),
+  challenge: Type.Optional(Type.String({ maxLength: 128 })),
+  code: Type.Optional(Type.String({ maxLength: 64 })),
+});
+type LoginForm = Static<typeof LoginForm>;
+const ConsentForm = Type.Object({
+  interaction: Type.String({ minLength: 1, maxLength: 64 }),
+  csrf: Type.String({ minLength: 1, maxLength: 128 }),
+  decision: Type.Union([Type.Literal('allow'), Type.Literal('deny')]),
+});
+type ConsentForm = Static<typeof ConsentForm>;
+
+/** A code from the authenticator app is digits; anything else typed in the box is a recovery code. */
+const proofOf = (code: string): SecondFactorProof =>
+  /^\d{6,8}$/.test(code.replace(/\s/g, ''))
+    ? { code: code.replace(/\s/g, '') }
+    : { recoveryCode: code.trim() };
+
+/**
+ * GET /oauth2/authorize and its pages, /oauth2/login and /oauth2/consent. The pages' POSTs answer 303
+ * (a reload never re-posts credentials), check the browser's interaction cookie, the CSRF token and the
+ * Origin, and are never framed (the app-wide CSP has `frame-ancestors 'none'`, plus X-Frame-Options).
+ */
+export async function authorizeRoutes(
+  app: FastifyInstance,
+  { services, oauth }: { services: Services; oauth: OAuthFeature },
+): Promise<void> {
+  const flow: AuthorizationFlow = oauth.flow;
+  const { ctx } = services;
+  const page = { config: { oauthPage: true } };
+
+  const withPageErrors =
+    <T>(handler: (request: FastifyRequest, reply: FastifyReply) => Promise<T>) =>
+    async (request: FastifyRequest, reply: FastifyReply) => {
+      try {
+        return await handler(request, reply);
+      } catch (error) {
+        if (error instanceof PageError) return flow.errorPage(reply, error);
+        if (error instanceof AuthorizationRefusal) return flow.refuse(reply, error);
+        throw error;
+      }
+    };
+
+  app.get(
+    '/oauth2/authorize',
+    { ...page, schema: { querystring: AuthorizeQuery } },
+    withPageErrors(async (request, reply) => {
+      let parsed: Awaited<ReturnType<typeof parseAuthorizationRequest>>;
+      try {
+        parsed = await parseAuthorizationRequest(request.query as Record<string, string | string[]>, (id) =>
+          oauth.clients.find(id),
+        );
+      } catch (error) {
+        if (error instanceof UntrustedRedirect) throw new PageError(error.message);
+        throw error;
+      }
+      const signedIn = await flow.currentUser(request);
+      return flow.proceed(request, reply, parsed.client, parsed.request, signedIn);
+    }),
+  );
+
+  app.get(
+    '/oauth2/login',
+    { ...page, schema: { querystring: InteractionQuery } },
+    withPageErrors(async (request, reply) => {
+      const { interaction } = request.query as { interaction: string };
+      const { form, authorization } = await flow.interaction(request, interaction);
+      return flow.page(reply, loginPage(form, { loginHint: authorization.loginHint }));
+    }),
+  );
+
+  app.post(
+    '/oauth2/login',
+    { ...page, schema: { body: LoginForm } },
+    withPageErrors(async (request, reply) => {
+      const body = request.body as LoginForm;
+      const { form, client, authorization } = await flow.interaction(request, body.interaction, body.csrf);
+      assertSameOriginPage(request, ctx.config.allowedOrigins);
+      let user: UserRow;
+      let amr: string[];
+      try {
+        if (body.challenge !== undefined) {
+          // The second step of a sign-in with a second factor: the same challenge as /api/signin/second-factor.
+          const pending = await services.secondFactor.completeChallenge(
+            body.challenge,
+            proofOf(body.code ?? ''),
+          );
+          user = pending.user;
+          amr = amrFor(user);
+        } else {
+          user = await authenticate(services.accounts, body, request.ip);
+          amr = ['pwd'];
+        }
+        await assertMaySignIn(services.authConfig, user);
+      } catch (error) {
+        if (!(error instanceof AppError)) throw error;
+        if (body.challenge !== undefined && error.code === 'INVALID_SECOND_FACTOR')
+          return flow.page(reply, secondFactorPage(form, body.challenge, error.message), error.status);
+        return flow.page(
+          reply,
+          loginPage(form, { loginHint: body.username, error: error.message }),
+          error.status,
+        );
+      }
+      if (body.challenge === undefined && user.second_factor_at !== null) {
+        const { challenge } = await services.secondFactor.startChallenge({
+          user,
+          authType: 'cookie',
+          remember: false,
+          workspace: undefined,
+        });
+        return flow.page(reply, secondFactorPage(form, challenge));
+      }
+      // Signed in to Gatehouse itself too (a new session id, so no fixation): later authorizations,
+      // `prompt=none` and userinfo with the cookie see it.
+      const workspace = await services.accounts.resolveWorkspace(user, undefined);
+      const { token } = await services.sessions.create({
+        userId: user.id,
+        workspaceId: workspace?.id ?? null,
+        remember: false,
+        userAgent: request.headers['user-agent'],
+        ip: request.ip,
+      });
+      reply.setCookie(sessionCookieName(ctx.config), token, sessionCookieOptions(ctx.config));
+      const now = ctx.now();
+      if (!(await oauth.store.interactionSignedIn(body.interaction, user.id, now, amr, now)))
+        throw new PageError('This sign-in request has expired. Go back to the application and start again.');
+      const signedIn: SignedIn = { user, authTime: now, amr, fresh: true };
+      return flow.proceed(request, reply, client, authorization, signedIn, body.interaction);
+    }),
+  );
+
+  app.get(
+    '/oauth2/consent',
+    { ...page, schema: { querystring: InteractionQuery } },
+    withPageErrors(async (request, reply) => {
+      const { interaction } = request.query as { interaction: string };
+      const { row, form, authorization } = await flow.interaction(request, interaction);
+      const principal = row.user_id
+        ? await services.principals.load(row.user_id, null).catch(() => null)
+        : null;
+      const user = principal?.user;
+      if (!user) throw new PageError('Sign in first. Go back to the application and start again.');
+      return flow.page(reply, consentPage(form, user.email, authorization.scopes));
+    }),
+  );
+
+  app.post(
+    '/oauth2/consent',
+    { ...page, schema: { body: ConsentForm } },
+    withPageErrors(async (request, reply) => {
+      const body = request.body as ConsentForm;
+      const { row, client, authorization } = await flow.interaction(request, body.interaction, body.csrf);
+      assertSameOriginPage(request, ctx.config.allowedOrigins);
+      const principal = row.user_id
+        ? await services.principals.load(row.user_id, null).catch(() => null)
+        : null;
+      if (!principal || row.auth_time === null)
+        throw new PageError('Sign in first. Go back to the application and start again.');
+      const now = ctx.now();
+      if (!(await oauth.store.consumeInteraction(row.id, now)))
+        throw new PageError('This request was already answered or has expired.');
+      if (body.decision === 'deny') {
+        throw new AuthorizationRefusal(
+          new OAuthError('access_denied', 'The user denied the request'),
+          authorization.redirectUri,
+          authorization.state,
+        );
+      }
+      // Remembered per user and client; the scopes add up over consents, until the user disconnects.
+      const previous = await oauth.store.findConsent(principal.user.id, client.id);
+      const scopes = [...new Set([...parseScope(previous?.scope), ...authorization.scopes])];
+      await oauth.store.saveConsent(principal.user.id, client.id, formatScope(scopes), now);
+      return flow.issueCode(reply, authorization, {
+        user: principal.user,
+        authTime: Number(row.auth_time),
+        amr: row.amr ? (JSON.parse(row.amr) as string[]) : amrFor(principal.user),
+        fresh: true,
+      });
+    }),
+  );
+}
+
+async function authenticate(accounts: AccountService, body: LoginForm, ip: string): Promise<UserRow> {
+  if (!body.username || !body.password)
+    throw new AppError(400, 'VALIDATION_ERROR', 'Enter your email or username and your password');
+  return accounts.authenticate(body.username, body.password, ip);
+}
+
+/** Login CSRF: the form must come from our own pages (the same check as /api/signin). */
+function assertSameOriginPage(request: FastifyRequest, allowedOrigins: readonly string[]): void {
+  try {
+    assertSameOrigin(request, allowedOrigins);
+  } catch {
+    throw new PageError('This form was sent from another site and was refused.', 403);
+  }
+}

@@ -1,0 +1,86 @@
+import type { AppContext } from '../../context.js';
+import type { SigningKeyRing } from '../../lib/signing-keys/key-ring.js';
+import type { PrincipalLoader } from '../accounts/principals.js';
+import type { AuthConfigService } from '../auth-config/service.js';
+import type { SessionService } from '../sessions/service.js';
+import type { TokenService } from '../tokens/service.js';
+import { OAuthAccessTokens } from './access-tokens.js';
+import { AuthorizationFlow } from './authorize/flow.js';
+import { OAuthClients } from './clients/service.js';
+import { IdTokens } from './id-tokens.js';
+import { OAuthStore } from './store.js';
+import type { GrantContext } from './token/context.js';
+
+/** Housekeeping of codes, interactions and the denylist, at most this often. */
+const SWEEP_INTERVAL_MS = 10 * 60_000;
+
+export interface OAuthDependencies {
+  signingKeys: SigningKeyRing;
+  tokens: TokenService;
+  principals: PrincipalLoader;
+  sessions: SessionService;
+  authConfig: AuthConfigService;
+}
+
+/**
+ * The OAuth 2.0 / OpenID Connect authorization server (issue 11), built once per app: registered clients,
+ * the authorization flow (login and consent pages), the grants, and the tokens they issue. OAuth refresh
+ * tokens are token families of features/tokens with a client attached.
+ */
+export class OAuthFeature {
+  readonly clients: OAuthClients;
+  readonly store: OAuthStore;
+  readonly accessTokens: OAuthAccessTokens;
+  readonly flow: AuthorizationFlow;
+  readonly grantContext: GrantContext;
+  #lastSweep = Number.NEGATIVE_INFINITY;
+
+  constructor(
+    readonly ctx: AppContext,
+    deps: OAuthDependencies,
+  ) {
+    this.clients = new OAuthClients(ctx);
+    this.store = new OAuthStore(ctx.storage.db);
+    this.accessTokens = new OAuthAccessTokens(ctx, deps.signingKeys);
+    this.flow = new AuthorizationFlow(ctx, {
+      clients: this.clients,
+      store: this.store,
+      sessions: deps.sessions,
+      principals: deps.principals,
+      authConfig: deps.authConfig,
+    });
+    this.grantContext = {
+      ctx,
+      clients: this.clients,
+      store: this.store,
+      tokens: deps.tokens,
+      principals: deps.principals,
+      accessTokens: this.accessTokens,
+      idTokens: new IdTokens(ctx, deps.signingKeys),
+    };
+  }
+
+  /** Deletes a client with everything issued to it: its grants end at once on every instance. */
+  async deleteClient(clientId: string): Promise<void> {
+    await this.clients.get(clientId);
+    await this.grantContext.tokens.revokeClientGrants(clientId, undefined, 'client_deleted');
+    await this.clients.delete(clientId);
+  }
+
+  /** A user disconnects an app: its grants end and the consent is forgotten. False if there was none. */
+  async revokeGrant(userId: string, clientId: string): Promise<boolean> {
+    const ended = await this.grantContext.tokens.revokeClientGrants(clientId, userId, 'revoked_by_user');
+    const forgotten = await this.store.deleteConsent(userId, clientId);
+    return ended > 0 || forgotten;
+  }
+
+  /** Drops expired codes, interactions and denylist entries; never fails the request that triggered it. */
+  async sweepIfDue(): Promise<void> {
+    const now = this.ctx.now();
+    if (now - this.#lastSweep < SWEEP_INTERVAL_MS) return;
+    this.#lastSweep = now;
+    await this.store
+      .sweep(now)
+      .catch((error: unknown) => this.ctx.log.warn({ err: error }, 'OAuth sweep failed'));
+  }
+}

@@ -1,0 +1,60 @@
+import { createHash } from 'node:crypto';
+import { SignJWT } from 'jose';
+import type { AppContext } from '../../context.js';
+import type { SigningKeyRing } from '../../lib/signing-keys/key-ring.js';
+import type { UserRow } from '../accounts/store.js';
+import { userClaims } from './claims.js';
+import { issuerOf } from './issuer.js';
+
+/** ID tokens live as long as the access token they come with; clients check them once, at sign-in. */
+export interface IdTokenInput {
+  user: UserRow;
+  clientId: string;
+  scopes: readonly string[];
+  /** Epoch ms of the user's sign-in. */
+  authTime: number;
+  amr: string[] | null;
+  nonce?: string | null | undefined;
+  /** The access token issued with it: `at_hash` binds the two (OIDC Core §3.1.3.6). */
+  accessToken: string;
+  ttlSeconds: number;
+}
+
+/** OIDC Core §3.1.3.6: the left half of the SHA-256 of the access token (RS256 uses SHA-256), base64url. */
+export function atHash(accessToken: string): string {
+  const digest = createHash('sha256').update(accessToken).digest();
+  return digest.subarray(0, digest.length / 2).toString('base64url');
+}
+
+/** OpenID Connect ID tokens, RS256 (the algorithm every relying party supports, OIDC Core §15.1). */
+export class IdTokens {
+  readonly #issuer: string;
+
+  constructor(
+    private readonly ctx: AppContext,
+    private readonly keys: SigningKeyRing,
+  ) {
+    this.#issuer = issuerOf(ctx.config);
+  }
+
+  async mint(input: IdTokenInput): Promise<string> {
+    const key = await this.keys.signingKey('RS256');
+    const issuedAt = Math.floor(this.ctx.now() / 1000);
+    const { sub: _sub, ...claims } = userClaims(input.user, input.scopes);
+    return new SignJWT({
+      ...claims,
+      auth_time: Math.floor(input.authTime / 1000),
+      at_hash: atHash(input.accessToken),
+      azp: input.clientId,
+      ...(input.nonce && { nonce: input.nonce }),
+      ...(input.amr && { amr: input.amr }),
+    })
+      .setProtectedHeader({ alg: key.alg, kid: key.kid, typ: 'JWT' })
+      .setIssuer(this.#issuer)
+      .setAudience(input.clientId)
+      .setSubject(input.user.id)
+      .setIssuedAt(issuedAt)
+      .setExpirationTime(issuedAt + input.ttlSeconds)
+      .sign(key.privateKey);
+  }
+}

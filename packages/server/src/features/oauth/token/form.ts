@@ -1,0 +1,15 @@
+import { invalidRequest } from '../errors.js';
+
+/**
+ * An OAuth form body as plain strings: a parameter sent twice is an error (RFC 6749 §3.2), never a
+ * guess at which one counts.
+ */
+export function singleValued(body: unknown): Record<string, string> {
+  if (body === null || typeof body !== 'object') throw invalidRequest('The request needs a form body');
+  const form: Record<string, string> = {};
+  for (const [name, value] of Object.entries(body as Record<string, unknown>)) {
+    if (typeof value !== 'string') throw invalidRequest(`The ${name} parameter appears more than once`);
+    form[name] = value;
+  }
+  return form;
+}
