@@ -7,6 +7,7 @@ import { isSignedOut } from './lib/errors.js';
 import { currentPath, navigate, usePath } from './lib/router.js';
 import { sdk } from './lib/sdk.js';
 import { resolve } from './routes.js';
+import { ChoosePassword, ForgotPassword, VerifyEmail } from './screens/account-links.js';
 import { SignIn } from './screens/sign-in.js';
 import { SignUp } from './screens/sign-up.js';
 import { Shell } from './shell.js';
@@ -17,6 +18,14 @@ type State =
   | { status: 'signed-in'; user: User };
 
 const AUTH_PATHS = new Set(['/signin', '/signup']);
+
+/** Pages that work signed in or out: the ones the e-mailed links open, and "forgot password". */
+const PUBLIC_PAGES: Record<string, () => preact.JSX.Element> = {
+  '/forgot-password': () => <ForgotPassword />,
+  '/reset-password': () => <ChoosePassword />,
+  '/welcome': () => <ChoosePassword welcome />,
+  '/verify-email': () => <VerifyEmail />,
+};
 const HOME = '/profile';
 
 export function App() {
@@ -61,6 +70,16 @@ export function App() {
   };
 
   if (state.status === 'loading') return <Loading label="Opening the console…" />;
+
+  const PublicPage = PUBLIC_PAGES[path];
+  if (PublicPage)
+    return (
+      <SessionContext.Provider value={session}>
+        <Toasts>
+          <PublicPage />
+        </Toasts>
+      </SessionContext.Provider>
+    );
 
   if (state.status === 'signed-out') {
     if (path === '/signup')

@@ -14,7 +14,49 @@ export interface AdminUser {
   roles: string[];
   /** ISO 8601 creation time. */
   created?: string;
+  /** A disabled account can neither sign in nor use any credential until enabled again. */
+  disabled?: boolean;
+  emailVerified?: boolean;
+  secondFactorEnabled?: boolean;
   [field: string]: unknown;
+}
+
+/** A new account; without `password` the person gets an invitation e-mail to choose one. */
+export interface NewUser {
+  email: string;
+  password?: string;
+  roles?: string[];
+  username?: string;
+  firstName?: string;
+  lastName?: string;
+}
+
+/** What happens to workspaces only the deleted user owns: refused (409 `LAST_OWNER`), deleted, or handed over. */
+export type SoleOwnedWorkspaces =
+  | { soleOwnedWorkspaces?: 'refuse' | 'delete' }
+  | { soleOwnedWorkspaces: 'transfer'; transferTo: string };
+
+/** One admin action in the audit trail (`user.disable`, `auth_configuration.update`, …). */
+export interface AuditRecord {
+  _id: string;
+  action: string;
+  /** Null for command-line actions. */
+  actor: { _id: string; email: string } | null;
+  target: { _id: string; email: string } | null;
+  detail: Record<string, unknown>;
+  ip: string | null;
+  /** ISO 8601. */
+  created: string;
+}
+
+export interface AuditQuery {
+  /** Only actions on this user. */
+  targetId?: string;
+  /** Only actions by this admin. */
+  actorId?: string;
+  /** 1 to 200, default 50. */
+  limit?: number;
+  offset?: number;
 }
 
 /** `global` roles are held by users (`admin`, `user`, custom); `workspace` roles by members of a workspace. */
@@ -41,6 +83,10 @@ export interface AuthConfiguration {
   allowNeverExpiring: boolean;
   /** Accepts `?api_key=` besides the `x-api-key` header. */
   allowQueryParameter: boolean;
+  /** `required` refuses sign-in until the address is confirmed; `off` sends no links. */
+  emailVerification: 'off' | 'optional' | 'required';
+  /** Who must have a second factor before doing anything but enrolling. */
+  requireSecondFactor: 'off' | 'admins' | 'everyone';
 }
 
 /** A partial change; lists inside `tokenAuthenticationPermissions` replace the stored ones. */
@@ -120,6 +166,110 @@ export class Admin {
       body: { roles },
       options,
     });
+  }
+
+  /**
+   * Creates an account. Without `password`, the person is e-mailed an invitation to choose one.
+   *
+   * @example
+   * ```ts
+   * const user = await sdk.admin.createUser({ email: 'grace@example.com', roles: ['user'] });
+   * ```
+   */
+  async createUser(user: NewUser, options?: RequestOptions): Promise<AdminUser> {
+    return this.client.request({ method: 'POST', path: '/api/admin/users', body: user, options });
+  }
+
+  /**
+   * Reads one user, with `disabled`.
+   *
+   * @example
+   * ```ts
+   * const { disabled } = await sdk.admin.getUser(userId);
+   * ```
+   */
+  async getUser(userId: string, options?: RequestOptions): Promise<AdminUser> {
+    return this.client.request({ method: 'GET', path: userPath(userId), options });
+  }
+
+  /**
+   * Disables (`true`) or enables (`false`) an account. Disabling ends its sessions at once and refuses
+   * every credential of it, API tokens included, until it is enabled again.
+   *
+   * @example
+   * ```ts
+   * await sdk.admin.setUserDisabled(userId, true);
+   * ```
+   */
+  async setUserDisabled(userId: string, disabled: boolean, options?: RequestOptions): Promise<AdminUser> {
+    const path = `${userPath(userId)}/${disabled ? 'disable' : 'enable'}`;
+    return this.client.request({ method: 'POST', path, options });
+  }
+
+  /**
+   * Deletes an account. Refused (409 `LAST_OWNER`, naming them) while it is the only owner of workspaces,
+   * unless told to delete them or hand them over; the last admin cannot be deleted (409 `LAST_ADMIN`).
+   *
+   * @example
+   * ```ts
+   * await sdk.admin.deleteUser(userId, { soleOwnedWorkspaces: 'transfer', transferTo: heirId });
+   * ```
+   */
+  async deleteUser(
+    userId: string,
+    choice: SoleOwnedWorkspaces = {},
+    options?: RequestOptions,
+  ): Promise<void> {
+    await this.client.request({ method: 'DELETE', path: userPath(userId), body: choice, options });
+  }
+
+  /**
+   * Signs a user out everywhere: every browser session and token sign-in ends.
+   *
+   * @example
+   * ```ts
+   * await sdk.admin.endUserSessions(userId);
+   * ```
+   */
+  async endUserSessions(userId: string, options?: RequestOptions): Promise<void> {
+    await this.client.request({ method: 'DELETE', path: `${userPath(userId)}/sessions`, options });
+  }
+
+  /**
+   * Sets a user's password; every sign-in of the user ends.
+   *
+   * @example
+   * ```ts
+   * await sdk.admin.setUserPassword(userId, 'a temporary long secret');
+   * ```
+   */
+  async setUserPassword(userId: string, password: string, options?: RequestOptions): Promise<void> {
+    const path = `${userPath(userId)}/password`;
+    await this.client.request({ method: 'PUT', path, body: { password }, options });
+  }
+
+  /**
+   * E-mails the user a link to choose a new password.
+   *
+   * @example
+   * ```ts
+   * await sdk.admin.sendPasswordResetLink(userId);
+   * ```
+   */
+  async sendPasswordResetLink(userId: string, options?: RequestOptions): Promise<void> {
+    await this.client.request({ method: 'POST', path: `${userPath(userId)}/reset-link`, options });
+  }
+
+  /**
+   * Reads the audit trail of admin actions, newest first.
+   *
+   * @example
+   * ```ts
+   * const history = await sdk.admin.listAudit({ targetId: userId, limit: 20 });
+   * ```
+   */
+  async listAudit(query: AuditQuery = {}, options?: RequestOptions): Promise<AuditRecord[]> {
+    return this.client.request({ method: 'GET', path: '/api/admin/audit', query: { ...query }, options });
   }
 
   /**
@@ -207,6 +357,10 @@ export class Admin {
   async getDeploymentSettings(options?: RequestOptions): Promise<DeploymentSettings> {
     return this.client.request({ method: 'GET', path: '/api/admin/deployment-settings', options });
   }
+}
+
+function userPath(userId: string): string {
+  return `/api/admin/users/${segment(userId)}`;
 }
 
 function rolesPath(kind: RoleKind): string {

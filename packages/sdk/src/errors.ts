@@ -99,8 +99,6 @@ export type GatehouseServerErrorCode =
   | 'TOO_MANY_REQUESTS'
   | 'ACCOUNT_LOCKED'
   | 'INTERNAL_ERROR'
-  | 'NO_DATABASE'
-  | 'DATABASE_BEHIND'
   | 'SERVICE_UNAVAILABLE'
   | 'MAIL_DISABLED'
   | 'CONSOLE_NOT_BUILT';

@@ -3,11 +3,15 @@ export type { AccountSecurity } from './account-security.js';
 export type {
   Admin,
   AdminUser,
+  AuditQuery,
+  AuditRecord,
   AuthConfiguration,
   AuthConfigurationChanges,
   DeploymentSettings,
+  NewUser,
   Role,
   RoleKind,
+  SoleOwnedWorkspaces,
   UserListQuery,
 } from './admin.js';
 export type { Authentication } from './authentication.js';

@@ -182,6 +182,12 @@ export interface TokenSession {
 /** `{ payload: { user, workspace } }`: what cookie sign-in, sign-up and the social callback answer. */
 export interface SessionSignin {
   payload: { user: User; workspace: Workspace | null };
+  /**
+   * Set only by `signup` when the deployment requires a confirmed address (HTTP 202): there is then no
+   * session and no `payload`; `message` says where the confirmation link went.
+   */
+  emailVerificationRequired?: true;
+  message?: string;
 }
 
 /** What token sign-in, sign-up and refresh answer: the pair plus the user. */

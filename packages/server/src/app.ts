@@ -20,6 +20,7 @@ import { adminRoutes } from './features/admin/routes.js';
 import { adminUserRoutes } from './features/admin/user-routes.js';
 import { apiTokenRoutes } from './features/api-tokens/routes.js';
 import { authConfigRoutes } from './features/auth-config/routes.js';
+import { findConsoleBuild } from './features/console/build-output.js';
 import { consoleRoutes } from './features/console/routes.js';
 import { oauthRoutes } from './features/oauth/routes.js';
 import { secondFactorRoutes } from './features/second-factor/routes.js';
@@ -81,14 +82,19 @@ export interface BuildOptions {
 /** Builds the server: opens storage, applies migrations, wires every feature. Never listens (tests inject). */
 export async function buildApp(config: Config, options: BuildOptions = {}): Promise<FastifyInstance> {
   if (options.command === 'read') assertDatabaseExists(config);
-  const storage = options.storage ?? openStorage(config.database);
-  if (options.command === 'read') await assertMigrated(storage, config);
-  else await migrateToLatest(storage);
   // One logger for the app: Fastify's request logs and the features' own lines (failures below HTTP).
   const log: FastifyBaseLogger =
     options.logger === false
       ? pino({ enabled: false })
       : pino(loggerOptions(config.logLevel), options.logStream ?? pino.destination(1));
+  const storage =
+    options.storage ??
+    openStorage(config.database, {
+      log,
+      queryTimeoutMs: config.reliability.databaseQueryTimeout * 1000,
+    });
+  if (options.command === 'read') await assertMigrated(storage, config);
+  else await migrateToLatest(storage);
   const ctx: AppContext = {
     config,
     storage,
@@ -152,11 +158,13 @@ export async function buildApp(config: Config, options: BuildOptions = {}): Prom
   await app.register(accountLifecycleRoutes, { services });
   await app.register(secondFactorRoutes, { services });
   await app.register(adminUserRoutes, { services });
-  await app.register(accountPageRoutes, { services });
+  // Found once: the account pages send browsers on to the console only when it is served.
+  const consoleBuild = findConsoleBuild();
+  await app.register(accountPageRoutes, { services, consoleServed: consoleBuild !== undefined });
   await app.register(oauthRoutes, { services });
   await app.register(socialProviderAdminRoutes, { services });
   await app.register(socialLoginRoutes, { services });
-  await app.register(consoleRoutes);
+  await app.register(consoleRoutes, { build: consoleBuild });
 
   app.addHook('onClose', async () => {
     // Before storage closes: batched API-token usage must reach the database at a clean shutdown.

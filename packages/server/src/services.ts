@@ -52,9 +52,6 @@ export interface TokenSignIn {
   switchWorkspace(auth: AuthContext, workspace: ActiveWorkspace): Promise<IssuedTokens>;
 }
 
-/** Ends a user's other sessions of one kind when their password changes; `current` is kept. */
-export type CredentialRevoker = (userId: string, current: AuthContext) => Promise<void>;
-
 export interface Services {
   ctx: AppContext;
   principals: PrincipalLoader;
@@ -91,7 +88,6 @@ export interface Services {
   social: SocialFeature;
   /** In the documented order: x-api-key, cookie, bearer. */
   authenticators: Authenticator[];
-  revokers: CredentialRevoker[];
 }
 
 /** The composition root: every feature's service, built once per app. */
@@ -133,12 +129,6 @@ export function createServices(ctx: AppContext): Services {
       apiTokenAuthenticator(apiTokens, authConfig),
       sessionAuthenticator(ctx, sessions, principals),
       bearerAuthenticator(tokens, principals),
-    ],
-    revokers: [
-      (userId, current) => sessions.revokeAll(userId, current.sessionId),
-      async (userId, current) => {
-        await tokens.revokeAllForUser(userId, current.familyId);
-      },
     ],
   };
 }

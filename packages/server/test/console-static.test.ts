@@ -34,6 +34,8 @@ describe('the web console served at /console', () => {
       const res = await fetch(`${server.url}${asset}`);
       expect(res.status, asset).toBe(200);
       expect(res.headers.get('cache-control')).toBe('public, max-age=31536000, immutable');
+      // Read to the end: an unread body holds its connection open, and the server's close waits on it.
+      await res.arrayBuffer();
     }
     const missing = await request(server.url, '/console/assets/app-OLDHASH.js');
     expect(missing.status).toBe(404);

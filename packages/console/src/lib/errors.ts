@@ -34,6 +34,8 @@ export function describeError(error: unknown): string {
       return 'The service is temporarily unavailable. Try again in a few seconds.';
     case 'CSRF_REJECTED':
       return 'This request came from another site and was refused. Reload the console and try again.';
+    case 'SECOND_FACTOR_ENROLMENT_REQUIRED':
+      return 'An administrator requires two-step verification for your account: set it up on the Security page to continue.';
     case 'PAYLOAD_TOO_LARGE':
       return 'That is too much text for one request.';
     case 'VALIDATION_ERROR': {

@@ -5,6 +5,7 @@ import { Page } from '../components/page.js';
 import { sdk } from '../lib/sdk.js';
 import { ApiTokenInventory } from './security/api-tokens.js';
 import { BrowserSessions } from './security/browser-sessions.js';
+import { SecondFactor } from './security/second-factor.js';
 import { TokenSessions } from './security/token-sessions.js';
 
 /**
@@ -20,13 +21,14 @@ export function Security() {
   return (
     <Page
       title="Security"
-      description="Everything that can act as you: browsers, apps and scripts signed in with your password, and API tokens. Revoke anything you do not recognise."
+      description="Two-step verification, and everything that can act as you: browsers, apps and scripts signed in with your password, and API tokens. Revoke anything you do not recognise."
       actions={
         <Button variant="danger" onClick={() => setConfirming(true)}>
           Sign out everywhere else
         </Button>
       }
     >
+      <SecondFactor />
       {INVENTORY.map((Section) => (
         <Section key={`${Section.name}-${generation}`} />
       ))}

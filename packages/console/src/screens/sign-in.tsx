@@ -1,11 +1,20 @@
-import type { SignInOptions, User } from '@gatehouse/sdk';
+import {
+  GatehouseError,
+  type SecondFactorChallenge,
+  type SignInOptions,
+  secondFactorChallenge,
+  type User,
+} from '@gatehouse/sdk';
 import { useEffect, useState } from 'preact/hooks';
+import { AuthFrame } from '../components/auth-frame.js';
 import { Button } from '../components/button.js';
 import { Alert } from '../components/feedback.js';
 import { Checkbox, Field } from '../components/field.js';
 import { useAction, useTitle } from '../lib/hooks.js';
 import { Link } from '../lib/router.js';
 import { sdk } from '../lib/sdk.js';
+import { ResendVerification } from './account-links.js';
+import { SecondFactorStep } from './second-factor-step.js';
 
 /** Sign-up open or closed decides whether to offer it; fetched once, anonymously. */
 export function useSignInOptions(): SignInOptions | undefined {
@@ -19,20 +28,6 @@ export function useSignInOptions(): SignInOptions | undefined {
   return options;
 }
 
-export function AuthFrame({ children }: { children: preact.ComponentChildren }) {
-  return (
-    <main class="auth" id="main">
-      <span class="brand">
-        <img src={ICON} alt="" width={32} height={32} />
-        Gatehouse
-      </span>
-      <div class="card auth-card">{children}</div>
-    </main>
-  );
-}
-
-const ICON = document.querySelector<HTMLLinkElement>('link[rel="icon"]')?.href ?? '';
-
 export function SignIn({
   onSignedIn,
   notice,
@@ -45,13 +40,41 @@ export function SignIn({
   const [login, setLogin] = useState('');
   const [password, setPassword] = useState('');
   const [remember, setRemember] = useState(false);
-  const signIn = useAction(() => sdk.authentication.signin({ username: login.trim(), password, remember }));
+  const [challenge, setChallenge] = useState<SecondFactorChallenge | null>(null);
+  const [unverified, setUnverified] = useState(false);
+  // A second factor answers the password with a challenge: the next step asks for a code.
+  const signIn = useAction(async () => {
+    setUnverified(false);
+    try {
+      return await sdk.authentication.signin({ username: login.trim(), password, remember });
+    } catch (error) {
+      const pending = secondFactorChallenge(error);
+      if (!pending) {
+        setUnverified(error instanceof GatehouseError && error.code === 'EMAIL_NOT_VERIFIED');
+        throw error;
+      }
+      setChallenge(pending);
+      return undefined;
+    }
+  });
 
   const submit = async (event: Event) => {
     event.preventDefault();
     const result = await signIn.run();
     if (result) onSignedIn(result.payload.user);
   };
+
+  if (challenge)
+    return (
+      <SecondFactorStep
+        challenge={challenge}
+        onSignedIn={onSignedIn}
+        onRestart={() => {
+          setChallenge(null);
+          setPassword('');
+        }}
+      />
+    );
 
   return (
     <AuthFrame>
@@ -89,6 +112,10 @@ export function SignIn({
           {signIn.pending ? 'Signing in…' : 'Sign in'}
         </Button>
       </form>
+      {unverified && <ResendVerification email={login.includes('@') ? login.trim() : ''} />}
+      <p class="auth-switch">
+        <Link href="/forgot-password">Forgot your password?</Link>
+      </p>
       {options?.signup === 'open' && (
         <p class="auth-switch">
           New here? <Link href="/signup">Create an account</Link>

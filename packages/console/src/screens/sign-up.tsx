@@ -1,12 +1,13 @@
 import type { User } from '@gatehouse/sdk';
 import { useState } from 'preact/hooks';
+import { AuthFrame } from '../components/auth-frame.js';
 import { Button } from '../components/button.js';
 import { Alert, Loading } from '../components/feedback.js';
 import { Field } from '../components/field.js';
 import { useAction, useTitle } from '../lib/hooks.js';
 import { Link } from '../lib/router.js';
 import { sdk } from '../lib/sdk.js';
-import { AuthFrame, useSignInOptions } from './sign-in.js';
+import { useSignInOptions } from './sign-in.js';
 
 export function SignUp({ onSignedIn }: { onSignedIn: (user: User) => void }) {
   useTitle('Create an account');
@@ -20,19 +21,32 @@ export function SignUp({ onSignedIn }: { onSignedIn: (user: User) => void }) {
       lastName: form.lastName.trim(),
     }),
   );
+  // Sign-up with a required confirmation: no session until the link in the e-mail is used.
+  const [pending, setPending] = useState<string | null>(null);
   const set = (field: keyof typeof form) => (event: { currentTarget: HTMLInputElement }) =>
     setForm({ ...form, [field]: event.currentTarget.value });
 
   const submit = async (event: Event) => {
     event.preventDefault();
     const result = await signUp.run();
-    if (result) onSignedIn(result.payload.user);
+    if (result?.emailVerificationRequired) setPending(result.message ?? 'Check your e-mail');
+    else if (result) onSignedIn(result.payload.user);
   };
 
   if (!options)
     return (
       <AuthFrame>
         <Loading />
+      </AuthFrame>
+    );
+  if (pending)
+    return (
+      <AuthFrame>
+        <h1>Confirm your address</h1>
+        <Alert kind="success">{pending}</Alert>
+        <p class="auth-switch">
+          <Link href="/signin">Go to sign in</Link>
+        </p>
       </AuthFrame>
     );
   if (options.signup !== 'open') {

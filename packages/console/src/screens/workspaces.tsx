@@ -11,6 +11,7 @@ import { formatDay, plural } from '../lib/format.js';
 import { useAction, useResource } from '../lib/hooks.js';
 import { Link, navigate } from '../lib/router.js';
 import { sdk } from '../lib/sdk.js';
+import { MyInvitations } from './my-invitations.js';
 
 export function Workspaces() {
   const { user, refresh } = useSession();
@@ -43,6 +44,7 @@ export function Workspaces() {
       }
     >
       <ActionError error={switchTo.error} />
+      <MyInvitations onJoined={workspaces.reload} />
       <Card title="Memberships">
         <Loaded
           resource={workspaces}

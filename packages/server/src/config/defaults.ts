@@ -69,6 +69,17 @@ export const defaults = {
   mailRatePerHour: 5,
   /** GATEHOUSE_REAUTHENTICATION_WINDOW: seconds after a sign-in during which sensitive changes need no password again. */
   reauthenticationWindow: 5 * 60,
+  /**
+   * GATEHOUSE_DATABASE_QUERY_TIMEOUT: seconds a PostgreSQL query (or connection attempt) may take; a slower one fails
+   * with 503 and its connection is replaced, so a network partition never leaves dead connections in the pool.
+   */
+  databaseQueryTimeout: 10,
+  /** GATEHOUSE_DATABASE_WAIT: seconds start-up waits for the database to answer (orchestrators start both together). */
+  databaseWait: 60,
+  /** GATEHOUSE_SHUTDOWN_TIMEOUT: seconds after SIGTERM by which the process has exited, whatever the database does. */
+  shutdownTimeout: 10,
+  /** GATEHOUSE_SWEEP_INTERVAL: seconds between sweeps of expired rows (sessions, tokens, throttles, links). */
+  sweepInterval: 10 * 60,
   /** GATEHOUSE_BODY_LIMIT: largest request body in bytes; bigger bodies get 413 before parsing. */
   bodyLimit: 64 * 1024,
   /** GATEHOUSE_LOG_LEVEL: fatal, error, warn, info, debug, trace or silent. */

@@ -50,6 +50,13 @@ export interface Config {
   };
   bodyLimit: number;
   logLevel: string;
+  /** Seconds; see defaults.ts. */
+  reliability: {
+    databaseQueryTimeout: number;
+    databaseWait: number;
+    shutdownTimeout: number;
+    sweepInterval: number;
+  };
   throttle: {
     lockoutThreshold: number;
     lockoutBaseSeconds: number;
@@ -324,6 +331,18 @@ export function loadConfig(env: Env = process.env): Config {
     },
     bodyLimit: integer(env, 'GATEHOUSE_BODY_LIMIT', defaults.bodyLimit, 1024, 10 * 1024 * 1024),
     logLevel,
+    reliability: {
+      databaseQueryTimeout: integer(
+        env,
+        'GATEHOUSE_DATABASE_QUERY_TIMEOUT',
+        defaults.databaseQueryTimeout,
+        1,
+        3600,
+      ),
+      databaseWait: integer(env, 'GATEHOUSE_DATABASE_WAIT', defaults.databaseWait, 0, 3600),
+      shutdownTimeout: integer(env, 'GATEHOUSE_SHUTDOWN_TIMEOUT', defaults.shutdownTimeout, 1, 3600),
+      sweepInterval: integer(env, 'GATEHOUSE_SWEEP_INTERVAL', defaults.sweepInterval, 1, 24 * 3600),
+    },
     throttle: {
       lockoutThreshold: integer(env, 'GATEHOUSE_LOCKOUT_THRESHOLD', defaults.lockoutThreshold, 1),
       lockoutBaseSeconds: integer(env, 'GATEHOUSE_LOCKOUT_BASE_SECONDS', defaults.lockoutBaseSeconds, 1),

@@ -59,7 +59,8 @@ export function registerErrorHandler(app: FastifyInstance): void {
       return reply.status(400).send(body('INVALID_JSON'));
     }
     if (isStorageUnavailable(error)) {
-      request.log.error({ err: error }, 'storage unavailable');
+      // The storage layer logs an outage once when it starts and once when it ends (storage/outage.ts).
+      request.log.debug({ reason: error.message }, 'storage unavailable');
       return reply.status(503).header('retry-after', '5').send(body('SERVICE_UNAVAILABLE'));
     }
     if (error.statusCode && error.statusCode >= 400 && error.statusCode < 500) {

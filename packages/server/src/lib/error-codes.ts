@@ -104,9 +104,6 @@ export const ERROR_CODES = {
 
   // Server side (500, 503)
   INTERNAL_ERROR: { status: 500, message: 'Something went wrong on our side' },
-  // Command line only (read-only commands refuse a missing or outdated database); never an HTTP answer.
-  NO_DATABASE: { status: 500, message: 'There is no database here' },
-  DATABASE_BEHIND: { status: 500, message: 'The database lacks migrations' },
   PROVIDER_UNAVAILABLE: { status: 502, message: 'The sign-in provider could not be reached' },
   SERVICE_UNAVAILABLE: { status: 503, message: 'The service is temporarily unavailable' },
   MAIL_DISABLED: { status: 503, message: 'E-mail is off on this server' },

@@ -1,6 +1,5 @@
 import { existsSync } from 'node:fs';
 import type { Config } from '../config/load.js';
-import { AppError } from '../lib/errors.js';
 import type { Storage } from './database.js';
 import { pendingMigrations } from './migrate.js';
 
@@ -17,9 +16,8 @@ export function describeDatabase(database: Config['database']): string {
 export function assertDatabaseExists(config: Config): void {
   const { database } = config;
   if (database.kind !== 'sqlite' || database.path === ':memory:' || existsSync(database.path)) return;
-  throw new AppError(
-    500,
-    'NO_DATABASE',
+  // A plain Error: this is a command-line failure (main.ts prints the message), not an HTTP answer.
+  throw new Error(
     `there is no database at ${database.path}: start the server once (npm start) or run "gatehouse migrate", ` +
       'or point GATEHOUSE_DATABASE_URL at the database the server uses',
   );
@@ -30,9 +28,7 @@ export async function assertMigrated(storage: Storage, config: Config): Promise<
   const pending = await pendingMigrations(storage);
   if (pending.length === 0) return;
   await storage.close();
-  throw new AppError(
-    500,
-    'DATABASE_BEHIND',
+  throw new Error(
     `the database (${describeDatabase(config.database)}) lacks migrations ${pending.join(', ')}: run "gatehouse migrate"`,
   );
 }

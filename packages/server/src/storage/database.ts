@@ -1,9 +1,12 @@
 import { closeSync, mkdirSync, openSync } from 'node:fs';
 import { dirname } from 'node:path';
 import SQLite from 'better-sqlite3';
+import type { FastifyBaseLogger } from 'fastify';
 import { Kysely, PostgresDialect, SqliteDialect, sql } from 'kysely';
-import pg from 'pg';
+import type pg from 'pg';
 import type { DatabaseConfig } from '../config/load.js';
+import type { OutageLog } from './outage.js';
+import { openPostgresPool } from './postgres-pool.js';
 import type { Database } from './schema.js';
 import { withStatementCache } from './statement-cache.js';
 
@@ -14,16 +17,12 @@ export interface Storage {
   dialect: Dialect;
   /** The PostgreSQL pool, for LISTEN/NOTIFY; undefined on SQLite. */
   pool: pg.Pool | undefined;
+  /** PostgreSQL: logs an outage once when it starts and once when it ends; undefined on SQLite. */
+  outage: OutageLog | undefined;
   /** Resolves when the database answers a trivial query. */
   ping(): Promise<void>;
   close(): Promise<void>;
 }
-
-// BIGINT (oid 20) holds epoch-millisecond times; they fit a JS number exactly, so parse them as numbers.
-const pgTypes = {
-  getTypeParser: (oid: number, format?: 'text' | 'binary') =>
-    oid === 20 ? (value: string) => Number(value) : pg.types.getTypeParser(oid, format as 'text'),
-};
 
 /**
  * The file holds password hashes and sealed signing keys: it is created readable by the server's user only
@@ -48,6 +47,7 @@ function openSqlite(path: string): Storage {
     db,
     dialect: 'sqlite',
     pool: undefined,
+    outage: undefined,
     ping: async () => {
       await sql`select 1`.execute(db);
     },
@@ -55,22 +55,14 @@ function openSqlite(path: string): Storage {
   };
 }
 
-function openPostgres(url: string): Storage {
-  const pool = new pg.Pool({
-    connectionString: url,
-    max: 10,
-    // Fail fast when the server is gone, so requests get a 503 instead of hanging.
-    connectionTimeoutMillis: 2_000,
-    idleTimeoutMillis: 30_000,
-    types: pgTypes,
-  });
-  // An idle client losing its connection must not crash the process; the next query reconnects.
-  pool.on('error', () => {});
-  const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
+function openPostgres(url: string, options: StorageOptions): Storage {
+  const { pool, dialectPool, outage } = openPostgresPool(url, options);
+  const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool: dialectPool }) });
   return {
     db,
     dialect: 'postgres',
     pool,
+    outage,
     ping: async () => {
       await sql`select 1`.execute(db);
     },
@@ -78,34 +70,15 @@ function openPostgres(url: string): Storage {
   };
 }
 
-export function openStorage(config: DatabaseConfig): Storage {
-  return config.kind === 'sqlite' ? openSqlite(config.path) : openPostgres(config.url);
+export interface StorageOptions {
+  /** Where failures below HTTP go (a lost connection, an outage's start and end). */
+  log?: FastifyBaseLogger;
+  /** PostgreSQL: a query (or a connection attempt) slower than this fails, and its connection is replaced. */
+  queryTimeoutMs?: number;
 }
 
-const UNAVAILABLE_CODES = new Set([
-  'ECONNREFUSED',
-  'ECONNRESET',
-  'ETIMEDOUT',
-  'EPIPE',
-  'ENOTFOUND',
-  'EAI_AGAIN',
-  '57P01',
-  '57P03',
-]);
-
-/** True when an error means the database cannot be reached (as opposed to a bad query or a constraint). */
-export function isStorageUnavailable(error: unknown): boolean {
-  if (!(error instanceof Error)) return false;
-  const code = (error as { code?: string }).code;
-  if (code && (UNAVAILABLE_CODES.has(code) || code.startsWith('08'))) return true;
-  if (code === 'SQLITE_BUSY' || code === 'SQLITE_IOERR' || code === 'SQLITE_CANTOPEN') return true;
-  return /Connection terminated|connection timeout|timeout exceeded when trying to connect|Client has encountered a connection error/i.test(
-    error.message,
-  );
+export function openStorage(config: DatabaseConfig, options: StorageOptions = {}): Storage {
+  return config.kind === 'sqlite' ? openSqlite(config.path) : openPostgres(config.url, options);
 }
 
-/** True for a unique-constraint violation on either dialect. */
-export function isUniqueViolation(error: unknown): boolean {
-  const code = (error as { code?: string } | undefined)?.code;
-  return code === '23505' || code === 'SQLITE_CONSTRAINT_UNIQUE' || code === 'SQLITE_CONSTRAINT_PRIMARYKEY';
-}
+export { isStorageUnavailable, isUniqueViolation } from './errors.js';

@@ -176,7 +176,7 @@ export function authorizeUrl(
     response_type: 'code',
     client_id: clientId,
     redirect_uri: REDIRECT_URI,
-    scope: 'openid profile email offline_access',
+    scope: 'openid profile email offline_access profile:read',
     state: 'state-1',
     ...extra,
   };

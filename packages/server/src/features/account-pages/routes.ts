@@ -1,5 +1,5 @@
 import { type Static, Type } from '@sinclair/typebox';
-import type { FastifyInstance, FastifyReply } from 'fastify';
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { AppError } from '../../lib/errors.js';
 import { PASSWORD_MIN } from '../../lib/passwords.js';
 import type { Services } from '../../services.js';
@@ -17,10 +17,15 @@ const VerifyForm = Type.Object({ token: Type.String({ minLength: 1, maxLength: 1
  * The pages the e-mailed links open (`/account/…?token=…`). Opening a link changes nothing (mail scanners
  * fetch links); the form on the page does, through the same services as the JSON API. The token sits in
  * the URL, so these pages send no Referer and are never cached (RFC 9111 §5.2.2.5).
+ *
+ * When the web console is served, a browser opening a usable link is sent on to the console's page for it
+ * (same look as the rest, and sign-in right after). Browsers say a navigation is one with
+ * `Sec-Fetch-Dest: document`; anything else (curl, a mail scanner, an old browser) gets the plain form,
+ * which works without script.
  */
 export async function accountPageRoutes(
   app: FastifyInstance,
-  { services }: { services: Services },
+  { services, consoleServed = false }: { services: Services; consoleServed?: boolean },
 ): Promise<void> {
   const { passwordResets, emailVerification, ctx } = services;
   const product = ctx.config.mail.productName;
@@ -39,11 +44,23 @@ export async function accountPageRoutes(
     throw error;
   };
 
+  /** Sends a browser's navigation to the console's page of the same name, the token with it. */
+  const toConsole = (request: FastifyRequest, reply: FastifyReply, page: string, token: string) => {
+    if (!consoleServed || request.headers['sec-fetch-dest'] !== 'document') return undefined;
+    const target = `/console/${page}?${new URLSearchParams({ token }).toString()}`;
+    return reply
+      .header('cache-control', 'no-store')
+      .header('referrer-policy', 'no-referrer')
+      .redirect(target, 303);
+  };
+
   function passwordPage(path: string, title: string, submit: string) {
     app.get(path, { schema: { querystring: TokenQuery } }, async (request, reply) => {
       const { token } = request.query as Static<typeof TokenQuery>;
       if (!token || !(await passwordResets.isUsable(token)))
         return send(reply, 400, title, message(LINK_INVALID_MESSAGE, 'error'));
+      const browser = toConsole(request, reply, path.slice('/account/'.length), token);
+      if (browser) return browser;
       const field = {
         name: 'newPassword',
         label: 'New password',
@@ -71,6 +88,8 @@ export async function accountPageRoutes(
   app.get('/account/verify-email', { schema: { querystring: TokenQuery } }, async (request, reply) => {
     const { token } = request.query as Static<typeof TokenQuery>;
     if (!token) return send(reply, 400, 'Confirm your address', message(LINK_INVALID_MESSAGE, 'error'));
+    const browser = toConsole(request, reply, 'verify-email', token);
+    if (browser) return browser;
     return send(reply, 200, 'Confirm your address', form('/account/verify-email', token, [], 'Confirm'));
   });
 

@@ -137,9 +137,11 @@ export async function accountRoutes(
     async (request) => {
       const auth = authOf(request);
       const body = request.body as ChangePasswordBody;
-      await accounts.changePassword(auth.user.id, body.currentPassword, body.newPassword);
-      // OWASP: a password change ends every other session, so a thief's session dies with the old password.
-      for (const revoke of services.revokers) await revoke(auth.user.id, auth);
+      // Every other session and token sign-in ends with the old password, in the same transaction.
+      await accounts.changePassword(auth.user.id, body.currentPassword, body.newPassword, {
+        sessionId: auth.sessionId,
+        familyId: auth.familyId,
+      });
       return { message: 'Password changed' };
     },
   );

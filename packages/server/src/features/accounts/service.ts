@@ -8,6 +8,7 @@ import { MembershipStore } from '../workspaces/membership-store.js';
 import { requireEmail } from './email.js';
 import { identifierKey, normaliseUsername, usernameProblem } from './identifiers.js';
 import { userTag } from './principals.js';
+import { announceSignOut, endEverySignIn, type SignInToKeep } from './sign-in-revocation.js';
 import { AccountStore, type ProfileChanges, type UserRow } from './store.js';
 import { accountBudget, SignInThrottle, unknownLoginBudget } from './throttle.js';
 
@@ -138,12 +139,27 @@ export class AccountService {
     }
   }
 
+  /** "Sign out everywhere else": every other session, token family and waiting sign-in ends, at once. */
+  async signOutElsewhere(userId: string, keep: SignInToKeep): Promise<void> {
+    const now = this.ctx.now();
+    await this.ctx.storage.db
+      .transaction()
+      .execute((trx) => endEverySignIn(trx, userId, now, 'logout', keep));
+    await announceSignOut(this.ctx.bus, userId);
+  }
+
   /**
-   * Checks the current password and stores the new one; the caller ends the user's other sessions. The
+   * Checks the current password and stores the new one, ending every other sign-in of the user (OWASP: a
+   * thief's session dies with the old password) in the same transaction; `keep` is the caller's own. The
    * check draws on the same per-account budget as sign-in: a stolen session must not become a way to
    * guess the password at full speed.
    */
-  async changePassword(userId: string, currentPassword: string, newPassword: string): Promise<void> {
+  async changePassword(
+    userId: string,
+    currentPassword: string,
+    newPassword: string,
+    keep: SignInToKeep,
+  ): Promise<void> {
     const user = await this.store.findById(userId);
     if (!user) throw unauthorized();
     const problem = passwordProblem(newPassword);
@@ -156,6 +172,14 @@ export class AccountService {
         errors: { currentPassword: 'is incorrect' },
       });
     await this.#throttle.guessSucceeded(budget);
-    await this.store.replacePassword(userId, await this.ctx.hasher.hash(newPassword), this.ctx.now());
+    const hash = await this.ctx.hasher.hash(newPassword);
+    const now = this.ctx.now();
+    // All or nothing (issue 17): a password stored while the thief's sessions live on would be worse than
+    // no change at all, so the new hash and the end of every other sign-in commit together.
+    await this.ctx.storage.db.transaction().execute(async (trx) => {
+      await new AccountStore(trx).replacePassword(userId, hash, now);
+      await endEverySignIn(trx, userId, now, 'password_change', keep);
+    });
+    await announceSignOut(this.ctx.bus, userId);
   }
 }

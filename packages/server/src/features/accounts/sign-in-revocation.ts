@@ -6,6 +6,12 @@ import { type RevokeReason, TokenStore } from '../tokens/store.js';
 import { AccountLinkStore } from './link-store.js';
 import { userTag } from './principals.js';
 
+/** The caller's own sign-in, left alive by "sign out everywhere else" and by a password change. */
+export interface SignInToKeep {
+  sessionId?: string | undefined;
+  familyId?: string | undefined;
+}
+
 /**
  * Ends every way a user is signed in, as one step of the caller's transaction: cookie sessions, token
  * families (their refresh tokens with them), sign-ins waiting for a second factor, and pending password
@@ -17,9 +23,10 @@ export async function endEverySignIn(
   userId: string,
   now: number,
   reason: RevokeReason,
+  keep: SignInToKeep = {},
 ): Promise<string[]> {
-  await new SessionStore(trx).deleteAllForUser(userId);
-  const families = await new TokenStore(trx).revokeUserFamilies(userId, now, reason, undefined);
+  await new SessionStore(trx).deleteAllForUser(userId, keep.sessionId);
+  const families = await new TokenStore(trx).revokeUserFamilies(userId, now, reason, keep.familyId);
   await trx.deleteFrom('sign_in_challenges').where('user_id', '=', userId).execute();
   await new AccountLinkStore(trx).deletePending(userId, ['password_reset']);
   return families;

@@ -96,8 +96,10 @@ export async function sessionRoutes(
     },
     async (request) => {
       const auth = authOf(request);
-      await sessions.revokeAll(auth.user.id, auth.sessionId);
-      await services.tokens.revokeAllForUser(auth.user.id, auth.familyId, 'logout');
+      await services.accounts.signOutElsewhere(auth.user.id, {
+        sessionId: auth.sessionId,
+        familyId: auth.familyId,
+      });
       return { message: 'Signed out everywhere else' };
     },
   );

@@ -98,12 +98,6 @@ export class SessionService {
     return deleted;
   }
 
-  /** Ends every session of the user but `exceptId` (password change, "sign out everywhere"). */
-  async revokeAll(userId: string, exceptId?: string): Promise<void> {
-    await this.#store.deleteAllForUser(userId, exceptId);
-    await this.ctx.bus.publish(userTag(userId));
-  }
-
   async setWorkspace(session: Pick<SessionRow, 'id'>, workspaceId: string | null): Promise<void> {
     await this.#store.setWorkspace(session.id, workspaceId);
     await this.ctx.bus.publish(sessionTag(session.id));

@@ -213,20 +213,6 @@ export class TokenService implements TokenSignIn {
     }
   }
 
-  /**
-   * Every other token session of the user ends: on a password change (OWASP session management), or when
-   * the user signs out everywhere else. Returns how many ended.
-   */
-  async revokeAllForUser(
-    userId: string,
-    exceptFamilyId: string | undefined,
-    reason: RevokeReason = 'password_change',
-  ): Promise<number> {
-    const revoked = await this.#store.revokeUserFamilies(userId, this.ctx.now(), reason, exceptFamilyId);
-    for (const id of revoked) await this.ctx.bus.publish(familyTag(id));
-    return revoked.length;
-  }
-
   /** The user's live token sign-ins, most recently used first. */
   listForUser(userId: string): Promise<TokenSessionListing[]> {
     return this.#store.listLive(userId, this.ctx.now());

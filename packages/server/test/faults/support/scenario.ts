@@ -1,0 +1,134 @@
+import { randomBytes } from 'node:crypto';
+import pg from 'pg';
+import { type FreshDatabase, freshDatabase, POSTGRES_URL } from '../../support/databases.js';
+import { baseEnv, eventually, Instance, tagged } from './instance.js';
+import { type Call, Load, send } from './load.js';
+import { FaultProxy } from './proxy.js';
+
+/** A PostgreSQL schema reached through a fault proxy, and the instances started on it. */
+export class Scenario {
+  readonly proxy = new FaultProxy();
+  readonly applicationName = `gh_fault_${randomBytes(4).toString('hex')}`;
+  readonly instances: Instance[] = [];
+  /** Sign-ups the server acknowledged (200): each must still sign in after any fault. */
+  readonly acknowledged: Array<{ email: string; password: string }> = [];
+  #fresh: FreshDatabase | undefined;
+  env: Record<string, string> = {};
+
+  async setUp(extraEnv: Record<string, string> = {}): Promise<void> {
+    await this.proxy.start();
+    const direct = new URL(POSTGRES_URL);
+    direct.port = String(this.proxy.port);
+    direct.hostname = '127.0.0.1';
+    this.#fresh = await freshDatabase('postgres', tagged(direct.toString(), this.applicationName));
+    this.env = { ...baseEnv(this.#fresh.url), ...extraEnv };
+  }
+
+  async start(extraEnv: Record<string, string> = {}): Promise<Instance> {
+    const instance = await Instance.start({ ...this.env, ...extraEnv });
+    this.instances.push(instance);
+    return instance;
+  }
+
+  /** Ends this test's own backends, as an administrator or a failover would (never anybody else's). */
+  async terminateBackends(): Promise<number> {
+    const admin = new pg.Client({ connectionString: POSTGRES_URL });
+    await admin.connect();
+    try {
+      const result = await admin.query(
+        'SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE application_name = $1',
+        [this.applicationName],
+      );
+      return result.rowCount ?? 0;
+    } finally {
+      await admin.end();
+    }
+  }
+
+  /**
+   * Load that needs the database on every request: sign-ups (remembered once acknowledged), sign-ins of
+   * an existing account, and readiness checks.
+   */
+  load(urls: string[], login: { email: string; password: string }, concurrency = 6): Load {
+    return new Load(
+      urls,
+      async (call: Call, index: number) => {
+        const kind = index % 3;
+        if (kind === 0) {
+          const account = {
+            email: `load-${randomBytes(6).toString('hex')}@example.test`,
+            password: 'load-password-1',
+          };
+          const answer = await call('/api/signup', { body: account });
+          if (answer?.status === 200) this.acknowledged.push(account);
+        } else if (kind === 1) {
+          await call('/api/signin', { body: { username: login.email, password: login.password } });
+        } else {
+          await call('/health/ready');
+        }
+      },
+      concurrency,
+    );
+  }
+
+  /** Every acknowledged sign-up still signs in (no acknowledged write was lost). */
+  async lostWrites(url: string): Promise<string[]> {
+    const lost: string[] = [];
+    for (let i = 0; i < this.acknowledged.length; i += 10) {
+      await Promise.all(
+        this.acknowledged.slice(i, i + 10).map(async (account) => {
+          const answer = await send(`${url}/api/signin`, {
+            body: { username: account.email, password: account.password },
+          });
+          if (answer.status !== 200) lost.push(`${account.email}: ${answer.status}`);
+        }),
+      );
+    }
+    return lost;
+  }
+
+  async tearDown(): Promise<void> {
+    await Promise.all(this.instances.map((instance) => instance.kill()));
+    await this.proxy.stop();
+    await this.#fresh?.drop();
+  }
+}
+
+/** Signs up one account through HTTP, for the load to sign in with. */
+export async function signUp(url: string): Promise<{ email: string; password: string }> {
+  const account = {
+    email: `steady-${randomBytes(6).toString('hex')}@example.test`,
+    password: 'steady-password-1',
+  };
+  const answer = await send(`${url}/api/signup`, { body: account });
+  if (answer.status !== 200) throw new Error(`sign-up failed: ${answer.status} ${answer.body}`);
+  return account;
+}
+
+/** Ready (200) and serving sign-ins again; returns how long it took. */
+export function recovered(url: string, login: { email: string; password: string }, timeoutMs: number) {
+  return eventually(
+    `${url} ready and serving sign-ins`,
+    async () => {
+      const ready = await send(`${url}/health/ready`);
+      if (ready.status !== 200) return false;
+      const signin = await send(`${url}/api/signin`, {
+        body: { username: login.email, password: login.password },
+      });
+      return signin.status === 200;
+    },
+    timeoutMs,
+  );
+}
+
+/** `count` sign-ups at once all succeed: every pool slot holds a working connection. */
+export async function allSlotsWork(url: string, count = 20) {
+  const answers = await Promise.all(
+    Array.from({ length: count }, () =>
+      send(`${url}/api/signup`, {
+        body: { email: `slot-${randomBytes(6).toString('hex')}@example.test`, password: 'slot-password-1' },
+      }),
+    ),
+  );
+  return answers.map((answer) => answer.status);
+}
