@@ -124,7 +124,7 @@ export function createServices(ctx: AppContext): Services {
     audit,
     userAdmin: new UserAdministration(ctx, accounts, passwordResets, audit, mailer),
     oauth: new OAuthFeature(ctx, { signingKeys, tokens, principals, sessions, authConfig }),
-    social: createSocialFeature(ctx),
+    social: createSocialFeature(ctx, accounts),
     authenticators: [
       apiTokenAuthenticator(apiTokens, authConfig),
       sessionAuthenticator(ctx, sessions, principals),
