@@ -85,7 +85,8 @@ export function useResource<T>(load: () => Promise<T>, deps: readonly unknown[])
       if (mine !== generation.current) return;
       if (session && isSignedOut(cause)) return session.expire();
       // An admin's policy wants a second factor first: the Security page is where it is set up.
-      if (mustEnrolSecondFactor(cause) && currentPath() !== '/security') navigate('/security', { replace: true });
+      if (mustEnrolSecondFactor(cause) && currentPath() !== '/security')
+        navigate('/security', { replace: true });
       setError(describeError(cause));
     } finally {
       if (mine === generation.current) setLoading(false);
