@@ -24,14 +24,14 @@ export const workspaceTag = (workspaceId: string) => `workspace:${workspaceId}`;
  * bus and drops the entry on every instance, so a role change applies on the very next request.
  */
 export class PrincipalLoader {
-  readonly #cache = new TtlCache<Principal | null>(30_000);
+  readonly #cache: TtlCache<Principal | null>;
   readonly #accounts: AccountStore;
   readonly #memberships: MembershipStore;
 
   constructor(ctx: AppContext) {
     this.#accounts = new AccountStore(ctx.storage.db);
     this.#memberships = new MembershipStore(ctx.storage.db);
-    ctx.bus.subscribe((key) => (key === '*' ? this.#cache.clear() : this.#cache.invalidate(key)));
+    this.#cache = new TtlCache<Principal | null>(30_000, 10_000, ctx.now).follow(ctx.bus);
   }
 
   /**
@@ -45,16 +45,19 @@ export class PrincipalLoader {
     return principal;
   }
 
-  async #load(userId: string, workspaceId: string | null): Promise<Principal | null> {
-    const key = `${userId}|${workspaceId ?? ''}`;
-    const cached = this.#cache.get(key);
-    if (cached !== undefined) return cached;
-    const user = await this.#accounts.findById(userId);
-    const workspace =
-      user && workspaceId ? ((await this.#memberships.findMembership(userId, workspaceId)) ?? null) : null;
-    const principal = user ? { user, workspace } : null;
+  #load(userId: string, workspaceId: string | null): Promise<Principal | null> {
     const tags = [userTag(userId), ...(workspaceId ? [workspaceTag(workspaceId)] : [])];
-    this.#cache.set(key, principal, tags);
-    return principal;
+    return this.#cache.read(
+      `${userId}|${workspaceId ?? ''}`,
+      async () => {
+        const user = await this.#accounts.findById(userId);
+        const workspace =
+          user && workspaceId
+            ? ((await this.#memberships.findMembership(userId, workspaceId)) ?? null)
+            : null;
+        return user ? { user, workspace } : null;
+      },
+      () => tags,
+    );
   }
 }

@@ -47,10 +47,8 @@ interface CachedToken {
  */
 export class ApiTokenService {
   readonly #store: ApiTokenStore;
-  readonly #cache = new TtlCache<CachedToken>(60_000);
+  readonly #cache: TtlCache<CachedToken | null>;
   readonly #usage: UsageRecorder;
-  /** Bumped by every invalidation, so a look-up that raced a revocation is not cached. */
-  #generation = 0;
 
   constructor(
     private readonly ctx: AppContext,
@@ -59,11 +57,7 @@ export class ApiTokenService {
   ) {
     this.#store = new ApiTokenStore(ctx.storage.db);
     this.#usage = new UsageRecorder(this.#store);
-    ctx.bus.subscribe((key) => {
-      this.#generation += 1;
-      if (key === '*') this.#cache.clear();
-      else this.#cache.invalidate(key);
-    });
+    this.#cache = new TtlCache<CachedToken | null>(60_000, 10_000, ctx.now).follow(ctx.bus);
   }
 
   /** Creates a token for the user; returns the raw token (shown once) and its listing. */
@@ -137,7 +131,7 @@ export class ApiTokenService {
       throw unauthorized('The API token is malformed; check that it was copied whole', 'INVALID_API_TOKEN');
     }
     const hash = sha256(raw);
-    const cached = this.#cache.get(hash) ?? (await this.#load(hash));
+    const cached = await this.#load(hash);
     if (!cached || !constantTimeEqual(cached.row.token_hash, hash)) {
       throw unauthorized('The API token is invalid or has been revoked', 'INVALID_API_TOKEN');
     }
@@ -173,15 +167,15 @@ export class ApiTokenService {
     await this.#usage.close().catch(() => {});
   }
 
-  async #load(hash: string): Promise<CachedToken | undefined> {
-    const generation = this.#generation;
-    const row = await this.#store.findByHash(hash);
-    if (!row) return undefined;
-    const entry = { row, scopes: JSON.parse(row.scopes) as string[] };
-    // A revocation published while the row was in flight must not be undone by caching the stale row.
-    if (generation === this.#generation)
-      this.#cache.set(hash, entry, [apiTokenTag(row.id), userTag(row.user_id)]);
-    return entry;
+  async #load(hash: string): Promise<CachedToken | null> {
+    return this.#cache.read(
+      hash,
+      async () => {
+        const row = await this.#store.findByHash(hash);
+        return row ? { row, scopes: JSON.parse(row.scopes) as string[] } : null;
+      },
+      (entry) => (entry ? [apiTokenTag(entry.row.id), userTag(entry.row.user_id)] : undefined),
+    );
   }
 }
 

@@ -19,21 +19,19 @@ export const authConfigurationTag = `settings:${SETTINGS_KEY}`;
  */
 export class AuthConfigService {
   readonly #store: SettingsStore;
-  readonly #cache = new TtlCache<AuthConfiguration>(60_000, 1);
+  readonly #cache: TtlCache<AuthConfiguration>;
 
   constructor(private readonly ctx: AppContext) {
     this.#store = new SettingsStore(ctx.storage.db);
-    ctx.bus.subscribe((key) => {
-      if (key === '*' || key === authConfigurationTag) this.#cache.clear();
-    });
+    this.#cache = new TtlCache<AuthConfiguration>(60_000, 1, ctx.now).follow(ctx.bus);
   }
 
-  async get(): Promise<AuthConfiguration> {
-    const cached = this.#cache.get(SETTINGS_KEY);
-    if (cached) return cached;
-    const config = await this.#readStored();
-    this.#cache.set(SETTINGS_KEY, config);
-    return config;
+  get(): Promise<AuthConfiguration> {
+    return this.#cache.read(
+      SETTINGS_KEY,
+      () => this.#readStored(),
+      () => [authConfigurationTag],
+    );
   }
 
   /** Applies a partial change over what is stored (not over a possibly stale cache) and tells every instance. */

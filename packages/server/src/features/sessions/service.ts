@@ -34,11 +34,11 @@ export interface NewSessionInfo {
  */
 export class SessionService {
   readonly #store: SessionStore;
-  readonly #cache = new TtlCache<SessionRow>(30_000);
+  readonly #cache: TtlCache<SessionRow | null>;
 
   constructor(private readonly ctx: AppContext) {
     this.#store = new SessionStore(ctx.storage.db);
-    ctx.bus.subscribe((key) => (key === '*' ? this.#cache.clear() : this.#cache.invalidate(key)));
+    this.#cache = new TtlCache<SessionRow | null>(30_000, 10_000, ctx.now).follow(ctx.bus);
   }
 
   /** Creates a session; returns the raw cookie value (shown to the browser only) and the stored row. */
@@ -66,20 +66,19 @@ export class SessionService {
   async verify(token: string): Promise<SessionRow | null> {
     const hash = sha256(token);
     const now = this.ctx.now();
-    let session = this.#cache.get(hash);
     // A cached copy that looks idle may be stale (another instance touched the row): only the row decides.
-    if (session && ended(session, now)) {
-      this.#cache.delete(hash);
-      session = undefined;
-    }
-    if (!session) {
-      session = await this.#store.findByTokenHash(hash);
-      if (!session) return null;
-      if (ended(session, now)) {
-        await this.#store.deleteById(session.id);
-        return null;
-      }
-      this.#cache.set(hash, session, [sessionTag(session.id), userTag(session.user_id)]);
+    const cached = this.#cache.get(hash);
+    if (cached && ended(cached, now)) this.#cache.delete(hash);
+    const session = await this.#cache.read(
+      hash,
+      async () => (await this.#store.findByTokenHash(hash)) ?? null,
+      // Only a live session is cached: a miss or an ended one is read again (and deleted) next time.
+      (row) => (row && !ended(row, now) ? [sessionTag(row.id), userTag(row.user_id)] : undefined),
+    );
+    if (!session) return null;
+    if (ended(session, now)) {
+      await this.#store.deleteById(session.id);
+      return null;
     }
     if (now - session.last_seen_at >= touchInterval(session.idle_ttl_ms)) {
       session.last_seen_at = now;

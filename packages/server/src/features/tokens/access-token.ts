@@ -70,12 +70,13 @@ export class AccessTokens {
    * still requires the signing key to be usable and the token unexpired; revocation is checked per request
    * by the caller (the family), so caching the signature check weakens nothing.
    */
-  readonly #verified = new TtlCache<VerifiedAccessToken & { kid: string }>(60_000, 5_000);
+  readonly #verified: TtlCache<VerifiedAccessToken & { kid: string }>;
 
   constructor(
     private readonly ctx: AppContext,
     private readonly keys: SigningKeyRing,
   ) {
+    this.#verified = new TtlCache(60_000, 5_000, ctx.now);
     // The OAuth issuer (the public URL): OAuth access tokens for Gatehouse's own API verify here too.
     this.issuer = issuerOf(ctx.config);
     this.audience = ctx.config.publicUrl.origin;

@@ -44,9 +44,7 @@ export type RefreshOutcome =
 export class TokenService implements TokenSignIn {
   readonly accessTokens: AccessTokens;
   readonly #store: TokenStore;
-  readonly #families = new TtlCache<FamilyRow | null>(30_000);
-  /** Bumped by every bus message: a family read that raced with a revocation is not cached. */
-  #generation = 0;
+  readonly #families: TtlCache<FamilyRow | null>;
   #lastSweep = Number.NEGATIVE_INFINITY;
 
   constructor(
@@ -56,11 +54,7 @@ export class TokenService implements TokenSignIn {
   ) {
     this.accessTokens = new AccessTokens(ctx, keys);
     this.#store = new TokenStore(ctx.storage.db);
-    ctx.bus.subscribe((key) => {
-      this.#generation += 1;
-      if (key === '*') this.#families.clear();
-      else this.#families.invalidate(key);
-    });
+    this.#families = new TtlCache<FamilyRow | null>(30_000, 10_000, ctx.now).follow(ctx.bus);
   }
 
   async issue(
@@ -276,14 +270,11 @@ export class TokenService implements TokenSignIn {
   }
 
   async #family(familyId: string): Promise<FamilyRow | null> {
-    const key = familyTag(familyId);
-    const cached = this.#families.get(key);
-    if (cached !== undefined) return cached;
-    const generation = this.#generation;
-    const family = (await this.#store.findFamily(familyId)) ?? null;
-    if (generation === this.#generation)
-      this.#families.set(key, family, family ? [userTag(family.user_id)] : []);
-    return family;
+    return this.#families.read(
+      familyTag(familyId),
+      async () => (await this.#store.findFamily(familyId)) ?? null,
+      (family) => (family ? [userTag(family.user_id)] : []),
+    );
   }
 
   async #revoke(familyId: string, reason: RevokeReason): Promise<void> {

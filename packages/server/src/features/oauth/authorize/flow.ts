@@ -267,14 +267,32 @@ export class AuthorizationFlow {
     };
   }
 
-  /** Answers with a server-rendered page; never cached, never framed (the global headers forbid framing). */
-  page(reply: FastifyReply, html: string, status = 200): FastifyReply {
-    return reply
-      .status(status)
-      .header('cache-control', 'no-store')
-      .header('referrer-policy', 'no-referrer')
-      .type('text/html; charset=utf-8')
-      .send(html);
+  /**
+   * Answers with a server-rendered page; never cached, never framed (the global headers forbid framing).
+   * `redirectUri`: where the page's form may end up after its 303. CSP `form-action` also governs the
+   * redirects that follow a form submission, so the client's callback must be allowed besides 'self'.
+   */
+  page(reply: FastifyReply, html: string, status = 200, redirectUri?: string): FastifyReply {
+    const policy = reply.getHeader('content-security-policy');
+    if (redirectUri && typeof policy === 'string') {
+      const target = new URL(redirectUri);
+      const source =
+        target.protocol === 'http:' || target.protocol === 'https:' ? target.origin : target.protocol;
+      reply.header(
+        'content-security-policy',
+        policy.replace("form-action 'self'", `form-action 'self' ${source}`),
+      );
+    }
+    return (
+      reply
+        .status(status)
+        .header('cache-control', 'no-store')
+        // Not no-referrer: that makes browsers send `Origin: null` with the form, which the CSRF check refuses.
+        // same-origin still gives other sites (the client's callback included) no Referer at all.
+        .header('referrer-policy', 'same-origin')
+        .type('text/html; charset=utf-8')
+        .send(html)
+    );
   }
 
   errorPage(reply: FastifyReply, error: PageError): FastifyReply {

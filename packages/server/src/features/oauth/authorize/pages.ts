@@ -24,7 +24,7 @@ ul.scopes li{padding:10px 14px;border-top:1px solid #e3e7ee}ul.scopes li:first-c
 .error{color:#b00020;background:#fdecef;padding:10px 12px;border-radius:8px}.hint{color:#5b6472;font-size:.88rem}`;
 
 export function page(productName: string, title: string, body: string): string {
-  return `<!doctype html><html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width,initial-scale=1"><meta name="referrer" content="no-referrer"><title>${escapeHtml(title)} · ${escapeHtml(productName)}</title><style>${STYLE}</style></head><body><main><div class="brand"><span aria-hidden="true">${escapeHtml(productName.slice(0, 1).toUpperCase())}</span>${escapeHtml(productName)}</div><h1>${escapeHtml(title)}</h1>${body}</main></body></html>`;
+  return `<!doctype html><html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width,initial-scale=1"><meta name="referrer" content="same-origin"><title>${escapeHtml(title)} · ${escapeHtml(productName)}</title><style>${STYLE}</style></head><body><main><div class="brand"><span aria-hidden="true">${escapeHtml(productName.slice(0, 1).toUpperCase())}</span>${escapeHtml(productName)}</div><h1>${escapeHtml(title)}</h1>${body}</main></body></html>`;
 }
 
 const hidden = (name: string, value: string) =>

@@ -95,7 +95,12 @@ export async function authorizeRoutes(
     withPageErrors(async (request, reply) => {
       const { interaction } = request.query as { interaction: string };
       const { form, authorization } = await flow.interaction(request, interaction);
-      return flow.page(reply, loginPage(form, { loginHint: authorization.loginHint }));
+      return flow.page(
+        reply,
+        loginPage(form, { loginHint: authorization.loginHint }),
+        200,
+        authorization.redirectUri,
+      );
     }),
   );
 
@@ -125,7 +130,12 @@ export async function authorizeRoutes(
       } catch (error) {
         if (!(error instanceof AppError)) throw error;
         if (body.challenge !== undefined && error.code === 'INVALID_SECOND_FACTOR')
-          return flow.page(reply, secondFactorPage(form, body.challenge, error.message), error.status);
+          return flow.page(
+            reply,
+            secondFactorPage(form, body.challenge, error.message),
+            error.status,
+            authorization.redirectUri,
+          );
         return flow.page(
           reply,
           loginPage(form, { loginHint: body.username, error: error.message }),
@@ -139,7 +149,7 @@ export async function authorizeRoutes(
           remember: false,
           workspace: undefined,
         });
-        return flow.page(reply, secondFactorPage(form, challenge));
+        return flow.page(reply, secondFactorPage(form, challenge), 200, authorization.redirectUri);
       }
       // Signed in to Gatehouse itself too (a new session id, so no fixation): later authorizations,
       // `prompt=none` and userinfo with the cookie see it.
@@ -171,7 +181,12 @@ export async function authorizeRoutes(
         : null;
       const user = principal?.user;
       if (!user) throw new PageError('Sign in first. Go back to the application and start again.');
-      return flow.page(reply, consentPage(form, user.email, authorization.scopes));
+      return flow.page(
+        reply,
+        consentPage(form, user.email, authorization.scopes),
+        200,
+        authorization.redirectUri,
+      );
     }),
   );
 

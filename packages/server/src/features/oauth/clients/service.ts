@@ -157,22 +157,17 @@ function validate(client: Omit<OAuthClient, 'id' | 'createdAt' | 'updatedAt' | '
  */
 export class OAuthClients {
   readonly #store: ClientStore;
-  readonly #cache = new TtlCache<OAuthClient | null>(30_000, 5_000);
+  readonly #cache: TtlCache<OAuthClient | null>;
   /**
    * PostgreSQL only: there a change on any instance reaches every cache over LISTEN/NOTIFY. On SQLite a
    * point read costs microseconds, and the command line (another process) changes clients without a bus.
    */
   readonly #cached: boolean;
-  #generation = 0;
 
   constructor(private readonly ctx: AppContext) {
     this.#store = new ClientStore(ctx.storage.db);
     this.#cached = ctx.storage.dialect === 'postgres';
-    ctx.bus.subscribe((key) => {
-      this.#generation += 1;
-      if (key === '*') this.#cache.clear();
-      else this.#cache.invalidate(key);
-    });
+    this.#cache = new TtlCache<OAuthClient | null>(30_000, 5_000, ctx.now).follow(ctx.bus);
   }
 
   /** Registers a client; `secret` (confidential clients only) is returned here and never again. */
@@ -225,12 +220,14 @@ export class OAuthClients {
       return row ? fromRow(row) : undefined;
     }
     const key = clientTag(id);
-    const cached = this.#cache.get(key);
-    if (cached !== undefined) return cached ?? undefined;
-    const generation = this.#generation;
-    const row = await this.#store.find(id);
-    const client = row ? fromRow(row) : null;
-    if (generation === this.#generation) this.#cache.set(key, client);
+    const client = await this.#cache.read(
+      key,
+      async () => {
+        const row = await this.#store.find(id);
+        return row ? fromRow(row) : null;
+      },
+      () => [key],
+    );
     return client ?? undefined;
   }
 
