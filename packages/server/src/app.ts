@@ -26,6 +26,7 @@ import { oauthRoutes } from './features/oauth/routes.js';
 import { secondFactorRoutes } from './features/second-factor/routes.js';
 import { sessionRoutes } from './features/sessions/routes.js';
 import { socialProviderAdminRoutes } from './features/social/admin-routes.js';
+import { socialLoginRoutes } from './features/social/routes.js';
 import { tokenRoutes } from './features/tokens/routes.js';
 import { tokenSessionRoutes } from './features/tokens/session-routes.js';
 import { invitationRoutes } from './features/workspaces/invitation-routes.js';
@@ -162,11 +163,13 @@ export async function buildApp(config: Config, options: BuildOptions = {}): Prom
   await app.register(accountPageRoutes, { services, consoleServed: consoleBuild !== undefined });
   await app.register(oauthRoutes, { services });
   await app.register(socialProviderAdminRoutes, { services });
+  await app.register(socialLoginRoutes, { services });
   await app.register(consoleRoutes, { build: consoleBuild });
 
   app.addHook('onClose', async () => {
     // Before storage closes: batched API-token usage must reach the database at a clean shutdown.
     services.apiTokenNotices.stop();
+    await services.sweeper.stop();
     await services.apiTokens.close();
     await services.mailer.close();
     await ctx.bus.close();

@@ -16,6 +16,10 @@ export const ERROR_CODES = {
   BUILT_IN_ROLE: { status: 400, message: 'A built-in role cannot be deleted' },
   LINK_INVALID: { status: 400, message: 'This link is invalid or has expired' },
   INVALID_PASSWORD: { status: [400, 403], message: 'The password is incorrect' },
+  INVALID_STATE: {
+    status: 400,
+    message: 'This sign-in link is invalid, expired or already used; start again',
+  },
 
   // Authentication (401)
   UNAUTHORIZED: { status: 401, message: 'Authentication required' },
@@ -30,6 +34,7 @@ export const ERROR_CODES = {
   },
   SECOND_FACTOR_REQUIRED: { status: 401, message: 'Enter the code from your authenticator app' },
   INVALID_SECOND_FACTOR: { status: 401, message: 'The code is incorrect or was already used' },
+  INVALID_CODE: { status: 401, message: 'The sign-in code is invalid, expired or already used' },
   CHALLENGE_INVALID: { status: 401, message: 'The sign-in has expired or was already completed' },
   ACCOUNT_DISABLED: { status: [401, 403], message: 'This account is disabled; contact an administrator' },
   API_TOKEN_EXPIRED: { status: [401, 409], message: 'The API token has expired' },
@@ -67,6 +72,8 @@ export const ERROR_CODES = {
   INVITE_INVALID: { status: 404, message: 'This invite link is invalid, expired or already used' },
   INVITATION_NOT_FOUND: { status: 404, message: 'No pending invitation with this id for you' },
   TOKEN_SESSION_NOT_FOUND: { status: 404, message: 'No active token sign-in with this id' },
+  PROVIDER_DISABLED: { status: 404, message: 'Sign-in with this provider is not enabled on this server' },
+  IDENTITY_NOT_FOUND: { status: 404, message: 'No such linked identity' },
 
   // Conflict (409)
   CONFLICT: { status: 409, message: 'The request conflicts with the current state' },
@@ -85,6 +92,11 @@ export const ERROR_CODES = {
   SECOND_FACTOR_NOT_ENABLED: { status: 409, message: 'The second factor is off' },
   NO_PENDING_ENROLMENT: { status: 409, message: 'There is no enrolment waiting for a code' },
   PROVIDER_INCOMPLETE: { status: 409, message: 'Set the client secret before enabling the provider' },
+  LAST_SIGN_IN_METHOD: { status: 409, message: 'This is the only way left to sign in to the account' },
+  SOCIAL_IDENTITY_IN_USE: { status: 409, message: 'This identity is linked to another account' },
+  SOCIAL_EMAIL_UNVERIFIED: { status: 409, message: 'The provider did not verify this e-mail address' },
+  SOCIAL_ACCOUNT_UNVERIFIED: { status: 409, message: "The existing account's address was never confirmed" },
+  SOCIAL_SIGNUP_CLOSED: { status: 409, message: 'There is no account for you here and sign-up is closed' },
 
   // Throttling (429)
   TOO_MANY_REQUESTS: { status: 429, message: 'Too many attempts, try again later' },
@@ -92,6 +104,7 @@ export const ERROR_CODES = {
 
   // Server side (500, 503)
   INTERNAL_ERROR: { status: 500, message: 'Something went wrong on our side' },
+  PROVIDER_UNAVAILABLE: { status: 502, message: 'The sign-in provider could not be reached' },
   SERVICE_UNAVAILABLE: { status: 503, message: 'The service is temporarily unavailable' },
   MAIL_DISABLED: { status: 503, message: 'E-mail is off on this server' },
   CONSOLE_NOT_BUILT: { status: 503, message: 'The web console is not built on this server' },

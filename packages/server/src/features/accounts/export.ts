@@ -4,6 +4,8 @@ import { apiTokenViews } from '../api-tokens/schemas.js';
 import { ApiTokenStore } from '../api-tokens/store.js';
 import { SecondFactorStore } from '../second-factor/store.js';
 import { SessionStore } from '../sessions/store.js';
+import { identityView } from '../social/identities.js';
+import { IdentityStore } from '../social/identity-store.js';
 import { AccountStore } from './store.js';
 import { userView } from './user-view.js';
 
@@ -17,15 +19,15 @@ export interface LinkedIdentityExport {
   linkedAt: string;
 }
 
-/**
- * HOOK for social login (issue 10): the identities linked to the account. Returns none until the social
- * feature lands; it then reads its own table here, so the export stays complete.
- */
+/** The identities linked to the account (social login): provider, subject, e-mail, when; never a token. */
 export async function linkedIdentitiesForExport(
-  _ctx: AppContext,
-  _userId: string,
+  ctx: AppContext,
+  userId: string,
 ): Promise<LinkedIdentityExport[]> {
-  return [];
+  return (await new IdentityStore(ctx.storage.db).listForUser(userId)).map((row) => {
+    const { lastUsedAt: _lastUsed, ...view } = identityView(row);
+    return view;
+  });
 }
 
 /**

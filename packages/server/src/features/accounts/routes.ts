@@ -1,10 +1,9 @@
-import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { authOf, requireAuth } from '../../http/guards.js';
 import { assertSameOrigin } from '../../http/same-origin.js';
 import { badRequest, unauthorized } from '../../lib/errors.js';
 import type { Services } from '../../services.js';
-import { type SecondFactorProof, secondFactorRequired } from '../second-factor/service.js';
-import { sessionCookieName, sessionCookieOptions } from '../sessions/cookie.js';
+import type { SecondFactorProof } from '../second-factor/service.js';
 import {
   ChangePasswordBody,
   SecondFactorSigninBody,
@@ -16,9 +15,8 @@ import {
   UserView,
   VerificationPending,
 } from './schemas.js';
-import { assertMaySignIn as assertMaySignInPolicy } from './sign-in-policy.js';
-import type { UserRow } from './store.js';
-import { userView, workspaceView } from './user-view.js';
+import { assertMaySignIn, completeFirstFactor, startSession } from './sign-in.js';
+import { userView } from './user-view.js';
 
 // The serializer uses the first schema that matches: TokenPayload first, or the token fields are dropped.
 const SignInResponse = { 200: { anyOf: [TokenPayload, SessionPayload] }, 202: VerificationPending };
@@ -35,49 +33,10 @@ export async function accountRoutes(
   app: FastifyInstance,
   { services }: { services: Services },
 ): Promise<void> {
-  const { accounts, sessions, ctx } = services;
+  const { accounts, ctx } = services;
   /** Sign-in and sign-up create a session, so a foreign origin must not drive them (login CSRF). */
   const refuseForeignOrigin = async (request: FastifyRequest) =>
     assertSameOrigin(request, ctx.config.allowedOrigins);
-
-  const assertMaySignIn = (user: UserRow) => assertMaySignInPolicy(services.authConfig, user);
-
-  /** Finishes a successful sign-in in the mode asked for: a cookie session, or a token pair. */
-  async function startSession(
-    request: FastifyRequest,
-    reply: FastifyReply,
-    user: UserRow,
-    options: {
-      authType?: 'cookie' | 'oauth' | undefined;
-      workspace?: string | undefined;
-      remember?: boolean | undefined;
-    },
-  ) {
-    const workspace = await accounts.resolveWorkspace(user, options.workspace);
-    const view = userView(user, workspace);
-    if (workspace?.id !== user.last_workspace_id && workspace)
-      await accounts.rememberWorkspace(user.id, workspace.id);
-    if (options.authType === 'oauth') {
-      const tokens = await services.tokens.issue(user, workspace, {
-        ip: request.ip,
-        userAgent: request.headers['user-agent'],
-      });
-      // RFC 6749 §5.1: a response carrying tokens must not be cached.
-      reply.header('cache-control', 'no-store');
-      return { payload: { ...tokens, user: view, workspace: view.workspace } };
-    }
-    const { token } = await sessions.create({
-      userId: user.id,
-      workspaceId: workspace?.id ?? null,
-      remember: options.remember === true,
-      userAgent: request.headers['user-agent'],
-      ip: request.ip,
-    });
-    const maxAge = options.remember ? ctx.config.session.rememberTtl : undefined;
-    reply.setCookie(sessionCookieName(ctx.config), token, sessionCookieOptions(ctx.config, maxAge));
-    reply.header('cache-control', 'no-store');
-    return { payload: { user: view, workspace: workspaceView(workspace) } };
-  }
 
   app.post(
     '/api/signup',
@@ -101,7 +60,7 @@ export async function accountRoutes(
         };
       }
       reply.status(200);
-      return startSession(request, reply, user, { authType: body.authType });
+      return startSession(services, request, reply, user, { authType: body.authType });
     },
   );
 
@@ -117,18 +76,7 @@ export async function accountRoutes(
       const login = body.username ?? body.email;
       if (!login) throw badRequest('username or email is required', { username: 'is required' });
       const user = await accounts.authenticate(login, body.password, request.ip);
-      await assertMaySignIn(user);
-      if (user.second_factor_at !== null) {
-        const challenge = await services.secondFactor.startChallenge({
-          user,
-          authType: body.authType ?? 'cookie',
-          remember: body.remember === true,
-          workspace: body.workspace,
-        });
-        reply.header('cache-control', 'no-store');
-        throw secondFactorRequired(challenge);
-      }
-      return startSession(request, reply, user, body);
+      return completeFirstFactor(services, request, reply, user, body);
     },
   );
 
@@ -143,8 +91,8 @@ export async function accountRoutes(
       const body = request.body as SecondFactorSigninBody;
       const proof = secondFactorProof(body);
       const pending = await services.secondFactor.completeChallenge(body.challenge, proof);
-      await assertMaySignIn(pending.user);
-      return startSession(request, reply, pending.user, pending);
+      await assertMaySignIn(services, pending.user);
+      return startSession(services, request, reply, pending.user, pending);
     },
   );
 

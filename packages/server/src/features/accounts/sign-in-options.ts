@@ -1,11 +1,14 @@
 import { Type } from '@sinclair/typebox';
 import type { FastifyInstance } from 'fastify';
 import type { Services } from '../../services.js';
+import { SignInProviderView } from '../social/schemas.js';
 
 /** What a sign-in page may offer; public, so it carries nothing but what the page shows anyway. */
 export const SignInOptionsView = Type.Object({
   /** Whether `POST /api/signup` accepts self-service accounts. */
   signup: Type.Union([Type.Literal('open'), Type.Literal('closed')]),
+  /** The enabled social providers, for "Continue with …" buttons (docs/social-login.md). */
+  providers: Type.Array(SignInProviderView),
 });
 
 /**
@@ -20,6 +23,13 @@ export async function signInOptionsRoutes(
   app.get(
     '/api/sign-in-options',
     { schema: { response: { 200: SignInOptionsView } }, config: { authentication: 'none' } },
-    async () => ({ signup: config.signup }),
+    async () => ({
+      signup: config.signup,
+      providers: (await services.social.providers.enabled()).map((p) => ({
+        name: p.name,
+        displayName: p.displayName,
+        url: new URL(`/api/auth/${p.name}`, config.publicUrl).href,
+      })),
+    }),
   );
 }

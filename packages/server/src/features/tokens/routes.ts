@@ -2,6 +2,7 @@ import type { FastifyInstance } from 'fastify';
 import { badRequest, invalidToken, unauthorized } from '../../lib/errors.js';
 import type { Services } from '../../services.js';
 import { TokenPayload } from '../accounts/schemas.js';
+import { completeFirstFactor } from '../accounts/sign-in.js';
 import { userView } from '../accounts/user-view.js';
 import { bearerCredential } from './authenticator.js';
 import { JwksResponse, RefreshBody } from './schemas.js';
@@ -49,6 +50,10 @@ export async function tokenRoutes(
             'rotated refresh token reused: token family revoked',
           );
         }
+        // Seed 001: the one-time `rt` of a social login may be swapped here for a token pair instead of a cookie.
+        const socialUser = outcome.reused ? undefined : await services.social.login.redeem(refreshToken);
+        if (socialUser)
+          return completeFirstFactor(services, request, reply, socialUser, { authType: 'oauth' });
         throw invalidToken('The refresh token is invalid or expired');
       }
       const view = userView(outcome.principal.user, outcome.principal.workspace);

@@ -1,0 +1,155 @@
+import { Type } from '@sinclair/typebox';
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import { authOf, requireAuth } from '../../http/guards.js';
+import { assertSameOrigin } from '../../http/same-origin.js';
+import { AppError } from '../../lib/errors.js';
+import type { Services } from '../../services.js';
+import { SessionPayload, TokenPayload } from '../accounts/schemas.js';
+import { completeFirstFactor } from '../accounts/sign-in.js';
+import { ProviderUnavailable, STATE_TTL_SECONDS } from './login.js';
+
+const LoginParams = Type.Object({ provider: Type.String({ minLength: 1, maxLength: 64 }) });
+interface LoginParams {
+  provider: string;
+}
+const StartQuery = Type.Object({
+  state: Type.Optional(Type.String({ maxLength: 1024 })),
+  returnUrl: Type.Optional(Type.String({ maxLength: 4096 })),
+  error: Type.Optional(Type.String({ maxLength: 64 })),
+});
+interface StartQuery {
+  state?: string;
+  returnUrl?: string;
+  error?: string;
+}
+const ExchangeQuery = Type.Object({ rt: Type.Optional(Type.String({ maxLength: 512 })) });
+const IdentityParams = Type.Object({
+  provider: Type.String({ minLength: 1, maxLength: 64 }),
+  subject: Type.String({ minLength: 1, maxLength: 512 }),
+});
+const IdentityView = Type.Object({
+  provider: Type.String(),
+  subject: Type.String(),
+  email: Type.Union([Type.String(), Type.Null()]),
+  linkedAt: Type.String(),
+  lastUsedAt: Type.Union([Type.String(), Type.Null()]),
+});
+
+/** Responses that carry or answer a one-time `rt`: no cache may keep them, no Referer may repeat them. */
+function protectCode(reply: FastifyReply): void {
+  reply.header('cache-control', 'no-store');
+  reply.header('referrer-policy', 'no-referrer');
+}
+
+/** Seed 001: an unknown or disabled provider sends the browser to `/api/auth/<p>?error=disabled`. */
+function disabledRedirect(reply: FastifyReply, name: string) {
+  return reply.redirect(`/api/auth/${encodeURIComponent(name)}?error=disabled`, 302);
+}
+
+/**
+ * The social login wire of seed 001: `GET /api/auth/:provider` (start), `GET /api/auth/:provider/callback`
+ * (the provider's redirect), `POST /api/auth/callback?rt=` (the exchange), and the signed-in user's linked
+ * identities.
+ */
+export async function socialLoginRoutes(
+  app: FastifyInstance,
+  { services }: { services: Services },
+): Promise<void> {
+  const { ctx } = services;
+  const { login, identities } = services.social;
+  /** `__Host-` on HTTPS (no subdomain can plant it), like the session cookie. */
+  const stateCookie = ctx.config.secureCookies ? '__Host-gatehouse_social_state' : 'gatehouse_social_state';
+  const cookieOptions = {
+    httpOnly: true,
+    secure: ctx.config.secureCookies,
+    sameSite: 'lax' as const,
+    path: '/',
+  };
+
+  app.get(
+    '/api/auth/:provider',
+    {
+      schema: { params: LoginParams, querystring: StartQuery },
+      // A signed-in user links the identity to their account; a dead cookie just means "not signed in".
+      config: { authentication: 'lenient', allowWithoutSecondFactor: true },
+    },
+    async (request, reply) => {
+      const { provider: name } = request.params as LoginParams;
+      const query = request.query as StartQuery;
+      if (query.error === 'disabled')
+        throw new AppError(404, 'PROVIDER_DISABLED', `Sign-in with ${name} is not enabled on this server`);
+      const auth = request.auth;
+      try {
+        const started = await login.start(name, {
+          appState: query.state,
+          returnUrl: query.returnUrl,
+          linkUserId: auth?.kind === 'session' ? auth.user.id : null,
+        });
+        // Lax: the cookie comes back on the provider's top-level redirect to our callback, and only then.
+        reply.setCookie(stateCookie, started.state, { ...cookieOptions, maxAge: STATE_TTL_SECONDS });
+        reply.header('referrer-policy', 'no-referrer');
+        return reply.redirect(started.redirect, 302);
+      } catch (error) {
+        if (error instanceof ProviderUnavailable) return disabledRedirect(reply, name);
+        throw error;
+      }
+    },
+  );
+
+  app.get(
+    '/api/auth/:provider/callback',
+    { schema: { params: LoginParams }, config: { authentication: 'none' } },
+    async (request: FastifyRequest, reply) => {
+      const { provider: name } = request.params as LoginParams;
+      // The state cookie is spent whatever happens next.
+      reply.clearCookie(stateCookie, cookieOptions);
+      protectCode(reply);
+      const query = new URL(request.url, 'http://callback.invalid').searchParams;
+      try {
+        const finished = await login.callback(name, query, request.cookies[stateCookie]);
+        return reply.redirect(finished.redirect, 302);
+      } catch (error) {
+        if (error instanceof ProviderUnavailable) return disabledRedirect(reply, name);
+        throw error;
+      }
+    },
+  );
+
+  app.post(
+    '/api/auth/callback',
+    {
+      schema: {
+        querystring: ExchangeQuery,
+        response: { 200: { anyOf: [TokenPayload, SessionPayload] } },
+      },
+      config: { authentication: 'none' },
+      // The exchange creates a session: a foreign page must not sign the browser in (login CSRF).
+      onRequest: async (_request, reply) => protectCode(reply),
+      preValidation: async (request) => assertSameOrigin(request, ctx.config.allowedOrigins),
+    },
+    async (request, reply) => {
+      const { rt } = request.query as { rt?: string };
+      const user = await login.exchange(rt);
+      return completeFirstFactor(services, request, reply, user, { authType: 'cookie' });
+    },
+  );
+
+  app.get(
+    '/api/me/social-identities',
+    {
+      schema: { response: { 200: Type.Array(IdentityView) } },
+      preHandler: requireAuth({ scope: 'profile:read' }),
+    },
+    (request) => identities.list(authOf(request).user.id),
+  );
+
+  app.delete(
+    '/api/me/social-identities/:provider/:subject',
+    { schema: { params: IdentityParams }, preHandler: requireAuth({ refuse: ['api_token'] }) },
+    async (request) => {
+      const { provider, subject } = request.params as { provider: string; subject: string };
+      await identities.remove(authOf(request).user.id, provider, subject);
+      return { message: 'Identity unlinked' };
+    },
+  );
+}

@@ -1,0 +1,72 @@
+import type { TestServer } from './server.js';
+import { loginAtIdp, type OidcIdp } from './upstream-idp.js';
+
+/** The browser's side of a social login started at Gatehouse: where it was sent, and the state cookie. */
+export interface StartedSocialLogin {
+  status: number;
+  location: string;
+  /** `name=value` of Gatehouse's state cookie ('' when none was set). */
+  stateCookie: string;
+}
+
+export async function startSocialLogin(
+  server: TestServer,
+  provider: string,
+  query: Record<string, string> = {},
+  headers: Record<string, string> = {},
+): Promise<StartedSocialLogin> {
+  const url = new URL(`/api/auth/${provider}`, server.url);
+  for (const [k, v] of Object.entries(query)) url.searchParams.set(k, v);
+  const response = await fetch(url, { redirect: 'manual', headers });
+  const stateCookie =
+    response.headers
+      .getSetCookie()
+      .map((c) => c.split(';')[0] ?? '')
+      .find((c) => c.includes('social_state=')) ?? '';
+  return { status: response.status, location: response.headers.get('location') ?? '', stateCookie };
+}
+
+/**
+ * Delivers the provider's redirect to Gatehouse's callback. The provider redirects to the public URL
+ * (what was registered with it); the test server listens elsewhere, so only path and query are kept.
+ */
+export async function deliverCallback(server: TestServer, providerRedirect: URL, cookie: string) {
+  const response = await fetch(new URL(providerRedirect.pathname + providerRedirect.search, server.url), {
+    redirect: 'manual',
+    headers: cookie ? { cookie } : {},
+  });
+  const text = await response.text();
+  return {
+    status: response.status,
+    headers: response.headers,
+    location: response.headers.get('location') ?? '',
+    body: text ? (JSON.parse(text) as Record<string, unknown>) : {},
+  };
+}
+
+/** The whole redirect dance through oidc-provider as `login`; resolves to the final redirect to the app. */
+export async function socialLoginThroughIdp(
+  server: TestServer,
+  idp: OidcIdp,
+  provider: string,
+  login: string,
+  query: Record<string, string> = {},
+  headers: Record<string, string> = {},
+) {
+  const started = await startSocialLogin(server, provider, query, headers);
+  if (started.status !== 302) throw new Error(`start answered ${started.status}`);
+  const back = await loginAtIdp(idp, started.location, login);
+  return deliverCallback(server, back, started.stateCookie);
+}
+
+/** The app's side: `rt`, `state` and `error` from the URL Gatehouse sent the browser back to. */
+export function returned(location: string) {
+  const url = new URL(location);
+  return {
+    url,
+    origin: url.origin,
+    rt: url.searchParams.get('rt'),
+    state: url.searchParams.get('state'),
+    error: url.searchParams.get('error'),
+  };
+}
