@@ -13,6 +13,7 @@ import { ApiTokenExpiryNotices } from './features/api-tokens/expiry-notices.js';
 import { ApiTokenRotation } from './features/api-tokens/rotation.js';
 import { ApiTokenService } from './features/api-tokens/service.js';
 import { AuthConfigService } from './features/auth-config/service.js';
+import { Sweeper } from './features/housekeeping/sweep.js';
 import { Mailer } from './features/mail/mailer.js';
 import { OAuthFeature } from './features/oauth/feature.js';
 import { SecondFactorService } from './features/second-factor/service.js';
@@ -63,6 +64,8 @@ export interface Services {
   apiTokenRotation: ApiTokenRotation;
   /** The scheduled job that e-mails owners before their API tokens expire. */
   apiTokenNotices: ApiTokenExpiryNotices;
+  /** Deletes expired rows every GATEHOUSE_SWEEP_INTERVAL (started by `gatehouse start`). */
+  sweeper: Sweeper;
   /** The JWT signing keys shared by every instance (JWKS, rotation); sign with `signingKey(alg)`. */
   signingKeys: SigningKeyRing;
   /** Access + refresh token pair: refresh rotation, reuse detection, bearer verification. */
@@ -112,6 +115,7 @@ export function createServices(ctx: AppContext): Services {
     apiTokens,
     apiTokenRotation: new ApiTokenRotation(ctx, principals, authConfig),
     apiTokenNotices: new ApiTokenExpiryNotices(ctx, mailer),
+    sweeper: new Sweeper(ctx),
     signingKeys,
     tokens,
     workspaces: createWorkspaceFeature(ctx, { principals, accounts, sessions }),

@@ -58,13 +58,4 @@ export class AccountLinkStore {
       .where('consumed_at', 'is', null)
       .execute();
   }
-
-  /** Housekeeping: links past their end (used or not) are of no further use. */
-  async deleteExpired(now: number): Promise<number> {
-    const result = await this.db
-      .deleteFrom('account_links')
-      .where('expires_at', '<=', now)
-      .executeTakeFirst();
-    return Number(result.numDeletedRows);
-  }
 }

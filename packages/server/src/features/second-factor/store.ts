@@ -140,12 +140,4 @@ export class SecondFactorStore {
       .where('id', '=', id)
       .execute();
   }
-
-  async deleteExpiredChallenges(now: number): Promise<number> {
-    const result = await this.db
-      .deleteFrom('sign_in_challenges')
-      .where('expires_at', '<=', now)
-      .executeTakeFirst();
-    return Number(result.numDeletedRows);
-  }
 }

@@ -54,8 +54,4 @@ export class SessionStore {
     if (exceptId) query = query.where('id', '!=', exceptId);
     await query.execute();
   }
-
-  async deleteExpired(now: number): Promise<void> {
-    await this.db.deleteFrom('sessions').where('expires_at', '<=', now).execute();
-  }
 }

@@ -20,9 +20,6 @@ import {
 /** Published on the bus when a family is revoked or moved: every instance drops its cached state at once. */
 export const familyTag = (familyId: string) => `family:${familyId}`;
 
-/** Expired families and stale sealed successors are cleaned up at most this often, during a refresh. */
-const SWEEP_INTERVAL_MS = 10 * 60_000;
-
 /** A rotation that went through: the family, and the successor refresh token to hand out. */
 export type RotationOutcome =
   | { ok: true; family: FamilyRow; refreshToken: string }
@@ -45,7 +42,6 @@ export class TokenService implements TokenSignIn {
   readonly accessTokens: AccessTokens;
   readonly #store: TokenStore;
   readonly #families: TtlCache<FamilyRow | null>;
-  #lastSweep = Number.NEGATIVE_INFINITY;
 
   constructor(
     private readonly ctx: AppContext,
@@ -110,10 +106,7 @@ export class TokenService implements TokenSignIn {
     const hash = sha256(refreshToken);
     const successor = randomSecret();
     const family = await this.#store.rotate(hash, now, this.#successor(successor, now), clientId);
-    if (family) {
-      await this.#sweepIfDue(now);
-      return { ok: true, family, refreshToken: successor };
-    }
+    if (family) return { ok: true, family, refreshToken: successor };
     return this.#afterFailedRotation(hash, now, clientId);
   }
 
@@ -280,15 +273,5 @@ export class TokenService implements TokenSignIn {
   async #revoke(familyId: string, reason: RevokeReason): Promise<void> {
     await this.#store.revokeFamily(familyId, this.ctx.now(), reason);
     await this.ctx.bus.publish(familyTag(familyId));
-  }
-
-  async #sweepIfDue(now: number): Promise<void> {
-    if (now - this.#lastSweep < SWEEP_INTERVAL_MS) return;
-    this.#lastSweep = now;
-    try {
-      await this.#store.sweep(now);
-    } catch {
-      // Housekeeping only: a failure here must not fail the refresh that triggered it.
-    }
   }
 }

@@ -290,15 +290,4 @@ export class TokenStore {
       return revoked;
     });
   }
-
-  /** Housekeeping: sealed successors past their window, and families past their absolute end. */
-  async sweep(now: number): Promise<void> {
-    await this.db
-      .updateTable('refresh_tokens')
-      .set({ successor_sealed: null })
-      .where('successor_sealed', 'is not', null)
-      .where('successor_until', '<=', now)
-      .execute();
-    await this.db.deleteFrom('token_families').where('expires_at', '<=', now).execute();
-  }
 }
