@@ -59,5 +59,6 @@ export function authUser(row: UserRow): AuthUser {
     email: row.email,
     roles: parseRoles(row),
     secondFactor: row.second_factor_at !== null,
+    emailVerified: row.email_verified_at !== null,
   };
 }
