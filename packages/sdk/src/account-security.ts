@@ -5,6 +5,7 @@ import type {
   ApiToken,
   CreatedApiToken,
   NewApiToken,
+  OAuthGrant,
   RotatedApiToken,
   Session,
   TokenSession,
@@ -152,6 +153,34 @@ export class AccountSecurity {
     await this.client.request({
       method: 'DELETE',
       path: `/api/me/token-sessions/${segment(tokenSessionId)}`,
+      options,
+    });
+  }
+
+  /**
+   * Lists the apps the user connected with OAuth (client, granted scopes, last use), most recent first.
+   *
+   * @example
+   * ```ts
+   * for (const app of await sdk.authentication.listOAuthGrants()) console.log(app.clientName, app.scopes);
+   * ```
+   */
+  async listOAuthGrants(options?: RequestOptions): Promise<OAuthGrant[]> {
+    return this.client.request({ method: 'GET', path: '/api/me/oauth-grants', options });
+  }
+
+  /**
+   * Disconnects an app: its refresh tokens and access end at once, and it must ask for consent again.
+   *
+   * @example
+   * ```ts
+   * await sdk.authentication.revokeOAuthGrant(app.clientId);
+   * ```
+   */
+  async revokeOAuthGrant(clientId: string, options?: RequestOptions): Promise<void> {
+    await this.client.request({
+      method: 'DELETE',
+      path: `/api/me/oauth-grants/${segment(clientId)}`,
       options,
     });
   }

@@ -65,6 +65,7 @@ export type {
   CreatedApiToken,
   MemberAddition,
   NewApiToken,
+  OAuthGrant,
   ProfileChanges,
   RotatedApiToken,
   SecondFactorChallenge,

@@ -179,6 +179,16 @@ export interface TokenSession {
   workspace: { _id: string; name: string } | null;
 }
 
+/** An app the user connected with OAuth (GET /api/me/oauth-grants). */
+export interface OAuthGrant {
+  clientId: string;
+  clientName: string;
+  scopes: string[];
+  created: string;
+  /** The latest token issued to it; null for a consent not used since. */
+  lastUsedAt: string | null;
+}
+
 /** `{ payload: { user, workspace } }`: what cookie sign-in, sign-up and the social callback answer. */
 export interface SessionSignin {
   payload: { user: User; workspace: Workspace | null };
