@@ -11,9 +11,6 @@ import { IdTokens } from './id-tokens.js';
 import { OAuthStore } from './store.js';
 import type { GrantContext } from './token/context.js';
 
-/** Housekeeping of codes, interactions and the denylist, at most this often. */
-const SWEEP_INTERVAL_MS = 10 * 60_000;
-
 export interface OAuthDependencies {
   signingKeys: SigningKeyRing;
   tokens: TokenService;
@@ -33,7 +30,6 @@ export class OAuthFeature {
   readonly accessTokens: OAuthAccessTokens;
   readonly flow: AuthorizationFlow;
   readonly grantContext: GrantContext;
-  #lastSweep = Number.NEGATIVE_INFINITY;
 
   constructor(
     readonly ctx: AppContext,
@@ -72,15 +68,5 @@ export class OAuthFeature {
     const ended = await this.grantContext.tokens.revokeClientGrants(clientId, userId, 'revoked_by_user');
     const forgotten = await this.store.deleteConsent(userId, clientId);
     return ended > 0 || forgotten;
-  }
-
-  /** Drops expired codes, interactions and denylist entries; never fails the request that triggered it. */
-  async sweepIfDue(): Promise<void> {
-    const now = this.ctx.now();
-    if (now - this.#lastSweep < SWEEP_INTERVAL_MS) return;
-    this.#lastSweep = now;
-    await this.store
-      .sweep(now)
-      .catch((error: unknown) => this.ctx.log.warn({ err: error }, 'OAuth sweep failed'));
   }
 }
