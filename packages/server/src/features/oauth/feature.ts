@@ -1,5 +1,6 @@
 import type { AppContext } from '../../context.js';
 import type { SigningKeyRing } from '../../lib/signing-keys/key-ring.js';
+import { TtlCache } from '../../lib/ttl-cache.js';
 import type { PrincipalLoader } from '../accounts/principals.js';
 import type { AuthConfigService } from '../auth-config/service.js';
 import type { SessionService } from '../sessions/service.js';
@@ -10,6 +11,8 @@ import { OAuthClients } from './clients/service.js';
 import { IdTokens } from './id-tokens.js';
 import { OAuthStore } from './store.js';
 import type { GrantContext } from './token/context.js';
+
+const revokedTag = (jti: string) => `oauth-jti:${jti}`;
 
 export interface OAuthDependencies {
   signingKeys: SigningKeyRing;
@@ -30,12 +33,14 @@ export class OAuthFeature {
   readonly accessTokens: OAuthAccessTokens;
   readonly flow: AuthorizationFlow;
   readonly grantContext: GrantContext;
+  readonly #revoked: TtlCache<boolean>;
 
   constructor(
     readonly ctx: AppContext,
     deps: OAuthDependencies,
   ) {
     this.clients = new OAuthClients(ctx);
+    this.#revoked = new TtlCache<boolean>(30_000, 10_000, ctx.now).follow(ctx.bus);
     this.store = new OAuthStore(ctx.storage.db);
     this.accessTokens = new OAuthAccessTokens(ctx, deps.signingKeys);
     this.flow = new AuthorizationFlow(ctx, {
@@ -61,6 +66,20 @@ export class OAuthFeature {
     await this.clients.get(clientId);
     await this.grantContext.tokens.revokeClientGrants(clientId, undefined, 'client_deleted');
     await this.clients.delete(clientId);
+  }
+
+  /** Whether a client-credentials token was revoked (cached per instance; revocation reaches every cache). */
+  async accessTokenRevoked(jti: string): Promise<boolean> {
+    return this.#revoked.read(
+      revokedTag(jti),
+      () => this.store.isAccessTokenRevoked(jti),
+      () => [],
+    );
+  }
+
+  async revokeAccessToken(jti: string, expiresAt: number): Promise<void> {
+    await this.store.revokeAccessToken(jti, expiresAt);
+    await this.ctx.bus.publish(revokedTag(jti));
   }
 
   /** A user disconnects an app: its grants end and the consent is forgotten. False if there was none. */
