@@ -36,7 +36,8 @@ function gatehouse(
 const freshDatabase = () => join(mkdtempSync(join(tmpdir(), 'gatehouse-cli-')), 'data', 'gatehouse.db');
 const masterKey = () => randomBytes(32).toString('base64url');
 
-describe('the gatehouse command', () => {
+// Each test starts real processes (through tsx): on a loaded two-core machine they take seconds each.
+describe('the gatehouse command', { timeout: 120_000 }, () => {
   it('prints help with no argument, and starts nothing', () => {
     const db = freshDatabase();
     const result = gatehouse([], { GATEHOUSE_DATABASE_URL: db });
