@@ -72,13 +72,14 @@ describe.each(testDatabases)('password reset on %s', (database) => {
     const looked: string[] = [];
     let release!: () => void;
     const released = new Promise<void>((resolve) => (release = resolve));
-    const held = vi
-      .spyOn(AccountStore.prototype, 'findByEmail')
-      .mockImplementation(async function (this: AccountStore, email: string) {
-        looked.push(email);
-        await released;
-        return lookUp.call(this, email);
-      });
+    const held = vi.spyOn(AccountStore.prototype, 'findByEmail').mockImplementation(async function (
+      this: AccountStore,
+      email: string,
+    ) {
+      looked.push(email);
+      await released;
+      return lookUp.call(this, email);
+    });
     try {
       const answers = [await forgot(server, user.email), await forgot(server, ghost)];
       // Both answered while their look-ups were still held: the answer did not wait for either.
