@@ -202,7 +202,7 @@ function ProviderForm({
             : 'Never shown again once saved.'
         }
       />
-      {(!existing || !existing.builtin) && (
+      {!existing?.builtin && (
         <Field
           label="Issuer (OpenID Connect providers)"
           type="url"
