@@ -54,11 +54,9 @@ export interface RunSpec {
   prepare(ctx: PlanContext): Promise<Prepared>;
 }
 
-/** Runs the plan lists but never measures: Gatehouse's OAuth authorization server is not built yet. */
+/** Rows the table lists but never measures: Gatehouse issues JWT access tokens only (RFC 9068). */
 export const NOT_IMPLEMENTED = [
   { id: 'gatehouse/client-credentials', operation: 'POST /oauth2/token client_credentials (opaque)' },
-  { id: 'gatehouse/client-credentials-jwt', operation: 'POST /oauth2/token client_credentials (JWT)' },
-  { id: 'gatehouse/introspection', operation: 'POST /oauth2/introspect' },
 ] as const;
 
 function job(
@@ -295,6 +293,63 @@ const tokenRequest = (ctx: PlanContext, form: string): CheckedLoad => ({
   expect: (a) => a.status === 200 && typeof (a.body as { access_token?: unknown }).access_token === 'string',
 });
 
+/** Gatehouse's token endpoint and introspection, with the client gatehouse.mjs registers at start. */
+const gatehouseOAuth = (system: 'gatehouse-sqlite' | 'gatehouse-postgres'): Record<string, RunSpec> => {
+  const auth = (ctx: PlanContext) => {
+    const { oauthClientId, oauthClientSecret } = ctx.server(system).credentials;
+    if (!oauthClientId || !oauthClientSecret) throw new Error('gatehouse.mjs announced no OAuth client');
+    return basicAuth(oauthClientId, oauthClientSecret);
+  };
+  const form = `grant_type=client_credentials&scope=api&resource=${encodeURIComponent(OIDC_JWT_RESOURCE)}`;
+  const headers = (ctx: PlanContext) => ({
+    authorization: auth(ctx),
+    'content-type': 'application/x-www-form-urlencoded',
+  });
+  return {
+    jwt: {
+      id: `${system}/client-credentials-jwt`,
+      system,
+      operation: 'POST /oauth2/token client_credentials (JWT)',
+      prepare: async (ctx) => ({
+        kind: 'load',
+        load: {
+          job: job(ctx, system, { method: 'POST', path: '/oauth2/token', headers: headers(ctx), body: form }),
+          expect: (a) =>
+            a.status === 200 && typeof (a.body as { access_token?: unknown }).access_token === 'string',
+        },
+      }),
+    },
+    introspection: {
+      id: `${system}/introspection`,
+      system,
+      operation: 'POST /oauth2/introspect (JWT)',
+      prepare: async (ctx) => {
+        const answer = await call(ctx.server(system).origin, '/oauth2/token', {
+          form,
+          headers: { authorization: auth(ctx) },
+        });
+        const token = (answer.body as { access_token?: string }).access_token;
+        if (answer.status !== 200 || !token)
+          throw new Error(`gatehouse token: ${JSON.stringify(answer.body)}`);
+        return {
+          kind: 'load',
+          load: {
+            job: job(ctx, system, {
+              method: 'POST',
+              path: '/oauth2/introspect',
+              headers: headers(ctx),
+              body: `token=${encodeURIComponent(token)}`,
+            }),
+            expect: (a) => a.status === 200 && (a.body as { active?: boolean }).active === true,
+          },
+        };
+      },
+    },
+  };
+};
+const sqliteOAuth = gatehouseOAuth('gatehouse-sqlite');
+const postgresOAuth = gatehouseOAuth('gatehouse-postgres');
+
 const oidc: Record<string, RunSpec> = {
   opaque: {
     id: 'oidc-provider/client-credentials',
@@ -368,7 +423,11 @@ export const SCHEDULE: RunSpec[] = [
   oidc.opaque!,
   postgres.refresh!,
   oidc.jwt!,
+  sqliteOAuth.jwt!,
+  postgresOAuth.jwt!,
   oidc.introspection!,
+  sqliteOAuth.introspection!,
+  postgresOAuth.introspection!,
   rawArgon2(1),
   sqlite.signin!,
   betterAuth.signin!,

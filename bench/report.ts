@@ -52,6 +52,14 @@ const BETTER_AUTH_EQUIVALENT: Record<string, string> = {
   'me-api-key': 'better-auth/api-key',
 };
 
+/** Gatehouse's OAuth rows and oidc-provider's runs of the same operation. */
+const OIDC_PROVIDER_EQUIVALENT: Record<string, string> = {
+  'client-credentials-jwt': 'oidc-provider/client-credentials-jwt',
+  introspection: 'oidc-provider/introspection',
+};
+/** Issue 11's latency bound for the OAuth rows. */
+const OAUTH_P99_LIMIT_MS = 20;
+
 export function computeRatios(rows: RunRow[]): void {
   const ceiling = meanRps(rows, 'fastify/hello');
   const argon2 = meanRps(rows, 'argon2id/raw-verify');
@@ -67,6 +75,10 @@ export function computeRatios(rows: RunRow[]): void {
     const peerRow = peer ? find(rows, peer) : undefined;
     if (row.system.startsWith('gatehouse') && peerRow?.status === 'ok' && peerRow.rps)
       ratios['better-auth'] = row.rps / peerRow.rps;
+    const oidcPeer = OIDC_PROVIDER_EQUIVALENT[op];
+    const oidcRow = oidcPeer ? find(rows, oidcPeer) : undefined;
+    if (row.system.startsWith('gatehouse') && oidcRow?.status === 'ok' && oidcRow.rps)
+      ratios['oidc-provider'] = row.rps / oidcRow.rps;
     row.ratios = ratios;
   }
 }
@@ -150,6 +162,40 @@ export function evaluateTargets(rows: readonly RunRow[]): TargetRow[] {
       'PostgreSQL password sign-in ≥ 0.85 × raw argon2id',
     ),
   );
+
+  for (const database of ['sqlite', 'postgres'] as const) {
+    const name = database === 'sqlite' ? 'SQLite' : 'PostgreSQL';
+    targets.push(
+      ratioTarget(
+        rows,
+        `gatehouse-${database}/client-credentials-jwt`,
+        'oidc-provider',
+        2.5,
+        `${name} client_credentials (JWT) ≥ 2.5 × oidc-provider`,
+      ),
+    );
+    targets.push(
+      ratioTarget(
+        rows,
+        `gatehouse-${database}/introspection`,
+        'oidc-provider',
+        2,
+        `${name} introspection ≥ 2 × oidc-provider`,
+      ),
+    );
+    for (const op of ['client-credentials-jwt', 'introspection']) {
+      const row = find(rows, `gatehouse-${database}/${op}`);
+      const label = `${name} ${op} p99 ≤ ${OAUTH_P99_LIMIT_MS} ms`;
+      if (!row || row.p99 === undefined)
+        targets.push({ target: label, measured: '—', verdict: 'n/a', note: 'not run' });
+      else
+        targets.push({
+          target: label,
+          measured: `${row.p99.toFixed(1)} ms`,
+          verdict: row.p99 <= OAUTH_P99_LIMIT_MS ? 'met' : 'missed',
+        });
+    }
+  }
 
   const mixed = find(rows, 'gatehouse-sqlite/mixed');
   const mixedLabel = `cookie GET /api/me p99 ≤ ${MIXED_P99_LIMIT_MS} ms while sign-ins saturate the hashers`;

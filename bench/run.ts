@@ -264,7 +264,7 @@ if (options.only.length === 0)
       ...item,
       system: 'gatehouse',
       status: 'not implemented',
-      note: "Gatehouse's OAuth server is not built yet",
+      note: 'Gatehouse issues JWT access tokens only (RFC 9068)',
     });
 
 await Promise.all([...servers.values()].map((server) => server.stop()));

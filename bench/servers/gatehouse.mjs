@@ -12,7 +12,7 @@ import pg from 'pg';
 import { buildApp } from '../../packages/server/dist/app.js';
 import { loadConfig } from '../../packages/server/dist/config/load.js';
 import { newId } from '../../packages/server/dist/lib/crypto.js';
-import { announce, onShutdown, seedEmail } from './common.mjs';
+import { announce, OIDC_JWT_RESOURCE, onShutdown, seedEmail } from './common.mjs';
 
 const kind = process.env.BENCH_DATABASE === 'postgres' ? 'postgres' : 'sqlite';
 const users = Number(process.env.BENCH_USERS ?? 10_000);
@@ -83,5 +83,14 @@ for (let start = 0; start < users; start += 500) {
     .execute();
 }
 
+// The OAuth client the client-credentials and introspection runs use: the same shape as oidc-provider's
+// (client_secret_basic, scope `api`, one resource), registered the way `gatehouse clients create` does.
+const { client, secret } = await app.gatehouse.oauth.clients.create({
+  name: 'bench',
+  grantTypes: ['client_credentials'],
+  scope: 'api',
+  resources: [OIDC_JWT_RESOURCE],
+});
+
 await app.listen({ port: 0, host: '127.0.0.1' });
-announce(app.server);
+announce(app.server, { oauthClientId: client.id, oauthClientSecret: secret });

@@ -58,8 +58,8 @@ export function App() {
         setState({ status: 'signed-out', notice: 'You are signed out.' });
         navigate('/signin', { replace: true });
       },
-      expire() {
-        setState({ status: 'signed-out', notice: 'Your session has ended. Sign in again to continue.' });
+      expire(notice = 'Your session has ended. Sign in again to continue.') {
+        setState({ status: 'signed-out', notice });
       },
     };
   }, [state]);

@@ -35,6 +35,7 @@ export const NAV: NavSection[] = [
       { path: '/admin/workspaces', label: 'All workspaces' },
       { path: '/admin/roles', label: 'Roles' },
       { path: '/admin/settings', label: 'Authentication' },
+      { path: '/admin/audit', label: 'Audit log' },
     ],
   },
 ];

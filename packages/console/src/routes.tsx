@@ -1,5 +1,6 @@
 import type { ComponentType } from 'preact';
 import { match } from './lib/router.js';
+import { AdminAudit } from './screens/admin/audit.js';
 import { AdminRoles } from './screens/admin/roles.js';
 import { AdminSettings } from './screens/admin/settings.js';
 import { AdminUsers } from './screens/admin/users.js';
@@ -35,6 +36,7 @@ export const ROUTES: Route[] = [
   { pattern: '/admin/workspaces', screen: AdminWorkspaces, admin: true },
   { pattern: '/admin/roles', screen: AdminRoles, admin: true },
   { pattern: '/admin/settings', screen: AdminSettings, admin: true },
+  { pattern: '/admin/audit', screen: AdminAudit, admin: true },
 ];
 
 export function resolve(

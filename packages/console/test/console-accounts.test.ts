@@ -1,3 +1,4 @@
+import { readFileSync } from 'node:fs';
 import { Secret, TOTP } from 'otpauth';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -222,6 +223,94 @@ describe('account lifecycle in the web console', () => {
     await card.getByRole('button', { name: 'Decline invitation to Archive' }).click();
     await expect.poll(() => page.getByRole('region', { name: 'Invitations for you' }).count()).toBe(0);
     expect(await page.getByRole('table', { name: 'Your workspaces' }).textContent()).not.toContain('Archive');
+    expect(problems).toEqual([]);
+  });
+
+  it('rotates an API token: the new secret once, the old one marked and working until the overlap ends', async () => {
+    const created = await page.evaluate(() =>
+      fetch('/api/me/api-tokens', {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({ nickname: 'Deploy key', expiresAt: '90d' }),
+      }).then((r) => r.json() as Promise<{ token: string }>),
+    );
+    await open(page, server.url, '/tokens', 'API tokens');
+    await page.getByRole('button', { name: 'Rotate Deploy key' }).click();
+    const dialog = page.locator('dialog[open]');
+    await dialog.getByLabel('Keep the old token working for').selectOption('1h');
+    await dialog.getByRole('button', { name: 'Rotate token' }).click();
+    await expect.poll(() => dialog.getByRole('heading', { name: 'Copy the new token' }).count()).toBe(1);
+    expect(await dialog.textContent()).toContain('The old token keeps working until');
+    const fresh = await dialog.getByLabel('Token for “Deploy key”').inputValue();
+    expect(fresh).not.toBe(created.token);
+    await dialog.getByRole('button', { name: 'Done' }).click();
+
+    const rows = page.locator('tr', { hasText: 'Deploy key' });
+    await expect.poll(() => rows.count()).toBe(2);
+    await expect
+      .poll(() => page.locator('tr', { hasText: 'Rotating' }).textContent())
+      .toContain('stops in 1 hour');
+    expect(
+      await page
+        .locator('tr', { hasText: 'Rotating' })
+        .getByRole('button', { name: /^Rotate/ })
+        .count(),
+    ).toBe(0);
+    expect(await page.locator('tr', { hasText: 'New' }).count()).toBeGreaterThan(0);
+    // Both secrets work during the overlap.
+    for (const secret of [created.token, fresh]) {
+      const me = await fetch(`${server.url}/api/me`, { headers: { 'x-api-key': secret } });
+      expect(me.status).toBe(200);
+    }
+    expect(problems).toEqual([]);
+  });
+
+  it('changes the e-mail address through the link sent to the new one', async () => {
+    const newEmail = `lin-new-${Date.now()}@example.test`;
+    await open(page, server.url, '/profile', 'Profile');
+    await page.getByRole('button', { name: 'Change address' }).click();
+    const dialog = page.locator('dialog[open]');
+    await dialog.getByLabel('New email').fill(newEmail);
+    await dialog.getByLabel('Current password').fill(newPassword);
+    await dialog.getByRole('button', { name: 'Send the link' }).click();
+    await expect.poll(() => dialog.getByRole('status').textContent()).toContain('new address');
+    await dialog.getByRole('button', { name: 'Done' }).click();
+
+    const link = accountLink(await mailbox.waitFor(newEmail, /confirm/i));
+    await page.goto(server.url + link.path);
+    await page.getByRole('button', { name: 'Confirm my address' }).click();
+    await expect.poll(() => page.getByRole('status').first().textContent()).toContain(newEmail);
+    await page.getByRole('link', { name: 'Go to your profile' }).click();
+    await expect
+      .poll(() => page.getByRole('region', { name: 'Email address' }).textContent())
+      .toContain(newEmail);
+    person.email = newEmail;
+  });
+
+  it('downloads the account data, then deletes the account', async () => {
+    await open(page, server.url, '/profile', 'Profile');
+    const [download] = await Promise.all([
+      page.waitForEvent('download'),
+      page.getByRole('button', { name: 'Download my data' }).click(),
+    ]);
+    expect(download.suggestedFilename()).toBe('gatehouse-account.json');
+    const exported = JSON.parse(readFileSync((await download.path()) ?? '', 'utf8')) as {
+      profile: { email: string };
+      memberships: unknown[];
+    };
+    expect(exported.profile.email).toBe(person.email);
+    expect(exported.memberships).toHaveLength(1);
+
+    await page.getByRole('button', { name: 'Delete my account' }).click();
+    const dialog = page.locator('dialog[open]');
+    await dialog.getByLabel('Current password').fill(newPassword);
+    await dialog.getByRole('button', { name: 'Delete my account' }).click();
+    await expect.poll(() => page.locator('h1').textContent()).toBe('Sign in');
+    expect(await page.getByRole('status').first().textContent()).toContain('Your account was deleted');
+    await page.getByLabel('Email or username').fill(person.email);
+    await page.getByLabel('Password', { exact: true }).fill(newPassword);
+    await page.getByRole('button', { name: 'Sign in' }).click();
+    await expect.poll(() => page.getByRole('alert').textContent()).toContain('Incorrect');
     expect(problems).toEqual([]);
   });
 

@@ -123,14 +123,18 @@ describe('every console page is accessible and fits from 390 px', () => {
       ['/admin/workspaces', 'All workspaces', 'admin-workspaces'],
       ['/admin/roles', 'Roles', 'admin-roles'],
       ['/admin/settings', 'Authentication', 'admin-settings'],
+      ['/admin/audit', 'Audit log', 'admin-audit'],
       ['/no/such/page', 'Page not found', 'not-found'],
     ] as const) {
       await open(page, server.url, path, heading);
       await audit(name);
     }
     await open(page, server.url, '/admin/users', 'Users');
-    await page.getByRole('button', { name: /Edit roles of Grace Hopper/ }).click();
-    await page.getByRole('dialog').waitFor();
+    await page.getByRole('button', { name: 'Manage Grace Hopper' }).click();
+    await page.getByRole('dialog').getByText('Nothing recorded yet').waitFor();
+    await audit('admin-user');
+    await page.getByRole('dialog').getByRole('button', { name: 'Edit roles' }).click();
+    await page.getByRole('dialog').getByRole('group', { name: 'Roles' }).waitFor();
     await audit('admin-user-roles');
   });
 });

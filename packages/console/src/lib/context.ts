@@ -7,8 +7,8 @@ export interface SessionState {
   /** Reads the user again (after a profile change or a workspace switch). */
   refresh(): Promise<void>;
   signOut(): Promise<void>;
-  /** The server answered 401: the session ended elsewhere. Back to sign-in, saying why. */
-  expire(): void;
+  /** The server answered 401: the session ended elsewhere. Back to sign-in, saying why (or `notice`). */
+  expire(notice?: string): void;
 }
 
 export const SessionContext = createContext<SessionState | null>(null);

@@ -73,3 +73,8 @@ function humanRule(problem: string): string {
 export function isSignedOut(error: unknown): boolean {
   return error instanceof GatehouseError && error.status === 401;
 }
+
+/** True when an admin requires a second factor of this user before anything but setting one up. */
+export function mustEnrolSecondFactor(error: unknown): boolean {
+  return error instanceof GatehouseError && error.code === 'SECOND_FACTOR_ENROLMENT_REQUIRED';
+}

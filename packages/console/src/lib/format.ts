@@ -29,8 +29,9 @@ export function formatRelative(iso: string | null | undefined, now = Date.now())
   const seconds = (new Date(iso).getTime() - now) / 1000;
   if (Number.isNaN(seconds)) return '—';
   if (Math.abs(seconds) < 45) return 'just now';
+  // Half a minute of slack: "in 1 hour" for an end set an hour ahead a moment ago, not "in 60 minutes".
   for (const [unit, size] of UNITS) {
-    if (Math.abs(seconds) >= size) return relative.format(Math.round(seconds / size), unit);
+    if (Math.abs(seconds) + 30 >= size) return relative.format(Math.round(seconds / size), unit);
   }
   return relative.format(Math.round(seconds / 60), 'minute');
 }

@@ -1,6 +1,7 @@
 import { useCallback, useEffect, useRef, useState } from 'preact/hooks';
 import { useNotifier, useOptionalSession } from './context.js';
-import { describeError, fieldErrors, isSignedOut } from './errors.js';
+import { describeError, fieldErrors, isSignedOut, mustEnrolSecondFactor } from './errors.js';
+import { currentPath, navigate } from './router.js';
 
 export interface ActionState {
   pending: boolean;
@@ -83,6 +84,9 @@ export function useResource<T>(load: () => Promise<T>, deps: readonly unknown[])
     } catch (cause) {
       if (mine !== generation.current) return;
       if (session && isSignedOut(cause)) return session.expire();
+      // An admin's policy wants a second factor first: the Security page is where it is set up.
+      if (mustEnrolSecondFactor(cause) && currentPath() !== '/security')
+        navigate('/security', { replace: true });
       setError(describeError(cause));
     } finally {
       if (mine === generation.current) setLoading(false);

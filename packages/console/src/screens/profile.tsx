@@ -7,12 +7,16 @@ import { useSession } from '../lib/context.js';
 import { formatDay } from '../lib/format.js';
 import { useAction } from '../lib/hooks.js';
 import { sdk } from '../lib/sdk.js';
+import { EmailCard } from './profile/email.js';
+import { YourData } from './profile/your-data.js';
 
 export function Profile() {
   return (
     <Page title="Profile" description="Your name and sign-in details.">
       <ProfileDetails />
+      <EmailCard />
       <PasswordChange />
+      <YourData />
     </Page>
   );
 }
@@ -67,7 +71,7 @@ function ProfileDetails() {
               type="email"
               value={user.email}
               readOnly
-              hint="Your sign-in address. An administrator can change it."
+              hint="Your sign-in address: change it below."
             />
             <Field
               label="Username"

@@ -10,15 +10,37 @@ import { useResource } from '../lib/hooks.js';
 import { sdk } from '../lib/sdk.js';
 import { CreateTokenDialog } from './tokens/create-dialog.js';
 import { RevokeTokenDialog } from './tokens/revoke-dialog.js';
+import { RotateTokenDialog } from './tokens/rotate-dialog.js';
 
 const PAGE_SIZE = 20;
 
-const isExpired = (token: ApiToken) => token.expiresAt !== null && Date.parse(token.expiresAt) <= Date.now();
+const isExpired = (token: ApiToken) =>
+  token.status === 'expired' || (token.expiresAt !== null && Date.parse(token.expiresAt) <= Date.now());
+
+/** Expired, being rotated out (until when), or about to expire: what needs the owner's attention. */
+export function TokenMarks({ token }: { token: ApiToken }) {
+  if (isExpired(token)) return <Badge tone="danger">Expired</Badge>;
+  if (token.status === 'rotating' && token.rotation)
+    return (
+      <Badge tone="accent">
+        <span title={formatDateTime(token.rotation.endsAt)}>
+          Rotating: stops {formatRelative(token.rotation.endsAt)}
+        </span>
+      </Badge>
+    );
+  return (
+    <>
+      {token.replaces && <Badge tone="success">New</Badge>}
+      {token.expiresSoon && <Badge tone="danger">Expires soon</Badge>}
+    </>
+  );
+}
 
 export function ApiTokens() {
   const tokens = useResource(() => sdk.authentication.listApiTokens(), []);
   const [creating, setCreating] = useState(false);
   const [revoking, setRevoking] = useState<ApiToken | null>(null);
+  const [rotating, setRotating] = useState<ApiToken | null>(null);
   const [page, setPage] = useState(0);
   const { rows, hasNext } = pageOf(tokens.data ?? [], page, PAGE_SIZE);
   return (
@@ -61,8 +83,7 @@ export function ApiTokens() {
             {rows.map((token) => (
               <tr key={token._id} data-token={token._id}>
                 <td class="primary" data-label="Name">
-                  <span class="cell-title">{token.nickname}</span>{' '}
-                  {isExpired(token) && <Badge tone="danger">Expired</Badge>}
+                  <span class="cell-title">{token.nickname}</span> <TokenMarks token={token} />
                   <span class="cell-sub mono">{token.tokenPrefix}…</span>
                 </td>
                 <td data-label="Scopes">
@@ -84,6 +105,11 @@ export function ApiTokens() {
                   {token.usageCount}
                 </td>
                 <td class="actions">
+                  {token.status !== 'rotating' && !isExpired(token) && (
+                    <Button small onClick={() => setRotating(token)}>
+                      Rotate<span class="visually-hidden"> {token.nickname}</span>
+                    </Button>
+                  )}{' '}
                   <Button small variant="link-danger" onClick={() => setRevoking(token)}>
                     Revoke<span class="visually-hidden"> {token.nickname}</span>
                   </Button>
@@ -94,6 +120,7 @@ export function ApiTokens() {
         </Loaded>
       </Card>
       <CreateTokenDialog open={creating} onClose={() => setCreating(false)} onCreated={tokens.reload} />
+      <RotateTokenDialog token={rotating} onClose={() => setRotating(null)} onRotated={tokens.reload} />
       <RevokeTokenDialog token={revoking} onClose={() => setRevoking(null)} onRevoked={tokens.reload} />
     </Page>
   );

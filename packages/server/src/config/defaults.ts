@@ -1,29 +1,26 @@
 /**
- * Every configuration default in one place. Each entry names the environment variable that overrides it.
- * docs/configuration.md is written from this file: keep the two in step.
+ * Every fixed configuration default in one place, each read by load.ts. Entry `sessionIdleTtl` is the
+ * default of GATEHOUSE_SESSION_IDLE_TTL (camelCase to UPPER_SNAKE), and docs/configuration.md shows the
+ * same value (config-docs.test.ts checks both ways). Variables whose default is computed or absent (public
+ * URL, master key, SMTP URL, sender, allowed origins, admin password, hash concurrency) are read and
+ * explained in load.ts and the docs only.
  */
 export const defaults = {
   /** GATEHOUSE_PORT: TCP port the server listens on. */
   port: 3000,
   /** GATEHOUSE_HOST: interface to bind. `0.0.0.0` inside containers. */
   host: 'localhost',
-  /** GATEHOUSE_PUBLIC_URL: the URL browsers use; decides cookie security and the token issuer. Default http://localhost:PORT. */
-  publicUrl: undefined as string | undefined,
   /** GATEHOUSE_DATABASE_URL: a `postgres://` URL, or a SQLite file path. */
   databaseUrl: './data/gatehouse.db',
   /** GATEHOUSE_ADMIN_EMAIL / GATEHOUSE_ADMIN_PASSWORD: the first admin, created on first start only. */
   adminEmail: 'admin@localhost',
-  /** GATEHOUSE_MASTER_KEY: 32 bytes, base64url; encrypts secrets at rest. Generated into the data dir on SQLite. */
-  masterKey: undefined as string | undefined,
   /** GATEHOUSE_SIGNUP: `open` lets anyone create an account; `closed` (default) leaves it to admins and the CLI. */
   signup: 'closed' as 'open' | 'closed',
   /**
    * GATEHOUSE_TRUST_PROXY: whose X-Forwarded-For to believe: `true` (everyone), a hop count (`1`: the nearest peer),
    * or comma-separated addresses/CIDRs of your proxies. Off: a spoofed header never moves a rate limit.
    */
-  trustProxy: false as boolean,
-  /** GATEHOUSE_ALLOWED_ORIGINS: comma-separated origins (scheme://host:port) allowed for CORS and cookie-authenticated writes, besides the public URL's. */
-  allowedOrigins: [] as string[],
+  trustProxy: false,
   /** GATEHOUSE_SESSION_IDLE_TTL: seconds of inactivity that end a cookie session (OWASP: 15–30 min). */
   sessionIdleTtl: 30 * 60,
   /** GATEHOUSE_SESSION_ABSOLUTE_TTL: seconds after which a cookie session ends however active. */
@@ -49,14 +46,6 @@ export const defaults = {
   keyRotationGrace: 60 * 60,
   /** GATEHOUSE_INVITE_TTL: seconds a workspace invite link stays valid (it is also single-use). */
   inviteTtl: 7 * 24 * 60 * 60,
-  /**
-   * GATEHOUSE_SMTP_URL: where e-mail goes, e.g. `smtps://user:pass@smtp.example.com` or `smtp://localhost:25`.
-   * Unset: in development (NODE_ENV other than `production`) messages are written to the log; in production
-   * the features that need e-mail (password reset, verification, invitations, notices) say they are off.
-   */
-  smtpUrl: undefined as string | undefined,
-  /** GATEHOUSE_MAIL_FROM: the sender of every message. Default `PRODUCT <no-reply@PUBLIC_HOST>`. */
-  mailFrom: undefined as string | undefined,
   /** GATEHOUSE_PRODUCT_NAME: the name messages and account pages use. */
   productName: 'Gatehouse',
   /** GATEHOUSE_PASSWORD_RESET_TTL: seconds a password-reset link stays valid (it is also single-use). */
@@ -100,6 +89,4 @@ export const defaults = {
   argon2MemoryKib: 19456,
   argon2TimeCost: 2,
   argon2Parallelism: 1,
-  /** GATEHOUSE_HASH_CONCURRENCY: password hashes computed at once; the rest wait. Default: one per core. */
-  hashConcurrency: undefined as number | undefined,
 } as const;

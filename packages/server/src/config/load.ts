@@ -167,7 +167,8 @@ function isProxyAddress(entry: string): boolean {
 /** `true`, `false`, a hop count, or comma-separated addresses/CIDRs (checked here, not at the first request). */
 function trustProxy(raw: string | undefined): TrustProxy {
   const value = raw?.trim() ?? '';
-  if (value === '' || value === 'false') return false;
+  if (value === '') return defaults.trustProxy;
+  if (value === 'false') return false;
   if (value === 'true') return true;
   if (/^\d+$/.test(value)) return Number(value) === 0 ? false : { hops: Number(value) };
   const addresses = value
@@ -192,8 +193,8 @@ function keyRotationGrace(env: Env): number {
 }
 
 function smtpUrl(env: Env): string | undefined {
-  const raw = env['GATEHOUSE_SMTP_URL']?.trim() || defaults.smtpUrl;
-  if (raw === undefined) return undefined;
+  const raw = env['GATEHOUSE_SMTP_URL']?.trim();
+  if (!raw) return undefined;
   let url: URL;
   try {
     url = new URL(raw);
@@ -211,7 +212,7 @@ function mail(env: Env, publicUrl: URL, production: boolean): Config['mail'] {
   const productName = (env['GATEHOUSE_PRODUCT_NAME'] || defaults.productName).trim();
   if (!productName || /[\r\n<>"]/.test(productName))
     throw new ConfigError('GATEHOUSE_PRODUCT_NAME', 'must be a plain, non-empty name');
-  const from = (env['GATEHOUSE_MAIL_FROM'] || defaults.mailFrom)?.trim();
+  const from = env['GATEHOUSE_MAIL_FROM']?.trim() || undefined;
   if (from !== undefined && (/[\r\n]/.test(from) || !/@/.test(from)))
     throw new ConfigError('GATEHOUSE_MAIL_FROM', 'must be an address such as "Acme <no-reply@acme.example>"');
   return {

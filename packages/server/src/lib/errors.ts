@@ -61,8 +61,3 @@ export const tooManyRequests = (retryAfterSeconds: number, message = 'Too many a
   new AppError(429, 'TOO_MANY_REQUESTS', message, undefined, {
     'retry-after': String(Math.max(1, Math.ceil(retryAfterSeconds))),
   });
-
-export const storageUnavailable = () =>
-  new AppError(503, 'SERVICE_UNAVAILABLE', 'The service is temporarily unavailable', undefined, {
-    'retry-after': '5',
-  });

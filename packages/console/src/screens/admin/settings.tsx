@@ -2,7 +2,7 @@ import type { AuthConfiguration, DeploymentSettings } from '@gatehouse/sdk';
 import { useEffect, useState } from 'preact/hooks';
 import { Button } from '../../components/button.js';
 import { ActionError, Alert, Badge, LoadError, Loading } from '../../components/feedback.js';
-import { Checkbox, Field } from '../../components/field.js';
+import { Checkbox, Field, SelectField } from '../../components/field.js';
 import { Card, Page } from '../../components/page.js';
 import { useAction, useResource } from '../../lib/hooks.js';
 import { sdk } from '../../lib/sdk.js';
@@ -11,6 +11,7 @@ import { RolePicker } from './role-picker.js';
 export function AdminSettings() {
   return (
     <Page title="Authentication" description="How people and programs may sign in to this server.">
+      <SignInPolicy />
       <ApiTokenPolicy />
       <Deployment />
     </Page>
@@ -28,7 +29,9 @@ function ApiTokenPolicy() {
   const save = useAction(
     async () => {
       if (!form) return;
-      setForm(await sdk.admin.updateAuthConfiguration(form));
+      // Only this card's settings: the sign-in card saves its own, and must not be overwritten with a stale copy.
+      const { emailVerification: _e, requireSecondFactor: _r, ...tokens } = form;
+      setForm(await sdk.admin.updateAuthConfiguration(tokens));
       return true;
     },
     { success: 'Settings saved. Every instance applies them on its next request.' },
@@ -106,6 +109,96 @@ function ApiTokenPolicy() {
           <span class="muted small">Stored in the database and shared by every instance.</span>
           <Button type="submit" variant="primary" pending={save.pending}>
             Save settings
+          </Button>
+        </div>
+      </form>
+    </Card>
+  );
+}
+
+type SignInSettings = Pick<AuthConfiguration, 'emailVerification' | 'requireSecondFactor'>;
+
+/** What a password is not enough for: a confirmed address, a second factor. */
+function SignInPolicy() {
+  const stored = useResource(() => sdk.admin.getAuthConfiguration(), []);
+  const [form, setForm] = useState<SignInSettings | null>(null);
+  useEffect(() => {
+    if (stored.data)
+      setForm({
+        emailVerification: stored.data.emailVerification,
+        requireSecondFactor: stored.data.requireSecondFactor,
+      });
+  }, [stored.data]);
+  const save = useAction(
+    async () => {
+      if (!form) return;
+      const saved = await sdk.admin.updateAuthConfiguration(form);
+      setForm({ emailVerification: saved.emailVerification, requireSecondFactor: saved.requireSecondFactor });
+      return true;
+    },
+    { success: 'Sign-in requirements saved' },
+  );
+  if (stored.error)
+    return (
+      <Card title="Sign-in requirements">
+        <LoadError error={stored.error} retry={stored.reload} />
+      </Card>
+    );
+  if (!form)
+    return (
+      <Card title="Sign-in requirements">
+        <Loading />
+      </Card>
+    );
+  return (
+    <Card title="Sign-in requirements" description="What people need besides their password.">
+      <form
+        onSubmit={(event) => {
+          event.preventDefault();
+          void save.run();
+        }}
+      >
+        <div class="card-body">
+          <ActionError error={save.error} />
+          <div class="grid-2">
+            <SelectField
+              label="E-mail confirmation"
+              value={form.emailVerification}
+              hint="Required: nobody signs in until they used the link sent to their address. Needs e-mail set up."
+              onChange={(event) =>
+                setForm({
+                  ...form,
+                  emailVerification: event.currentTarget.value as SignInSettings['emailVerification'],
+                })
+              }
+              options={[
+                { value: 'off', label: 'Off: send no confirmation links' },
+                { value: 'optional', label: 'Optional: send a link at sign-up' },
+                { value: 'required', label: 'Required before signing in' },
+              ]}
+            />
+            <SelectField
+              label="Two-step verification"
+              value={form.requireSecondFactor}
+              hint="Those it applies to can only set it up, until they do."
+              onChange={(event) =>
+                setForm({
+                  ...form,
+                  requireSecondFactor: event.currentTarget.value as SignInSettings['requireSecondFactor'],
+                })
+              }
+              options={[
+                { value: 'off', label: 'Each person chooses' },
+                { value: 'admins', label: 'Required for administrators' },
+                { value: 'everyone', label: 'Required for everyone' },
+              ]}
+            />
+          </div>
+        </div>
+        <div class="card-footer">
+          <span class="muted small">Applies from the next request, on every instance.</span>
+          <Button type="submit" variant="primary" pending={save.pending}>
+            Save requirements
           </Button>
         </div>
       </form>

@@ -10,10 +10,12 @@ import { Pager } from '../../components/pager.js';
 import { formatDay } from '../../lib/format.js';
 import { useAction, useResource } from '../../lib/hooks.js';
 import { sdk } from '../../lib/sdk.js';
+import { CreateUserDialog } from './user-create.js';
+import { displayUser, ManageUserDialog } from './user-manage.js';
 
 const PAGE_SIZE = 25;
 
-const display = (user: AdminUser) => user.fullName?.trim() || user.username;
+const display = displayUser;
 
 export function AdminUsers() {
   const [query, setQuery] = useState('');
@@ -25,10 +27,20 @@ export function AdminUsers() {
     [search, page],
   );
   const [editing, setEditing] = useState<AdminUser | null>(null);
+  const [managing, setManaging] = useState<AdminUser | null>(null);
+  const [creating, setCreating] = useState(false);
   const rows = (users.data ?? []).slice(0, PAGE_SIZE);
   const hasNext = (users.data?.length ?? 0) > PAGE_SIZE;
   return (
-    <Page title="Users" description="Every account on this server, newest first.">
+    <Page
+      title="Users"
+      description="Every account on this server, newest first."
+      actions={
+        <Button variant="primary" onClick={() => setCreating(true)}>
+          Create user
+        </Button>
+      }
+    >
       <Card
         title="Accounts"
         actions={
@@ -64,12 +76,19 @@ export function AdminUsers() {
           resource={users}
           empty={rows.length === 0 && <Empty title={search ? `No user matches “${search}”` : 'No users'} />}
         >
-          <DataTable label="Users" columns={['User', 'Global roles', 'Created']} actions>
+          <DataTable label="Users" columns={['User', 'Status', 'Global roles', 'Created']} actions>
             {rows.map((user) => (
               <tr key={user._id}>
                 <td class="primary" data-label="User">
                   <span class="cell-title">{display(user)}</span>
                   <span class="cell-sub">{user.email}</span>
+                </td>
+                <td data-label="Status">
+                  {user.disabled ? (
+                    <Badge tone="danger">Disabled</Badge>
+                  ) : (
+                    <Badge tone="success">Active</Badge>
+                  )}
                 </td>
                 <td data-label="Global roles">
                   <div class="badges">
@@ -82,8 +101,8 @@ export function AdminUsers() {
                 </td>
                 <td data-label="Created">{formatDay(user.created)}</td>
                 <td class="actions">
-                  <Button small onClick={() => setEditing(user)}>
-                    Edit roles<span class="visually-hidden"> of {display(user)}</span>
+                  <Button small onClick={() => setManaging(user)}>
+                    Manage<span class="visually-hidden"> {display(user)}</span>
                   </Button>
                 </td>
               </tr>
@@ -91,6 +110,16 @@ export function AdminUsers() {
           </DataTable>
         </Loaded>
       </Card>
+      <CreateUserDialog open={creating} onClose={() => setCreating(false)} onCreated={users.reload} />
+      <ManageUserDialog
+        user={managing}
+        onClose={() => setManaging(null)}
+        onChanged={users.reload}
+        onEditRoles={(user) => {
+          setManaging(null);
+          setEditing(user);
+        }}
+      />
       <RolesDialog user={editing} onClose={() => setEditing(null)} onSaved={users.reload} />
     </Page>
   );

@@ -9,6 +9,7 @@ import { useResource } from '../../lib/hooks.js';
 import { Link } from '../../lib/router.js';
 import { sdk } from '../../lib/sdk.js';
 import { RevokeTokenDialog } from '../tokens/revoke-dialog.js';
+import { TokenMarks } from '../tokens.js';
 
 /** The user's API tokens, as one more kind of credential in the inventory; managed on the tokens page. */
 export function ApiTokenInventory() {
@@ -30,7 +31,7 @@ export function ApiTokenInventory() {
           {list.map((token) => (
             <tr key={token._id}>
               <td class="primary" data-label="Name">
-                <span class="cell-title">{token.nickname}</span>
+                <span class="cell-title">{token.nickname}</span> <TokenMarks token={token} />
                 <span class="cell-sub mono">{token.tokenPrefix}…</span>
               </td>
               <td data-label="Last used">{formatRelative(token.lastUsedAt)}</td>

@@ -162,7 +162,7 @@ function CreateForm({
 }
 
 /** The raw token, once: the server never shows it again. */
-function ShowOnce({ created, onDone }: { created: CreatedApiToken; onDone: () => void }) {
+export function ShowOnce({ created, onDone }: { created: CreatedApiToken; onDone: () => void }) {
   const id = useId();
   // The copy button takes focus, so Enter copies and a screen reader lands on the warning's neighbour.
   useEffect(() => {

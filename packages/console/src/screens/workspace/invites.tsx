@@ -12,6 +12,7 @@ import { formatDateTime, formatRelative } from '../../lib/format.js';
 import { useAction, useResource } from '../../lib/hooks.js';
 import { BASE } from '../../lib/router.js';
 import { sdk } from '../../lib/sdk.js';
+import { InviteByEmailDialog } from './invite-email.js';
 import { workspaceRoles } from './roles.js';
 
 /** The page a link opens: sign in (or up), then accept. */
@@ -20,16 +21,28 @@ const inviteLink = (token: string) => `${location.origin}${BASE}/invites/${encod
 export function Invites({ workspaceId, myRole }: { workspaceId: string; myRole: string | null }) {
   const invites = useResource(() => sdk.workspaces.invites.list(workspaceId), [workspaceId]);
   const [creating, setCreating] = useState(false);
+  const [emailing, setEmailing] = useState(false);
+  const { user } = useSession();
+  const roles = useResource(() => workspaceRoles(user.roles.includes('admin')), []);
+  // Only an owner hands out ownership (the server enforces it; the menus just do not offer it).
+  const offered = (roles.data ?? ['owner', 'admin', 'member']).filter(
+    (name) => name !== 'owner' || myRole === 'owner',
+  );
   const [revoking, setRevoking] = useState<WorkspaceInvite | null>(null);
   const list = invites.data ?? [];
   return (
     <Card
       title="Invitations"
-      description="Invite people with a single-use link; they join when they open it and sign in."
+      description="Invite people by e-mail (they accept from their console) or with a single-use link."
       actions={
-        <Button small variant="primary" onClick={() => setCreating(true)}>
-          Invite by link
-        </Button>
+        <>
+          <Button small variant="primary" onClick={() => setEmailing(true)}>
+            Invite by e-mail
+          </Button>
+          <Button small onClick={() => setCreating(true)}>
+            Invite by link
+          </Button>
+        </>
       }
     >
       <Loaded resource={invites} empty={list.length === 0 && <Empty title="No pending invitations" />}>
@@ -55,6 +68,13 @@ export function Invites({ workspaceId, myRole }: { workspaceId: string; myRole: 
           ))}
         </DataTable>
       </Loaded>
+      <InviteByEmailDialog
+        open={emailing}
+        workspaceId={workspaceId}
+        roles={offered}
+        onClose={() => setEmailing(false)}
+        onInvited={invites.reload}
+      />
       <CreateInviteDialog
         open={creating}
         workspaceId={workspaceId}

@@ -60,6 +60,11 @@ function steps(ctx: AppContext): Step[] {
     { table: 'sign_in_challenges', key: 'id', dead: (now) => sql`expires_at <= ${now}` },
     { table: 'social_states', key: 'state_hash', dead: (now) => sql`expires_at <= ${now}` },
     { table: 'social_codes', key: 'code_hash', dead: (now) => sql`expires_at <= ${now - HOUR_MS}` },
+    // OAuth (features/oauth): pending logins and consents; codes an hour past their end (a late replay of a
+    // used code still finds, and revokes, the grant it yielded); denylisted tokens once they expire anyway.
+    { table: 'oauth_interactions', key: 'id', dead: (now) => sql`expires_at <= ${now}` },
+    { table: 'oauth_codes', key: 'code_hash', dead: (now) => sql`expires_at <= ${now - HOUR_MS}` },
+    { table: 'oauth_revoked_tokens', key: 'jti', dead: (now) => sql`expires_at <= ${now}` },
   ];
 }
 

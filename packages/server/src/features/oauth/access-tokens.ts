@@ -2,6 +2,7 @@ import { decodeProtectedHeader, type JWTPayload, jwtVerify, SignJWT } from 'jose
 import type { AppContext } from '../../context.js';
 import { newId } from '../../lib/crypto.js';
 import type { SigningKeyRing } from '../../lib/signing-keys/key-ring.js';
+import { TtlCache } from '../../lib/ttl-cache.js';
 import { isStorageUnavailable } from '../../storage/database.js';
 import { ACCESS_TOKEN_TYPE } from '../tokens/access-token.js';
 import { issuerOf } from './issuer.js';
@@ -45,6 +46,12 @@ export class OAuthAccessTokens {
   readonly issuer: string;
   /** The audience of a token for Gatehouse's own API (the same as first-party access tokens). */
   readonly selfAudience: string;
+  /**
+   * Tokens whose signature and claims checked out, by token string (as in tokens/access-token.ts): a
+   * resource server introspects one token many times, and the Ed25519 check costs more than the rest.
+   * A hit still needs its key usable and the token unexpired; revocation is checked by the caller.
+   */
+  readonly #verified: TtlCache<OAuthAccessClaims & { kid: string }>;
 
   constructor(
     private readonly ctx: AppContext,
@@ -52,6 +59,7 @@ export class OAuthAccessTokens {
   ) {
     this.issuer = issuerOf(ctx.config);
     this.selfAudience = ctx.config.publicUrl.origin;
+    this.#verified = new TtlCache(60_000, 10_000, ctx.now);
   }
 
   async mint(input: OAuthAccessTokenInput): Promise<{ token: string; jti: string; expiresIn: number }> {
@@ -82,7 +90,14 @@ export class OAuthAccessTokens {
    * `acceptExpired`: revocation still needs to know which grant an expired token came from.
    */
   async verify(token: string, acceptExpired = false): Promise<OAuthAccessClaims | undefined> {
+    const cached = acceptExpired ? undefined : this.#verified.get(token);
+    if (cached) {
+      const fresh = this.ctx.now() < cached.expiresAt + CLOCK_TOLERANCE_SECONDS * 1000;
+      if (fresh && (await this.keys.verificationKey(cached.kid))) return cached;
+      this.#verified.delete(token);
+    }
     let payload: JWTPayload;
+    let kid = '';
     try {
       const header = decodeProtectedHeader(token);
       if (FOREIGN_KEY_HEADERS.some((name) => name in header)) return undefined;
@@ -94,6 +109,7 @@ export class OAuthAccessTokens {
               ? await this.keys.verificationKey(protectedHeader.kid)
               : undefined;
           if (!key || key.alg !== protectedHeader.alg) throw new Error('unknown signing key');
+          kid = key.kid;
           return key.key;
         },
         {
@@ -112,7 +128,7 @@ export class OAuthAccessTokens {
     const { sub, client_id, scope, aud, fid, jti, iat, exp } = payload;
     if (typeof sub !== 'string' || typeof client_id !== 'string' || typeof jti !== 'string') return undefined;
     if (fid !== undefined && typeof fid !== 'string') return undefined;
-    return {
+    const claims: OAuthAccessClaims = {
       subject: sub,
       clientId: client_id,
       scope: typeof scope === 'string' ? scope : '',
@@ -122,5 +138,7 @@ export class OAuthAccessTokens {
       issuedAt: (iat ?? 0) * 1000,
       expiresAt: (exp ?? 0) * 1000,
     };
+    if (!acceptExpired) this.#verified.set(token, { ...claims, kid });
+    return claims;
   }
 }

@@ -1,5 +1,6 @@
 import type { AppContext } from '../../context.js';
 import type { SigningKeyRing } from '../../lib/signing-keys/key-ring.js';
+import { TtlCache } from '../../lib/ttl-cache.js';
 import type { PrincipalLoader } from '../accounts/principals.js';
 import type { AuthConfigService } from '../auth-config/service.js';
 import type { SessionService } from '../sessions/service.js';
@@ -11,8 +12,7 @@ import { IdTokens } from './id-tokens.js';
 import { OAuthStore } from './store.js';
 import type { GrantContext } from './token/context.js';
 
-/** Housekeeping of codes, interactions and the denylist, at most this often. */
-const SWEEP_INTERVAL_MS = 10 * 60_000;
+const revokedTag = (jti: string) => `oauth-jti:${jti}`;
 
 export interface OAuthDependencies {
   signingKeys: SigningKeyRing;
@@ -33,13 +33,14 @@ export class OAuthFeature {
   readonly accessTokens: OAuthAccessTokens;
   readonly flow: AuthorizationFlow;
   readonly grantContext: GrantContext;
-  #lastSweep = Number.NEGATIVE_INFINITY;
+  readonly #revoked: TtlCache<boolean>;
 
   constructor(
     readonly ctx: AppContext,
     deps: OAuthDependencies,
   ) {
     this.clients = new OAuthClients(ctx);
+    this.#revoked = new TtlCache<boolean>(30_000, 10_000, ctx.now).follow(ctx.bus);
     this.store = new OAuthStore(ctx.storage.db);
     this.accessTokens = new OAuthAccessTokens(ctx, deps.signingKeys);
     this.flow = new AuthorizationFlow(ctx, {
@@ -67,20 +68,24 @@ export class OAuthFeature {
     await this.clients.delete(clientId);
   }
 
+  /** Whether a client-credentials token was revoked (cached per instance; revocation reaches every cache). */
+  async accessTokenRevoked(jti: string): Promise<boolean> {
+    return this.#revoked.read(
+      revokedTag(jti),
+      () => this.store.isAccessTokenRevoked(jti),
+      () => [],
+    );
+  }
+
+  async revokeAccessToken(jti: string, expiresAt: number): Promise<void> {
+    await this.store.revokeAccessToken(jti, expiresAt);
+    await this.ctx.bus.publish(revokedTag(jti));
+  }
+
   /** A user disconnects an app: its grants end and the consent is forgotten. False if there was none. */
   async revokeGrant(userId: string, clientId: string): Promise<boolean> {
     const ended = await this.grantContext.tokens.revokeClientGrants(clientId, userId, 'revoked_by_user');
     const forgotten = await this.store.deleteConsent(userId, clientId);
     return ended > 0 || forgotten;
-  }
-
-  /** Drops expired codes, interactions and denylist entries; never fails the request that triggered it. */
-  async sweepIfDue(): Promise<void> {
-    const now = this.ctx.now();
-    if (now - this.#lastSweep < SWEEP_INTERVAL_MS) return;
-    this.#lastSweep = now;
-    await this.store
-      .sweep(now)
-      .catch((error: unknown) => this.ctx.log.warn({ err: error }, 'OAuth sweep failed'));
   }
 }

@@ -48,7 +48,7 @@ export async function introspectionRoutes(
     if (claims.familyId) {
       const family = await oauth.grantContext.tokens.liveFamily(claims.familyId);
       if (!family || family.user_id !== claims.subject) return undefined;
-    } else if (await oauth.store.isAccessTokenRevoked(claims.tokenId)) return undefined;
+    } else if (await oauth.accessTokenRevoked(claims.tokenId)) return undefined;
     return {
       active: true,
       token_type: 'Bearer',

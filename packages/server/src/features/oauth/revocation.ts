@@ -37,7 +37,7 @@ export async function revocationRoutes(
       const claims = await oauth.accessTokens.verify(token, true);
       if (!claims || claims.clientId !== client.id) return false;
       if (claims.familyId) await oauth.grantContext.tokens.revokeFamily(claims.familyId, 'oauth_revoked');
-      else await oauth.store.revokeAccessToken(claims.tokenId, claims.expiresAt);
+      else await oauth.revokeAccessToken(claims.tokenId, claims.expiresAt);
       return true;
     };
     // The hint only decides the order of the look-ups (§2.1).

@@ -46,9 +46,6 @@ async function protocolRoutes(app: FastifyInstance, { services }: { services: Se
     }
     return reply.status(oauthError.status).header('cache-control', 'no-store').send(oauthError.body);
   });
-  app.addHook('onResponse', async () => {
-    await oauth.sweepIfDue();
-  });
   await app.register(authorizeRoutes, { services, oauth });
   await app.register(tokenEndpointRoutes, { oauth });
   await app.register(revocationRoutes, { oauth });

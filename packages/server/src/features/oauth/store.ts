@@ -201,15 +201,4 @@ export class OAuthStore {
       .executeTakeFirst();
     return row !== undefined;
   }
-
-  /** Housekeeping: finished interactions, used or expired codes, denylisted tokens past their expiry. */
-  async sweep(now: number): Promise<void> {
-    await this.db.deleteFrom('oauth_interactions').where('expires_at', '<=', now).execute();
-    // Codes are kept a while after use, so a late replay still finds (and revokes) what it yielded.
-    await this.db
-      .deleteFrom('oauth_codes')
-      .where('expires_at', '<=', now - 3600_000)
-      .execute();
-    await this.db.deleteFrom('oauth_revoked_tokens').where('expires_at', '<=', now).execute();
-  }
 }

@@ -159,15 +159,16 @@ export class OAuthClients {
   readonly #store: ClientStore;
   readonly #cache: TtlCache<OAuthClient | null>;
   /**
-   * PostgreSQL only: there a change on any instance reaches every cache over LISTEN/NOTIFY. On SQLite a
-   * point read costs microseconds, and the command line (another process) changes clients without a bus.
+   * How long a cached client may be served. On PostgreSQL a change on any instance reaches every cache over
+   * LISTEN/NOTIFY at once. On SQLite the command line (another process) changes clients without a bus, so
+   * its changes (a rotated secret, a deleted client) take effect within this bound there.
    */
-  readonly #cached: boolean;
+  readonly #cacheTtlMs: number;
 
   constructor(private readonly ctx: AppContext) {
     this.#store = new ClientStore(ctx.storage.db);
-    this.#cached = ctx.storage.dialect === 'postgres';
-    this.#cache = new TtlCache<OAuthClient | null>(30_000, 5_000, ctx.now).follow(ctx.bus);
+    this.#cacheTtlMs = ctx.storage.dialect === 'postgres' ? 30_000 : 2_000;
+    this.#cache = new TtlCache<OAuthClient | null>(this.#cacheTtlMs, 5_000, ctx.now).follow(ctx.bus);
   }
 
   /** Registers a client; `secret` (confidential clients only) is returned here and never again. */
@@ -215,10 +216,6 @@ export class OAuthClients {
 
   /** A client by id, from the per-instance cache when fresh. */
   async find(id: string): Promise<OAuthClient | undefined> {
-    if (!this.#cached) {
-      const row = await this.#store.find(id);
-      return row ? fromRow(row) : undefined;
-    }
     const key = clientTag(id);
     const client = await this.#cache.read(
       key,
@@ -231,10 +228,11 @@ export class OAuthClients {
     return client ?? undefined;
   }
 
+  /** A client by id from the database (admin reads and changes: never a cached copy); 404 if none. */
   async get(id: string): Promise<OAuthClient> {
-    const client = await this.find(id);
-    if (!client) throw notFound('No such client');
-    return client;
+    const row = await this.#store.find(id);
+    if (!row) throw notFound('No such client');
+    return fromRow(row);
   }
 
   /** Changes a client's settings; a client cannot switch between public and confidential. */
