@@ -4,7 +4,13 @@ import * as client from 'openid-client';
 
 const issuer = new URL(process.env.GATEHOUSE_URL ?? 'http://localhost:3000');
 const options = issuer.protocol === 'http:' ? { execute: [client.allowInsecureRequests] } : undefined;
-const config = await client.discovery(issuer, process.env.CLIENT_ID, process.env.CLIENT_SECRET, undefined, options);
+const config = await client.discovery(
+  issuer,
+  process.env.CLIENT_ID,
+  process.env.CLIENT_SECRET,
+  undefined,
+  options,
+);
 
 const tokens = await client.clientCredentialsGrant(config, { scope: 'api:read' });
 console.log('access token expires in', tokens.expires_in, 'seconds');
@@ -13,4 +19,7 @@ const described = await client.tokenIntrospection(config, tokens.access_token);
 console.log('active:', described.active, 'client:', described.client_id, 'scope:', described.scope);
 
 await client.tokenRevocation(config, tokens.access_token);
-console.log('after revocation, active:', (await client.tokenIntrospection(config, tokens.access_token)).active);
+console.log(
+  'after revocation, active:',
+  (await client.tokenIntrospection(config, tokens.access_token)).active,
+);
