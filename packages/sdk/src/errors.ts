@@ -95,6 +95,7 @@ export type GatehouseServerErrorCode =
   | 'INVALID_STATE'
   | 'INVALID_CODE'
   | 'PROVIDER_UNAVAILABLE'
+  | 'NOT_SUPPORTED'
   // Throttling and server side
   | 'TOO_MANY_REQUESTS'
   | 'ACCOUNT_LOCKED'

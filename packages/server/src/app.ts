@@ -23,6 +23,7 @@ import { authConfigRoutes } from './features/auth-config/routes.js';
 import { findConsoleBuild } from './features/console/build-output.js';
 import { consoleRoutes } from './features/console/routes.js';
 import { oauthRoutes } from './features/oauth/routes.js';
+import { qelosWireRoutes } from './features/qelos-wire/routes.js';
 import { secondFactorRoutes } from './features/second-factor/routes.js';
 import { sessionRoutes } from './features/sessions/routes.js';
 import { socialProviderAdminRoutes } from './features/social/admin-routes.js';
@@ -164,6 +165,7 @@ export async function buildApp(config: Config, options: BuildOptions = {}): Prom
   await app.register(oauthRoutes, { services });
   await app.register(socialProviderAdminRoutes, { services });
   await app.register(socialLoginRoutes, { services });
+  await app.register(qelosWireRoutes, { services });
   await app.register(consoleRoutes, { build: consoleBuild });
 
   app.addHook('onClose', async () => {

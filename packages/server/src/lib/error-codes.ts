@@ -104,6 +104,7 @@ export const ERROR_CODES = {
 
   // Server side (500, 503)
   INTERNAL_ERROR: { status: 500, message: 'Something went wrong on our side' },
+  NOT_SUPPORTED: { status: 501, message: 'Gatehouse does not serve this route of the Qelos API' },
   PROVIDER_UNAVAILABLE: { status: 502, message: 'The sign-in provider could not be reached' },
   SERVICE_UNAVAILABLE: { status: 503, message: 'The service is temporarily unavailable' },
   MAIL_DISABLED: { status: 503, message: 'E-mail is off on this server' },

@@ -23,6 +23,10 @@ export interface UserTable {
   disabled_at: number | null;
   /** When a second factor (TOTP) was confirmed; null without one. */
   second_factor_at: number | null;
+  /** Profile fields of the Qelos wire (sign-up, POST /api/me); null when not given. */
+  phone: string | null;
+  /** `YYYY-MM-DD`. */
+  birth_date: string | null;
 }
 
 /**

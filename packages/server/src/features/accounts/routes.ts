@@ -1,7 +1,8 @@
 import type { FastifyInstance, FastifyRequest } from 'fastify';
+import type { AuthContext } from '../../http/auth-context.js';
 import { authOf, requireAuth } from '../../http/guards.js';
 import { assertSameOrigin } from '../../http/same-origin.js';
-import { badRequest, unauthorized } from '../../lib/errors.js';
+import { AppError, badRequest, forbidden, unauthorized } from '../../lib/errors.js';
 import type { Services } from '../../services.js';
 import type { SecondFactorProof } from '../second-factor/service.js';
 import {
@@ -47,7 +48,10 @@ export async function accountRoutes(
     },
     async (request, reply) => {
       const body = request.body as SignupBody;
-      const user = await accounts.signup(body, request.ip);
+      // The Qelos wire may send only `username`, holding the address (its `email` is optional).
+      const email = body.email ?? body.username;
+      if (email === undefined) throw badRequest('email is required', { email: 'is required' });
+      const user = await accounts.signup({ ...body, email }, request.ip);
       const { emailVerification } = await services.authConfig.get();
       if (emailVerification !== 'off' && services.mailer.available)
         await services.emailVerification.sendLink(user);
@@ -120,16 +124,42 @@ export async function accountRoutes(
     },
     async (request) => {
       const auth = authOf(request);
+      // `updateLoggedInUser` may send the whole user back: ids, e-mail, roles and workspace are read-only
+      // here (the schema accepts them so the call works; they are never applied).
       const body = request.body as UpdateMeBody;
+      if (body.password !== undefined) await changePasswordInProfile(auth, body.password);
       const row = await accounts.updateProfile(auth.user.id, {
         username: body.username?.trim(),
         firstName: body.firstName?.trim(),
         lastName: body.lastName?.trim(),
         metadata: body.metadata === undefined ? undefined : JSON.stringify(body.metadata),
+        phone: body.phone,
+        birthDate: body.birthDate,
       });
       return userView(row, auth.workspace);
     },
   );
+
+  /**
+   * A new `password` inside POST /api/me (the Qelos wire has no current-password field): accepted only from
+   * a session that signed in within the re-authentication window, never from an API token; every other
+   * session and token sign-in ends, as with any password change.
+   */
+  async function changePasswordInProfile(auth: AuthContext, password: string): Promise<void> {
+    if (auth.kind === 'api_token')
+      throw forbidden('A password cannot be changed with an API token', 'CREDENTIAL_NOT_ALLOWED');
+    const window = ctx.config.accounts.reauthenticationWindow * 1000;
+    if (auth.authenticatedAt === undefined || ctx.now() - auth.authenticatedAt > window)
+      throw new AppError(
+        403,
+        'REAUTHENTICATION_REQUIRED',
+        'Changing the password needs a recent sign-in: sign in again, or use POST /api/me/password with the current password',
+      );
+    await accounts.setPassword(auth.user.id, password, {
+      sessionId: auth.sessionId,
+      familyId: auth.familyId,
+    });
+  }
 
   app.post(
     '/api/me/password',

@@ -13,13 +13,21 @@ const Metadata = Type.Record(Type.String({ maxLength: 200 }), Type.Unknown(), {
 
 export const AuthType = Type.Union([Type.Literal('cookie'), Type.Literal('oauth')]);
 
+const Phone = Type.String({ maxLength: 40 });
+const BirthDate = Type.String({ maxLength: 40 });
+
 export const SignupBody = Type.Object(
   {
-    email: Type.String({ minLength: 3, maxLength: 320 }),
+    /** Optional on the Qelos wire, where `username` is usually the address; one of the two must be an e-mail. */
+    email: Type.Optional(Type.String({ minLength: 3, maxLength: 320 })),
     password: Password,
     username: Type.Optional(Type.String({ minLength: 1, maxLength: 320 })),
     firstName: Type.Optional(Name),
     lastName: Type.Optional(Name),
+    /** Used for the names when `firstName` and `lastName` are absent. */
+    fullName: Type.Optional(Name),
+    phone: Type.Optional(Phone),
+    birthDate: Type.Optional(BirthDate),
     authType: Type.Optional(AuthType),
   },
   { additionalProperties: false },
@@ -42,12 +50,29 @@ export const SigninBody = Type.Object(
 );
 export type SigninBody = Static<typeof SigninBody>;
 
+/** What GET /api/me returns and may come back whole (`updateLoggedInUser`): accepted, never applied. */
+const ReadOnlyUserFields = {
+  _id: Type.Optional(Type.Unknown()),
+  email: Type.Optional(Type.Unknown()),
+  fullName: Type.Optional(Type.Unknown()),
+  roles: Type.Optional(Type.Unknown()),
+  workspace: Type.Optional(Type.Unknown()),
+  created: Type.Optional(Type.Unknown()),
+  emailVerified: Type.Optional(Type.Unknown()),
+  secondFactorEnabled: Type.Optional(Type.Unknown()),
+};
+
 export const UpdateMeBody = Type.Object(
   {
     username: Type.Optional(Type.String({ minLength: 1, maxLength: 320 })),
     firstName: Type.Optional(Name),
     lastName: Type.Optional(Name),
     metadata: Type.Optional(Metadata),
+    phone: Type.Optional(Type.Union([Phone, Type.Null()])),
+    birthDate: Type.Optional(Type.Union([BirthDate, Type.Null()])),
+    /** A new password: only from a session that signed in within the re-authentication window. */
+    password: Type.Optional(Password),
+    ...ReadOnlyUserFields,
   },
   { additionalProperties: false },
 );
@@ -75,6 +100,8 @@ export const UserView = Type.Object({
   roles: Type.Array(Type.String()),
   workspace: WorkspaceView,
   metadata: Type.Record(Type.String(), Type.Unknown()),
+  phone: Type.Union([Type.String(), Type.Null()]),
+  birthDate: Type.Union([Type.String(), Type.Null()]),
   created: Type.String(),
   emailVerified: Type.Boolean(),
   secondFactorEnabled: Type.Boolean(),

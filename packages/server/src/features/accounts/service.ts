@@ -8,6 +8,7 @@ import { MembershipStore } from '../workspaces/membership-store.js';
 import { requireEmail } from './email.js';
 import { identifierKey, normaliseUsername, usernameProblem } from './identifiers.js';
 import { userTag } from './principals.js';
+import { namesFrom, normaliseBirthDate, normalisePhone } from './profile-fields.js';
 import { announceSignOut, endEverySignIn, type SignInToKeep } from './sign-in-revocation.js';
 import { AccountStore, type ProfileChanges, type UserRow } from './store.js';
 import { accountBudget, SignInThrottle, unknownLoginBudget } from './throttle.js';
@@ -19,6 +20,9 @@ export interface SignupInput {
   username?: string | undefined;
   firstName?: string | undefined;
   lastName?: string | undefined;
+  fullName?: string | undefined;
+  phone?: string | undefined;
+  birthDate?: string | undefined;
 }
 
 /** One message for unknown user and wrong password alike, so sign-in never tells which accounts exist. */
@@ -44,6 +48,9 @@ export class AccountService {
     if (usernameIssue) throw badRequest(`Username ${usernameIssue}`, { username: usernameIssue });
     const problem = input.password === null ? null : passwordProblem(input.password);
     if (problem) throw badRequest(`Password ${problem}`, { password: problem });
+    const phone = normalisePhone(input.phone);
+    const birthDate = normaliseBirthDate(input.birthDate, this.ctx.now());
+    const { firstName, lastName } = namesFrom(input);
     const passwordHash = input.password === null ? null : await this.ctx.hasher.hash(input.password);
     try {
       return await this.store.insert({
@@ -51,8 +58,10 @@ export class AccountService {
         email,
         username,
         passwordHash,
-        firstName: input.firstName?.trim() ?? '',
-        lastName: input.lastName?.trim() ?? '',
+        firstName: firstName?.trim() ?? '',
+        lastName: lastName?.trim() ?? '',
+        phone,
+        birthDate,
         roles: input.roles ?? ['user'],
         now: this.ctx.now(),
         emailVerified: input.emailVerified === true,
@@ -120,6 +129,13 @@ export class AccountService {
   }
 
   async updateProfile(userId: string, changes: ProfileChanges): Promise<UserRow> {
+    changes = {
+      ...changes,
+      ...(changes.phone !== undefined && { phone: normalisePhone(changes.phone) }),
+      ...(changes.birthDate !== undefined && {
+        birthDate: normaliseBirthDate(changes.birthDate, this.ctx.now()),
+      }),
+    };
     if (changes.username !== undefined) {
       const user = await this.store.findById(userId);
       if (!user) throw unauthorized();
@@ -154,6 +170,22 @@ export class AccountService {
    * check draws on the same per-account budget as sign-in: a stolen session must not become a way to
    * guess the password at full speed.
    */
+  /**
+   * Sets a new password for a user who proved a recent sign-in (no current password to check): the new
+   * hash and the end of every other sign-in commit together, as in changePassword.
+   */
+  async setPassword(userId: string, newPassword: string, keep: SignInToKeep): Promise<void> {
+    const problem = passwordProblem(newPassword);
+    if (problem) throw badRequest(`Password ${problem}`, { password: problem });
+    const hash = await this.ctx.hasher.hash(newPassword);
+    const now = this.ctx.now();
+    await this.ctx.storage.db.transaction().execute(async (trx) => {
+      await new AccountStore(trx).replacePassword(userId, hash, now);
+      await endEverySignIn(trx, userId, now, 'password_change', keep);
+    });
+    await announceSignOut(this.ctx.bus, userId);
+  }
+
   async changePassword(
     userId: string,
     currentPassword: string,

@@ -17,6 +17,8 @@ export interface NewUser {
   now: number;
   /** Set when the address is already proven (the first admin, an admin's `users create`). */
   emailVerified?: boolean;
+  phone?: string | null | undefined;
+  birthDate?: string | null | undefined;
 }
 
 export type ProfileChanges = Partial<{
@@ -24,6 +26,8 @@ export type ProfileChanges = Partial<{
   firstName: string;
   lastName: string;
   metadata: string;
+  phone: string | null;
+  birthDate: string | null;
 }>;
 
 /** SQL for the users table. */
@@ -82,6 +86,8 @@ export class AccountStore {
         email_verified_at: user.emailVerified ? user.now : null,
         disabled_at: null,
         second_factor_at: null,
+        phone: user.phone ?? null,
+        birth_date: user.birthDate ?? null,
       })
       .returningAll()
       .executeTakeFirstOrThrow();
@@ -107,6 +113,8 @@ export class AccountStore {
           ...(changes.firstName !== undefined && { first_name: changes.firstName }),
           ...(changes.lastName !== undefined && { last_name: changes.lastName }),
           ...(changes.metadata !== undefined && { metadata: changes.metadata }),
+          ...(changes.phone !== undefined && { phone: changes.phone }),
+          ...(changes.birthDate !== undefined && { birth_date: changes.birthDate }),
           updated_at: now,
         })
         .where('id', '=', id)

@@ -12,6 +12,9 @@ export interface UserView {
   roles: string[];
   workspace: WorkspaceView | null;
   metadata: Record<string, unknown>;
+  phone: string | null;
+  /** `YYYY-MM-DD`. */
+  birthDate: string | null;
   created: string;
   /** True once the owner confirmed the address (a verification link, an invitation, a reset link). */
   emailVerified: boolean;
@@ -46,6 +49,8 @@ export function userView(row: UserRow, workspace: ActiveWorkspace | null): UserV
     roles: parseRoles(row),
     workspace: workspaceView(workspace),
     metadata: JSON.parse(row.metadata) as Record<string, unknown>,
+    phone: row.phone,
+    birthDate: row.birth_date,
     created: new Date(row.created_at).toISOString(),
     emailVerified: row.email_verified_at !== null,
     secondFactorEnabled: row.second_factor_at !== null,

@@ -1,11 +1,15 @@
 import type { Kysely } from 'kysely';
 
 /**
- * Social login (issue 10): the providers an admin configured (client secret sealed with the master key),
- * the upstream `state` of each login in flight (single use, bound to the browser by a cookie), the one-time
- * `rt` codes handed back to the application (SHA-256 only, 60 s), and the identities linked to accounts.
+ * Social login and the rest of the Qelos wire (issue 10): the profile fields `@qelos/sdk` sends at sign-up
+ * (`phone`, `birthDate`) on the user; the providers an admin configured (client secret sealed with the master key),
+ * the upstream `state` of each login in flight (single use, bound to the browser by a cookie), the one-time `rt` codes handed back to the application (SHA-256 only, 60 s), and the identities linked to accounts.
  */
 export async function up(db: Kysely<unknown>): Promise<void> {
+  await db.schema.alterTable('users').addColumn('phone', 'text').execute();
+  // A calendar date as `YYYY-MM-DD` (text: no time zone can move it to the day before).
+  await db.schema.alterTable('users').addColumn('birth_date', 'text').execute();
+
   await db.schema
     .createTable('social_providers')
     .addColumn('name', 'text', (c) => c.primaryKey())
@@ -66,4 +70,6 @@ export async function up(db: Kysely<unknown>): Promise<void> {
 export async function down(db: Kysely<unknown>): Promise<void> {
   for (const table of ['social_identities', 'social_codes', 'social_states', 'social_providers'])
     await db.schema.dropTable(table).ifExists().execute();
+  for (const column of ['birth_date', 'phone'])
+    await db.schema.alterTable('users').dropColumn(column).execute();
 }
