@@ -46,6 +46,8 @@ import { fastifyTrustProxy } from './http/trust-proxy.js';
 import { registerValidators } from './http/validation.js';
 import { loadMasterKey, SecretBox } from './lib/master-key.js';
 import { PasswordHasher } from './lib/passwords.js';
+import { Readiness } from './lifecycle/readiness.js';
+import { waitForDatabase } from './lifecycle/wait-for-database.js';
 import { createServices, type Services } from './services.js';
 import { assertDatabaseExists, assertMigrated } from './storage/command-checks.js';
 import { openStorage, type Storage } from './storage/database.js';
@@ -58,6 +60,8 @@ export { loadConfig } from './config/load.js';
 declare module 'fastify' {
   interface FastifyInstance {
     gatehouse: Services;
+    /** Not-ready while shutting down (lifecycle/shutdown.ts). */
+    readiness: Readiness;
   }
 }
 
@@ -94,6 +98,7 @@ export async function buildApp(config: Config, options: BuildOptions = {}): Prom
       log,
       queryTimeoutMs: config.reliability.databaseQueryTimeout * 1000,
     });
+  if (!options.storage) await waitForDatabase(storage, config.database, config.reliability.databaseWait, log);
   if (options.command === 'read') await assertMigrated(storage, config);
   else await migrateToLatest(storage);
   const ctx: AppContext = {
@@ -116,8 +121,18 @@ export async function buildApp(config: Config, options: BuildOptions = {}): Prom
     trustProxy: fastifyTrustProxy(config.trustProxy),
     // Path spelling must not dodge a rate limit: /API/SIGNIN and /api/signin/ reach the same route.
     routerOptions: { caseSensitive: false, ignoreTrailingSlash: true, ignoreDuplicateSlashes: true },
+    // A request that reaches a closing server on a kept-alive connection is answered (with
+    // `Connection: close`), not refused; idle keep-alive connections are closed at once (Fastify's default).
+    return503OnClosing: false,
   });
   app.decorate('gatehouse', services);
+  const readiness = new Readiness();
+  app.decorate('readiness', readiness);
+  // While shutting down, every answer asks its client to reconnect (to another instance), and requests that
+  // arrive on a kept-alive connection are still answered rather than refused.
+  app.addHook('onSend', async (_request, reply) => {
+    if (readiness.draining) reply.header('connection', 'close');
+  });
   registerAccessLog(app);
   if (options.onRoute) app.addHook('onRoute', options.onRoute);
 
@@ -143,7 +158,7 @@ export async function buildApp(config: Config, options: BuildOptions = {}): Prom
   registerAuthentication(app, services.authenticators);
   registerSecondFactorPolicy(app, services.authConfig);
 
-  await app.register(healthRoutes, { storage });
+  await app.register(healthRoutes, { storage, readiness });
   await app.register(accountRoutes, { services });
   await app.register(signInOptionsRoutes, { services });
   await app.register(sessionRoutes, { services });
