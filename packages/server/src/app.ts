@@ -40,6 +40,7 @@ import { registerErrorHandler } from './http/error-handler.js';
 import { healthRoutes } from './http/health.js';
 import { registerJsonBodyParser, registerNulGuard } from './http/json-body.js';
 import { loggerOptions } from './http/logging.js';
+import { registerOpenApi } from './http/openapi.js';
 import { registerSecondFactorPolicy } from './http/second-factor-policy.js';
 import { registerSecurityHeaders } from './http/security-headers.js';
 import { fastifyTrustProxy } from './http/trust-proxy.js';
@@ -148,6 +149,8 @@ export async function buildApp(config: Config, options: BuildOptions = {}): Prom
     methods: ['GET', 'HEAD', 'POST', 'PUT', 'PATCH', 'DELETE'],
     exposedHeaders: ['retry-after', 'warning'],
   });
+  // The API reference collects every route registered after it; one-off commands serve nothing.
+  if (options.command === undefined) await registerOpenApi(app, config);
   registerNoStore(app);
   await app.register(cookie);
   await app.register(formbody);
