@@ -48,6 +48,8 @@ export async function qelosWireRoutes(app: FastifyInstance, { services }: { serv
       method: route.method,
       url: route.url,
       config: { authentication: 'none' },
+      // Not part of Gatehouse's API: kept out of the reference at /docs (http/openapi.ts).
+      schema: { hide: true },
       handler: async () => {
         throw new AppError(
           501,
