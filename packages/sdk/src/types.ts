@@ -18,6 +18,9 @@ export interface User {
   workspace?: Workspace | null;
   /** Free-form profile data the application owns. */
   metadata?: Record<string, unknown>;
+  phone?: string | null;
+  /** `YYYY-MM-DD`. */
+  birthDate?: string | null;
   /** ISO 8601 creation time. */
   created?: string;
   /** True once the owner confirmed the address. */
@@ -159,6 +162,8 @@ export interface Session {
 export interface SignInOptions {
   /** `open`: anyone may create an account with `signup`; `closed`: an administrator creates them. */
   signup: 'open' | 'closed';
+  /** Enabled social providers, for "Continue with …" buttons: `url` starts the login (add `state`, `returnUrl`). */
+  providers?: { name: string; displayName: string; url: string }[];
 }
 
 /**
