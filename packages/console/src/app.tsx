@@ -10,6 +10,7 @@ import { resolve } from './routes.js';
 import { ChoosePassword, ForgotPassword, VerifyEmail } from './screens/account-links.js';
 import { SignIn } from './screens/sign-in.js';
 import { SignUp } from './screens/sign-up.js';
+import { SOCIAL_CALLBACK, SocialCallback } from './screens/social-callback.js';
 import { Shell } from './shell.js';
 
 type State =
@@ -66,7 +67,8 @@ export function App() {
 
   const signedIn = (user: User) => {
     setState({ status: 'signed-in', user });
-    if (AUTH_PATHS.has(currentPath()) || currentPath() === '/') navigate(HOME, { replace: true });
+    if (AUTH_PATHS.has(currentPath()) || currentPath() === '/' || currentPath() === SOCIAL_CALLBACK)
+      navigate(HOME, { replace: true });
   };
 
   if (state.status === 'loading') return <Loading label="Opening the console…" />;
@@ -82,6 +84,12 @@ export function App() {
     );
 
   if (state.status === 'signed-out') {
+    if (path === SOCIAL_CALLBACK)
+      return (
+        <Toasts>
+          <SocialCallback onSignedIn={signedIn} />
+        </Toasts>
+      );
     if (path === '/signup')
       return (
         <Toasts>
@@ -99,7 +107,7 @@ export function App() {
     );
   }
 
-  if (AUTH_PATHS.has(path) || path === '/') {
+  if (AUTH_PATHS.has(path) || path === '/' || path === SOCIAL_CALLBACK) {
     navigate(HOME, { replace: true });
     return null;
   }

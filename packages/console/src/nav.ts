@@ -35,6 +35,8 @@ export const NAV: NavSection[] = [
       { path: '/admin/workspaces', label: 'All workspaces' },
       { path: '/admin/roles', label: 'Roles' },
       { path: '/admin/settings', label: 'Authentication' },
+      { path: '/admin/providers', label: 'Social sign-in' },
+      { path: '/admin/oauth-clients', label: 'OAuth clients' },
       { path: '/admin/audit', label: 'Audit log' },
     ],
   },

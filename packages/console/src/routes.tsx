@@ -1,6 +1,8 @@
 import type { ComponentType } from 'preact';
 import { match } from './lib/router.js';
 import { AdminAudit } from './screens/admin/audit.js';
+import { AdminOAuthClients } from './screens/admin/oauth-clients.js';
+import { AdminProviders } from './screens/admin/providers.js';
 import { AdminRoles } from './screens/admin/roles.js';
 import { AdminSettings } from './screens/admin/settings.js';
 import { AdminUsers } from './screens/admin/users.js';
@@ -36,6 +38,8 @@ export const ROUTES: Route[] = [
   { pattern: '/admin/workspaces', screen: AdminWorkspaces, admin: true },
   { pattern: '/admin/roles', screen: AdminRoles, admin: true },
   { pattern: '/admin/settings', screen: AdminSettings, admin: true },
+  { pattern: '/admin/providers', screen: AdminProviders, admin: true },
+  { pattern: '/admin/oauth-clients', screen: AdminOAuthClients, admin: true },
   { pattern: '/admin/audit', screen: AdminAudit, admin: true },
 ];
 

@@ -6,6 +6,7 @@ import { accountLink, type Mailbox, startMailbox } from '../../server/test/suppo
 import type { TestServer } from '../../server/test/support/server.js';
 import {
   consoleContext,
+  fitsIn360px,
   launchChromium,
   open,
   screenshots,
@@ -52,11 +53,7 @@ describe('account lifecycle in the web console', () => {
   /** No serious axe finding, and nothing wider than a 360 px phone. */
   async function accessibleAndNarrow(target: Page, what: string): Promise<void> {
     expect(await seriousViolations(target), what).toEqual([]);
-    const original = target.viewportSize() ?? { width: 1280, height: 900 };
-    await target.setViewportSize({ width: 360, height: 800 });
-    const overflow = await target.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
-    expect(overflow, `${what} is wider than 360 px`).toBeLessThanOrEqual(0);
-    await target.setViewportSize(original);
+    expect(await fitsIn360px(target), `${what} is wider than 360 px`).toBe(true);
   }
 
   it('signs up, and confirms the address from the e-mailed link', async () => {

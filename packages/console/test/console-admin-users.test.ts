@@ -5,6 +5,7 @@ import { accountLink, type Mailbox, startMailbox } from '../../server/test/suppo
 import type { TestServer, TestUser } from '../../server/test/support/server.js';
 import {
   consoleContext,
+  fitsIn360px,
   launchChromium,
   open,
   screenshots,
@@ -67,6 +68,7 @@ describe('user administration in the web console', () => {
     await dialog().getByLabel('Email').fill(newcomer.email);
     await dialog().getByLabel('First name').fill('Grace');
     expect(await seriousViolations(page)).toEqual([]);
+    expect(await fitsIn360px(page)).toBe(true);
     await dialog().getByRole('button', { name: 'Create user' }).click();
     await expect.poll(() => row().count()).toBe(1);
     expect(await row().textContent()).toContain('Active');
@@ -86,6 +88,7 @@ describe('user administration in the web console', () => {
   it('disables the account (the person is signed out on their next action) and enables it again', async () => {
     await manage();
     expect(await seriousViolations(page)).toEqual([]);
+    expect(await fitsIn360px(page)).toBe(true);
     await screenshots(page, 'admin-user');
     await dialog().getByRole('button', { name: 'Disable account' }).click();
     await expect.poll(() => dialog().textContent()).toContain('Disabled');
@@ -144,6 +147,7 @@ describe('user administration in the web console', () => {
       expect(await log.textContent()).toContain(action);
     expect(await log.textContent()).toContain(admin.email);
     expect(await seriousViolations(page)).toEqual([]);
+    expect(await fitsIn360px(page)).toBe(true);
     await screenshots(page, 'admin-audit');
   });
 
@@ -193,6 +197,7 @@ describe('user administration in the web console', () => {
     await dialog().getByRole('button', { name: 'Delete account' }).click();
     await dialog().getByLabel('Workspaces only this user owns').selectOption('delete');
     expect(await seriousViolations(page)).toEqual([]);
+    expect(await fitsIn360px(page)).toBe(true);
     await dialog().getByRole('button', { name: 'Delete account' }).click();
     await expect.poll(() => page.locator('dialog[open]').count()).toBe(0);
     await expect.poll(() => row().count()).toBe(0);

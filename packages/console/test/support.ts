@@ -119,3 +119,12 @@ export async function screenshots(page: Page, name: string): Promise<void> {
   }
   await page.setViewportSize(original);
 }
+
+/** True when nothing on the page is wider than a 360 px phone (no sideways scrolling). */
+export async function fitsIn360px(page: Page): Promise<boolean> {
+  const original = page.viewportSize() ?? { width: 1280, height: 900 };
+  await page.setViewportSize({ width: 360, height: 800 });
+  const overflow = await page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
+  await page.setViewportSize(original);
+  return overflow <= 0;
+}

@@ -130,8 +130,8 @@ export interface UserListQuery {
  * gets 403. Available as `sdk.admin`.
  */
 export class Admin {
-  /** @internal */
-  constructor(private readonly client: GatehouseClient) {}
+  /** @internal The request core, shared with `@gatehouse/sdk/integrations`. */
+  constructor(readonly client: GatehouseClient) {}
 
   /**
    * Lists users, newest first, optionally filtered. Ask for one more than a page to know whether a next

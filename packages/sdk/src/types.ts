@@ -162,8 +162,8 @@ export interface Session {
 export interface SignInOptions {
   /** `open`: anyone may create an account with `signup`; `closed`: an administrator creates them. */
   signup: 'open' | 'closed';
-  /** Enabled social providers, for "Continue with …" buttons: `url` starts the login (add `state`, `returnUrl`). */
-  providers?: { name: string; displayName: string; url: string }[];
+  /** Enabled social providers, for "Continue with …" buttons; `url` starts the sign-in in the browser. */
+  providers?: Array<{ name: string; displayName: string; url: string }>;
 }
 
 /**

@@ -40,12 +40,15 @@ import { registerErrorHandler } from './http/error-handler.js';
 import { healthRoutes } from './http/health.js';
 import { registerJsonBodyParser, registerNulGuard } from './http/json-body.js';
 import { loggerOptions } from './http/logging.js';
+import { registerOpenApi } from './http/openapi.js';
 import { registerSecondFactorPolicy } from './http/second-factor-policy.js';
 import { registerSecurityHeaders } from './http/security-headers.js';
 import { fastifyTrustProxy } from './http/trust-proxy.js';
 import { registerValidators } from './http/validation.js';
 import { loadMasterKey, SecretBox } from './lib/master-key.js';
 import { PasswordHasher } from './lib/passwords.js';
+import { Readiness } from './lifecycle/readiness.js';
+import { waitForDatabase } from './lifecycle/wait-for-database.js';
 import { createServices, type Services } from './services.js';
 import { assertDatabaseExists, assertMigrated } from './storage/command-checks.js';
 import { openStorage, type Storage } from './storage/database.js';
@@ -58,6 +61,8 @@ export { loadConfig } from './config/load.js';
 declare module 'fastify' {
   interface FastifyInstance {
     gatehouse: Services;
+    /** Not-ready while shutting down (lifecycle/shutdown.ts). */
+    readiness: Readiness;
   }
 }
 
@@ -94,6 +99,7 @@ export async function buildApp(config: Config, options: BuildOptions = {}): Prom
       log,
       queryTimeoutMs: config.reliability.databaseQueryTimeout * 1000,
     });
+  if (!options.storage) await waitForDatabase(storage, config.database, config.reliability.databaseWait, log);
   if (options.command === 'read') await assertMigrated(storage, config);
   else await migrateToLatest(storage);
   const ctx: AppContext = {
@@ -116,8 +122,18 @@ export async function buildApp(config: Config, options: BuildOptions = {}): Prom
     trustProxy: fastifyTrustProxy(config.trustProxy),
     // Path spelling must not dodge a rate limit: /API/SIGNIN and /api/signin/ reach the same route.
     routerOptions: { caseSensitive: false, ignoreTrailingSlash: true, ignoreDuplicateSlashes: true },
+    // A request that reaches a closing server on a kept-alive connection is answered (with
+    // `Connection: close`), not refused; idle keep-alive connections are closed at once (Fastify's default).
+    return503OnClosing: false,
   });
   app.decorate('gatehouse', services);
+  const readiness = new Readiness();
+  app.decorate('readiness', readiness);
+  // While shutting down, every answer asks its client to reconnect (to another instance), and requests that
+  // arrive on a kept-alive connection are still answered rather than refused.
+  app.addHook('onSend', async (_request, reply) => {
+    if (readiness.draining) reply.header('connection', 'close');
+  });
   registerAccessLog(app);
   if (options.onRoute) app.addHook('onRoute', options.onRoute);
 
@@ -133,6 +149,8 @@ export async function buildApp(config: Config, options: BuildOptions = {}): Prom
     methods: ['GET', 'HEAD', 'POST', 'PUT', 'PATCH', 'DELETE'],
     exposedHeaders: ['retry-after', 'warning'],
   });
+  // The API reference collects every route registered after it; one-off commands serve nothing.
+  if (options.command === undefined) await registerOpenApi(app, config);
   registerNoStore(app);
   await app.register(cookie);
   await app.register(formbody);
@@ -143,7 +161,7 @@ export async function buildApp(config: Config, options: BuildOptions = {}): Prom
   registerAuthentication(app, services.authenticators);
   registerSecondFactorPolicy(app, services.authConfig);
 
-  await app.register(healthRoutes, { storage });
+  await app.register(healthRoutes, { storage, readiness });
   await app.register(accountRoutes, { services });
   await app.register(signInOptionsRoutes, { services });
   await app.register(sessionRoutes, { services });

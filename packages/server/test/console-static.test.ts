@@ -45,7 +45,7 @@ describe('the web console served at /console', () => {
   it('keeps the API on its own policy and sends the bare root to the console', async () => {
     const api = await fetch(`${server.url}/api/sign-in-options`);
     expect(api.headers.get('content-security-policy')).not.toBe(CONSOLE_CSP);
-    expect(await api.json()).toEqual({ signup: 'open' });
+    expect(await api.json()).toEqual({ signup: 'open', providers: [] });
     const root = await fetch(`${server.url}/`, { redirect: 'manual' });
     expect(root.status).toBe(302);
     expect(root.headers.get('location')).toBe('/console/');

@@ -46,6 +46,22 @@ describe('health', () => {
     expect(ready.status).toBe(200);
     expect(ready.body).toEqual({ status: 'ok', database: 'sqlite' });
   });
+
+  it('says not-ready while shutting down and asks every client to reconnect elsewhere', async () => {
+    const draining = await startTestServer();
+    try {
+      draining.app.readiness.draining = true;
+      const ready = await request(draining.url, '/health/ready');
+      expect(ready.status).toBe(503);
+      expect(ready.body).toEqual({ status: 'shutting_down', database: 'sqlite' });
+      expect(ready.headers.get('retry-after')).toBeTruthy();
+      const live = await request(draining.url, '/health/live');
+      expect(live.status).toBe(200);
+      expect(live.headers.get('connection')).toBe('close');
+    } finally {
+      await draining.close();
+    }
+  });
 });
 
 describe.runIf(testDatabases.includes('postgres'))('health when PostgreSQL goes away', () => {

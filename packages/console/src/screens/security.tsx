@@ -5,14 +5,15 @@ import { Page } from '../components/page.js';
 import { sdk } from '../lib/sdk.js';
 import { ApiTokenInventory } from './security/api-tokens.js';
 import { BrowserSessions } from './security/browser-sessions.js';
+import { ConnectedApps } from './security/connected-apps.js';
 import { SecondFactor } from './security/second-factor.js';
 import { TokenSessions } from './security/token-sessions.js';
 
 /**
  * One inventory of everything that can act as the user. Each kind of credential is one card; a kind that
- * lands later (connected OAuth apps) is one more card in this list.
+ * lands later is one more card in this list.
  */
-const INVENTORY = [BrowserSessions, TokenSessions, ApiTokenInventory];
+const INVENTORY = [BrowserSessions, TokenSessions, ApiTokenInventory, ConnectedApps];
 
 export function Security() {
   const [confirming, setConfirming] = useState(false);

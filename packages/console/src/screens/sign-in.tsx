@@ -11,10 +11,11 @@ import { Button } from '../components/button.js';
 import { Alert } from '../components/feedback.js';
 import { Checkbox, Field } from '../components/field.js';
 import { useAction, useTitle } from '../lib/hooks.js';
-import { Link } from '../lib/router.js';
+import { BASE, Link } from '../lib/router.js';
 import { sdk } from '../lib/sdk.js';
 import { ResendVerification } from './account-links.js';
 import { SecondFactorStep } from './second-factor-step.js';
+import { SOCIAL_CALLBACK } from './social-callback.js';
 
 /** Sign-up open or closed decides whether to offer it; fetched once, anonymously. */
 export function useSignInOptions(): SignInOptions | undefined {
@@ -112,6 +113,22 @@ export function SignIn({
           {signIn.pending ? 'Signing in…' : 'Sign in'}
         </Button>
       </form>
+      {options?.providers && options.providers.length > 0 && (
+        <div class="stack social">
+          <p class="divider">or</p>
+          {options.providers.map((provider) => (
+            <a
+              key={provider.name}
+              class="btn btn-secondary btn-block"
+              href={sdk.authentication.getSocialLoginUrl(provider.name, {
+                returnUrl: `${location.origin}${BASE}${SOCIAL_CALLBACK}`,
+              })}
+            >
+              Continue with {provider.displayName}
+            </a>
+          ))}
+        </div>
+      )}
       {unverified && <ResendVerification email={login.includes('@') ? login.trim() : ''} />}
       <p class="auth-switch">
         <Link href="/forgot-password">Forgot your password?</Link>

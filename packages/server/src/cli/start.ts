@@ -1,6 +1,8 @@
 import { buildApp } from '../app.js';
 import type { Config } from '../config/load.js';
 import { bootstrapAdmin } from '../features/accounts/bootstrap.js';
+import { stdoutDestination } from '../lifecycle/log-destination.js';
+import { exitOnSignals } from '../lifecycle/shutdown.js';
 
 /** Says at start-up where e-mail goes, so nobody waits for a message that only reached the log. */
 const MAIL_LINE: Record<Config['mail']['delivery'], string> = {
@@ -11,7 +13,8 @@ const MAIL_LINE: Record<Config['mail']['delivery'], string> = {
 
 /** `gatehouse start`: migrate, create the first admin if needed, listen, and close cleanly on SIGINT/SIGTERM. */
 export async function start(config: Config): Promise<void> {
-  const app = await buildApp(config);
+  const logDestination = stdoutDestination();
+  const app = await buildApp(config, { logStream: logDestination.stream });
   const admin = await bootstrapAdmin(app.gatehouse);
   if (admin) {
     const line = admin.generatedPassword
@@ -19,18 +22,7 @@ export async function start(config: Config): Promise<void> {
       : `Created the first admin ${admin.email} (password from GATEHOUSE_ADMIN_PASSWORD)`;
     process.stdout.write(`${line}\n`);
   }
-  let closing = false;
-  const shutdown = (signal: string) => {
-    if (closing) return;
-    closing = true;
-    app.log.info({ signal }, 'shutting down');
-    app.close().then(
-      () => process.exit(0),
-      () => process.exit(1),
-    );
-  };
-  process.on('SIGINT', () => shutdown('SIGINT'));
-  process.on('SIGTERM', () => shutdown('SIGTERM'));
+  exitOnSignals(app, config.reliability.shutdownTimeout * 1000, logDestination);
   await app.listen({ port: config.port, host: config.host });
   const storage = config.database.kind === 'sqlite' ? config.database.path : 'PostgreSQL';
   process.stdout.write(`Gatehouse listening on ${config.publicUrl.origin} (database: ${storage})\n`);

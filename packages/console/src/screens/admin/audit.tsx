@@ -26,6 +26,12 @@ const ACTIONS: Record<string, string> = {
   'workspace_role.create': 'Workspace role created',
   'workspace_role.delete': 'Workspace role deleted',
   'auth_configuration.update': 'Authentication settings changed',
+  'social_provider.set': 'Social provider changed',
+  'social_provider.delete': 'Social provider deleted',
+  'oauth_client.create': 'OAuth client registered',
+  'oauth_client.update': 'OAuth client changed',
+  'oauth_client.rotate_secret': 'OAuth client secret rotated',
+  'oauth_client.delete': 'OAuth client deleted',
 };
 
 /** The audit trail, newest first: all of it, or one user's (`targetId`). */

@@ -1,4 +1,5 @@
 import { randomBytes } from 'node:crypto';
+import { AppError } from '../../lib/errors.js';
 import type { Services } from '../../services.js';
 
 export interface BootstrapResult {
@@ -15,12 +16,20 @@ export async function bootstrapAdmin(services: Services): Promise<BootstrapResul
   const { accounts, ctx } = services;
   if ((await accounts.store.countAdmins()) > 0) return undefined;
   const generatedPassword = ctx.config.admin.password ? undefined : randomBytes(18).toString('base64url');
-  const user = await accounts.createUser({
-    email: ctx.config.admin.email,
-    password: ctx.config.admin.password ?? generatedPassword!,
-    roles: ['admin', 'user'],
-    // Nobody can click a link for admin@localhost: the configured address is taken as proven.
-    emailVerified: true,
-  });
+  let user: { email: string };
+  try {
+    user = await accounts.createUser({
+      email: ctx.config.admin.email,
+      password: ctx.config.admin.password ?? generatedPassword!,
+      roles: ['admin', 'user'],
+      // Nobody can click a link for admin@localhost: the configured address is taken as proven.
+      emailVerified: true,
+    });
+  } catch (error) {
+    // Several instances starting together on a fresh database: another one created the admin first.
+    if (error instanceof AppError && error.code === 'USER_EXISTS' && (await accounts.store.countAdmins()) > 0)
+      return undefined;
+    throw error;
+  }
   return { email: user.email, ...(generatedPassword && { generatedPassword }) };
 }

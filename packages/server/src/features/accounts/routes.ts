@@ -7,6 +7,7 @@ import type { Services } from '../../services.js';
 import type { SecondFactorProof } from '../second-factor/service.js';
 import {
   ChangePasswordBody,
+  Message,
   SecondFactorSigninBody,
   SessionPayload,
   SigninBody,
@@ -163,7 +164,10 @@ export async function accountRoutes(
 
   app.post(
     '/api/me/password',
-    { schema: { body: ChangePasswordBody }, preHandler: requireAuth({ refuse: ['api_token'] }) },
+    {
+      schema: { body: ChangePasswordBody, response: { 200: Message } },
+      preHandler: requireAuth({ refuse: ['api_token'] }),
+    },
     async (request) => {
       const auth = authOf(request);
       const body = request.body as ChangePasswordBody;

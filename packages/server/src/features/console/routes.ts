@@ -67,8 +67,8 @@ export async function consoleRoutes(
     index: false,
     decorateReply: false,
     cacheControl: false,
-    setHeaders: (reply) => {
-      reply.header('cache-control', IMMUTABLE);
+    setHeaders: (response) => {
+      response.setHeader('cache-control', IMMUTABLE);
     },
   });
 

@@ -61,7 +61,9 @@ export function authorizationServerMetadata(config: Config): Record<string, unkn
 export async function discoveryRoutes(app: FastifyInstance, { config }: { config: Config }): Promise<void> {
   const metadata = authorizationServerMetadata(config);
   for (const path of ['/.well-known/openid-configuration', '/.well-known/oauth-authorization-server']) {
-    app.get(path, async (_request, reply) => {
+    // The metadata is RFC 8414's open-ended object: documented as such, serialized as built.
+    const response = { 200: { type: 'object', additionalProperties: true } };
+    app.get(path, { schema: { response } }, async (_request, reply) => {
       reply.header('cache-control', `public, max-age=${METADATA_MAX_AGE_SECONDS}`);
       return metadata;
     });

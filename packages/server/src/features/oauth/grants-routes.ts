@@ -46,7 +46,10 @@ export async function grantRoutes(app: FastifyInstance, { oauth }: { oauth: OAut
 
   app.delete(
     '/api/me/oauth-grants/:clientId',
-    { schema: { params: GrantParams }, preHandler: guard },
+    {
+      schema: { params: GrantParams, response: { 200: Type.Object({ message: Type.String() }) } },
+      preHandler: guard,
+    },
     async (request) => {
       const userId = owner(request);
       const { clientId } = request.params as { clientId: string };

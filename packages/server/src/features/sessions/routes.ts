@@ -44,7 +44,7 @@ export async function sessionRoutes(
       preValidation: async (request) => {
         request.body ??= {};
       },
-      schema: { body: LogoutBody },
+      schema: { body: LogoutBody, response: { 200: Type.Object({}) } },
     },
     async (request, reply) => {
       const auth = request.auth;
@@ -106,7 +106,10 @@ export async function sessionRoutes(
 
   app.delete(
     '/api/me/sessions/:id',
-    { schema: { params: SessionIdParams }, preHandler: requireAuth({ refuse: ['api_token'] }) },
+    {
+      schema: { params: SessionIdParams, response: { 200: Type.Object({ message: Type.String() }) } },
+      preHandler: requireAuth({ refuse: ['api_token'] }),
+    },
     async (request, reply) => {
       const auth = authOf(request);
       const { id } = request.params as { id: string };

@@ -1,6 +1,7 @@
 import type { FastifyInstance } from 'fastify';
 import { authOf, requireAuth } from '../../http/guards.js';
 import type { Services } from '../../services.js';
+import { Message } from '../accounts/schemas.js';
 import { ProviderParams, ProviderSettings, ProviderView } from './schemas.js';
 
 /**
@@ -50,7 +51,7 @@ export async function socialProviderAdminRoutes(
 
   app.delete(
     '/api/admin/social-providers/:name',
-    { schema: { params: ProviderParams }, preHandler: guard },
+    { schema: { params: ProviderParams, response: { 200: Message } }, preHandler: guard },
     async (request) => {
       const { name } = request.params as ProviderParams;
       await providers.delete(name);

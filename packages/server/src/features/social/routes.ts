@@ -145,7 +145,10 @@ export async function socialLoginRoutes(
 
   app.delete(
     '/api/me/social-identities/:provider/:subject',
-    { schema: { params: IdentityParams }, preHandler: requireAuth({ refuse: ['api_token'] }) },
+    {
+      schema: { params: IdentityParams, response: { 200: Type.Object({ message: Type.String() }) } },
+      preHandler: requireAuth({ refuse: ['api_token'] }),
+    },
     async (request) => {
       const { provider, subject } = request.params as { provider: string; subject: string };
       await identities.remove(authOf(request).user.id, provider, subject);

@@ -45,6 +45,7 @@ export class Instance {
   private constructor(
     readonly port: number,
     env: Record<string, string>,
+    stallStdout = false,
   ) {
     this.url = `http://127.0.0.1:${port}`;
     this.#child = spawn(process.execPath, ['--import', 'tsx', MAIN, 'start'], {
@@ -63,10 +64,12 @@ export class Instance {
       partial = complete.pop() ?? '';
       this.lines.push(...complete);
     };
-    this.#child.stdout!.on('data', collect);
+    // A stalled reader: nobody reads standard output, so the pipe fills up (issue 17, item 7).
+    if (!stallStdout) this.#child.stdout!.on('data', collect);
     this.#child.stderr!.on('data', collect);
+    // 'close' (every line it wrote has been read) unless nobody reads its output, which never closes then.
     this.exited = new Promise((resolve) =>
-      this.#child.once('exit', (code, signal) => resolve({ code, signal })),
+      this.#child.once(stallStdout ? 'exit' : 'close', (code, signal) => resolve({ code, signal })),
     );
   }
 
@@ -78,8 +81,11 @@ export class Instance {
   }
 
   /** Spawns without waiting (start-up races, a database that is not up yet). */
-  static async spawn(env: Record<string, string>): Promise<Instance> {
-    return new Instance(await freePort(), env);
+  static async spawn(
+    env: Record<string, string>,
+    options: { stallStdout?: boolean } = {},
+  ): Promise<Instance> {
+    return new Instance(await freePort(), env, options.stallStdout);
   }
 
   async listening(timeoutMs: number): Promise<void> {

@@ -13,6 +13,10 @@ export interface LoadReport {
   problems: string[];
   /** Requests that got no HTTP answer at all (connection refused or reset). */
   unanswered: number;
+  /** Of those, the ones whose connection was accepted and then dropped: a request lost, not refused. */
+  dropped: number;
+  /** When each dropped request was sent (Date.now()). */
+  droppedSentAt: number[];
 }
 
 /** Marks of an internal error leaking out: a stack frame, a pg message, SQL. */
@@ -24,7 +28,14 @@ const LEAK = /\bat [\w.<>]+ \(|node_modules|\.ts:\d+|Connection terminated|ECONN
  * killed or draining instance shows up as unanswered requests instead of a reused dead socket.
  */
 export class Load {
-  readonly #report: LoadReport = { total: 0, statuses: {}, problems: [], unanswered: 0 };
+  readonly #report: LoadReport = {
+    total: 0,
+    statuses: {},
+    problems: [],
+    unanswered: 0,
+    dropped: 0,
+    droppedSentAt: [],
+  };
   #running = true;
   readonly #loops: Promise<void>[] = [];
   #turn = 0;
@@ -49,6 +60,7 @@ export class Load {
 
   async #call(base: string, path: string, init: CallInit = {}): Promise<Answer | undefined> {
     this.#report.total += 1;
+    const sentAt = Date.now();
     try {
       const response = await send(base + path, init);
       const { status, body } = response;
@@ -59,8 +71,14 @@ export class Load {
       if (status === 503 && !response.retryAfter)
         this.#report.problems.push(`503 without Retry-After on ${path}`);
       return { status, body };
-    } catch {
+    } catch (error) {
       this.#report.unanswered += 1;
+      // Refused: the instance no longer listens (a load balancer retries elsewhere). Anything else was
+      // accepted and never answered.
+      if ((error as { code?: string }).code !== 'ECONNREFUSED') {
+        this.#report.dropped += 1;
+        this.#report.droppedSentAt.push(sentAt);
+      }
       return undefined;
     }
   }

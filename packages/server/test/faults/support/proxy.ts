@@ -90,6 +90,6 @@ export class FaultProxy {
   }
 
   async stop(): Promise<void> {
-    await this.refuse();
+    if (this.#server) await this.refuse();
   }
 }

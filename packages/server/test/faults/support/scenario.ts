@@ -1,6 +1,11 @@
 import { randomBytes } from 'node:crypto';
 import pg from 'pg';
-import { type FreshDatabase, freshDatabase, POSTGRES_URL } from '../../support/databases.js';
+import {
+  type FreshDatabase,
+  freshDatabase,
+  POSTGRES_URL,
+  type TestDatabase,
+} from '../../support/databases.js';
 import { baseEnv, eventually, Instance, tagged } from './instance.js';
 import { type Call, Load, send } from './load.js';
 import { FaultProxy } from './proxy.js';
@@ -15,17 +20,32 @@ export class Scenario {
   #fresh: FreshDatabase | undefined;
   env: Record<string, string> = {};
 
-  async setUp(extraEnv: Record<string, string> = {}): Promise<void> {
-    await this.proxy.start();
-    const direct = new URL(POSTGRES_URL);
-    direct.port = String(this.proxy.port);
-    direct.hostname = '127.0.0.1';
-    this.#fresh = await freshDatabase('postgres', tagged(direct.toString(), this.applicationName));
+  /** A fresh database: PostgreSQL through the proxy (tagged with this test's application_name), or a SQLite file. */
+  async setUp(extraEnv: Record<string, string> = {}, database: TestDatabase = 'postgres'): Promise<void> {
+    if (database === 'sqlite') {
+      this.#fresh = await freshDatabase('sqlite');
+    } else {
+      await this.proxy.start();
+      const direct = new URL(POSTGRES_URL);
+      direct.port = String(this.proxy.port);
+      direct.hostname = '127.0.0.1';
+      this.#fresh = await freshDatabase('postgres', tagged(direct.toString(), this.applicationName));
+    }
     this.env = { ...baseEnv(this.#fresh.url), ...extraEnv };
   }
 
-  async start(extraEnv: Record<string, string> = {}): Promise<Instance> {
-    const instance = await Instance.start({ ...this.env, ...extraEnv });
+  async start(extraEnv: Record<string, string> = {}, port?: number): Promise<Instance> {
+    const instance = await Instance.start({ ...this.env, ...extraEnv }, port);
+    this.instances.push(instance);
+    return instance;
+  }
+
+  /** Spawns without waiting for it to listen (start-up races, a database that is not up yet). */
+  async spawn(
+    extraEnv: Record<string, string> = {},
+    options: { stallStdout?: boolean } = {},
+  ): Promise<Instance> {
+    const instance = await Instance.spawn({ ...this.env, ...extraEnv }, options);
     this.instances.push(instance);
     return instance;
   }

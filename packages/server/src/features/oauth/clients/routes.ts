@@ -87,7 +87,10 @@ export async function clientAdminRoutes(
 
   app.delete(
     '/api/admin/oauth/clients/:id',
-    { schema: { params: ClientParams }, preHandler: adminOnly },
+    {
+      schema: { params: ClientParams, response: { 200: Type.Object({ message: Type.String() }) } },
+      preHandler: adminOnly,
+    },
     async (request) => {
       const client = await oauth.clients.get((request.params as { id: string }).id);
       await oauth.deleteClient(client.id);

@@ -1,0 +1,258 @@
+import type { OAuthClientConfig, OAuthClientWithSecret } from '@gatehouse/sdk/integrations';
+import { useId, useState } from 'preact/hooks';
+import { Button } from '../../components/button.js';
+import { CopyButton } from '../../components/copy.js';
+import { DataTable } from '../../components/data-table.js';
+import { ConfirmDialog, Dialog } from '../../components/dialog.js';
+import { ActionError, Alert, Badge, Empty, Loaded } from '../../components/feedback.js';
+import { Checkbox, Field } from '../../components/field.js';
+import { Card, Page } from '../../components/page.js';
+import { formatDay } from '../../lib/format.js';
+import { useAction, useResource } from '../../lib/hooks.js';
+import { integrations, lines } from '../../lib/integrations.js';
+
+/** `/admin/oauth-clients`: applications that use "Sign in with Gatehouse" (the OAuth authorization server). */
+export function AdminOAuthClients() {
+  const clients = useResource(() => integrations.listOAuthClients(), []);
+  const [editing, setEditing] = useState<OAuthClientConfig | 'new' | null>(null);
+  const [deleting, setDeleting] = useState<OAuthClientConfig | null>(null);
+  const [secret, setSecret] = useState<OAuthClientWithSecret | null>(null);
+  const rotate = useAction(async (client: OAuthClientConfig) =>
+    setSecret(await integrations.rotateOAuthClientSecret(client.client_id)),
+  );
+  const list = clients.data ?? [];
+  return (
+    <Page
+      title="OAuth clients"
+      description="Applications that sign people in with this server (OAuth 2.0 / OpenID Connect)."
+      actions={
+        <Button variant="primary" onClick={() => setEditing('new')}>
+          Register client
+        </Button>
+      }
+    >
+      <ActionError error={rotate.error} />
+      <Card title="Clients">
+        <Loaded resource={clients} empty={list.length === 0 && <Empty title="No OAuth client yet" />}>
+          <DataTable label="OAuth clients" columns={['Client', 'Type', 'Redirect URIs', 'Created']} actions>
+            {list.map((client) => (
+              <tr key={client.client_id}>
+                <td class="primary" data-label="Client">
+                  <span class="cell-title">{client.name}</span>
+                  <span class="cell-sub mono">{client.client_id}</span>
+                </td>
+                <td data-label="Type">
+                  <div class="badges">
+                    <Badge>{client.public ? 'Public' : 'Confidential'}</Badge>
+                    {client.trusted && <Badge tone="accent">First-party</Badge>}
+                  </div>
+                </td>
+                <td data-label="Redirect URIs">
+                  <span class="mono small break">{client.redirect_uris.join(' ') || '—'}</span>
+                </td>
+                <td data-label="Created">{formatDay(client.created_at)}</td>
+                <td class="actions">
+                  <Button small onClick={() => setEditing(client)}>
+                    Edit<span class="visually-hidden"> {client.name}</span>
+                  </Button>{' '}
+                  {!client.public && (
+                    <Button small onClick={() => void rotate.run(client)}>
+                      Rotate secret<span class="visually-hidden"> of {client.name}</span>
+                    </Button>
+                  )}{' '}
+                  <Button small variant="link-danger" onClick={() => setDeleting(client)}>
+                    Delete<span class="visually-hidden"> {client.name}</span>
+                  </Button>
+                </td>
+              </tr>
+            ))}
+          </DataTable>
+        </Loaded>
+      </Card>
+      <ClientDialog
+        client={editing}
+        onClose={() => setEditing(null)}
+        onSaved={async (created) => {
+          setEditing(null);
+          if (created) setSecret(created);
+          await clients.reload();
+        }}
+      />
+      <SecretDialog secret={secret} onClose={() => setSecret(null)} />
+      <ConfirmDialog
+        open={deleting !== null}
+        title={`Delete ${deleting?.name ?? ''}?`}
+        message={<p>Its tokens stop working and every consent given to it goes.</p>}
+        confirmLabel="Delete client"
+        success="Client deleted"
+        onConfirm={async () => {
+          if (deleting) await integrations.deleteOAuthClient(deleting.client_id);
+          await clients.reload();
+        }}
+        onClose={() => setDeleting(null)}
+      />
+    </Page>
+  );
+}
+
+/** The client ID, and the secret once (creation and rotation are the only answers that carry it). */
+function SecretDialog({ secret, onClose }: { secret: OAuthClientWithSecret | null; onClose: () => void }) {
+  const id = useId();
+  return (
+    <Dialog open={secret !== null} title="Client credentials" onClose={onClose}>
+      {secret && (
+        <div class="stack">
+          <div class="field">
+            <label for={`${id}-id`}>Client ID</label>
+            <div class="secret">
+              <input id={`${id}-id`} type="text" readOnly value={secret.client_id} />
+              <CopyButton text={secret.client_id} inputId={`${id}-id`} label="Copy ID" />
+            </div>
+          </div>
+          {secret.client_secret && (
+            <>
+              <Alert kind="warning">
+                This is the only time the secret is shown. Store it in the application's secrets now.
+              </Alert>
+              <div class="field">
+                <label for={`${id}-secret`}>Client secret</label>
+                <div class="secret">
+                  <input id={`${id}-secret`} type="text" readOnly value={secret.client_secret} />
+                  <CopyButton text={secret.client_secret} inputId={`${id}-secret`} label="Copy secret" />
+                </div>
+              </div>
+            </>
+          )}
+          <div class="row row-end">
+            <Button onClick={onClose}>Done</Button>
+          </div>
+        </div>
+      )}
+    </Dialog>
+  );
+}
+
+function ClientDialog({
+  client,
+  onClose,
+  onSaved,
+}: {
+  client: OAuthClientConfig | 'new' | null;
+  onClose: () => void;
+  onSaved: (created?: OAuthClientWithSecret) => Promise<void>;
+}) {
+  const existing = client && client !== 'new' ? client : null;
+  return (
+    <Dialog
+      open={client !== null}
+      title={existing ? `Edit ${existing.name}` : 'Register an OAuth client'}
+      onClose={onClose}
+    >
+      {client !== null && (
+        <ClientForm
+          key={existing?.client_id ?? 'new'}
+          existing={existing}
+          onClose={onClose}
+          onSaved={onSaved}
+        />
+      )}
+    </Dialog>
+  );
+}
+
+function ClientForm({
+  existing,
+  onClose,
+  onSaved,
+}: {
+  existing: OAuthClientConfig | null;
+  onClose: () => void;
+  onSaved: (created?: OAuthClientWithSecret) => Promise<void>;
+}) {
+  const id = useId();
+  const [form, setForm] = useState({
+    name: existing?.name ?? '',
+    redirectUris: existing?.redirect_uris.join('\n') ?? '',
+    scope: existing?.scope ?? '',
+    public: existing?.public ?? false,
+    trusted: existing?.trusted ?? false,
+  });
+  const save = useAction(
+    async () => {
+      const settings = {
+        name: form.name.trim(),
+        redirectUris: lines(form.redirectUris),
+        ...(form.scope.trim() && { scope: form.scope.trim() }),
+        trusted: form.trusted,
+      };
+      if (existing) {
+        await integrations.updateOAuthClient(existing.client_id, settings);
+        await onSaved();
+      } else await onSaved(await integrations.createOAuthClient({ ...settings, public: form.public }));
+      return true;
+    },
+    { success: existing ? 'Client saved' : 'Client registered' },
+  );
+  return (
+    <form
+      class="stack"
+      noValidate
+      onSubmit={(event) => {
+        event.preventDefault();
+        void save.run();
+      }}
+    >
+      <ActionError error={save.error} />
+      <Field
+        label="Name"
+        required
+        hint="Shown to people on the consent screen."
+        value={form.name}
+        error={save.fields['name']}
+        onInput={(event) => setForm({ ...form, name: event.currentTarget.value })}
+      />
+      <div class="field">
+        <label for={`${id}-redirects`}>Redirect URIs</label>
+        <textarea
+          id={`${id}-redirects`}
+          rows={3}
+          required
+          value={form.redirectUris}
+          aria-describedby={`${id}-redirects-hint`}
+          onInput={(event) => setForm({ ...form, redirectUris: event.currentTarget.value })}
+        />
+        <span class="hint" id={`${id}-redirects-hint`}>
+          One per line, matched exactly: where the application receives the authorization code.
+        </span>
+      </div>
+      <Field
+        label="Allowed scopes"
+        value={form.scope}
+        hint="Space-separated, such as openid profile email offline_access; empty for the default."
+        onInput={(event) => setForm({ ...form, scope: event.currentTarget.value })}
+      />
+      {!existing && (
+        <Checkbox
+          label="Public client"
+          description="A browser or mobile app that cannot keep a secret: no secret, PKCE required."
+          checked={form.public}
+          onChange={(event) => setForm({ ...form, public: event.currentTarget.checked })}
+        />
+      )}
+      <Checkbox
+        label="First-party"
+        description="Your own application: people are not asked for consent."
+        checked={form.trusted}
+        onChange={(event) => setForm({ ...form, trusted: event.currentTarget.checked })}
+      />
+      <div class="row row-end">
+        <Button onClick={onClose} disabled={save.pending}>
+          Cancel
+        </Button>
+        <Button type="submit" variant="primary" pending={save.pending}>
+          {existing ? 'Save client' : 'Register client'}
+        </Button>
+      </div>
+    </form>
+  );
+}

@@ -1,0 +1,137 @@
+import { randomBytes } from 'node:crypto';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { type FreshDatabase, freshDatabase, testDatabases } from './support/databases.js';
+import { authorizeInBrowser, authorizeUrl, pkce, postForm, REDIRECT_URI, RESOURCE } from './support/oauth.js';
+import {
+  CHEAP_HASHES,
+  freePort,
+  MANY_SIGN_INS,
+  startTestServer,
+  type TestServer,
+  type TestUser,
+} from './support/server.js';
+
+/** SECURITY.md "Reliability": two instances on one PostgreSQL behave as one, for the OAuth server too. */
+describe.runIf(testDatabases.includes('postgres'))(
+  'the OAuth server on two instances of one PostgreSQL',
+  () => {
+    let fresh: FreshDatabase;
+    let a: TestServer;
+    let b: TestServer;
+    let user: TestUser;
+    let client: { id: string; secret: string };
+    beforeAll(async () => {
+      fresh = await freshDatabase('postgres');
+      const port = await freePort();
+      // One issuer for both: the public URL is instance A's address.
+      const env = {
+        GATEHOUSE_MASTER_KEY: randomBytes(32).toString('base64url'),
+        GATEHOUSE_PUBLIC_URL: `http://127.0.0.1:${port}`,
+        ...MANY_SIGN_INS,
+        ...CHEAP_HASHES,
+      };
+      a = await startTestServer({ database: 'postgres', databaseUrl: fresh.url, env, port });
+      b = await startTestServer({ database: 'postgres', databaseUrl: fresh.url, env });
+      user = await a.createUser();
+      const { client: created, secret } = await a.app.gatehouse.oauth.clients.create({
+        name: 'Two instances',
+        redirectUris: [REDIRECT_URI],
+        grantTypes: ['authorization_code', 'refresh_token', 'client_credentials'],
+        scope: 'openid offline_access profile:read api:read',
+        resources: [RESOURCE],
+      });
+      client = { id: created.id, secret: secret! };
+    });
+    afterAll(async () => {
+      await a?.close();
+      await b?.close();
+      await fresh?.drop();
+    });
+
+    const tokens = async () => {
+      const { verifier, challenge } = pkce();
+      const url = authorizeUrl(a, client.id, {
+        code_challenge: challenge,
+        code_challenge_method: 'S256',
+        scope: 'openid offline_access profile:read',
+      });
+      const { callback } = await authorizeInBrowser(a, url, user);
+      return { code: callback.searchParams.get('code')!, verifier };
+    };
+    const exchange = (on: TestServer, issued: { code: string; verifier: string }) =>
+      postForm(
+        on,
+        '/oauth2/token',
+        {
+          grant_type: 'authorization_code',
+          code: issued.code,
+          redirect_uri: REDIRECT_URI,
+          code_verifier: issued.verifier,
+        },
+        client,
+      );
+    const me = (on: TestServer, token: string) =>
+      fetch(`${on.url}/api/me`, { headers: { authorization: `Bearer ${token}` } });
+
+    it('exchanges a code from A on B; a replay on A revokes the tokens on B at once', async () => {
+      const issued = await tokens();
+      const first = await exchange(b, issued);
+      expect(first.status).toBe(200);
+      const accessToken = first.body['access_token'] as string;
+      expect((await me(b, accessToken)).status).toBe(200);
+      expect((await me(b, accessToken)).status).toBe(200);
+      expect((await exchange(a, issued)).body).toMatchObject({ error: 'invalid_grant' });
+      expect((await me(b, accessToken)).status).toBe(401);
+    });
+
+    it('one code exchanged on both instances at once: at most one winner', async () => {
+      const issued = await tokens();
+      const answers = await Promise.all(
+        Array.from({ length: 10 }, (_, i) => exchange(i % 2 ? a : b, issued)),
+      );
+      expect(answers.filter((answer) => answer.status === 200).length).toBeLessThanOrEqual(1);
+    });
+
+    it('one refresh token rotated on both instances at once: exactly one successor', async () => {
+      const issued = await exchange(a, await tokens());
+      const refreshToken = issued.body['refresh_token'] as string;
+      const answers = await Promise.all(
+        Array.from({ length: 10 }, (_, i) =>
+          postForm(
+            i % 2 ? a : b,
+            '/oauth2/token',
+            { grant_type: 'refresh_token', refresh_token: refreshToken },
+            client,
+          ),
+        ),
+      );
+      expect(new Set(answers.filter((x) => x.status === 200).map((x) => x.body['refresh_token'])).size).toBe(
+        1,
+      );
+    });
+
+    it('a secret rotated on A and a token revoked on A are refused on B at once', async () => {
+      const cc = await postForm(
+        b,
+        '/oauth2/token',
+        { grant_type: 'client_credentials', scope: 'api:read' },
+        client,
+      );
+      const token = cc.body['access_token'] as string;
+      expect((await postForm(b, '/oauth2/introspect', { token }, client)).body).toMatchObject({
+        active: true,
+      });
+      await postForm(a, '/oauth2/revoke', { token }, client);
+      expect((await postForm(b, '/oauth2/introspect', { token }, client)).body).toEqual({ active: false });
+
+      const { secret } = await a.app.gatehouse.oauth.clients.rotateSecret(client.id);
+      expect((await postForm(b, '/oauth2/token', { grant_type: 'client_credentials' }, client)).status).toBe(
+        401,
+      );
+      client = { id: client.id, secret };
+      expect((await postForm(b, '/oauth2/token', { grant_type: 'client_credentials' }, client)).status).toBe(
+        200,
+      );
+    });
+  },
+);
