@@ -30,6 +30,9 @@ const result = await esbuild.build({
   // against a stale build of it.
   tsconfig: join(root, 'tsconfig.json'),
   entryNames: '[name]-[hash]',
+  // Admin screens and the QR encoder load on first use (dynamic import), as chunk-<hash>.js files.
+  splitting: true,
+  chunkNames: 'chunk-[hash]',
   outdir: join(dist, 'assets'),
   metafile: true,
   legalComments: 'none',
@@ -44,11 +47,19 @@ const named = (prefix, extension) => {
 };
 const assets = { js: named('app', '.js'), css: named('styles', '.css'), icon: named('icon', '.svg') };
 
+// The chunks the app imports statically are fetched at once, not after the app has been parsed.
+const appOutput = Object.entries(result.metafile.outputs).find(([file]) => basename(file) === assets.js)?.[1];
+const preloads = (appOutput?.imports ?? [])
+  .filter((entry) => entry.kind === 'import-statement')
+  .map((entry) => `<link rel="modulepreload" href="${BASE}assets/${basename(entry.path)}" />`)
+  .join('\n    ');
+
 const template = await readFile(join(root, 'src/index.html'), 'utf8');
 const html = template
   .replaceAll('%JS%', `${BASE}assets/${assets.js}`)
   .replaceAll('%CSS%', `${BASE}assets/${assets.css}`)
-  .replaceAll('%ICON%', `${BASE}assets/${assets.icon}`);
+  .replaceAll('%ICON%', `${BASE}assets/${assets.icon}`)
+  .replace('%PRELOADS%', preloads);
 await writeFile(join(dist, 'index.html'), html);
 
 const size = async (file) => {
@@ -56,10 +67,19 @@ const size = async (file) => {
   return { bytes: bytes.length, gzip: gzipSync(bytes, { level: 9 }).length };
 };
 // The sizes docs/console.md quotes, and a test holds the JavaScript under its budget.
-const manifest = { assets, sizes: { js: await size(assets.js), css: await size(assets.css) } };
+const chunks = outputs.filter((name) => name.startsWith('chunk-') && name.endsWith('.js'));
+const manifest = {
+  assets,
+  sizes: { js: await size(assets.js), css: await size(assets.css) },
+  // Loaded on demand (admin screens, QR encoder) or shared between those and the app.
+  chunks: Object.fromEntries(await Promise.all(chunks.map(async (name) => [name, await size(name)]))),
+};
 await writeFile(join(dist, 'manifest.json'), `${JSON.stringify(manifest, null, 2)}\n`);
 const kb = (n) => `${(n / 1024).toFixed(1)} kB`;
 console.log(
   `console built: ${assets.js} ${kb(manifest.sizes.js.bytes)} (${kb(manifest.sizes.js.gzip)} gzipped), ` +
-    `${assets.css} ${kb(manifest.sizes.css.bytes)} (${kb(manifest.sizes.css.gzip)} gzipped)`,
+    `${assets.css} ${kb(manifest.sizes.css.bytes)} (${kb(manifest.sizes.css.gzip)} gzipped)` +
+    Object.entries(manifest.chunks)
+      .map(([name, sized]) => `, ${name} ${kb(sized.bytes)} (${kb(sized.gzip)} gzipped)`)
+      .join(''),
 );

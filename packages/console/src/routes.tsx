@@ -1,12 +1,6 @@
 import type { ComponentType } from 'preact';
+import { lazy } from './lib/lazy.js';
 import { match } from './lib/router.js';
-import { AdminAudit } from './screens/admin/audit.js';
-import { AdminOAuthClients } from './screens/admin/oauth-clients.js';
-import { AdminProviders } from './screens/admin/providers.js';
-import { AdminRoles } from './screens/admin/roles.js';
-import { AdminSettings } from './screens/admin/settings.js';
-import { AdminUsers } from './screens/admin/users.js';
-import { AdminWorkspaces } from './screens/admin/workspaces.js';
 import { AcceptInvite } from './screens/invite.js';
 import { NotFound } from './screens/not-found.js';
 import { Profile } from './screens/profile.js';
@@ -26,6 +20,10 @@ interface Route {
   admin?: boolean;
 }
 
+/** The admin screens come in their own chunk, fetched the first time an admin opens one. */
+const admin = (name: keyof typeof import('./screens/admin/index.js')) =>
+  lazy<ScreenProps>(() => import('./screens/admin/index.js').then((screens) => screens[name]));
+
 /** Signed-in pages. Admin pages are hidden from everyone else (and the API refuses them anyway). */
 export const ROUTES: Route[] = [
   { pattern: '/profile', screen: Profile },
@@ -34,13 +32,13 @@ export const ROUTES: Route[] = [
   { pattern: '/workspaces', screen: Workspaces },
   { pattern: '/workspaces/:id', screen: WorkspaceDetail },
   { pattern: '/invites/:token', screen: AcceptInvite },
-  { pattern: '/admin/users', screen: AdminUsers, admin: true },
-  { pattern: '/admin/workspaces', screen: AdminWorkspaces, admin: true },
-  { pattern: '/admin/roles', screen: AdminRoles, admin: true },
-  { pattern: '/admin/settings', screen: AdminSettings, admin: true },
-  { pattern: '/admin/providers', screen: AdminProviders, admin: true },
-  { pattern: '/admin/oauth-clients', screen: AdminOAuthClients, admin: true },
-  { pattern: '/admin/audit', screen: AdminAudit, admin: true },
+  { pattern: '/admin/users', screen: admin('AdminUsers'), admin: true },
+  { pattern: '/admin/workspaces', screen: admin('AdminWorkspaces'), admin: true },
+  { pattern: '/admin/roles', screen: admin('AdminRoles'), admin: true },
+  { pattern: '/admin/settings', screen: admin('AdminSettings'), admin: true },
+  { pattern: '/admin/providers', screen: admin('AdminProviders'), admin: true },
+  { pattern: '/admin/oauth-clients', screen: admin('AdminOAuthClients'), admin: true },
+  { pattern: '/admin/audit', screen: admin('AdminAudit'), admin: true },
 ];
 
 export function resolve(

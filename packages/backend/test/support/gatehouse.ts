@@ -27,8 +27,8 @@ const supportModule = new URL('../../../server/test/support/server.ts', import.m
 const support = (await import(/* @vite-ignore */ supportModule)) as ServerTestSupport;
 
 /** Gatehouse whose public URL (the tokens' issuer) is its own address. */
-export function startGatehouse(): Promise<TestServer> {
-  return support.startTestServer({ publicUrlIsAddress: true });
+export function startGatehouse(env: Record<string, string> = {}): Promise<TestServer> {
+  return support.startTestServer({ publicUrlIsAddress: true, env });
 }
 
 async function json(response: Response): Promise<Record<string, unknown>> {

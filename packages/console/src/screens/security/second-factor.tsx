@@ -6,11 +6,14 @@ import { Dialog } from '../../components/dialog.js';
 import { ActionError, Alert, Badge, Loaded } from '../../components/feedback.js';
 import { Field } from '../../components/field.js';
 import { Card } from '../../components/page.js';
-import { QrCode } from '../../components/qr-code.js';
 import { useSession } from '../../lib/context.js';
 import { plural } from '../../lib/format.js';
 import { useAction, useResource } from '../../lib/hooks.js';
+import { lazy } from '../../lib/lazy.js';
 import { sdk } from '../../lib/sdk.js';
+
+/** The QR encoder is fetched only when someone sets up two-step verification. */
+const QrCode = lazy(() => import('../../components/qr-code.js').then((module) => module.QrCode));
 
 /**
  * Two-step verification (TOTP): set it up with an authenticator app, keep the recovery codes (shown once),

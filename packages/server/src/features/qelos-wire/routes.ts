@@ -58,6 +58,8 @@ export async function qelosWireRoutes(app: FastifyInstance, { services }: { serv
         response: { 501: NotSupported },
       },
       config: { authentication: 'none' },
+      // Not part of Gatehouse's API: kept out of the reference at /docs (http/openapi.ts).
+      schema: { hide: true },
       handler: async () => {
         throw new AppError(
           501,
