@@ -51,15 +51,15 @@ export async function qelosWireRoutes(app: FastifyInstance, { services }: { serv
     app.route({
       method: route.method,
       url: route.url,
-      // Declared like any route (OpenAPI lists them): whatever the Qelos SDK sends is accepted and refused.
+      // Declared like any route, whatever the Qelos SDK sends is accepted and refused; not part of
+      // Gatehouse's API, so kept out of the reference at /docs (http/openapi.ts).
       schema: {
+        hide: true,
         ...(route.url.includes(':id') && { params: Type.Object({ id: Type.String({ maxLength: 64 }) }) }),
         ...((route.method === 'POST' || route.method === 'PUT') && { body: Type.Unknown() }),
         response: { 501: NotSupported },
       },
       config: { authentication: 'none' },
-      // Not part of Gatehouse's API: kept out of the reference at /docs (http/openapi.ts).
-      schema: { hide: true },
       handler: async () => {
         throw new AppError(
           501,
