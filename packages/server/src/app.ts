@@ -106,7 +106,7 @@ export async function buildApp(config: Config, options: BuildOptions = {}): Prom
     config,
     storage,
     log,
-    bus: createInvalidationBus(storage),
+    bus: createInvalidationBus(storage, log),
     hasher: new PasswordHasher(config.argon2),
     // A read-only command opens no sealed secret, so it neither reads nor creates the master key file.
     secrets: new SecretBox(options.command === 'read' ? randomBytes(32) : loadMasterKey(config)),
@@ -161,7 +161,7 @@ export async function buildApp(config: Config, options: BuildOptions = {}): Prom
   registerAuthentication(app, services.authenticators);
   registerSecondFactorPolicy(app, services.authConfig);
 
-  await app.register(healthRoutes, { storage, readiness });
+  await app.register(healthRoutes, { storage, readiness, bus: ctx.bus });
   await app.register(accountRoutes, { services });
   await app.register(signInOptionsRoutes, { services });
   await app.register(sessionRoutes, { services });

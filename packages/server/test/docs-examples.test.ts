@@ -64,8 +64,11 @@ async function runPage(server: TestServer, blocks: string[]): Promise<void> {
     env: { PATH: process.env['PATH'] ?? '', HOME: tmpdir(), ADMIN_PASSWORD },
   });
   let output = '';
-  child.stdout.on('data', (chunk: Buffer) => void (output += chunk.toString()));
-  child.stderr.on('data', (chunk: Buffer) => void (output += chunk.toString()));
+  const collect = (chunk: Buffer) => {
+    output += chunk.toString();
+  };
+  child.stdout.on('data', collect);
+  child.stderr.on('data', collect);
   const status = await new Promise<number | null>((resolve) => child.once('close', resolve));
   if (status !== 0) throw new Error(`the page's examples failed (exit ${status}):\n${output}`);
   expect(status).toBe(0);

@@ -4,6 +4,29 @@ import { type FreshDatabase, freshDatabase, testDatabases } from './support/data
 import { request, signInWithCookie } from './support/http.js';
 import { startTestServer, type TestServer } from './support/server.js';
 
+/**
+ * docs/deployment.md: with the invalidation listener connected, a credential revoked on one instance is
+ * refused by every other one as soon as PostgreSQL delivers the notification; the revoking request waits
+ * for that delivery (up to 250 ms) before it answers. The code promises no more than delivery, so the
+ * tests poll, every 10 ms, within the bound the documentation states.
+ */
+const REVOCATION_BOUND_MS = 1_000;
+
+/** Polls B until it refuses the credential; fails past the bound. Returns how many requests it took. */
+async function refusedWithinBound(
+  url: string,
+  credential: { cookie?: string; headers?: Record<string, string> },
+): Promise<number> {
+  const started = Date.now();
+  for (let attempt = 1; ; attempt += 1) {
+    const status = (await request(url, '/api/me', credential)).status;
+    if (status === 401) return attempt;
+    expect(status).toBe(200);
+    expect(Date.now() - started).toBeLessThan(REVOCATION_BOUND_MS);
+    await new Promise((resolve) => setTimeout(resolve, 10));
+  }
+}
+
 describe.runIf(testDatabases.includes('postgres'))('two instances on one PostgreSQL', () => {
   let fresh: FreshDatabase;
   let a: TestServer;
@@ -24,14 +47,54 @@ describe.runIf(testDatabases.includes('postgres'))('two instances on one Postgre
     await fresh.drop();
   });
 
-  it('serves a session signed in on A from B, and refuses it on B as soon as A logs it out', async () => {
+  it('serves a session signed in on A from B, and refuses it on B within the revocation bound once A logs it out', async () => {
     const user = await a.createUser();
     const cookie = await signInWithCookie(a.url, user.email, user.password);
     // Warm B's cache first, so the refusal below proves the invalidation crossed instances.
     expect((await request(b.url, '/api/me', { cookie })).status).toBe(200);
     expect((await request(b.url, '/api/me', { cookie })).status).toBe(200);
     expect((await request(a.url, '/api/logout', { method: 'POST', cookie })).status).toBe(200);
-    expect((await request(b.url, '/api/me', { cookie })).status).toBe(401);
+    await refusedWithinBound(b.url, { cookie });
+  });
+
+  it('cross-instance revocation bound: 50 logouts and 50 API-token revocations on A, each refused on B within the bound', async () => {
+    const user = await a.createUser();
+    const cookies: string[] = [];
+    for (let i = 0; i < 50; i += 1) cookies.push(await signInWithCookie(a.url, user.email, user.password));
+    const owner = await signInWithCookie(a.url, user.email, user.password);
+    const tokens = [];
+    for (let i = 0; i < 50; i += 1) {
+      const created = await request<{ token: string; apiToken: { _id: string } }>(
+        a.url,
+        '/api/me/api-tokens',
+        {
+          cookie: owner,
+          body: { nickname: `bound ${i}`, expiresAt: '30d' },
+        },
+      );
+      expect(created.status).toBe(201);
+      tokens.push(created.body);
+    }
+    let immediate = 0;
+    for (const cookie of cookies) {
+      expect((await request(b.url, '/api/me', { cookie })).status).toBe(200);
+      expect((await request(a.url, '/api/logout', { method: 'POST', cookie })).status).toBe(200);
+      if ((await refusedWithinBound(b.url, { cookie })) === 1) immediate += 1;
+    }
+    for (const { token, apiToken } of tokens) {
+      const key = { headers: { 'x-api-key': token } };
+      expect((await request(b.url, '/api/me', key)).status).toBe(200);
+      const revoked = await request(a.url, `/api/me/api-tokens/${apiToken._id}`, {
+        method: 'DELETE',
+        cookie: owner,
+      });
+      expect(revoked.status).toBe(200);
+      if ((await refusedWithinBound(b.url, key)) === 1) immediate += 1;
+    }
+    // Not asserted (the code does not promise it): how many were refused on the very first request.
+    process.stdout.write(
+      `cross-instance revocation: ${immediate} of 100 refused on B at the first request\n`,
+    );
   });
 
   it('applies a password change on A to the sessions cached on B', async () => {
@@ -44,7 +107,7 @@ describe.runIf(testDatabases.includes('postgres'))('two instances on one Postgre
       body: { currentPassword: user.password, newPassword: 'changed-on-instance-a' },
     });
     expect(change.status).toBe(200);
-    expect((await request(b.url, '/api/me', { cookie: other })).status).toBe(401);
+    await refusedWithinBound(b.url, { cookie: other });
     expect((await request(b.url, '/api/me', { cookie: kept })).status).toBe(200);
   });
 

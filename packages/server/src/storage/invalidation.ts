@@ -1,5 +1,7 @@
 import { randomBytes } from 'node:crypto';
+import type { FastifyBaseLogger } from 'fastify';
 import type pg from 'pg';
+import { pino } from 'pino';
 import type { Storage } from './database.js';
 
 const CHANNEL = 'gatehouse_invalidate';
@@ -14,11 +16,17 @@ const ECHO_WAIT_MS = 250;
 export interface InvalidationBus {
   publish(key: string): Promise<void>;
   subscribe(listener: (key: string | '*') => void): void;
+  /** False while the PostgreSQL LISTEN connection is down (always true in-process): /health/ready says so. */
+  readonly listening: boolean;
   close(): Promise<void>;
 }
 
 class LocalBus implements InvalidationBus {
   protected readonly listeners: Array<(key: string) => void> = [];
+
+  get listening(): boolean {
+    return true;
+  }
 
   async publish(key: string): Promise<void> {
     this.emit(key);
@@ -35,52 +43,114 @@ class LocalBus implements InvalidationBus {
   async close(): Promise<void> {}
 }
 
+/** Back-off between attempts to get the LISTEN connection back: doubled per failure, capped. */
+const RECONNECT_FIRST_MS = 250;
+const RECONNECT_MAX_MS = 5_000;
+/**
+ * A LISTEN connection only receives, so a partition would go unnoticed until TCP keepalive gives up (many
+ * minutes): a trivial query this often proves it alive, bounded by the pool's query timeout.
+ */
+const HEARTBEAT_MS = 5_000;
+
 class PostgresBus extends LocalBus {
   #client: pg.PoolClient | undefined;
   #closed = false;
   #retry: NodeJS.Timeout | undefined;
+  #heartbeat: NodeJS.Timeout | undefined;
+  #delay = RECONNECT_FIRST_MS;
+  #lostAt: number | undefined;
+  #everListened = false;
   readonly #instance = randomBytes(6).toString('hex');
   #sequence = 0;
   readonly #echoes = new Map<string, () => void>();
+  readonly #released = new WeakSet<pg.PoolClient>();
 
-  constructor(private readonly pool: pg.Pool) {
+  constructor(
+    private readonly pool: pg.Pool,
+    private readonly log: FastifyBaseLogger,
+  ) {
     super();
     void this.#listen();
   }
 
+  override get listening(): boolean {
+    return this.#client !== undefined;
+  }
+
   async #listen(): Promise<void> {
     if (this.#closed) return;
+    let client: pg.PoolClient | undefined;
     try {
-      const client = await this.pool.connect();
-      client.on('notification', (message) => {
+      client = await this.pool.connect();
+      const connected = client;
+      connected.on('notification', (message) => {
         if (message.channel !== CHANNEL || !message.payload) return;
         const split = message.payload.indexOf('|');
         const id = message.payload.slice(0, split);
         this.emit(message.payload.slice(split + 1));
         this.#echoes.get(id)?.();
       });
-      client.on('error', () => this.#reconnect(client));
-      await client.query(`LISTEN ${CHANNEL}`);
-      this.#client = client;
+      connected.on('error', (error) => this.#lost(connected, error));
+      connected.on('end', () => this.#lost(connected, new Error('connection ended')));
+      await connected.query(`LISTEN ${CHANNEL}`);
+      if (this.#closed) return this.#release(connected);
+      this.#client = connected;
+      this.#delay = RECONNECT_FIRST_MS;
       // Notifications sent while we were not listening are lost: forget everything cached.
       this.emit('*');
-    } catch {
-      this.#reconnect(undefined);
+      if (this.#lostAt !== undefined)
+        this.log.warn(
+          { downForMs: Date.now() - this.#lostAt },
+          'invalidation listener back: caches dropped, revocations from other instances apply at once again',
+        );
+      this.#lostAt = undefined;
+      this.#everListened = true;
+      this.#beat(connected);
+    } catch (error) {
+      if (client) this.#lost(client, error);
+      else this.#lost(undefined, error);
     }
   }
 
-  #reconnect(client: pg.PoolClient | undefined): void {
+  #beat(client: pg.PoolClient): void {
+    this.#heartbeat = setTimeout(() => {
+      // LISTEN again (a no-op when already listening): the connection shows as the listener in pg_stat_activity.
+      client.query(`LISTEN ${CHANNEL}`).then(
+        () => this.#client === client && this.#beat(client),
+        (error: unknown) => this.#lost(client, error),
+      );
+    }, HEARTBEAT_MS);
+    this.#heartbeat.unref();
+  }
+
+  /** The LISTEN connection is gone (or could not be made): log once, drop caches, retry with back-off. */
+  #lost(client: pg.PoolClient | undefined, error: unknown): void {
+    if (client && client !== this.#client && this.#client !== undefined) return;
     if (client) {
-      client.release(true);
-      if (this.#client === client) this.#client = undefined;
+      // Once only: 'error' and 'end' both come for one loss, and close() may have released it already.
+      if (this.#released.has(client)) return;
+      this.#release(client);
+    }
+    this.#client = undefined;
+    clearTimeout(this.#heartbeat);
+    if (this.#closed) return;
+    if (this.#lostAt === undefined) {
+      this.#lostAt = Date.now();
+      this.log.error(
+        { reason: error instanceof Error ? error.message : String(error) },
+        this.#everListened
+          ? 'invalidation listener lost: reconnecting; until it is back this instance is not ready, and revocations made on other instances reach it only when it reconnects'
+          : 'invalidation listener not connected yet: retrying',
+      );
     }
     this.emit('*');
-    if (!this.#closed && !this.#retry) {
+    if (!this.#retry) {
       this.#retry = setTimeout(() => {
         this.#retry = undefined;
         void this.#listen();
-      }, 1_000);
+      }, this.#delay);
       this.#retry.unref();
+      this.#delay = Math.min(this.#delay * 2, RECONNECT_MAX_MS);
     }
   }
 
@@ -106,14 +176,24 @@ class PostgresBus extends LocalBus {
     }
   }
 
+  #release(client: pg.PoolClient): void {
+    if (this.#released.has(client)) return;
+    this.#released.add(client);
+    client.release(true);
+  }
+
   override async close(): Promise<void> {
     this.#closed = true;
-    if (this.#retry) clearTimeout(this.#retry);
-    this.#client?.release(true);
+    clearTimeout(this.#retry);
+    clearTimeout(this.#heartbeat);
+    if (this.#client) this.#release(this.#client);
     this.#client = undefined;
   }
 }
 
-export function createInvalidationBus(storage: Storage): InvalidationBus {
-  return storage.pool ? new PostgresBus(storage.pool) : new LocalBus();
+export function createInvalidationBus(
+  storage: Storage,
+  log: FastifyBaseLogger = pino({ enabled: false }),
+): InvalidationBus {
+  return storage.pool ? new PostgresBus(storage.pool, log) : new LocalBus();
 }

@@ -99,7 +99,10 @@ export interface CallInit {
 export type Call = (path: string, init?: CallInit) => Promise<Answer | undefined>;
 
 /** One HTTP request on a fresh connection (no keep-alive), with a 15 s bound. */
-export function send(url: string, init: CallInit = {}): Promise<Answer & { retryAfter: string | undefined }> {
+export function send(
+  url: string,
+  init: CallInit = {},
+): Promise<Answer & { retryAfter: string | undefined; setCookie: string | undefined }> {
   const payload = init.body === undefined ? undefined : JSON.stringify(init.body);
   return new Promise((resolve, reject) => {
     const req = request(
@@ -121,7 +124,12 @@ export function send(url: string, init: CallInit = {}): Promise<Answer & { retry
           body += chunk;
         });
         res.on('end', () =>
-          resolve({ status: res.statusCode ?? 0, body, retryAfter: res.headers['retry-after'] }),
+          resolve({
+            status: res.statusCode ?? 0,
+            body,
+            retryAfter: res.headers['retry-after'],
+            setCookie: res.headers['set-cookie']?.join('\n'),
+          }),
         );
         res.on('error', reject);
       },

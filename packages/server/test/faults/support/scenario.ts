@@ -50,13 +50,15 @@ export class Scenario {
     return instance;
   }
 
-  /** Ends this test's own backends, as an administrator or a failover would (never anybody else's). */
-  async terminateBackends(): Promise<number> {
+  /** Ends this test's own backends (or only their LISTEN connections), as an administrator or a failover would. */
+  async terminateBackends(onlyListeners = false): Promise<number> {
     const admin = new pg.Client({ connectionString: POSTGRES_URL });
     await admin.connect();
     try {
       const result = await admin.query(
-        'SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE application_name = $1',
+        `SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE application_name = $1${
+          onlyListeners ? ` AND query LIKE 'LISTEN%'` : ''
+        }`,
         [this.applicationName],
       );
       return result.rowCount ?? 0;

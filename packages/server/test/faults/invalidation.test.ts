@@ -1,0 +1,78 @@
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { testDatabases } from '../support/databases.js';
+import { eventually, sleep } from './support/instance.js';
+import { send } from './support/load.js';
+import { recovered, Scenario, signUp } from './support/scenario.js';
+
+/** docs/deployment.md: while both listeners are connected, a revocation on A is refused on B within this. */
+const REVOCATION_BOUND_MS = 1_000;
+
+/** Signs in on A, uses the session on B (cached there), logs out on A: how long until B refuses it. */
+async function revocationDelay(
+  a: string,
+  b: string,
+  login: { email: string; password: string },
+): Promise<number> {
+  const signin = await send(`${a}/api/signin`, { body: { username: login.email, password: login.password } });
+  expect(signin.status).toBe(200);
+  const cookie = /"?(gatehouse_session=[^;"]+)/.exec(signin.setCookie ?? '')?.[1] ?? '';
+  expect(cookie).not.toBe('');
+  expect((await send(`${b}/api/me`, { headers: { cookie } })).status).toBe(200);
+  expect((await send(`${b}/api/me`, { headers: { cookie } })).status).toBe(200);
+  expect((await send(`${a}/api/logout`, { method: 'POST', headers: { cookie } })).status).toBe(200);
+  return eventually(
+    'B refuses the session A logged out',
+    async () => (await send(`${b}/api/me`, { headers: { cookie } })).status === 401,
+    REVOCATION_BOUND_MS,
+  );
+}
+
+/**
+ * Issue 17 item 4 and issue 9 items 11 and 13: the connection carrying LISTEN is lost (terminated, then the
+ * whole database away for a while). Each instance logs the loss once, reports not-ready until it is back,
+ * reconnects with back-off, drops its caches, and revocations cross instances within the bound again:
+ * not after the 30 s cache lifetime.
+ */
+describe.runIf(testDatabases.includes('postgres'))('cross-instance invalidation after losing LISTEN', () => {
+  let scenario: Scenario;
+  beforeEach(async () => {
+    scenario = new Scenario();
+    await scenario.setUp();
+  });
+  afterEach(() => scenario.tearDown());
+
+  it('LISTEN terminated, then the database down for 2 s: reconnects, logs once each way, revocation within the bound again', async () => {
+    const a = await scenario.start();
+    const b = await scenario.start();
+    const login = await signUp(a.url);
+    await revocationDelay(a.url, b.url, login);
+
+    expect(await scenario.terminateBackends(true)).toBe(2);
+    await recovered(a.url, login, 10_000);
+    await recovered(b.url, login, 10_000);
+    await revocationDelay(a.url, b.url, login);
+
+    await scenario.proxy.refuse();
+    await sleep(500);
+    const down = await send(`${b.url}/health/ready`);
+    expect(down.status).toBe(503);
+    expect(JSON.parse(down.body)).toMatchObject({ invalidation: 'reconnecting' });
+    await sleep(1_500);
+    await scenario.proxy.heal();
+    // Bound: the back-off between reconnection attempts is at most 5 s.
+    await recovered(a.url, login, 10_000);
+    await recovered(b.url, login, 10_000);
+    await revocationDelay(a.url, b.url, login);
+    await revocationDelay(b.url, a.url, login);
+
+    for (const instance of [a, b]) {
+      const messages = instance.logs().map((line) => String(line['msg']));
+      const lost = messages.filter((msg) => msg.startsWith('invalidation listener lost'));
+      const back = messages.filter((msg) => msg.startsWith('invalidation listener back'));
+      expect(lost.length).toBeGreaterThanOrEqual(2);
+      // Once per loss, not once per failed reconnection attempt.
+      expect(lost.length).toBeLessThanOrEqual(2);
+      expect(back.length).toBe(lost.length);
+    }
+  });
+});
