@@ -2,6 +2,7 @@ import { buildApp } from '../app.js';
 import type { Config } from '../config/load.js';
 import { bootstrapAdmin } from '../features/accounts/bootstrap.js';
 import { stdoutDestination } from '../lifecycle/log-destination.js';
+import { prettyStream } from '../lifecycle/pretty-log.js';
 import { exitOnSignals } from '../lifecycle/shutdown.js';
 
 /** Says at start-up where e-mail goes, so nobody waits for a message that only reached the log. */
@@ -14,7 +15,11 @@ const MAIL_LINE: Record<Config['mail']['delivery'], string> = {
 /** `gatehouse start`: migrate, create the first admin if needed, listen, and close cleanly on SIGINT/SIGTERM. */
 export async function start(config: Config): Promise<void> {
   const logDestination = stdoutDestination();
-  const app = await buildApp(config, { logStream: logDestination.stream });
+  // Readable lines for a person at a terminal; JSON for files, pipes and log collectors.
+  const pretty =
+    config.logFormat === 'pretty' || (config.logFormat === 'auto' && process.stdout.isTTY === true);
+  const logStream = pretty ? prettyStream(logDestination.stream) : logDestination.stream;
+  const app = await buildApp(config, { logStream });
   const admin = await bootstrapAdmin(app.gatehouse);
   if (admin) {
     const line = admin.generatedPassword

@@ -73,6 +73,8 @@ export const defaults = {
   bodyLimit: 64 * 1024,
   /** GATEHOUSE_LOG_LEVEL: fatal, error, warn, info, debug, trace or silent. */
   logLevel: 'info',
+  /** GATEHOUSE_LOG_FORMAT: `json` (one JSON object a line), `pretty` (one readable line), or `auto`: pretty on a terminal. */
+  logFormat: 'auto' as 'auto' | 'pretty' | 'json',
   /** GATEHOUSE_LOCKOUT_THRESHOLD: consecutive failed sign-ins on one account before it is locked. */
   lockoutThreshold: 10,
   /** GATEHOUSE_LOCKOUT_BASE_SECONDS / GATEHOUSE_LOCKOUT_MAX_SECONDS: the first lock, doubled per further failure, capped. */

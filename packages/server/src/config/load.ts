@@ -50,6 +50,8 @@ export interface Config {
   };
   bodyLimit: number;
   logLevel: string;
+  /** How `gatehouse start` writes its log: `auto` is `pretty` on a terminal, `json` otherwise. */
+  logFormat: 'auto' | 'pretty' | 'json';
   /** Seconds; see defaults.ts. */
   reliability: {
     databaseQueryTimeout: number;
@@ -251,6 +253,9 @@ export function loadConfig(env: Env = process.env): Config {
   if (!['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'].includes(logLevel)) {
     throw new ConfigError('GATEHOUSE_LOG_LEVEL', `unknown level "${logLevel}"`);
   }
+  const logFormat = env['GATEHOUSE_LOG_FORMAT'] || defaults.logFormat;
+  if (logFormat !== 'auto' && logFormat !== 'pretty' && logFormat !== 'json')
+    throw new ConfigError('GATEHOUSE_LOG_FORMAT', 'must be "auto", "pretty" or "json"');
   const adminEmail = (env['GATEHOUSE_ADMIN_EMAIL'] || defaults.adminEmail).trim();
   if (!/^[^\s@]+@[^\s@]+$/.test(adminEmail))
     throw new ConfigError('GATEHOUSE_ADMIN_EMAIL', 'is not an email address');
@@ -332,6 +337,7 @@ export function loadConfig(env: Env = process.env): Config {
     },
     bodyLimit: integer(env, 'GATEHOUSE_BODY_LIMIT', defaults.bodyLimit, 1024, 10 * 1024 * 1024),
     logLevel,
+    logFormat,
     reliability: {
       databaseQueryTimeout: integer(
         env,
