@@ -20,6 +20,9 @@ function ended(session: SessionRow, now: number): boolean {
 
 export const sessionTag = (sessionId: string) => `session:${sessionId}`;
 
+/** Live cookie sessions one user may hold; a new sign-in past it ends the oldest (docs/sessions.md). */
+export const MAX_SESSIONS_PER_USER = 100;
+
 export interface NewSessionInfo {
   userId: string;
   workspaceId: string | null;
@@ -58,7 +61,8 @@ export class SessionService {
       user_agent: info.userAgent?.slice(0, 512) ?? null,
       ip: info.ip ?? null,
     };
-    await this.#store.insert(session);
+    const evicted = await this.#store.insert(session, MAX_SESSIONS_PER_USER);
+    for (const id of evicted) await this.ctx.bus.publish(sessionTag(id));
     return { token, session };
   }
 

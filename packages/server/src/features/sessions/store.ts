@@ -7,8 +7,31 @@ export type SessionRow = Selectable<SessionTable>;
 export class SessionStore {
   constructor(private readonly db: Kysely<Database>) {}
 
-  async insert(row: SessionRow): Promise<void> {
-    await this.db.insertInto('sessions').values(row).execute();
+  /**
+   * Inserts the session and evicts the user's oldest beyond `cap`, in one transaction (issue 17: one account
+   * with 50,000 sessions slowed every other user). Returns the evicted ids.
+   */
+  insert(row: SessionRow, cap: number): Promise<string[]> {
+    return this.db.transaction().execute(async (trx) => {
+      await trx.insertInto('sessions').values(row).execute();
+      const evicted = await trx
+        .deleteFrom('sessions')
+        .where(
+          'id',
+          'in',
+          trx
+            .selectFrom('sessions')
+            .select('id')
+            .where('user_id', '=', row.user_id)
+            .orderBy('created_at', 'desc')
+            .orderBy('id', 'desc')
+            .limit(1_000)
+            .offset(cap),
+        )
+        .returning('id')
+        .execute();
+      return evicted.map((session) => session.id);
+    });
   }
 
   findByTokenHash(tokenHash: string): Promise<SessionRow | undefined> {

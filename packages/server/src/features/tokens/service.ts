@@ -77,7 +77,7 @@ export class TokenService implements TokenSignIn {
       amr: null,
     };
     const refreshToken = randomSecret();
-    await this.#store.createFamily(family, {
+    const evicted = await this.#store.createFamily(family, {
       token_hash: sha256(refreshToken),
       family_id: family.id,
       created_at: now,
@@ -86,6 +86,7 @@ export class TokenService implements TokenSignIn {
       successor_sealed: null,
       successor_until: null,
     });
+    for (const id of evicted) await this.ctx.bus.publish(familyTag(id));
     return this.#pair(family.id, user, workspace?.id ?? null, refreshToken);
   }
 

@@ -15,7 +15,12 @@ export type RevokeReason =
   | 'signed_out_by_admin'
   | 'oauth_revoked'
   | 'code_replay'
-  | 'client_deleted';
+  | 'client_deleted'
+  /** The user signed in more often than MAX_FAMILIES_PER_USER allows: the oldest sign-in ended. */
+  | 'evicted';
+
+/** Live token sign-ins (families) one user may hold; a new one past it ends the oldest (docs/tokens.md). */
+export const MAX_FAMILIES_PER_USER = 100;
 
 /** A live token sign-in as its owner sees it (GET /api/me/token-sessions). */
 export interface TokenSessionListing {
@@ -51,10 +56,33 @@ export class TokenStore {
     family: FamilyRow,
     firstToken: RefreshTokenRow | null,
     db: Kysely<Database> = this.db,
-  ): Promise<void> {
-    await inTransaction(db, async (trx) => {
+  ): Promise<string[]> {
+    return inTransaction(db, async (trx) => {
       await trx.insertInto('token_families').values(family).execute();
       if (firstToken) await trx.insertInto('refresh_tokens').values(firstToken).execute();
+      // Bounded per-user state: the oldest live sign-ins past the cap end, in the same transaction.
+      const evicted = await trx
+        .updateTable('token_families')
+        .set({ revoked_at: family.created_at, revoked_reason: 'evicted' })
+        .where(
+          'id',
+          'in',
+          trx
+            .selectFrom('token_families')
+            .select('id')
+            .where('user_id', '=', family.user_id)
+            .where('revoked_at', 'is', null)
+            .where('expires_at', '>', family.created_at)
+            .orderBy('created_at', 'desc')
+            .orderBy('id', 'desc')
+            .limit(1_000)
+            .offset(MAX_FAMILIES_PER_USER),
+        )
+        .returning('id')
+        .execute();
+      const ids = evicted.map((row) => row.id);
+      if (ids.length > 0) await trx.deleteFrom('refresh_tokens').where('family_id', 'in', ids).execute();
+      return ids;
     });
   }
 
