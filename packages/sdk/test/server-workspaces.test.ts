@@ -25,6 +25,14 @@ describe.each(testDatabases)('workspaces on %s', (database) => {
     return { sdk, email, id: payload.user._id };
   }
 
+  /** Accepting an invitation needs a confirmed address (docs/workspaces.md). */
+  async function confirmedColleague() {
+    const { email, id, password } = await server.createUser({ emailVerified: true });
+    const sdk = new GatehouseSDK({ appUrl: server.url });
+    await sdk.authentication.signin({ username: email, password });
+    return { sdk, email, id };
+  }
+
   it('creates, lists, reads, renames and deletes a workspace', async () => {
     const { sdk } = await signedIn();
     const created = await sdk.workspaces.create({ name: 'Acme' });
@@ -48,7 +56,7 @@ describe.each(testDatabases)('workspaces on %s', (database) => {
 
   it('manages members: an invitation by email that the person accepts, role change, removal, leaving', async () => {
     const { sdk: owner } = await signedIn();
-    const { sdk: colleague, email, id } = await signedIn();
+    const { sdk: colleague, email, id } = await confirmedColleague();
     const workspace = await owner.workspaces.create({ name: 'Team' });
     const sent = await owner.workspaces.members.add(workspace._id, { email, role: 'member' });
     if (sent.status !== 'invited') throw new Error('expected an invitation');

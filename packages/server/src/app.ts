@@ -167,7 +167,7 @@ export async function buildApp(config: Config, options: BuildOptions = {}): Prom
   await app.register(sessionRoutes, { services });
   await app.register(workspaceRoutes, { services });
   await app.register(memberRoutes, { services });
-  await app.register(invitationRoutes, services.workspaces);
+  await app.register(invitationRoutes, { ...services.workspaces, authConfig: services.authConfig });
   await app.register(adminRoutes, { services });
   await app.register(deploymentSettingsRoutes, { services });
   await app.register(tokenRoutes, { services, createSigningKey: options.command === undefined });

@@ -100,6 +100,30 @@ describe.each(testDatabases)('input that used to cause 500s on %s', (database) =
       cookie,
     });
     expectClientError(tooBig, 'metadata past its size cap');
+    const tooMany = await request(server.url, '/api/me', {
+      body: { metadata: Object.fromEntries(Array.from({ length: 101 }, (_, i) => [`k${i}`, i])) },
+      cookie,
+    });
+    expectClientError(tooMany, 'metadata past its key cap');
+  });
+
+  // Issue 9 (security leftovers): each cap says which one was hit, not Ajv's generic keyword message.
+  it('names the metadata cap that was hit in a clear 400 message', async () => {
+    const nested = (levels: number): unknown => (levels === 0 ? 'leaf' : { next: nested(levels - 1) });
+    const answers = await Promise.all(
+      [
+        { metadata: nested(12) },
+        { metadata: { blob: 'x'.repeat(20_000) } },
+        { metadata: Object.fromEntries(Array.from({ length: 101 }, (_, i) => [`k${i}`, i])) },
+      ].map((body) => request(server.url, '/api/me', { body, cookie })),
+    );
+    expect(answers.map((res) => [res.status, res.body['code'], res.body['errors']])).toEqual([
+      [400, 'VALIDATION_ERROR', { metadata: 'nests deeper than 8 levels' }],
+      [400, 'VALIDATION_ERROR', { metadata: 'is larger than 16384 bytes of JSON' }],
+      [400, 'VALIDATION_ERROR', { metadata: 'must NOT have more than 100 properties' }],
+    ]);
+    expect(answers[0]!.body['message']).toBe('Invalid body: metadata nests deeper than 8 levels');
+    for (const res of answers) expect(String(res.body['message'])).not.toMatch(/keyword|must pass/);
 
     const fine = await request(server.url, '/api/me', {
       body: { metadata: { theme: 'dark', nested: nested(3), list: [1, 2, 3] } },

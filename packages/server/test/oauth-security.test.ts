@@ -490,4 +490,34 @@ describe.each(testDatabases)('OAuth authorization server rules on %s', (database
     );
     expect(new URL(silent.location!).searchParams.get('code')).toEqual(expect.any(String));
   });
+
+  it('prompt=login and an exceeded max_age send a signed-in user back to the login page; login_hint fills it', async () => {
+    const { browser } = await code();
+    const { challenge } = pkce();
+    const pkceParams = { code_challenge: challenge, code_challenge_method: 'S256' };
+    const silent = await browser.get(authorizeUrl(server, confidential.id, pkceParams));
+    expect(new URL(silent.location!).searchParams.get('code')).toEqual(expect.any(String));
+    for (const extra of [{ prompt: 'login' }, { max_age: '0' }]) {
+      offsetMs += 1_000;
+      const again = await browser.get(authorizeUrl(server, confidential.id, { ...pkceParams, ...extra }));
+      expect(new URL(again.location!).pathname).toBe('/oauth2/login');
+    }
+    const hinted = await browser.get(
+      authorizeUrl(server, confidential.id, {
+        ...pkceParams,
+        prompt: 'login',
+        login_hint: 'hint@example.test',
+      }),
+    );
+    const page = await browser.get(hinted.location!);
+    expect(page.html).toContain('value="hint@example.test"');
+    const fresh = await authorizeInBrowser(
+      server,
+      authorizeUrl(server, confidential.id, { ...pkceParams, max_age: '0' }),
+      server.user,
+      { browser },
+    );
+    expect(fresh.pages).toEqual(['/oauth2/login']);
+    expect(fresh.callback.searchParams.get('code')).toEqual(expect.any(String));
+  });
 });

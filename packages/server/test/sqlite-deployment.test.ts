@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import { existsSync, mkdtempSync, statSync } from 'node:fs';
+import { chmodSync, existsSync, mkdtempSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -33,6 +33,25 @@ describe('a SQLite deployment', () => {
     loadMasterKey(loadConfig({ GATEHOUSE_DATABASE_URL: join(keyDir, 'gatehouse.db') }));
     expect(mode(keyDir)).toBe(0o700);
     expect(mode(join(keyDir, 'master.key'))).toBe(0o600);
+  });
+
+  // Issue 9 (security leftovers): not only new files; a database an older version left 0644 is tightened.
+  it('gives existing database and key files mode 0600 at start', async () => {
+    const files = ['gatehouse.db', 'gatehouse.db-wal', 'gatehouse.db-shm']
+      .map((name) => join(dataDir, name))
+      .filter((file) => existsSync(file));
+    expect(files.length).toBeGreaterThan(0);
+    for (const file of files) chmodSync(file, 0o644);
+    server = await server.restart();
+    for (const file of files) if (existsSync(file)) expect(mode(file), file).toBe(0o600);
+
+    const keyConfig = loadConfig({
+      GATEHOUSE_DATABASE_URL: join(mkdtempSync(join(tmpdir(), 'gatehouse-key-')), 'gatehouse.db'),
+    });
+    const key = loadMasterKey(keyConfig);
+    chmodSync(join(keyConfig.dataDir, 'master.key'), 0o644);
+    expect(loadMasterKey(keyConfig).equals(key)).toBe(true);
+    expect(mode(join(keyConfig.dataDir, 'master.key'))).toBe(0o600);
   });
 
   it('signs with the new key as soon as `gatehouse keys rotate` has run in another process', async () => {

@@ -283,7 +283,7 @@ describe.each(testDatabases)('token sign-in on %s', (database) => {
     const fid = claimsOf(original.token).claims['fid'] as string;
     const auth = {
       kind: 'access_token' as const,
-      user: { id: user.id, email: user.email, roles: ['user'], secondFactor: false },
+      user: { id: user.id, email: user.email, roles: ['user'], secondFactor: false, emailVerified: false },
       workspace: null,
       scopes: null,
       familyId: fid,

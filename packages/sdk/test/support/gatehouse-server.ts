@@ -18,7 +18,12 @@ export interface TestServer {
   /** http://127.0.0.1:PORT */
   url: string;
   database: TestDatabase;
-  createUser(input?: { email?: string; password?: string; admin?: boolean }): Promise<TestUser>;
+  createUser(input?: {
+    email?: string;
+    password?: string;
+    admin?: boolean;
+    emailVerified?: boolean;
+  }): Promise<TestUser>;
   close(): Promise<void>;
 }
 

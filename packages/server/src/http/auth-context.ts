@@ -9,6 +9,8 @@ export interface AuthUser {
   roles: string[];
   /** True when the user has a confirmed second factor (the "second factor required" policy reads it). */
   secondFactor: boolean;
+  /** True once the user proved they own the address (a verification link, a reset link, or an admin). */
+  emailVerified: boolean;
 }
 
 export interface ActiveWorkspace {

@@ -11,23 +11,42 @@ function depthOf(value: unknown): number {
   return deepest + 1;
 }
 
+/** An Ajv keyword check that reports `message` (not Ajv's generic "must pass … validation") on failure. */
+type Check = ((max: number, data: unknown) => boolean) & { errors?: Array<{ message: string }> };
+
+function check(holds: (max: number, data: unknown) => boolean, problem: (max: number) => string): Check {
+  const validate: Check = (max, data) => {
+    const ok = holds(max, data);
+    validate.errors = ok ? [] : [{ message: problem(max) }];
+    return ok;
+  };
+  return validate;
+}
+
 /**
  * Caps for free-form JSON (`metadata`): `maxDepth` levels of nesting and `maxBytes` of JSON text, declared
  * in the schema next to the field (`Type.Record(…, { maxDepth: 8, maxBytes: 16384 })`). The JSON parser
- * already refuses bodies nested deeper than MAX_JSON_DEPTH, so the recursion here is bounded.
+ * already refuses bodies nested deeper than MAX_JSON_DEPTH, so the recursion here is bounded. Each names
+ * its cap in the 400 (`metadata: nests deeper than 8 levels`), so a client knows what to shorten.
  */
 function addFreeFormKeywords(ajv: Ajv): void {
   ajv.addKeyword({
     keyword: 'maxDepth',
     schemaType: 'number',
-    errors: false,
-    validate: (max: number, data: unknown) => depthOf(data) <= max,
+    errors: true,
+    validate: check(
+      (max, data) => depthOf(data) <= max,
+      (max) => `nests deeper than ${max} levels`,
+    ),
   });
   ajv.addKeyword({
     keyword: 'maxBytes',
     schemaType: 'number',
-    errors: false,
-    validate: (max: number, data: unknown) => Buffer.byteLength(JSON.stringify(data) ?? '') <= max,
+    errors: true,
+    validate: check(
+      (max, data) => Buffer.byteLength(JSON.stringify(data) ?? '') <= max,
+      (max) => `is larger than ${max} bytes of JSON`,
+    ),
   });
 }
 

@@ -3,7 +3,8 @@
  * public message used when the thrower has nothing more specific to say. AppError only accepts codes listed
  * here, with one of the statuses listed here, and the SDK's `GatehouseServerErrorCode` union is checked
  * against this registry at compile time (test/error-codes.check.ts): a code added on one side only fails
- * `npm run typecheck`. A few codes have two statuses for historical reasons; the array lists both.
+ * `npm run typecheck`. docs/errors.md lists the same table (error-registry.test.ts compares them): add a
+ * row there with each new code. A few codes have two statuses for historical reasons; the array lists both.
  */
 export const ERROR_CODES = {
   // Input (400, 413, 415)

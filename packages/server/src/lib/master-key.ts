@@ -10,12 +10,25 @@ import type { Config } from '../config/load.js';
 export function loadMasterKey(config: Config): Buffer {
   if (config.masterKey) return Buffer.from(config.masterKey, 'base64url');
   const file = join(config.dataDir, 'master.key');
-  if (existsSync(file)) return Buffer.from(readFileSync(file, 'utf8').trim(), 'base64url');
+  if (existsSync(file)) {
+    // A key file left readable by an older version or a restore is tightened like a new one.
+    tightenMode(file);
+    return Buffer.from(readFileSync(file, 'utf8').trim(), 'base64url');
+  }
   mkdirSync(config.dataDir, { recursive: true, mode: 0o700 });
   const key = randomBytes(32);
   writeFileSync(file, `${key.toString('base64url')}\n`, { mode: 0o600, flag: 'wx' });
   chmodSync(file, 0o600);
   return key;
+}
+
+function tightenMode(file: string): void {
+  try {
+    chmodSync(file, 0o600);
+  } catch (error) {
+    // Owned by another user: we cannot change it, and reading it still works or fails as before.
+    if ((error as NodeJS.ErrnoException).code !== 'EPERM') throw error;
+  }
 }
 
 /** AES-256-GCM with the master key: secrets at rest (signing keys, client secrets) are stored sealed. */

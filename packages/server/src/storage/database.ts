@@ -1,4 +1,4 @@
-import { closeSync, mkdirSync, openSync } from 'node:fs';
+import { chmodSync, closeSync, existsSync, mkdirSync, openSync } from 'node:fs';
 import { dirname } from 'node:path';
 import SQLite from 'better-sqlite3';
 import type { FastifyBaseLogger } from 'fastify';
@@ -25,13 +25,22 @@ export interface Storage {
 }
 
 /**
- * The file holds password hashes and sealed signing keys: it is created readable by the server's user only
- * (0600, in a 0700 folder when Gatehouse creates the folder) before SQLite opens it. SQLite gives the -wal
- * and -shm files it creates the database file's mode. An existing file keeps the mode it has.
+ * The file holds password hashes and sealed signing keys: it is readable by the server's user only (0600,
+ * in a 0700 folder when Gatehouse creates the folder) before SQLite opens it. SQLite gives the -wal and -shm
+ * files it creates the database file's mode. A file left readable by an older version, a copy or a
+ * restore is tightened too, with its -wal and -shm; an existing folder is left as it is (it may be shared).
  */
 function createPrivateFile(path: string): void {
   mkdirSync(dirname(path), { recursive: true, mode: 0o700 });
   closeSync(openSync(path, 'a', 0o600));
+  for (const file of [path, `${path}-wal`, `${path}-shm`]) {
+    try {
+      if (existsSync(file)) chmodSync(file, 0o600);
+    } catch (error) {
+      // A file owned by another user cannot be changed by us; it opens (or fails to) as before.
+      if ((error as NodeJS.ErrnoException).code !== 'EPERM') throw error;
+    }
+  }
 }
 
 function openSqlite(path: string): Storage {

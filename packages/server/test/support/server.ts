@@ -19,8 +19,13 @@ export interface TestServer {
   url: string;
   config: Config;
   database: TestDatabase;
-  /** Creates an account directly (no HTTP), optionally a global admin. */
-  createUser(input?: { email?: string; password?: string; admin?: boolean }): Promise<TestUser>;
+  /** Creates an account directly (no HTTP), optionally a global admin or with its address confirmed. */
+  createUser(input?: {
+    email?: string;
+    password?: string;
+    admin?: boolean;
+    emailVerified?: boolean;
+  }): Promise<TestUser>;
   /** Stops and starts the server on the same database (state must survive). */
   restart(): Promise<TestServer>;
   close(): Promise<void>;
@@ -98,6 +103,7 @@ async function launch(
         email,
         password,
         roles: input.admin ? ['admin', 'user'] : ['user'],
+        emailVerified: input.emailVerified === true,
       });
       return { id: user.id, email: user.email, password };
     },

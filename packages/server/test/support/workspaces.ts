@@ -1,5 +1,7 @@
 /** Helpers for the workspace and admin suites: each step goes over HTTP, as a client would. */
 import { expect } from 'vitest';
+import { userTag } from '../../src/features/accounts/principals.js';
+import { AccountStore } from '../../src/features/accounts/store.js';
 import { type JsonResponse, request, signInWithCookie } from './http.js';
 import type { TestServer, TestUser } from './server.js';
 
@@ -50,8 +52,18 @@ export async function createWorkspace(
 }
 
 /**
+ * Marks the user's address as confirmed, as following the verification link does (accounts.md): accepting
+ * an invitation needs it while the e-mail-verification policy is on.
+ */
+export async function confirmEmail(server: TestServer, user: { id: string }): Promise<void> {
+  const { ctx } = server.app.gatehouse;
+  await new AccountStore(ctx.storage.db).markEmailVerified(user.id, ctx.now());
+  await ctx.bus.publish(userTag(user.id));
+}
+
+/**
  * Makes `member` a member the way it happens for real: the actor adds them by e-mail, which invites them
- * (202), and they accept from their own invitation list.
+ * (202), and they (with their address confirmed) accept from their own invitation list.
  */
 export async function addMember(
   server: TestServer,
@@ -66,6 +78,7 @@ export async function addMember(
     { body: { email: member.email, role }, cookie: actor.cookie },
   );
   expect(invited.status, JSON.stringify(invited.body)).toBe(202);
+  await confirmEmail(server, member);
   const cookie = await signInWithCookie(server.url, member.email, member.password);
   const accepted = await request(server.url, `/api/me/invitations/${invited.body.invitation._id}/accept`, {
     method: 'POST',

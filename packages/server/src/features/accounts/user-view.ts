@@ -64,5 +64,6 @@ export function authUser(row: UserRow): AuthUser {
     email: row.email,
     roles: parseRoles(row),
     secondFactor: row.second_factor_at !== null,
+    emailVerified: row.email_verified_at !== null,
   };
 }

@@ -1,6 +1,8 @@
 import { Type } from '@sinclair/typebox';
 import type { FastifyInstance } from 'fastify';
 import { authOf, requireAuth } from '../../http/guards.js';
+import { emailNotVerified } from '../accounts/email-verification.js';
+import type { AuthConfigService } from '../auth-config/service.js';
 import type { InvitationService } from './invitations.js';
 import { InvitationParams, InvitationView, Message, WorkspaceItem } from './schemas.js';
 import type { WorkspaceService } from './service.js';
@@ -8,7 +10,11 @@ import type { WorkspaceService } from './service.js';
 /** The signed-in user's own invitations: list them, accept or decline one (docs/workspaces.md). */
 export async function invitationRoutes(
   app: FastifyInstance,
-  { invitations, workspaces }: { invitations: InvitationService; workspaces: WorkspaceService },
+  {
+    invitations,
+    workspaces,
+    authConfig,
+  }: { invitations: InvitationService; workspaces: WorkspaceService; authConfig: AuthConfigService },
 ): Promise<void> {
   // Joining or turning down a workspace is the person's own decision, never a script's with an API token.
   const personal = requireAuth({ refuse: ['api_token'] });
@@ -28,6 +34,10 @@ export async function invitationRoutes(
     async (request) => {
       const auth = authOf(request);
       const { id } = request.params as { id: string };
+      // An invitation goes to an address: only someone who proved they own it may take it up. Without
+      // this, anyone could sign up with a colleague's address (unverified) and join in their place.
+      const { emailVerification } = await authConfig.get();
+      if (emailVerification !== 'off' && !auth.user.emailVerified) throw emailNotVerified();
       return workspaces.get(auth, await invitations.accept(auth.user, id));
     },
   );
