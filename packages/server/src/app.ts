@@ -173,7 +173,7 @@ export async function buildApp(config: Config, options: BuildOptions = {}): Prom
   await app.register(adminRoutes, { services });
   await app.register(deploymentSettingsRoutes, { services });
   await app.register(tokenRoutes, { services, createSigningKey: options.command === undefined });
-  await app.register(tokenSessionRoutes, { services });
+  await app.register(tokenSessionRoutes, { tokens: services.tokens });
   await app.register(apiTokenRoutes, { services });
   await app.register(authConfigRoutes, { services });
   await app.register(accountLifecycleRoutes, { services });

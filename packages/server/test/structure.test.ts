@@ -45,4 +45,16 @@ describe('code structure', () => {
     );
     expect(offending.map((file) => relative(src, file))).toEqual([]);
   });
+
+  // Issue 9 item 16, feature by feature: a route file on the TypeBox type provider casts no request part.
+  it('route files typed by their schemas (TypeBox type provider) never cast request.body/params/query', () => {
+    const typed = sourceFiles(join(src, 'features')).filter((file) =>
+      readFileSync(file, 'utf8').includes('withTypeProvider<TypeBoxTypeProvider>()'),
+    );
+    expect(typed.length).toBeGreaterThanOrEqual(2);
+    const casting = typed.filter((file) =>
+      /request\.(body|params|query|headers) as /.test(readFileSync(file, 'utf8')),
+    );
+    expect(casting.map((file) => relative(src, file))).toEqual([]);
+  });
 });

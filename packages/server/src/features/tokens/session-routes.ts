@@ -1,9 +1,10 @@
+import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import { Type } from '@sinclair/typebox';
 import type { FastifyInstance } from 'fastify';
 import { authOf, requireAuth } from '../../http/guards.js';
 import { AppError } from '../../lib/errors.js';
-import type { Services } from '../../services.js';
 import { TokenSessionParams, TokenSessionView } from './schemas.js';
+import type { TokenService } from './service.js';
 import type { TokenSessionListing } from './store.js';
 
 const iso = (ms: number) => new Date(ms).toISOString();
@@ -26,10 +27,11 @@ function tokenSessionView(row: TokenSessionListing, currentFamilyId: string | un
  * revocable like browser sessions. Refused with an API token, as session management is (HTTP-API.md).
  */
 export async function tokenSessionRoutes(
-  app: FastifyInstance,
-  { services }: { services: Services },
+  plugin: FastifyInstance,
+  { tokens }: { tokens: TokenService },
 ): Promise<void> {
-  const { tokens } = services;
+  // Handlers are typed by their schemas: `request.params.id` is a string because TokenSessionParams says so.
+  const app = plugin.withTypeProvider<TypeBoxTypeProvider>();
   const guard = requireAuth({ refuse: ['api_token'] });
 
   app.get(
@@ -50,7 +52,7 @@ export async function tokenSessionRoutes(
     },
     async (request) => {
       const auth = authOf(request);
-      const { id } = request.params as { id: string };
+      const { id } = request.params;
       // Another user's family and an unknown id get the same answer: ids are not probed for existence.
       if (!(await tokens.revokeForUser(auth.user.id, id)))
         throw new AppError(404, 'TOKEN_SESSION_NOT_FOUND', 'No active token sign-in with this id');

@@ -1,3 +1,4 @@
+import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import { Type } from '@sinclair/typebox';
 import type { FastifyInstance } from 'fastify';
 import { authOf, requireAuth } from '../../http/guards.js';
@@ -9,13 +10,15 @@ import type { WorkspaceService } from './service.js';
 
 /** The signed-in user's own invitations: list them, accept or decline one (docs/workspaces.md). */
 export async function invitationRoutes(
-  app: FastifyInstance,
+  plugin: FastifyInstance,
   {
     invitations,
     workspaces,
     authConfig,
   }: { invitations: InvitationService; workspaces: WorkspaceService; authConfig: AuthConfigService },
 ): Promise<void> {
+  // Handlers are typed by their schemas: `request.params.id` is a string because InvitationParams says so.
+  const app = plugin.withTypeProvider<TypeBoxTypeProvider>();
   // Joining or turning down a workspace is the person's own decision, never a script's with an API token.
   const personal = requireAuth({ refuse: ['api_token'] });
 
@@ -33,7 +36,7 @@ export async function invitationRoutes(
     { schema: { params: InvitationParams, response: { 200: WorkspaceItem } }, preHandler: personal },
     async (request) => {
       const auth = authOf(request);
-      const { id } = request.params as { id: string };
+      const { id } = request.params;
       // An invitation goes to an address: only someone who proved they own it may take it up. Without
       // this, anyone could sign up with a colleague's address (unverified) and join in their place.
       const { emailVerification } = await authConfig.get();
@@ -47,7 +50,7 @@ export async function invitationRoutes(
     { schema: { params: InvitationParams, response: { 200: Message } }, preHandler: personal },
     async (request) => {
       const auth = authOf(request);
-      await invitations.decline(auth.user, (request.params as { id: string }).id);
+      await invitations.decline(auth.user, request.params.id);
       return { message: 'Invitation declined' };
     },
   );
