@@ -12,7 +12,9 @@ export type GatehouseClientErrorCode =
   | 'UNSUPPORTED_ENVIRONMENT'
   | 'UNSUPPORTED_BY_SERVER'
   | 'ISSUER_MISMATCH'
-  | 'ID_TOKEN_INVALID';
+  | 'ID_TOKEN_INVALID'
+  | 'SOCIAL_STATE_MISMATCH'
+  | 'SOCIAL_CODE_MISSING';
 
 /**
  * Codes the Gatehouse server answers with on `/api` (HTTP-API.md); `insufficient_scope` is RFC 6750 §3.1.

@@ -18,6 +18,9 @@ export interface User {
   workspace?: Workspace | null;
   /** Free-form profile data the application owns. */
   metadata?: Record<string, unknown>;
+  phone?: string | null;
+  /** `YYYY-MM-DD`. */
+  birthDate?: string | null;
   /** ISO 8601 creation time. */
   created?: string;
   /** True once the owner confirmed the address. */

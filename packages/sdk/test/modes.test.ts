@@ -193,17 +193,26 @@ describe('social login helpers', () => {
   });
 
   it('navigates a browser to the provider URL', () => {
-    const browser = globalThis as { document?: unknown; location?: { href: string } };
+    const browser = globalThis as {
+      document?: unknown;
+      location?: { href: string };
+      sessionStorage?: unknown;
+    };
+    const stored = new Map<string, string>();
     browser.document = {};
     browser.location = { href: 'https://app.example.com/login' };
+    browser.sessionStorage = { setItem: (k: string, v: string) => stored.set(k, v) };
     try {
       new GatehouseSDK({ appUrl: 'https://auth.example.com' }).authentication.startSocialLogin('github', {
         state: 'xyz',
       });
       expect(browser.location.href).toBe('https://auth.example.com/api/auth/github?state=xyz');
+      // Kept for completeSocialLogin to check on the way back.
+      expect([...stored.values()]).toEqual(['xyz']);
     } finally {
       delete browser.document;
       delete browser.location;
+      delete browser.sessionStorage;
     }
   });
 

@@ -43,7 +43,9 @@ curl() { command curl -sS --fail-with-body "$@"; echo; }
 
 describe('docs/*.md shell examples', () => {
   it('has pages that opt in', () => {
-    expect(pages.map((p) => p.page)).toEqual(expect.arrayContaining(['getting-started.md', 'workspaces.md']));
+    expect(pages.map((p) => p.page)).toEqual(
+      expect.arrayContaining(['api-tokens.md', 'getting-started.md', 'workspaces.md']),
+    );
   });
 
   it.each(pages)('$page runs as written', async ({ blocks }) => {

@@ -1,3 +1,4 @@
+import { Type } from '@sinclair/typebox';
 import type { FastifyInstance, HTTPMethods } from 'fastify';
 import { authOf, requireAuth } from '../../http/guards.js';
 import { AppError, unauthorized } from '../../lib/errors.js';
@@ -42,14 +43,23 @@ export const UNSUPPORTED_QELOS_ROUTES: readonly { method: HTTPMethods; url: stri
   { method: 'GET', url: '/api/roles', instead: 'GET /api/admin/roles' },
 ];
 
+/** The `{code, message}` answer of every refused route (HTTP-API.md). */
+const NotSupported = Type.Object({ code: Type.Literal('NOT_SUPPORTED'), message: Type.String() });
+
 export async function qelosWireRoutes(app: FastifyInstance, { services }: { services: Services }) {
   for (const route of UNSUPPORTED_QELOS_ROUTES) {
     app.route({
       method: route.method,
       url: route.url,
+      // Declared like any route, whatever the Qelos SDK sends is accepted and refused; not part of
+      // Gatehouse's API, so kept out of the reference at /docs (http/openapi.ts).
+      schema: {
+        hide: true,
+        ...(route.url.includes(':id') && { params: Type.Object({ id: Type.String({ maxLength: 64 }) }) }),
+        ...((route.method === 'POST' || route.method === 'PUT') && { body: Type.Unknown() }),
+        response: { 501: NotSupported },
+      },
       config: { authentication: 'none' },
-      // Not part of Gatehouse's API: kept out of the reference at /docs (http/openapi.ts).
-      schema: { hide: true },
       handler: async () => {
         throw new AppError(
           501,

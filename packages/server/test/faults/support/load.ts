@@ -20,7 +20,8 @@ export interface LoadReport {
 }
 
 /** Marks of an internal error leaking out: a stack frame, a pg message, SQL. */
-const LEAK = /\bat [\w.<>]+ \(|node_modules|\.ts:\d+|Connection terminated|ECONN|select |insert into|pg_/i;
+const LEAK =
+  /\bat [\w.<>]+ \(|node_modules|\.ts:\d+|Connection terminated|\bECONN[A-Z]+|\b(?:select|SELECT|insert into|INSERT INTO) |\bpg_[a-z]/;
 
 /**
  * Concurrent request loops against one or more instances (round-robin), until `stop()`. Each loop runs
