@@ -4,7 +4,6 @@ import { PasswordResets } from './features/accounts/password-reset.js';
 import { PrincipalLoader } from './features/accounts/principals.js';
 import { Reauthentication } from './features/accounts/reauthentication.js';
 import { AccountService } from './features/accounts/service.js';
-import type { UserRow } from './features/accounts/store.js';
 import { AuditTrail } from './features/admin/audit.js';
 import { AdminService } from './features/admin/service.js';
 import { UserAdministration } from './features/admin/user-admin.js';
@@ -19,39 +18,12 @@ import { OAuthFeature } from './features/oauth/feature.js';
 import { SecondFactorService } from './features/second-factor/service.js';
 import { sessionAuthenticator } from './features/sessions/authenticator.js';
 import { SessionService } from './features/sessions/service.js';
+import { SigningKeyRing } from './features/signing-keys/key-ring.js';
 import { createSocialFeature, type SocialFeature } from './features/social/feature.js';
 import { bearerAuthenticator } from './features/tokens/authenticator.js';
 import { TokenService } from './features/tokens/service.js';
 import { createWorkspaceFeature, type WorkspaceFeature } from './features/workspaces/feature.js';
-import type { ActiveWorkspace, AuthContext, Authenticator } from './http/auth-context.js';
-import { SigningKeyRing } from './lib/signing-keys/key-ring.js';
-
-/** What `authType: 'oauth'` sign-in returns (HTTP-API.md). */
-export interface IssuedTokens {
-  token: string;
-  refreshToken: string;
-  expiresIn: number;
-  tokenType: 'Bearer';
-}
-
-/** What other features need of token sessions (implemented by features/tokens/service.ts). */
-export interface TokenSignIn {
-  /** Starts a token session (a new refresh family) for a user who just proved who they are. */
-  issue(
-    user: UserRow,
-    workspace: ActiveWorkspace | null,
-    request: { ip: string; userAgent: string | undefined },
-  ): Promise<IssuedTokens>;
-  /** Ends the token session of this request (logout with a bearer token). */
-  revokeCurrent(auth: AuthContext): Promise<void>;
-  /** Logout with an expired access token or a refresh token in the body: ends the family they name. */
-  revokePresented(presented: {
-    accessToken?: string | undefined;
-    refreshToken?: string | undefined;
-  }): Promise<void>;
-  /** Moves the token session of this request to another workspace; returns a fresh pair carrying it. */
-  switchWorkspace(auth: AuthContext, workspace: ActiveWorkspace): Promise<IssuedTokens>;
-}
+import type { Authenticator } from './http/auth-context.js';
 
 export interface Services {
   ctx: AppContext;

@@ -202,7 +202,7 @@ export interface WorkspaceInviteTable {
   consumed_by: string | null;
 }
 
-/** Keys that sign JWTs (lib/signing-keys). The private half is stored sealed with the master key. */
+/** Keys that sign JWTs (features/signing-keys). The private half is stored sealed with the master key. */
 export interface SigningKeyTable {
   /** RFC 7638 thumbprint of the public key: the `kid` in JWT headers and the JWKS. */
   kid: string;

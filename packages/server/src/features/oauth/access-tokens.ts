@@ -1,9 +1,9 @@
 import { decodeProtectedHeader, type JWTPayload, jwtVerify, SignJWT } from 'jose';
 import type { AppContext } from '../../context.js';
 import { newId } from '../../lib/crypto.js';
-import type { SigningKeyRing } from '../../lib/signing-keys/key-ring.js';
 import { TtlCache } from '../../lib/ttl-cache.js';
 import { isStorageUnavailable } from '../../storage/database.js';
+import type { SigningKeyRing } from '../signing-keys/key-ring.js';
 import { ACCESS_TOKEN_TYPE } from '../tokens/access-token.js';
 import { issuerOf } from './issuer.js';
 

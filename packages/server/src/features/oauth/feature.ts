@@ -1,8 +1,8 @@
 import type { AppContext } from '../../context.js';
-import type { SigningKeyRing } from '../../lib/signing-keys/key-ring.js';
 import type { PrincipalLoader } from '../accounts/principals.js';
 import type { AuthConfigService } from '../auth-config/service.js';
 import type { SessionService } from '../sessions/service.js';
+import type { SigningKeyRing } from '../signing-keys/key-ring.js';
 import type { TokenService } from '../tokens/service.js';
 import { OAuthAccessTokens } from './access-tokens.js';
 import { AuthorizationFlow } from './authorize/flow.js';

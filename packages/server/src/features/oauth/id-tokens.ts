@@ -1,8 +1,8 @@
 import { createHash } from 'node:crypto';
 import { SignJWT } from 'jose';
 import type { AppContext } from '../../context.js';
-import type { SigningKeyRing } from '../../lib/signing-keys/key-ring.js';
 import type { UserRow } from '../accounts/store.js';
+import type { SigningKeyRing } from '../signing-keys/key-ring.js';
 import { userClaims } from './claims.js';
 import { issuerOf } from './issuer.js';
 

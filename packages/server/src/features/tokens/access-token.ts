@@ -2,10 +2,10 @@ import { decodeProtectedHeader, type JWTPayload, errors as joseErrors, jwtVerify
 import type { AppContext } from '../../context.js';
 import { newId } from '../../lib/crypto.js';
 import { invalidToken } from '../../lib/errors.js';
-import type { SigningKeyRing } from '../../lib/signing-keys/key-ring.js';
 import { TtlCache } from '../../lib/ttl-cache.js';
 import { isStorageUnavailable } from '../../storage/database.js';
 import { issuerOf } from '../oauth/issuer.js';
+import type { SigningKeyRing } from '../signing-keys/key-ring.js';
 
 /** RFC 9068 §2.1: the `typ` that tells an access token apart from an ID token or any other JWT. */
 export const ACCESS_TOKEN_TYPE = 'at+jwt';

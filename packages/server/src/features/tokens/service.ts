@@ -2,13 +2,13 @@ import type { AppContext } from '../../context.js';
 import type { ActiveWorkspace, AuthContext } from '../../http/auth-context.js';
 import { newId, randomSecret, sha256 } from '../../lib/crypto.js';
 import { invalidToken, unauthorized } from '../../lib/errors.js';
-import type { SigningKeyRing } from '../../lib/signing-keys/key-ring.js';
 import { TtlCache } from '../../lib/ttl-cache.js';
-import type { IssuedTokens, TokenSignIn } from '../../services.js';
 import { type Principal, type PrincipalLoader, userTag } from '../accounts/principals.js';
 import type { UserRow } from '../accounts/store.js';
 import { parseRoles } from '../accounts/user-view.js';
+import type { SigningKeyRing } from '../signing-keys/key-ring.js';
 import { AccessTokens, type VerifiedAccessToken } from './access-token.js';
+import type { IssuedTokens, TokenSignIn } from './sign-in.js';
 import {
   type FamilyRow,
   type RevokeReason,

@@ -1,10 +1,10 @@
 import type { AppContext } from '../../context.js';
 import type { ActiveWorkspace, AuthContext } from '../../http/auth-context.js';
 import { forbidden, unauthorized } from '../../lib/errors.js';
-import type { IssuedTokens, TokenSignIn } from '../../services.js';
 import type { AccountService } from '../accounts/service.js';
 import type { UserRow } from '../accounts/store.js';
 import type { SessionService } from '../sessions/service.js';
+import type { IssuedTokens, TokenSignIn } from '../tokens/sign-in.js';
 import { MembershipStore } from './membership-store.js';
 
 export interface Activation {

@@ -1,7 +1,7 @@
 import type { JWK } from 'jose';
 import type { AppContext } from '../../context.js';
+import { conflict } from '../../lib/errors.js';
 import { isUniqueViolation } from '../../storage/database.js';
-import { conflict } from '../errors.js';
 import {
   type GeneratedKey,
   generateSigningKey,

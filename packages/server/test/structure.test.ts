@@ -1,0 +1,41 @@
+import { readdirSync, readFileSync } from 'node:fs';
+import { join, relative } from 'node:path';
+import { describe, expect, it } from 'vitest';
+
+const src = join(import.meta.dirname, '../src');
+
+function sourceFiles(dir: string): string[] {
+  return readdirSync(dir, { withFileTypes: true }).flatMap((entry) =>
+    entry.isDirectory()
+      ? sourceFiles(join(dir, entry.name))
+      : entry.name.endsWith('.ts')
+        ? [join(dir, entry.name)]
+        : [],
+  );
+}
+
+/** `from '…'` specifiers of a file, resolved to paths relative to src/. */
+function importsOf(file: string): string[] {
+  const text = readFileSync(file, 'utf8');
+  return [...text.matchAll(/from '(\.[^']+)'/g)].map((m) =>
+    relative(src, join(file, '..', m[1]!)).replace(/\.js$/, ''),
+  );
+}
+
+/** Issue 9 item 14: the layering new features rely on, checked on the source as it is. */
+describe('code structure', () => {
+  it('lib/ imports nothing from context.ts or storage/: it is plain helpers', () => {
+    const offending = sourceFiles(join(src, 'lib')).flatMap((file) =>
+      importsOf(file)
+        .filter((target) => target === 'context' || target.startsWith('storage/'))
+        .map((target) => `${relative(src, file)} → ${target}`),
+    );
+    expect(offending).toEqual([]);
+  });
+
+  it('services.ts is only the composition root: the contracts between features live with their owner', () => {
+    const text = readFileSync(join(src, 'services.ts'), 'utf8');
+    const exported = [...text.matchAll(/^export (?:async )?(?:interface|type|function|const|class) (\w+)/gm)];
+    expect(exported.map((m) => m[1])).toEqual(['Services', 'createServices']);
+  });
+});
