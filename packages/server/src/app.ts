@@ -30,6 +30,7 @@ import { socialProviderAdminRoutes } from './features/social/admin-routes.js';
 import { socialLoginRoutes } from './features/social/routes.js';
 import { tokenRoutes } from './features/tokens/routes.js';
 import { tokenSessionRoutes } from './features/tokens/session-routes.js';
+import { registerWorkspaceRequestData } from './features/workspaces/guard.js';
 import { invitationRoutes } from './features/workspaces/invitation-routes.js';
 import { memberRoutes } from './features/workspaces/member-routes.js';
 import { workspaceRoutes } from './features/workspaces/routes.js';
@@ -159,6 +160,7 @@ export async function buildApp(config: Config, options: BuildOptions = {}): Prom
   registerValidators(app);
   registerErrorHandler(app);
   registerAuthentication(app, services.authenticators);
+  registerWorkspaceRequestData(app);
   registerSecondFactorPolicy(app, services.authConfig);
 
   await app.register(healthRoutes, { storage, readiness, bus: ctx.bus });

@@ -38,4 +38,11 @@ describe('code structure', () => {
     const exported = [...text.matchAll(/^export (?:async )?(?:interface|type|function|const|class) (\w+)/gm)];
     expect(exported.map((m) => m[1])).toEqual(['Services', 'createServices']);
   });
+
+  it('request data passes by request decoration, not a module-level WeakMap keyed by requests', () => {
+    const offending = sourceFiles(src).filter((file) =>
+      /new WeakMap<\s*FastifyRequest/.test(readFileSync(file, 'utf8')),
+    );
+    expect(offending.map((file) => relative(src, file))).toEqual([]);
+  });
 });

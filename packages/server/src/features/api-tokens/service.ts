@@ -56,7 +56,7 @@ export class ApiTokenService {
     private readonly authConfig: AuthConfigService,
   ) {
     this.#store = new ApiTokenStore(ctx.storage.db);
-    this.#usage = new UsageRecorder(this.#store);
+    this.#usage = new UsageRecorder(this.#store, ctx.log);
     this.#cache = new TtlCache<CachedToken | null>(60_000, 10_000, ctx.now).follow(ctx.bus);
   }
 

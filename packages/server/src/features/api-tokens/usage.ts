@@ -1,3 +1,4 @@
+import type { FastifyBaseLogger } from 'fastify';
 import type { ApiTokenStore } from './store.js';
 
 /** How often batched usage reaches the database. */
@@ -17,8 +18,12 @@ export class UsageRecorder {
   #pending = new Map<string, PendingUsage>();
   #flushing: Promise<void> = Promise.resolve();
   readonly #timer: NodeJS.Timeout;
+  #failing = false;
 
-  constructor(private readonly store: ApiTokenStore) {
+  constructor(
+    private readonly store: ApiTokenStore,
+    private readonly log: Pick<FastifyBaseLogger, 'warn' | 'info'>,
+  ) {
     this.#timer = setInterval(() => void this.flush().catch(() => {}), FLUSH_INTERVAL_MS);
     // The timer must not keep a CLI command or a test process alive.
     this.#timer.unref();
@@ -36,7 +41,28 @@ export class UsageRecorder {
 
   /** Writes what is pending; one flush at a time. A failed write puts its counts back for the next flush. */
   flush(): Promise<void> {
-    const run = this.#flushing.catch(() => {}).then(() => this.#write());
+    const run = this.#flushing
+      .catch(() => {})
+      .then(() => this.#write())
+      .then(
+        () => {
+          if (this.#failing) this.log.info('API-token usage counts are written again');
+          this.#failing = false;
+        },
+        (error: unknown) => {
+          // Once per failing stretch (issue 9, item 11): the counts are kept and retried every few seconds.
+          if (!this.#failing)
+            this.log.warn(
+              {
+                reason: error instanceof Error ? error.message : String(error),
+                pendingTokens: this.#pending.size,
+              },
+              'API-token usage counts could not be written; kept in memory and retried',
+            );
+          this.#failing = true;
+          throw error;
+        },
+      );
     this.#flushing = run;
     return run;
   }

@@ -1,5 +1,4 @@
 import type { AppContext } from '../../context.js';
-import { TtlCache } from '../../lib/ttl-cache.js';
 import type { PrincipalLoader } from '../accounts/principals.js';
 import type { AuthConfigService } from '../auth-config/service.js';
 import type { SessionService } from '../sessions/service.js';
@@ -11,8 +10,6 @@ import { OAuthClients } from './clients/service.js';
 import { IdTokens } from './id-tokens.js';
 import { OAuthStore } from './store.js';
 import type { GrantContext } from './token/context.js';
-
-const revokedTag = (jti: string) => `oauth-jti:${jti}`;
 
 export interface OAuthDependencies {
   signingKeys: SigningKeyRing;
@@ -33,14 +30,12 @@ export class OAuthFeature {
   readonly accessTokens: OAuthAccessTokens;
   readonly flow: AuthorizationFlow;
   readonly grantContext: GrantContext;
-  readonly #revoked: TtlCache<boolean>;
 
   constructor(
     readonly ctx: AppContext,
     deps: OAuthDependencies,
   ) {
     this.clients = new OAuthClients(ctx);
-    this.#revoked = new TtlCache<boolean>(30_000, 10_000, ctx.now).follow(ctx.bus);
     this.store = new OAuthStore(ctx.storage.db);
     this.accessTokens = new OAuthAccessTokens(ctx, deps.signingKeys);
     this.flow = new AuthorizationFlow(ctx, {
@@ -68,18 +63,17 @@ export class OAuthFeature {
     await this.clients.delete(clientId);
   }
 
-  /** Whether a client-credentials token was revoked (cached per instance; revocation reaches every cache). */
-  async accessTokenRevoked(jti: string): Promise<boolean> {
-    return this.#revoked.read(
-      revokedTag(jti),
-      () => this.store.isAccessTokenRevoked(jti),
-      () => [],
-    );
+  /**
+   * Whether a client-credentials token was revoked. Read from the database every time: introspection is
+   * the check a resource server relies on to see a revocation at once, on every instance, without waiting
+   * for the invalidation bus (a primary-key look-up on a table that only holds unexpired revocations).
+   */
+  accessTokenRevoked(jti: string): Promise<boolean> {
+    return this.store.isAccessTokenRevoked(jti);
   }
 
   async revokeAccessToken(jti: string, expiresAt: number): Promise<void> {
     await this.store.revokeAccessToken(jti, expiresAt);
-    await this.ctx.bus.publish(revokedTag(jti));
   }
 
   /** A user disconnects an app: its grants end and the consent is forgotten. False if there was none. */

@@ -25,7 +25,7 @@ export async function introspectionRoutes(
   const refreshToken = async (client: OAuthClient, token: string) => {
     const row = await store.findToken(sha256(token));
     if (!row || row.consumed_at !== null || row.expires_at <= now()) return undefined;
-    const family = await oauth.grantContext.tokens.liveFamily(row.family_id);
+    const family = await oauth.grantContext.tokens.liveFamily(row.family_id, true);
     if (!family || family.client_id !== client.id) return undefined;
     return {
       active: true,
@@ -46,7 +46,7 @@ export async function introspectionRoutes(
       claims.clientId === client.id || claims.audience.some((aud) => client.resources.includes(aud));
     if (!mayKnow) return undefined;
     if (claims.familyId) {
-      const family = await oauth.grantContext.tokens.liveFamily(claims.familyId);
+      const family = await oauth.grantContext.tokens.liveFamily(claims.familyId, true);
       if (!family || family.user_id !== claims.subject) return undefined;
     } else if (await oauth.accessTokenRevoked(claims.tokenId)) return undefined;
     return {

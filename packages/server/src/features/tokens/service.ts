@@ -168,9 +168,12 @@ export class TokenService implements TokenSignIn {
     return revoked.length;
   }
 
-  /** Whether a family is alive now (cached like access-token checks, dropped on revocation). */
-  async liveFamily(familyId: string): Promise<FamilyRow | undefined> {
-    const family = await this.#family(familyId);
+  /**
+   * Whether a family is alive now: from the bus-invalidated cache, or (`fresh`) from the database, for
+   * introspection, which must see a revocation made on another instance even before the bus delivers it.
+   */
+  async liveFamily(familyId: string, fresh = false): Promise<FamilyRow | undefined> {
+    const family = fresh ? await this.#store.findFamily(familyId) : await this.#family(familyId);
     if (!family || family.revoked_at !== null || family.expires_at <= this.ctx.now()) return undefined;
     return family;
   }

@@ -1,9 +1,19 @@
-import type { FastifyRequest, preHandlerAsyncHookHandler } from 'fastify';
+import type { FastifyInstance, FastifyRequest, preHandlerAsyncHookHandler } from 'fastify';
 import type { ActiveWorkspace } from '../../http/auth-context.js';
 import { authOf } from '../../http/guards.js';
 import type { AccessNeed, WorkspaceService } from './service.js';
 
-const memberships = new WeakMap<FastifyRequest, ActiveWorkspace | null>();
+declare module 'fastify' {
+  interface FastifyRequest {
+    /** The caller's membership in the route's workspace, set by the workspace guards (null otherwise). */
+    workspaceMembership: ActiveWorkspace | null;
+  }
+}
+
+/** Declares the request field the guards fill in; once, on the root app, before any route. */
+export function registerWorkspaceRequestData(app: FastifyInstance): void {
+  app.decorateRequest('workspaceMembership', null);
+}
 
 /**
  * Route guards for `/api/workspaces/:id…`, used after `requireAuth(...)` in a route's preHandler list:
@@ -25,7 +35,7 @@ export function workspaceGuards(workspaces: WorkspaceService): WorkspaceGuards {
     (need: AccessNeed): preHandlerAsyncHookHandler =>
     async (request) => {
       const { id } = request.params as { id: string };
-      memberships.set(request, await workspaces.access(authOf(request), id, need));
+      request.workspaceMembership = await workspaces.access(authOf(request), id, need);
     };
   return {
     requireWorkspaceRole: (...roles) => guard({ roles }),
@@ -35,7 +45,7 @@ export function workspaceGuards(workspaces: WorkspaceService): WorkspaceGuards {
 
 /** The caller's membership resolved by the guard; null when a global admin reads without being a member. */
 export function membershipOf(request: FastifyRequest): ActiveWorkspace | null {
-  return memberships.get(request) ?? null;
+  return request.workspaceMembership;
 }
 
 /** The caller's membership on a route guarded by requireWorkspaceRole (never null there). */
