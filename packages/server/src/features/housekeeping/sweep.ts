@@ -58,6 +58,9 @@ function steps(ctx: AppContext): Step[] {
     // Password-reset, verification, e-mail change and invitation links (features/accounts).
     { table: 'account_links', key: 'id', dead: (now) => sql`expires_at <= ${now}` },
     { table: 'sign_in_challenges', key: 'id', dead: (now) => sql`expires_at <= ${now}` },
+    // Social login (features/social): upstream states (10 min) and one-time rt codes (60 s).
+    { table: 'social_states', key: 'state_hash', dead: (now) => sql`expires_at <= ${now}` },
+    { table: 'social_codes', key: 'code_hash', dead: (now) => sql`expires_at <= ${now}` },
     { table: 'social_states', key: 'state_hash', dead: (now) => sql`expires_at <= ${now}` },
     { table: 'social_codes', key: 'code_hash', dead: (now) => sql`expires_at <= ${now - HOUR_MS}` },
     // OAuth (features/oauth): pending logins and consents; codes an hour past their end (a late replay of a

@@ -44,10 +44,4 @@ export class LoginStore {
       .returningAll()
       .executeTakeFirst();
   }
-
-  /** Forgets states and codes that can no longer be used. */
-  async sweep(now: number): Promise<void> {
-    await this.db.deleteFrom('social_states').where('expires_at', '<=', now).execute();
-    await this.db.deleteFrom('social_codes').where('expires_at', '<=', now).execute();
-  }
 }

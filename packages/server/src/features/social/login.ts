@@ -49,8 +49,8 @@ export interface FinishedLogin {
  * once; the application's `state` travels beside it untouched.
  */
 export class SocialLogin {
+  /** Dead states and codes are deleted by the housekeeping sweep (features/housekeeping). */
   readonly #store: LoginStore;
-  #lastSweep = 0;
 
   constructor(
     private readonly ctx: AppContext,
@@ -98,7 +98,6 @@ export class SocialLogin {
       expires_at: now + STATE_TTL_SECONDS * 1000,
       consumed_at: null,
     });
-    await this.#sweepIfDue(now);
     return { redirect: url.href, state };
   }
 
@@ -186,11 +185,5 @@ export class SocialLogin {
         'The sign-in provider could not be reached; try again later',
       );
     }
-  }
-
-  async #sweepIfDue(now: number): Promise<void> {
-    if (now - this.#lastSweep < 60_000) return;
-    this.#lastSweep = now;
-    await this.#store.sweep(now);
   }
 }
