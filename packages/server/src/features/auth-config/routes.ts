@@ -1,4 +1,5 @@
-import { type Static, Type } from '@sinclair/typebox';
+import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
+import { Type } from '@sinclair/typebox';
 import type { FastifyInstance } from 'fastify';
 import { authOf, requireAuth } from '../../http/guards.js';
 import type { Services } from '../../services.js';
@@ -36,16 +37,17 @@ const AuthConfigurationPatch = Type.Object(
   },
   { additionalProperties: false },
 );
-type AuthConfigurationPatch = Static<typeof AuthConfigurationPatch>;
 
 /**
  * Admin-only reading and editing of the authentication configuration. Refused with an API token: a leaked
  * token of an admin must not be able to switch on never-expiring tokens or the query parameter.
  */
 export async function authConfigRoutes(
-  app: FastifyInstance,
+  plugin: FastifyInstance,
   { services }: { services: Services },
 ): Promise<void> {
+  // Handlers are typed by their schemas: the PATCH body is an AuthConfigurationPatch.
+  const app = plugin.withTypeProvider<TypeBoxTypeProvider>();
   const guard = requireAuth({ role: 'admin', refuse: ['api_token'] });
 
   app.get(
@@ -58,7 +60,7 @@ export async function authConfigRoutes(
     '/api/admin/auth-configuration',
     { schema: { body: AuthConfigurationPatch, response: { 200: AuthConfigurationView } }, preHandler: guard },
     async (request) => {
-      const changes = request.body as AuthConfigurationPatch;
+      const changes = request.body;
       // Required verification without mail would lock every unverified account out for good.
       if (changes.emailVerification === 'required')
         services.mailer.assertAvailable('Required e-mail verification');

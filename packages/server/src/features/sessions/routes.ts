@@ -1,4 +1,5 @@
-import { type Static, Type } from '@sinclair/typebox';
+import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
+import { Type } from '@sinclair/typebox';
 import type { FastifyInstance } from 'fastify';
 import { authOf, requireAuth } from '../../http/guards.js';
 import { notFound } from '../../lib/errors.js';
@@ -24,15 +25,16 @@ const LogoutBody = Type.Object(
   },
   { additionalProperties: false },
 );
-type LogoutBody = Static<typeof LogoutBody>;
 
 const SessionIdParams = Type.Object({ id: Type.String({ minLength: 1, maxLength: 64 }) });
 
 /** Logout and the user's own session list (devices). */
 export async function sessionRoutes(
-  app: FastifyInstance,
+  plugin: FastifyInstance,
   { services }: { services: Services },
 ): Promise<void> {
+  // Handlers are typed by their schemas: the body is a LogoutBody, the params carry a string id.
+  const app = plugin.withTypeProvider<TypeBoxTypeProvider>();
   const { sessions, ctx } = services;
   const cookieName = sessionCookieName(ctx.config);
 
@@ -48,7 +50,7 @@ export async function sessionRoutes(
     },
     async (request, reply) => {
       const auth = request.auth;
-      const body = request.body as LogoutBody;
+      const body = request.body;
       if (auth?.kind === 'session' && auth.sessionId) await sessions.revoke(auth.user.id, auth.sessionId);
       if (auth?.kind === 'access_token') await services.tokens.revokeCurrent(auth);
       const bearer = bearerCredential(request);
@@ -112,7 +114,7 @@ export async function sessionRoutes(
     },
     async (request, reply) => {
       const auth = authOf(request);
-      const { id } = request.params as { id: string };
+      const { id } = request.params;
       if (!(await sessions.revoke(auth.user.id, id))) throw notFound('Session not found');
       if (id === auth.sessionId) reply.clearCookie(cookieName, sessionCookieOptions(ctx.config));
       return { message: 'Session revoked' };
