@@ -1,4 +1,5 @@
-import { type Static, Type } from '@sinclair/typebox';
+import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
+import { Type } from '@sinclair/typebox';
 import type { FastifyInstance } from 'fastify';
 import { authOf, requireAuth } from '../../http/guards.js';
 import type { Services } from '../../services.js';
@@ -12,7 +13,6 @@ const Proof = Type.Object(
   },
   { additionalProperties: false },
 );
-type Proof = Static<typeof Proof>;
 
 const Status = Type.Object({
   enabled: Type.Boolean(),
@@ -32,9 +32,11 @@ const emptyBody = async (request: { body: unknown }) => {
  * reachable while the "second factor required" policy waits for the user to enrol.
  */
 export async function secondFactorRoutes(
-  app: FastifyInstance,
+  plugin: FastifyInstance,
   { services }: { services: Services },
 ): Promise<void> {
+  // Handlers are typed by their schemas: the bodies are a code or a Proof.
+  const app = plugin.withTypeProvider<TypeBoxTypeProvider>();
   const { secondFactor } = services;
   const guard = requireAuth({ refuse: ['api_token'] });
   const enrolment = { allowWithoutSecondFactor: true };
@@ -59,7 +61,7 @@ export async function secondFactorRoutes(
     '/api/me/second-factor/totp/confirm',
     { schema: { body: ConfirmBody, response: { 200: RecoveryCodes } }, preHandler: guard, config: enrolment },
     async (request, reply) => {
-      const codes = await secondFactor.confirm(authOf(request), (request.body as { code: string }).code);
+      const codes = await secondFactor.confirm(authOf(request), request.body.code);
       reply.header('cache-control', 'no-store');
       return { recoveryCodes: codes };
     },
@@ -73,7 +75,7 @@ export async function secondFactorRoutes(
       preValidation: emptyBody,
     },
     async (request, reply) => {
-      const codes = await secondFactor.regenerateRecoveryCodes(authOf(request), request.body as Proof);
+      const codes = await secondFactor.regenerateRecoveryCodes(authOf(request), request.body);
       reply.header('cache-control', 'no-store');
       return { recoveryCodes: codes };
     },
@@ -87,7 +89,7 @@ export async function secondFactorRoutes(
       preValidation: emptyBody,
     },
     async (request) => {
-      await secondFactor.disable(authOf(request), request.body as Proof);
+      await secondFactor.disable(authOf(request), request.body);
       return { message: 'The second factor is off' };
     },
   );
