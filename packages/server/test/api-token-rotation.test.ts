@@ -142,6 +142,7 @@ describe.each(testDatabases)('API-token rotation on %s', (database) => {
       body: {},
     });
     expect(byKey.status).toBe(403);
+    expect((byKey.body as { code?: string }).code).toBe('CREDENTIAL_NOT_ALLOWED');
     expect((await rotate(server, cookie, 'nope')).status).toBe(404);
 
     const admin = await server.createUser({ admin: true });
@@ -253,9 +254,17 @@ describe.each(testDatabases)('API-token rotation on %s', (database) => {
     clock.advance(2 * 3600);
     const near = await request(server.url, '/api/me', withApiKey(created.token));
     expect(near.headers.get('warning')).toMatch(/^299 gatehouse "This API token expires at .*; rotate it/);
+    // On errors too, so that a CI log shows it whatever the step did.
+    const missing = await request(server.url, '/api/workspaces/no-such-workspace', withApiKey(created.token));
+    expect(missing.status).toBe(404);
+    expect(missing.headers.get('warning')).toMatch(/^299 gatehouse "This API token expires at /);
     const fresh = await signInWithCookie(server.url, user.email, user.password);
     const listing = await request<ApiTokenJson[]>(server.url, '/api/me/api-tokens', { cookie: fresh });
     expect(listing.body[0]).toMatchObject({ expiresSoon: true });
+    // A cookie session never gets one.
+    const bySession = await request(server.url, '/api/me', { cookie: fresh });
+    expect(bySession.status).toBe(200);
+    expect(bySession.headers.get('warning')).toBeNull();
     await sweepBoth();
     const week = await mailbox.waitFor(user.email, /"nightly" expires in 7 days/);
     expect(week.text).toContain('rotate');
