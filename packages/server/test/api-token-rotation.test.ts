@@ -107,8 +107,15 @@ describe.each(testDatabases)('API-token rotation on %s', (database) => {
   it('allows revoking the old token early, and refuses rotating a rotating token', async () => {
     const { cookie } = await owner();
     const old = await createApiToken(server, cookie);
-    const res = await rotate(server, cookie, old.apiToken._id);
-    expect(Date.parse(res.body.rotated.rotation!.endsAt) - clock.now()).toBeGreaterThan(23 * 3600 * 1000);
+    // No body at all: the default overlap, 24 hours.
+    const res = await request<Rotated>(server.url, `/api/me/api-tokens/${old.apiToken._id}/rotate`, {
+      cookie,
+      method: 'POST',
+    });
+    expect(res.status, JSON.stringify(res.body)).toBe(201);
+    const overlapMs = Date.parse(res.body.rotated.rotation!.endsAt) - clock.now();
+    expect(overlapMs).toBeGreaterThan(23.9 * 3600 * 1000);
+    expect(overlapMs).toBeLessThanOrEqual(24 * 3600 * 1000);
     const again = await rotate(server, cookie, old.apiToken._id);
     expect(again.status).toBe(409);
     expect(again.body.code).toBe('API_TOKEN_ROTATING');
@@ -135,7 +142,7 @@ describe.each(testDatabases)('API-token rotation on %s', (database) => {
   it("applies creation's rules: bad overlap, API-token authentication, the per-user limit", async () => {
     const { cookie } = await owner();
     const old = await createApiToken(server, cookie);
-    for (const overlap of ['8d', 'soon', -1, 7 * DAY + 1])
+    for (const overlap of ['8d', 'soon', '1h30m', '3600', -1, 1.5, 7 * DAY + 1])
       expect((await rotate(server, cookie, old.apiToken._id, { overlap })).status).toBe(400);
     const byKey = await request(server.url, `/api/me/api-tokens/${old.apiToken._id}/rotate`, {
       ...withApiKey(old.token),
@@ -162,6 +169,13 @@ describe.each(testDatabases)('API-token rotation on %s', (database) => {
     } finally {
       await configureAuth(server, adminCookie, { maxTokensPerUser: 50 });
     }
+    // The longest overlap, given in seconds, is accepted.
+    const longest = await createApiToken(server, cookie);
+    const week = await rotate(server, cookie, longest.apiToken._id, { overlap: 7 * DAY });
+    expect(week.status).toBe(201);
+    expect(Date.parse(week.body.rotated.rotation!.endsAt) - clock.now()).toBeGreaterThan(
+      7 * DAY * 1000 - 60_000,
+    );
   });
 
   it('keeps the per-user limit when rotations and a creation race', async () => {
