@@ -95,6 +95,22 @@ export class Sweeper {
 
   /** One run: at most `batch` rows per table. */
   async run(): Promise<SweepResult> {
+    let result: SweepResult;
+    try {
+      result = await this.#run();
+    } catch (error) {
+      this.ctx.metrics.sweep('failed', 0);
+      throw error;
+    }
+    const deleted = Object.values(result).reduce<number>(
+      (sum, count) => sum + (typeof count === 'number' ? count : 0),
+      0,
+    );
+    this.ctx.metrics.sweep(result.skipped ? 'skipped' : 'swept', deleted);
+    return result;
+  }
+
+  async #run(): Promise<SweepResult> {
     const now = this.ctx.now();
     const { db, dialect } = this.ctx.storage;
     const result: SweepResult = {};
