@@ -4,6 +4,7 @@ import { PasswordResets } from './features/accounts/password-reset.js';
 import { PrincipalLoader } from './features/accounts/principals.js';
 import { Reauthentication } from './features/accounts/reauthentication.js';
 import { AccountService } from './features/accounts/service.js';
+import type { SignInDeps } from './features/accounts/sign-in.js';
 import { AuditTrail } from './features/admin/audit.js';
 import { AdminService } from './features/admin/service.js';
 import { UserAdministration } from './features/admin/user-admin.js';
@@ -12,7 +13,7 @@ import { ApiTokenExpiryNotices } from './features/api-tokens/expiry-notices.js';
 import { ApiTokenRotation } from './features/api-tokens/rotation.js';
 import { ApiTokenService } from './features/api-tokens/service.js';
 import { AuthConfigService } from './features/auth-config/service.js';
-import { Sweeper } from './features/housekeeping/sweep.js';
+import { SWEEP_BATCH, Sweeper } from './features/housekeeping/sweep.js';
 import { Mailer } from './features/mail/mailer.js';
 import { OAuthFeature } from './features/oauth/feature.js';
 import { SecondFactorService } from './features/second-factor/service.js';
@@ -34,9 +35,9 @@ export interface Services {
   authConfig: AuthConfigService;
   apiTokens: ApiTokenService;
   apiTokenRotation: ApiTokenRotation;
-  /** The scheduled job that e-mails owners before their API tokens expire. */
+  /** E-mails owners before their API tokens expire; a job of the sweep. */
   apiTokenNotices: ApiTokenExpiryNotices;
-  /** Deletes expired rows every GATEHOUSE_SWEEP_INTERVAL (started by `gatehouse start`). */
+  /** Deletes expired rows and runs its jobs every GATEHOUSE_SWEEP_INTERVAL (started by `gatehouse start`). */
   sweeper: Sweeper;
   /** The JWT signing keys shared by every instance (JWKS, rotation); sign with `signingKey(alg)`. */
   signingKeys: SigningKeyRing;
@@ -61,6 +62,8 @@ export interface Services {
   oauth: OAuthFeature;
   /** Social login: providers, the login flow, linked identities. */
   social: SocialFeature;
+  /** What finishing a sign-in needs (accounts/sign-in.ts): every route that signs people in gets it. */
+  signIn: SignInDeps;
   /** In the documented order: x-api-key, cookie, bearer. */
   authenticators: Authenticator[];
 }
@@ -78,6 +81,8 @@ export function createServices(ctx: AppContext): Services {
   const passwordResets = new PasswordResets(ctx, mailer);
   const reauthentication = new Reauthentication(ctx);
   const audit = new AuditTrail(ctx);
+  const secondFactor = new SecondFactorService(ctx, reauthentication);
+  const apiTokenNotices = new ApiTokenExpiryNotices(ctx, mailer);
   return {
     ctx,
     principals,
@@ -86,8 +91,8 @@ export function createServices(ctx: AppContext): Services {
     authConfig,
     apiTokens,
     apiTokenRotation: new ApiTokenRotation(ctx, principals, authConfig),
-    apiTokenNotices: new ApiTokenExpiryNotices(ctx, mailer),
-    sweeper: new Sweeper(ctx),
+    apiTokenNotices,
+    sweeper: new Sweeper(ctx, SWEEP_BATCH, [apiTokenNotices]),
     signingKeys,
     tokens,
     workspaces: createWorkspaceFeature(ctx, { principals, accounts, sessions }),
@@ -96,11 +101,12 @@ export function createServices(ctx: AppContext): Services {
     passwordResets,
     emailVerification: new EmailVerification(ctx, mailer),
     reauthentication,
-    secondFactor: new SecondFactorService(ctx, reauthentication),
+    secondFactor,
     audit,
     userAdmin: new UserAdministration(ctx, accounts, passwordResets, audit, mailer),
     oauth: new OAuthFeature(ctx, { signingKeys, tokens, principals, sessions, authConfig }),
     social: createSocialFeature(ctx, accounts),
+    signIn: { config: ctx.config, accounts, sessions, tokens, secondFactor, authConfig },
     authenticators: [
       apiTokenAuthenticator(apiTokens, authConfig),
       sessionAuthenticator(ctx, sessions, principals),

@@ -19,6 +19,12 @@ export interface Storage {
   pool: pg.Pool | undefined;
   /** PostgreSQL: logs an outage once when it starts and once when it ends; undefined on SQLite. */
   outage: OutageLog | undefined;
+  /**
+   * SQLite: a number that moves whenever another connection (the command line, another process) commits to
+   * the file, and never for this connection's own writes (`PRAGMA data_version`); one synchronous call, no
+   * I/O. Lets a cache notice changes no invalidation bus carried. Undefined on PostgreSQL (LISTEN/NOTIFY).
+   */
+  externalChanges?: (() => number) | undefined;
   /** Resolves when the database answers a trivial query. */
   ping(): Promise<void>;
   close(): Promise<void>;
@@ -52,11 +58,13 @@ function openSqlite(path: string): Storage {
   sqlite.pragma('foreign_keys = ON');
   sqlite.pragma('busy_timeout = 5000');
   const db = new Kysely<Database>({ dialect: new SqliteDialect({ database: withStatementCache(sqlite) }) });
+  const dataVersion = sqlite.prepare('PRAGMA data_version').pluck();
   return {
     db,
     dialect: 'sqlite',
     pool: undefined,
     outage: undefined,
+    externalChanges: () => dataVersion.get() as number,
     ping: async () => {
       await sql`select 1`.execute(db);
     },
