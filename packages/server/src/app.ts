@@ -22,6 +22,7 @@ import { apiTokenRoutes } from './features/api-tokens/routes.js';
 import { authConfigRoutes } from './features/auth-config/routes.js';
 import { findConsoleBuild } from './features/console/build-output.js';
 import { consoleRoutes } from './features/console/routes.js';
+import { landingRoutes } from './features/landing/routes.js';
 import { PrometheusMetrics } from './features/metrics/prometheus.js';
 import { noMetrics } from './features/metrics/recorder.js';
 import { registerMetrics } from './features/metrics/routes.js';
@@ -236,6 +237,7 @@ export async function buildApp(config: Config, options: BuildOptions = {}): Prom
   await app.register(socialLoginRoutes, { services });
   await app.register(qelosWireRoutes, { principals: services.principals });
   await app.register(consoleRoutes, { build: consoleBuild });
+  await app.register(landingRoutes, { config, consoleServed: consoleBuild !== undefined });
 
   app.addHook('onClose', async () => {
     // Before storage closes: batched API-token usage must reach the database at a clean shutdown.
