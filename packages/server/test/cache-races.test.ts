@@ -1,6 +1,6 @@
 import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
-import { userTag } from '../src/features/accounts/principals.js';
 import { AccountStore } from '../src/features/accounts/store.js';
+import { userTag } from '../src/features/identity/principals.js';
 import { SessionStore } from '../src/features/sessions/store.js';
 import { request, signInWithCookie } from './support/http.js';
 import { MANY_SIGN_INS, startTestServer, type TestServer, testDatabases } from './support/server.js';
