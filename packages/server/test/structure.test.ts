@@ -69,6 +69,13 @@ describe('code structure', () => {
     expect(offending).toEqual([]);
   });
 
+  it('features read the time from the injected clock (ctx.now), so tests that move time move every cache too', () => {
+    const offending = sourceFiles(join(src, 'features')).filter((file) =>
+      /Date\.now\(\)/.test(readFileSync(file, 'utf8')),
+    );
+    expect(offending.map((file) => relative(src, file))).toEqual([]);
+  });
+
   // Issue 9 item 16, feature by feature: a route file on the TypeBox type provider casts no request part.
   it('route files typed by their schemas (TypeBox type provider) never cast request.body/params/query', () => {
     const typed = sourceFiles(join(src, 'features')).filter((file) =>
