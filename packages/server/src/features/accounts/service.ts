@@ -9,6 +9,7 @@ import { identifierKey, normaliseUsername, usernameProblem } from '../identity/i
 import { MembershipStore } from '../identity/membership-store.js';
 import { userTag } from '../identity/principals.js';
 import type { UserRow } from '../identity/user-store.js';
+import { countSignIn } from '../metrics/recorder.js';
 import { namesFrom, normaliseBirthDate, normalisePhone } from './profile-fields.js';
 import { announceSignOut, endEverySignIn, type SignInToKeep } from './sign-in-revocation.js';
 import { AccountStore, type ProfileChanges } from './store.js';
@@ -87,7 +88,11 @@ export class AccountService {
    * (SignInThrottle), so concurrent guesses cannot outrun the lockout. Unknown user and wrong password take
    * the same time and give the same answer (a dummy hash is verified for unknown users).
    */
-  async authenticate(login: string, password: string, ip: string): Promise<UserRow> {
+  authenticate(login: string, password: string, ip: string): Promise<UserRow> {
+    return countSignIn(this.ctx.metrics, 'password', () => this.#authenticate(login, password, ip));
+  }
+
+  async #authenticate(login: string, password: string, ip: string): Promise<UserRow> {
     await this.#throttle.checkClient(ip);
     const key = identifierKey(login);
     const user = await this.store.findByLogin(key);
