@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto';
-import { AppError } from '../../lib/errors.js';
 import type { Config } from '../../config/load.js';
+import { AppError } from '../../lib/errors.js';
 import type { AccountService } from './service.js';
 
 export interface BootstrapResult {
