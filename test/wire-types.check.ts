@@ -24,6 +24,7 @@ import type {
   WorkspaceInvite,
   WorkspaceMember,
 } from '../packages/sdk/src/index.js';
+import type { LinkedIdentity } from '../packages/sdk/src/integrations.js';
 // Brings in the server's Fastify augmentations (request.auth, route config) that its route files rely on.
 import type {} from '../packages/server/src/app.js';
 import type { SessionPayload, TokenPayload } from '../packages/server/src/features/accounts/schemas.js';
@@ -40,6 +41,7 @@ import type {
   UserView,
 } from '../packages/server/src/features/identity/schemas.js';
 import type { SessionView } from '../packages/server/src/features/sessions/routes.js';
+import type { LinkedIdentityView } from '../packages/server/src/features/social/routes.js';
 import type { TokenSessionView } from '../packages/server/src/features/tokens/schemas.js';
 import type {
   CreatedInvite,
@@ -70,7 +72,9 @@ const checks: [
   Assignable<Static<typeof InviteView>, WorkspaceInvite>,
   Assignable<Static<typeof InvitationSent>, { invitation: WorkspaceInvite }>,
   Assignable<Static<typeof InvitationView>, WorkspaceInvitation>,
+  Assignable<Static<typeof LinkedIdentityView>, LinkedIdentity>,
 ] = [
+  true,
   true,
   true,
   true,
