@@ -19,6 +19,11 @@ export interface Storage {
   pool: pg.Pool | undefined;
   /** PostgreSQL: logs an outage once when it starts and once when it ends; undefined on SQLite. */
   outage: OutageLog | undefined;
+  /**
+   * SQLite: `PRAGMA data_version`, which changes when another connection (a CLI command in another
+   * process) commits; synchronous and cheap (no read of the database). Undefined on PostgreSQL.
+   */
+  dataVersion?: (() => number) | undefined;
   /** Resolves when the database answers a trivial query. */
   ping(): Promise<void>;
   close(): Promise<void>;
@@ -52,11 +57,13 @@ function openSqlite(path: string): Storage {
   sqlite.pragma('foreign_keys = ON');
   sqlite.pragma('busy_timeout = 5000');
   const db = new Kysely<Database>({ dialect: new SqliteDialect({ database: withStatementCache(sqlite) }) });
+  const dataVersion = sqlite.prepare('PRAGMA data_version').pluck();
   return {
     db,
     dialect: 'sqlite',
     pool: undefined,
     outage: undefined,
+    dataVersion: () => dataVersion.get() as number,
     ping: async () => {
       await sql`select 1`.execute(db);
     },
