@@ -54,6 +54,8 @@ export interface OAuthClientConfig {
   trusted: boolean;
   access_token_ttl: number | null;
   refresh_token_ttl: number | null;
+  /** What its ID tokens are signed with: `RS256` (default), `ES256` or `EdDSA`. */
+  id_token_signed_response_alg: string;
   created_at: string;
   updated_at: string;
 }
@@ -70,6 +72,7 @@ export interface OAuthClientSettings {
   trusted?: boolean;
   accessTokenTtl?: number | null;
   refreshTokenTtl?: number | null;
+  idTokenSignedResponseAlg?: 'RS256' | 'ES256' | 'EdDSA';
 }
 
 /** A client with its secret: only what `createOAuthClient` and `rotateOAuthClientSecret` answer. */

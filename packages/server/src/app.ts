@@ -191,7 +191,6 @@ export async function buildApp(config: Config, options: BuildOptions = {}): Prom
 
   app.addHook('onClose', async () => {
     // Before storage closes: batched API-token usage must reach the database at a clean shutdown.
-    services.apiTokenNotices.stop();
     await services.sweeper.stop();
     await services.apiTokens.close();
     await services.mailer.close();

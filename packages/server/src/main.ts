@@ -32,7 +32,8 @@ const USAGE = `usage: gatehouse <command>
   keys rotate                             new signing keys; old ones verify for GATEHOUSE_KEY_ROTATION_GRACE
   keys list                               stored signing keys and their state
   clients create --name NAME --redirect-uri URI [--redirect-uri URI…] [--grant TYPE…] [--scope "SCOPES"]
-                 [--resource URI…] [--public] [--trusted] [--native] [--access-token-ttl S] [--json]
+                 [--resource URI…] [--public] [--trusted] [--native] [--access-token-ttl S]
+                 [--id-token-alg RS256|ES256|EdDSA] [--json]
                                           register an OAuth client; prints its secret once
   clients list|show <client_id> [--json]
   clients update <client_id> [the create flags]
@@ -73,6 +74,7 @@ async function main(argv: string[]): Promise<void> {
       native: { type: 'boolean', default: false },
       'access-token-ttl': { type: 'string' },
       'refresh-token-ttl': { type: 'string' },
+      'id-token-alg': { type: 'string' },
       json: { type: 'boolean', default: false },
       'client-id': { type: 'string' },
       'client-secret-stdin': { type: 'boolean', default: false },
@@ -134,6 +136,7 @@ async function main(argv: string[]): Promise<void> {
       native: values.native,
       accessTokenTtl: seconds(values['access-token-ttl']),
       refreshTokenTtl: seconds(values['refresh-token-ttl']),
+      idTokenAlg: values['id-token-alg'],
       json: values.json,
     });
   }

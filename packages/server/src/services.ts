@@ -12,7 +12,7 @@ import { ApiTokenExpiryNotices } from './features/api-tokens/expiry-notices.js';
 import { ApiTokenRotation } from './features/api-tokens/rotation.js';
 import { ApiTokenService } from './features/api-tokens/service.js';
 import { AuthConfigService } from './features/auth-config/service.js';
-import { Sweeper } from './features/housekeeping/sweep.js';
+import { SWEEP_BATCH, Sweeper } from './features/housekeeping/sweep.js';
 import { Mailer } from './features/mail/mailer.js';
 import { OAuthFeature } from './features/oauth/feature.js';
 import { SecondFactorService } from './features/second-factor/service.js';
@@ -34,9 +34,9 @@ export interface Services {
   authConfig: AuthConfigService;
   apiTokens: ApiTokenService;
   apiTokenRotation: ApiTokenRotation;
-  /** The scheduled job that e-mails owners before their API tokens expire. */
+  /** E-mails owners before their API tokens expire; a job of the sweep. */
   apiTokenNotices: ApiTokenExpiryNotices;
-  /** Deletes expired rows every GATEHOUSE_SWEEP_INTERVAL (started by `gatehouse start`). */
+  /** Deletes expired rows and runs its jobs every GATEHOUSE_SWEEP_INTERVAL (started by `gatehouse start`). */
   sweeper: Sweeper;
   /** The JWT signing keys shared by every instance (JWKS, rotation); sign with `signingKey(alg)`. */
   signingKeys: SigningKeyRing;
@@ -78,6 +78,7 @@ export function createServices(ctx: AppContext): Services {
   const passwordResets = new PasswordResets(ctx, mailer);
   const reauthentication = new Reauthentication(ctx);
   const audit = new AuditTrail(ctx);
+  const apiTokenNotices = new ApiTokenExpiryNotices(ctx, mailer);
   return {
     ctx,
     principals,
@@ -86,8 +87,8 @@ export function createServices(ctx: AppContext): Services {
     authConfig,
     apiTokens,
     apiTokenRotation: new ApiTokenRotation(ctx, principals, authConfig),
-    apiTokenNotices: new ApiTokenExpiryNotices(ctx, mailer),
-    sweeper: new Sweeper(ctx),
+    apiTokenNotices,
+    sweeper: new Sweeper(ctx, SWEEP_BATCH, [apiTokenNotices]),
     signingKeys,
     tokens,
     workspaces: createWorkspaceFeature(ctx, { principals, accounts, sessions }),

@@ -189,4 +189,34 @@ describe.each(testDatabases)('OAuth clients and discovery on %s', (database) => 
     await clientsCommand(server.config, 'delete', printed.client_id, {}, (line) => void lines.push(line));
     expect((await admin(`/${printed.client_id}`)).status).toBe(404);
   });
+
+  it('a secret rotated and a client deleted by the command line take effect on the next token request', async () => {
+    const { client, secret } = await server.app.gatehouse.oauth.clients.create({
+      name: 'Cached app',
+      grantTypes: ['client_credentials'],
+      scope: 'api:read',
+    });
+    const old = { id: client.id, secret: secret! };
+    const token = (credentials: { id: string; secret: string }) =>
+      postForm(server, '/oauth2/token', { grant_type: 'client_credentials' }, credentials);
+    // The first request caches the client on the server.
+    expect((await token(old)).status).toBe(200);
+    const lines: string[] = [];
+    // The command line is another connection (on SQLite, no bus reaches the server from it).
+    await clientsCommand(
+      server.config,
+      'rotate-secret',
+      client.id,
+      { json: true },
+      (line) => void lines.push(line),
+    );
+    const rotated = {
+      id: client.id,
+      secret: (JSON.parse(lines[0]!) as { client_secret: string }).client_secret,
+    };
+    expect((await token(old)).status).toBe(401);
+    expect((await token(rotated)).status).toBe(200);
+    await clientsCommand(server.config, 'delete', client.id, {}, (line) => void lines.push(line));
+    expect((await token(rotated)).status).toBe(401);
+  });
 });

@@ -1,5 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { MAX_FAMILIES_PER_USER } from '../src/features/tokens/store.js';
 import { type FreshDatabase, freshDatabase, testDatabases } from './support/databases.js';
 import { authorizeInBrowser, authorizeUrl, pkce, postForm, REDIRECT_URI, RESOURCE } from './support/oauth.js';
 import {
@@ -48,14 +49,14 @@ describe.runIf(testDatabases.includes('postgres'))(
       await fresh?.drop();
     });
 
-    const tokens = async () => {
+    const tokens = async (as: TestUser = user) => {
       const { verifier, challenge } = pkce();
       const url = authorizeUrl(a, client.id, {
         code_challenge: challenge,
         code_challenge_method: 'S256',
         scope: 'openid offline_access profile:read',
       });
-      const { callback } = await authorizeInBrowser(a, url, user);
+      const { callback } = await authorizeInBrowser(a, url, as);
       return { code: callback.searchParams.get('code')!, verifier };
     };
     const exchange = (on: TestServer, issued: { code: string; verifier: string }) =>
@@ -132,6 +133,42 @@ describe.runIf(testDatabases.includes('postgres'))(
       expect((await postForm(b, '/oauth2/token', { grant_type: 'client_credentials' }, client)).status).toBe(
         200,
       );
+    });
+
+    it('a grant the per-user cap ends on A is refused on B at once', async () => {
+      const capped = await a.createUser();
+      const oldest = await exchange(b, await tokens(capped));
+      const accessToken = oldest.body['access_token'] as string;
+      expect((await me(b, accessToken)).status).toBe(200);
+      // Fill the cap with live sign-ins (rows, not HTTP: the cap is the point here, not the sign-in).
+      const now = Date.now();
+      await a.app.gatehouse.ctx.storage.db
+        .insertInto('token_families')
+        .values(
+          Array.from({ length: MAX_FAMILIES_PER_USER - 1 }, (_, i) => ({
+            id: `cap-${capped.id}-${i}`,
+            user_id: capped.id,
+            workspace_id: null,
+            created_at: now + i,
+            expires_at: now + 3_600_000,
+            revoked_at: null,
+            revoked_reason: null,
+            user_agent: null,
+            ip: null,
+            client_id: null,
+            scope: null,
+            resource: null,
+            auth_time: null,
+            amr: null,
+          })),
+        )
+        .execute();
+      expect((await me(b, accessToken)).status).toBe(200);
+      // One more grant, exchanged on A, ends the oldest: the grant B has cached.
+      const newest = await exchange(a, await tokens(capped));
+      expect(newest.status).toBe(200);
+      expect((await me(b, accessToken)).status).toBe(401);
+      expect((await me(b, newest.body['access_token'] as string)).status).toBe(200);
     });
   },
 );

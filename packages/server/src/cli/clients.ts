@@ -18,6 +18,7 @@ export interface ClientFlags {
   native?: boolean | undefined;
   accessTokenTtl?: number | undefined;
   refreshTokenTtl?: number | undefined;
+  idTokenAlg?: string | undefined;
   json?: boolean | undefined;
 }
 
@@ -36,6 +37,7 @@ function input(flags: ClientFlags, creating: boolean): ClientInput {
   if (flags.native) fields.applicationType = 'native';
   if (flags.accessTokenTtl !== undefined) fields.accessTokenTtl = flags.accessTokenTtl;
   if (flags.refreshTokenTtl !== undefined) fields.refreshTokenTtl = flags.refreshTokenTtl;
+  if (flags.idTokenAlg !== undefined) fields.idTokenSignedResponseAlg = flags.idTokenAlg;
   return fields;
 }
 
@@ -50,6 +52,7 @@ function describe(client: OAuthClient, write: Write): void {
   write(`grants         ${view.grant_types.join(' ')}`);
   write(`scope          ${view.scope || '-'}`);
   write(`resources      ${view.resources.join(' ') || '-'}`);
+  write(`ID tokens      ${view.id_token_signed_response_alg}`);
 }
 
 /** Prints a secret once: scripts read `--json`, people read the warning. */

@@ -32,6 +32,5 @@ export async function start(config: Config): Promise<void> {
   const storage = config.database.kind === 'sqlite' ? config.database.path : 'PostgreSQL';
   process.stdout.write(`Gatehouse listening on ${config.publicUrl.origin} (database: ${storage})\n`);
   process.stdout.write(`${MAIL_LINE[config.mail.delivery]}\n`);
-  app.gatehouse.apiTokenNotices.start();
   app.gatehouse.sweeper.start();
 }

@@ -67,7 +67,7 @@ export const defaults = {
   databaseWait: 60,
   /** GATEHOUSE_SHUTDOWN_TIMEOUT: seconds after SIGTERM by which the process has exited, whatever the database does. */
   shutdownTimeout: 10,
-  /** GATEHOUSE_SWEEP_INTERVAL: seconds between sweeps of expired rows (sessions, tokens, throttles, links). */
+  /** GATEHOUSE_SWEEP_INTERVAL: seconds between sweeps of expired rows (and API-token expiry notices). */
   sweepInterval: 10 * 60,
   /** GATEHOUSE_BODY_LIMIT: largest request body in bytes; bigger bodies get 413 before parsing. */
   bodyLimit: 64 * 1024,

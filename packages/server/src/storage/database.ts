@@ -20,10 +20,11 @@ export interface Storage {
   /** PostgreSQL: logs an outage once when it starts and once when it ends; undefined on SQLite. */
   outage: OutageLog | undefined;
   /**
-   * SQLite: `PRAGMA data_version`, which changes when another connection (a CLI command in another
-   * process) commits; synchronous and cheap (no read of the database). Undefined on PostgreSQL.
+   * SQLite: a number that moves whenever another connection (the command line, another process) commits to
+   * the file, and never for this connection's own writes (`PRAGMA data_version`); one synchronous call, no
+   * I/O. Lets a cache notice changes no invalidation bus carried. Undefined on PostgreSQL (LISTEN/NOTIFY).
    */
-  dataVersion?: (() => number) | undefined;
+  externalChanges?: (() => number) | undefined;
   /** Resolves when the database answers a trivial query. */
   ping(): Promise<void>;
   close(): Promise<void>;
@@ -63,7 +64,7 @@ function openSqlite(path: string): Storage {
     dialect: 'sqlite',
     pool: undefined,
     outage: undefined,
-    dataVersion: () => dataVersion.get() as number,
+    externalChanges: () => dataVersion.get() as number,
     ping: async () => {
       await sql`select 1`.execute(db);
     },

@@ -236,7 +236,7 @@ export interface TokenFamilyTable {
   client_id: string | null;
   /** OAuth: the granted scopes (space-separated); a refresh may narrow them, never widen. */
   scope: string | null;
-  /** OAuth: the audience (RFC 8707 resource) access tokens of this grant are for; null means Gatehouse. */
+  /** OAuth: the audiences (RFC 8707 resources, space-separated) the grant covers; null means Gatehouse. */
   resource: string | null;
   /** OAuth: when the user signed in for this grant (ID token `auth_time`). */
   auth_time: number | null;
@@ -346,6 +346,8 @@ export interface OAuthClientTable {
   created_at: number;
   updated_at: number;
   secret_rotated_at: number | null;
+  /** Signs its ID tokens: 'RS256', 'ES256' or 'EdDSA'; null means RS256 (0019). */
+  id_token_alg: string | null;
 }
 
 /** An authorization request waiting for its login or consent step, bound to one browser. */
@@ -370,6 +372,7 @@ export interface OAuthCodeTable {
   user_id: string;
   redirect_uri: string;
   scope: string;
+  /** The RFC 8707 resources authorized, space-separated (features/oauth/resources.ts); null: none. */
   resource: string | null;
   nonce: string | null;
   code_challenge: string | null;

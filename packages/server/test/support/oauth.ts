@@ -189,7 +189,8 @@ export function authorizeUrl(
 export async function postForm(
   server: TestServer,
   path: string,
-  fields: Record<string, string>,
+  /** Name-value pairs; a list of pairs repeats a name (e.g. RFC 8707 `resource`). */
+  fields: Record<string, string> | string[][],
   basic?: { id: string; secret: string },
 ): Promise<{ status: number; body: Record<string, unknown>; headers: Headers }> {
   const headers: Record<string, string> = { 'content-type': 'application/x-www-form-urlencoded' };

@@ -1,10 +1,8 @@
 import type { AppContext } from '../../context.js';
+import type { SweepJob } from '../housekeeping/sweep.js';
 import type { Mailer } from '../mail/mailer.js';
 import { apiTokenExpiryMessage, type Brand } from '../mail/templates.js';
 import { DAY_MS } from './expiry.js';
-
-/** How often the job looks for tokens nearing their end; a notice is at most this late. */
-const INTERVAL_MS = 15 * 60_000;
 
 /** The nearer notice first: a token already within a day gets only the one-day notice, not both. */
 const NOTICES = [
@@ -13,37 +11,21 @@ const NOTICES = [
 ] as const;
 
 /**
- * E-mails an API token's owner 7 days and 1 day before the token expires (issue 18). Runs on every
- * instance; each notice is claimed by one conditional UPDATE (`expiry_notices < level`), so however many
- * instances run the job at once, each notice is sent once. Tokens being rotated out get none: their
- * successor is what matters.
+ * E-mails an API token's owner 7 days and 1 day before the token expires (issue 18). A job of the
+ * housekeeping sweep, so it runs every GATEHOUSE_SWEEP_INTERVAL on every instance; `expiry_notices` on the
+ * token records which notices went out, and each is claimed by one conditional UPDATE
+ * (`expiry_notices < level`), so however many instances run the job at once, each notice is sent once.
+ * Tokens being rotated out get none: their successor is what matters. A claimed notice whose delivery
+ * fails after the mailer's retries is not sent again (at most once, rather than a notice per sweep).
  */
-export class ApiTokenExpiryNotices {
-  #timer: NodeJS.Timeout | undefined;
+export class ApiTokenExpiryNotices implements SweepJob {
+  readonly name = 'apiTokenExpiryNotices';
   #running: Promise<number> | undefined;
 
   constructor(
     private readonly ctx: AppContext,
     private readonly mailer: Mailer,
   ) {}
-
-  start(): void {
-    if (!this.mailer.available || this.#timer) return;
-    const tick = () => {
-      this.run().catch((error: unknown) =>
-        this.ctx.log.error({ err: error }, 'API token expiry notices failed'),
-      );
-    };
-    this.#timer = setInterval(tick, INTERVAL_MS);
-    // Never keeps a CLI command or a test process alive.
-    this.#timer.unref();
-    setTimeout(tick, 10_000).unref();
-  }
-
-  stop(): void {
-    if (this.#timer) clearInterval(this.#timer);
-    this.#timer = undefined;
-  }
 
   /** Sends the notices due now; returns how many. One run at a time per instance. */
   run(): Promise<number> {

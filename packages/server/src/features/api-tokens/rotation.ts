@@ -84,17 +84,28 @@ export class ApiTokenRotation {
     };
     // The old token never outlives its own expiry because of a rotation.
     const endsAt = Math.min(now + overlapSeconds * 1000, old.expires_at ?? Number.POSITIVE_INFINITY);
+    // The claim and the successor commit together: a successor exists only for the one claim that won.
     await this.ctx.storage.db.transaction().execute(async (trx) => {
       const store = new ApiTokenStore(trx);
       if (!(await store.claimRotation(userId, old.id, successor.id, endsAt))) throw alreadyRotated();
       await store.insert(successor);
-      // Counted inside the transaction: refusing rolls the claim back too, and the old token is untouched.
-      if ((await store.countLive(userId, now)) > config.maxTokensPerUser) {
+    });
+    // Every instance re-reads the old token, and with it the end of its overlap (also after an undo).
+    try {
+      // Counted after the commit, as creation counts after its insert: a concurrent creation or rotation
+      // sees this successor and this one sees theirs, so they cannot both slip under the limit (at worst
+      // both are refused). A count inside the transaction would not see the other's uncommitted insert.
+      if ((await this.#store.countLive(userId, now)) > config.maxTokensPerUser) {
+        await this.ctx.storage.db.transaction().execute(async (trx) => {
+          const store = new ApiTokenStore(trx);
+          await store.deleteForUser(userId, successor.id);
+          await store.releaseRotation(userId, old.id, successor.id);
+        });
         throw tooManyTokens(config.maxTokensPerUser);
       }
-    });
-    // Every instance re-reads the old token, and with it the end of its overlap.
-    await this.ctx.bus.publish(apiTokenTag(old.id));
+    } finally {
+      await this.ctx.bus.publish(apiTokenTag(old.id));
+    }
     const workspace_name = principal.workspace?.name ?? null;
     return {
       token,

@@ -31,7 +31,10 @@ export class ApiTokenStore {
       .executeTakeFirst();
   }
 
-  /** The user's tokens; a rotated token whose overlap ended is gone for good, so it is not listed. */
+  /**
+   * The user's tokens; a rotated token whose overlap ended is gone for good, so it is not listed (the sweep
+   * deletes it later).
+   */
   listForUser(userId: string, now: number): Promise<ApiTokenListing[]> {
     return this.db
       .selectFrom('api_tokens as t')
@@ -76,13 +79,15 @@ export class ApiTokenStore {
     return Number(result.numUpdatedRows) > 0;
   }
 
-  /** Housekeeping: rotated tokens whose overlap has ended authenticate no more. */
-  async deleteRotatedOut(now: number): Promise<number> {
-    const result = await this.db
-      .deleteFrom('api_tokens')
-      .where('rotation_ends_at', '<=', now)
-      .executeTakeFirst();
-    return Number(result.numDeletedRows);
+  /** Undoes a claim that `successorId` made, when its rotation is refused after all (the per-user limit). */
+  async releaseRotation(userId: string, id: string, successorId: string): Promise<void> {
+    await this.db
+      .updateTable('api_tokens')
+      .set({ replaced_by: null, rotation_ends_at: null })
+      .where('id', '=', id)
+      .where('user_id', '=', userId)
+      .where('replaced_by', '=', successorId)
+      .execute();
   }
 
   /** Deletes one of the user's tokens; false when it was not theirs or not there. */

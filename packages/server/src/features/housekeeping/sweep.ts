@@ -68,12 +68,27 @@ function steps(ctx: AppContext): Step[] {
     { table: 'oauth_interactions', key: 'id', dead: (now) => sql`expires_at <= ${now}` },
     { table: 'oauth_codes', key: 'code_hash', dead: (now) => sql`expires_at <= ${now - HOUR_MS}` },
     { table: 'oauth_revoked_tokens', key: 'jti', dead: (now) => sql`expires_at <= ${now}` },
+    // An API token rotated out is refused once its overlap ends, like a revoked one (issue 18).
+    { table: 'api_tokens', key: 'id', dead: (now) => sql`rotation_ends_at <= ${now}` },
   ];
 }
 
+/**
+ * Time-driven work that is not a deletion but belongs on the same schedule, such as the API-token expiry
+ * notices. A job must be safe to run on several instances at once (it claims what it does), because it
+ * runs outside the sweep lock: sending mail must not hold a transaction open.
+ */
+export interface SweepJob {
+  readonly name: string;
+  /** Does what is due now; returns how many things it did. */
+  run(): Promise<number>;
+}
+
 export type SweepResult = Partial<Record<keyof Database, number>> & {
-  /** True when another instance held the sweep lock, so this run did nothing. */
+  /** True when another instance held the sweep lock, so this run deleted nothing. */
   skipped?: boolean;
+  /** What each job did, by name; a failed job is logged and counted as -1. */
+  jobs?: Record<string, number>;
 };
 
 /**
@@ -81,6 +96,7 @@ export type SweepResult = Partial<Record<keyof Database, number>> & {
  * on every instance; on PostgreSQL a transaction-scoped advisory lock lets one instance at a time do the
  * work, and each statement deletes at most SWEEP_BATCH rows (a backlog is worked off in further runs a
  * second apart). Deleting a row twice is harmless, so even without the lock the result would be the same.
+ * The jobs (`SweepJob`) run after the deletions on every instance, each claiming its own work.
  */
 export class Sweeper {
   #timer: NodeJS.Timeout | undefined;
@@ -91,10 +107,32 @@ export class Sweeper {
   constructor(
     private readonly ctx: AppContext,
     private readonly batch = SWEEP_BATCH,
+    private readonly jobs: readonly SweepJob[] = [],
   ) {}
 
-  /** One run: at most `batch` rows per table. */
+  /** One run: at most `batch` rows per table, then the jobs. */
   async run(): Promise<SweepResult> {
+    const result = await this.#sweep();
+    if (this.jobs.length > 0) result.jobs = await this.#runJobs();
+    return result;
+  }
+
+  /** Each job on its own: one failing (SMTP down) neither stops the others nor the deletions. */
+  async #runJobs(): Promise<Record<string, number>> {
+    const done: Record<string, number> = {};
+    for (const job of this.jobs) {
+      done[job.name] = await job.run().catch((error: unknown) => {
+        this.ctx.log.warn(
+          { job: job.name, reason: error instanceof Error ? error.message : String(error) },
+          'sweep job failed; it runs again with the next sweep',
+        );
+        return -1;
+      });
+    }
+    return done;
+  }
+
+  async #sweep(): Promise<SweepResult> {
     const now = this.ctx.now();
     const { db, dialect } = this.ctx.storage;
     const result: SweepResult = {};
@@ -141,7 +179,9 @@ export class Sweeper {
         (result) => {
           if (this.#failing) this.ctx.log.info('sweep of expired rows works again');
           this.#failing = false;
-          const backlog = Object.values(result).some((count) => count === this.batch);
+          const backlog = Object.entries(result).some(
+            ([key, count]) => key !== 'jobs' && count === this.batch,
+          );
           this.#schedule(backlog ? BACKLOG_DELAY_MS : this.ctx.config.reliability.sweepInterval * 1000);
         },
         (error: unknown) => {

@@ -16,8 +16,8 @@ export interface OAuthAccessTokenInput {
   subject: string;
   clientId: string;
   scope: string;
-  /** The resource server (RFC 8707), or Gatehouse's own API. */
-  audience: string;
+  /** The resource servers (RFC 8707; several: an array), or Gatehouse's own API. */
+  audience: string | string[];
   /** The grant's token family (user tokens); absent for client_credentials. */
   familyId?: string | undefined;
   roles?: string[] | undefined;

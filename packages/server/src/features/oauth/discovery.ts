@@ -1,5 +1,6 @@
 import type { FastifyInstance } from 'fastify';
 import type { Config } from '../../config/load.js';
+import { ID_TOKEN_ALGORITHMS } from './clients/service.js';
 import { issuerOf } from './issuer.js';
 import { SUPPORTED_SCOPES } from './scopes.js';
 
@@ -43,7 +44,7 @@ export function authorizationServerMetadata(config: Config): Record<string, unkn
     response_modes_supported: ['query'],
     grant_types_supported: ['authorization_code', 'refresh_token', 'client_credentials'],
     subject_types_supported: ['public'],
-    id_token_signing_alg_values_supported: ['RS256'],
+    id_token_signing_alg_values_supported: [...ID_TOKEN_ALGORITHMS],
     token_endpoint_auth_methods_supported: ['client_secret_basic', 'client_secret_post', 'none'],
     revocation_endpoint_auth_methods_supported: ['client_secret_basic', 'client_secret_post', 'none'],
     introspection_endpoint_auth_methods_supported: ['client_secret_basic', 'client_secret_post'],

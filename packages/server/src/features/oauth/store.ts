@@ -83,7 +83,8 @@ export class OAuthStore {
   /**
    * Exchanges a code: consumes it (one conditional UPDATE, bound to the client, unexpired) and, in the same
    * transaction, records the token family it yields and creates that family. A concurrent replay waits on
-   * the row, then finds the code consumed with its family committed, and can revoke it.
+   * the row, then finds the code consumed with its family committed, and can revoke it. `ended`: the user's
+   * oldest families the per-user cap ended to make room (the caller tells every instance).
    */
   exchangeCode(
     codeHash: string,
@@ -91,7 +92,7 @@ export class OAuthStore {
     now: number,
     family: FamilyRow,
     firstToken: RefreshTokenRow | null,
-  ): Promise<CodeRow | undefined> {
+  ): Promise<{ code: CodeRow; ended: string[] } | undefined> {
     return this.db.transaction().execute(async (trx) => {
       const code = await trx
         .updateTable('oauth_codes')
@@ -103,8 +104,8 @@ export class OAuthStore {
         .returningAll()
         .executeTakeFirst();
       if (!code) return undefined;
-      await this.#tokens.createFamily({ ...family, user_id: code.user_id }, firstToken, trx);
-      return code;
+      const ended = await this.#tokens.createFamily({ ...family, user_id: code.user_id }, firstToken, trx);
+      return { code, ended };
     });
   }
 

@@ -75,13 +75,13 @@ export class SigningKeyRing {
    * active kid, so the first token signed after a rotation commits already uses the new key. PostgreSQL
    * instances hear of it by NOTIFY instead. Undefined on PostgreSQL.
    */
-  readonly #dataVersion: (() => number) | undefined;
-  #seenDataVersion: number | undefined;
+  readonly #externalChanges: (() => number) | undefined;
+  #seenExternalChanges: number | undefined;
 
   constructor(private readonly ctx: AppContext) {
     this.#store = new SigningKeyStore(ctx.storage.db);
-    this.#dataVersion = ctx.storage.dataVersion;
-    this.#seenDataVersion = this.#dataVersion?.();
+    this.#externalChanges = ctx.storage.externalChanges;
+    this.#seenExternalChanges = this.#externalChanges?.();
     ctx.bus.subscribe((key) => {
       if (key === '*' || key === SIGNING_KEYS_TOPIC) this.#stale = true;
     });
@@ -176,10 +176,10 @@ export class SigningKeyRing {
 
   /** SQLite: whether another connection (a CLI command) has committed since the last call. */
   #changedElsewhere(): boolean {
-    if (!this.#dataVersion) return false;
-    const version = this.#dataVersion();
-    if (version === this.#seenDataVersion) return false;
-    this.#seenDataVersion = version;
+    if (!this.#externalChanges) return false;
+    const version = this.#externalChanges();
+    if (version === this.#seenExternalChanges) return false;
+    this.#seenExternalChanges = version;
     return true;
   }
 

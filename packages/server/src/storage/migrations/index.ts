@@ -8,6 +8,7 @@ import * as social from './0007_social.js';
 import * as oauth from './0008_oauth.js';
 import * as accounts from './0009_accounts.js';
 import * as apiTokenRotation from './0010_api_token_rotation.js';
+import * as oauthIdTokenAlg from './0019_oauth.js';
 
 /**
  * The one migration set, for SQLite and PostgreSQL alike. Append only: a shipped migration never changes.
@@ -23,4 +24,5 @@ export const migrations: Record<string, Migration> = {
   '0008_oauth': oauth,
   '0009_accounts': accounts,
   '0010_api_token_rotation': apiTokenRotation,
+  '0019_oauth': oauthIdTokenAlg,
 };

@@ -10,6 +10,7 @@ import type { SessionService } from '../../sessions/service.js';
 import type { OAuthClient, OAuthClients } from '../clients/service.js';
 import { OAuthError } from '../errors.js';
 import { issuerOf } from '../issuer.js';
+import { formatResources } from '../resources.js';
 import { formatScope, parseScope } from '../scopes.js';
 import type { InteractionRow, OAuthStore } from '../store.js';
 import { errorPage, type FormContext } from './pages.js';
@@ -154,7 +155,7 @@ export class AuthorizationFlow {
       user_id: signedIn.user.id,
       redirect_uri: authorization.redirectUri,
       scope: formatScope(authorization.scopes),
-      resource: authorization.resource ?? null,
+      resource: formatResources(authorization.resources),
       nonce: authorization.nonce ?? null,
       code_challenge: authorization.codeChallenge ?? null,
       auth_time: signedIn.authTime,
@@ -259,10 +260,12 @@ export class AuthorizationFlow {
       throw new PageError('The form has expired. Go back to the application and start again.', 403);
     const client = await this.deps.clients.find(row.client_id);
     if (!client) throw new PageError('The application is no longer registered here');
+    // An interaction begun before resources became a list carries `resource` (one, or none).
+    const stored = JSON.parse(row.request) as AuthorizationRequest & { resource?: string };
     return {
       row,
       client,
-      authorization: JSON.parse(row.request) as AuthorizationRequest,
+      authorization: { ...stored, resources: stored.resources ?? (stored.resource ? [stored.resource] : []) },
       form: { productName: this.productName, interaction: id, csrf: token, clientName: client.name },
     };
   }

@@ -1,6 +1,7 @@
 import { redirectUriMatches } from '../clients/redirect-uri.js';
 import type { OAuthClient } from '../clients/service.js';
-import { invalidRequest, invalidScope, invalidTarget, OAuthError } from '../errors.js';
+import { invalidRequest, invalidScope, OAuthError } from '../errors.js';
+import { allowedResources, resourceParameter } from '../resources.js';
 import { parseScope } from '../scopes.js';
 
 /** A validated authorization request (RFC 6749 §4.1.1, RFC 7636, OIDC Core §3.1.2.1, RFC 8707). */
@@ -15,7 +16,8 @@ export interface AuthorizationRequest {
   /** Seconds. */
   maxAge?: number | undefined;
   loginHint?: string | undefined;
-  resource?: string | undefined;
+  /** RFC 8707: the resource servers the tokens are for (empty: Gatehouse's own API). */
+  resources: string[];
 }
 
 /**
@@ -134,11 +136,17 @@ export async function parseAuthorizationRequest(
     maxAge = Number(maxAgeText);
   }
 
-  const resources = [query['resource']].flat().filter((value): value is string => value !== undefined);
-  if (resources.length > 1) throw refuse(invalidTarget('Ask for one resource at a time'));
-  const resource = resources[0];
-  if (resource !== undefined && !client.resources.includes(resource))
-    throw refuse(invalidTarget('The resource is not one this application may ask for'));
+  // RFC 8707 §2: one or several resources, each one this client is registered for.
+  let resources: string[];
+  try {
+    resources = allowedResources(
+      resourceParameter(query['resource']),
+      client.resources,
+      'one this application may ask for',
+    );
+  } catch (error) {
+    throw error instanceof OAuthError ? refuse(error) : error;
+  }
 
   return {
     client,
@@ -152,7 +160,7 @@ export async function parseAuthorizationRequest(
       prompt: prompt.filter((value): value is 'none' | 'login' | 'consent' => value !== 'select_account'),
       maxAge,
       loginHint: single(query, 'login_hint'),
-      resource,
+      resources,
     },
   };
 }

@@ -16,6 +16,9 @@ export const UpdateClientBody = Type.Object(
     trusted: Type.Optional(Type.Boolean()),
     accessTokenTtl: Type.Optional(Ttl),
     refreshTokenTtl: Type.Optional(Ttl),
+    idTokenSignedResponseAlg: Type.Optional(
+      Type.Union([Type.Literal('RS256'), Type.Literal('ES256'), Type.Literal('EdDSA')]),
+    ),
   },
   { additionalProperties: false },
 );
@@ -45,6 +48,7 @@ export const ClientViewSchema = Type.Object({
   trusted: Type.Boolean(),
   access_token_ttl: Type.Union([Type.Integer(), Type.Null()]),
   refresh_token_ttl: Type.Union([Type.Integer(), Type.Null()]),
+  id_token_signed_response_alg: Type.String(),
   created_at: Type.String(),
   updated_at: Type.String(),
 });

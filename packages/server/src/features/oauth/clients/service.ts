@@ -9,6 +9,15 @@ import { type ClientRow, ClientStore } from './store.js';
 export const GRANT_TYPES = ['authorization_code', 'refresh_token', 'client_credentials'] as const;
 export type GrantType = (typeof GRANT_TYPES)[number];
 
+/**
+ * What a client's ID tokens may be signed with: RS256 by default (every relying party supports it, OIDC
+ * Core §15.1), or one of the other algorithms the signing keys have (features/signing-keys), on request.
+ */
+export const ID_TOKEN_ALGORITHMS = ['RS256', 'ES256', 'EdDSA'] as const;
+export type IdTokenAlgorithm = (typeof ID_TOKEN_ALGORITHMS)[number];
+const isIdTokenAlgorithm = (alg: unknown): alg is IdTokenAlgorithm =>
+  ID_TOKEN_ALGORITHMS.includes(alg as IdTokenAlgorithm);
+
 /** A registered client, parsed. */
 export interface OAuthClient {
   id: string;
@@ -22,6 +31,8 @@ export interface OAuthClient {
   trusted: boolean;
   accessTokenTtl: number | null;
   refreshTokenTtl: number | null;
+  /** `id_token_signed_response_alg` (OpenID Connect Dynamic Client Registration §2). */
+  idTokenAlg: IdTokenAlgorithm;
   createdAt: number;
   updatedAt: number;
   /** SHA-256 of the secret (never leaves this module's callers' process: views omit it). */
@@ -40,6 +51,8 @@ export interface ClientInput {
   trusted?: boolean;
   accessTokenTtl?: number | null;
   refreshTokenTtl?: number | null;
+  /** RS256 (default), ES256 or EdDSA. */
+  idTokenSignedResponseAlg?: string;
 }
 
 /** The admin view of a client: everything but the secret's hash. */
@@ -55,6 +68,7 @@ export interface ClientView {
   trusted: boolean;
   access_token_ttl: number | null;
   refresh_token_ttl: number | null;
+  id_token_signed_response_alg: string;
   created_at: string;
   updated_at: string;
 }
@@ -77,6 +91,7 @@ function fromRow(row: ClientRow): OAuthClient {
     trusted: row.trusted === 1,
     accessTokenTtl: row.access_token_ttl === null ? null : Number(row.access_token_ttl),
     refreshTokenTtl: row.refresh_token_ttl === null ? null : Number(row.refresh_token_ttl),
+    idTokenAlg: isIdTokenAlgorithm(row.id_token_alg) ? row.id_token_alg : 'RS256',
     createdAt: Number(row.created_at),
     updatedAt: Number(row.updated_at),
     secretHash: row.secret_hash,
@@ -96,6 +111,7 @@ export function clientView(client: OAuthClient): ClientView {
     trusted: client.trusted,
     access_token_ttl: client.accessTokenTtl,
     refresh_token_ttl: client.refreshTokenTtl,
+    id_token_signed_response_alg: client.idTokenAlg,
     created_at: new Date(client.createdAt).toISOString(),
     updated_at: new Date(client.updatedAt).toISOString(),
   };
@@ -103,6 +119,13 @@ export function clientView(client: OAuthClient): ClientView {
 
 /** The secret format: 256 bits from the CSPRNG (SECURITY.md), with a prefix secret scanners can match. */
 const newClientSecret = () => `ghcs_${randomSecret()}`;
+
+function idTokenAlg(value: string | undefined): IdTokenAlgorithm | undefined {
+  if (value === undefined || isIdTokenAlgorithm(value)) return value;
+  throw badRequest(`idTokenSignedResponseAlg must be one of ${ID_TOKEN_ALGORITHMS.join(', ')}`, {
+    idTokenSignedResponseAlg: 'is not supported',
+  });
+}
 
 function ttl(value: number | null | undefined, field: string): number | null | undefined {
   if (value === undefined || value === null) return value;
@@ -142,8 +165,9 @@ function validate(client: Omit<OAuthClient, 'id' | 'createdAt' | 'updatedAt' | '
     } catch {
       url = undefined;
     }
-    // RFC 8707 §2: an absolute URI without a fragment.
-    if (!url || resource.includes('#'))
+    // RFC 8707 §2: an absolute URI without a fragment; no whitespace (RFC 3986 §2: a URI holds none, and
+    // a grant's resources are stored space-separated, resources.ts).
+    if (!url || resource.includes('#') || /\s/.test(resource))
       throw badRequest(`Resource "${resource}" must be an absolute URI without a fragment`, {
         resources: 'is invalid',
       });
@@ -158,17 +182,13 @@ function validate(client: Omit<OAuthClient, 'id' | 'createdAt' | 'updatedAt' | '
 export class OAuthClients {
   readonly #store: ClientStore;
   readonly #cache: TtlCache<OAuthClient | null>;
-  /**
-   * How long a cached client may be served. On PostgreSQL a change on any instance reaches every cache over
-   * LISTEN/NOTIFY at once. On SQLite the command line (another process) changes clients without a bus, so
-   * its changes (a rotated secret, a deleted client) take effect within this bound there.
-   */
-  readonly #cacheTtlMs: number;
+  /** SQLite's count of other connections' commits when the cache was last known current (see `find`). */
+  #seenExternalChanges: number | undefined;
 
   constructor(private readonly ctx: AppContext) {
     this.#store = new ClientStore(ctx.storage.db);
-    this.#cacheTtlMs = ctx.storage.dialect === 'postgres' ? 30_000 : 2_000;
-    this.#cache = new TtlCache<OAuthClient | null>(this.#cacheTtlMs, 5_000, ctx.now).follow(ctx.bus);
+    this.#cache = new TtlCache<OAuthClient | null>(30_000, 5_000, ctx.now).follow(ctx.bus);
+    this.#seenExternalChanges = ctx.storage.externalChanges?.();
   }
 
   /** Registers a client; `secret` (confidential clients only) is returned here and never again. */
@@ -186,6 +206,7 @@ export class OAuthClients {
       trusted: input.trusted === true,
       accessTokenTtl: ttl(input.accessTokenTtl, 'accessTokenTtl') ?? null,
       refreshTokenTtl: ttl(input.refreshTokenTtl, 'refreshTokenTtl') ?? null,
+      idTokenAlg: idTokenAlg(input.idTokenSignedResponseAlg) ?? 'RS256',
     };
     validate(definition);
     const secret = isPublic ? undefined : newClientSecret();
@@ -205,6 +226,7 @@ export class OAuthClients {
       created_at: now,
       updated_at: now,
       secret_rotated_at: null,
+      id_token_alg: definition.idTokenAlg,
     };
     await this.#store.insert(row);
     return { client: fromRow(row), secret };
@@ -214,8 +236,19 @@ export class OAuthClients {
     return (await this.#store.list()).map(fromRow);
   }
 
-  /** A client by id, from the per-instance cache when fresh. */
+  /**
+   * A client by id, from the per-instance cache when fresh. A change made on any instance reaches every
+   * cache over the invalidation bus. On SQLite the command line changes clients from another process, which
+   * no bus reaches: there the cache is dropped whenever another connection has committed since the last look
+   * (`PRAGMA data_version`, one call without I/O), so `gatehouse clients rotate-secret` or `delete` takes
+   * effect on the server's next request.
+   */
   async find(id: string): Promise<OAuthClient | undefined> {
+    const external = this.ctx.storage.externalChanges?.();
+    if (external !== this.#seenExternalChanges) {
+      this.#cache.clear();
+      this.#seenExternalChanges = external;
+    }
     const key = clientTag(id);
     const client = await this.#cache.read(
       key,
@@ -259,6 +292,7 @@ export class OAuthClients {
         input.refreshTokenTtl === undefined
           ? current.refreshTokenTtl
           : (ttl(input.refreshTokenTtl, 'refreshTokenTtl') ?? null),
+      idTokenAlg: idTokenAlg(input.idTokenSignedResponseAlg) ?? current.idTokenAlg,
     };
     validate(next);
     const row = await this.#store.update(id, {
@@ -271,6 +305,7 @@ export class OAuthClients {
       trusted: next.trusted ? 1 : 0,
       access_token_ttl: next.accessTokenTtl,
       refresh_token_ttl: next.refreshTokenTtl,
+      id_token_alg: next.idTokenAlg,
       updated_at: this.ctx.now(),
     });
     if (!row) throw notFound('No such client');

@@ -1,8 +1,10 @@
 import { createHash } from 'node:crypto';
 import { newId, randomSecret, sha256 } from '../../../lib/crypto.js';
+import { familyTag } from '../../tokens/service.js';
 import type { FamilyRow, RefreshTokenRow } from '../../tokens/store.js';
 import type { OAuthClient } from '../clients/service.js';
-import { invalidGrant, invalidRequest, invalidTarget, unauthorizedClient } from '../errors.js';
+import { invalidGrant, invalidRequest, unauthorizedClient } from '../errors.js';
+import { allowedResources, parseResources } from '../resources.js';
 import { parseScope } from '../scopes.js';
 import type { CodeRow } from '../store.js';
 import { type GrantContext, grantUser, type TokenResponse, userTokens } from './context.js';
@@ -34,6 +36,7 @@ export async function authorizationCodeGrant(
   grant: GrantContext,
   client: OAuthClient,
   form: Record<string, string>,
+  requestedResources: string[],
   request: { ip: string; userAgent: string | undefined },
 ): Promise<TokenResponse> {
   if (!client.grantTypes.includes('authorization_code'))
@@ -57,8 +60,9 @@ export async function authorizationCodeGrant(
   if (form['redirect_uri'] !== code.redirect_uri)
     throw invalidGrant('redirect_uri does not match the authorization request');
   checkPkce(code, form['code_verifier']);
-  if (form['resource'] !== undefined && form['resource'] !== code.resource)
-    throw invalidTarget('The resource differs from the authorization request');
+  // RFC 8707 §2.2: the token may be for fewer of the authorized resources, never for another one.
+  const granted = parseResources(code.resource);
+  const resources = allowedResources(requestedResources, granted, 'among those authorized');
   const user = await grantUser(grant, code.user_id);
   if (!user) throw invalidGrant('The user can no longer sign in');
 
@@ -102,5 +106,16 @@ export async function authorizationCodeGrant(
     if (winner?.family_id) await grant.tokens.revokeFamily(winner.family_id, 'code_replay');
     throw invalidGrant('The code was already used; the tokens issued from it are revoked');
   }
-  return userTokens(grant, { client, user, family, scopes, refreshToken, nonce: code.nonce });
+  // The per-user cap ended the user's oldest grants or sign-ins: every instance drops them at once, as
+  // /api/token does (their cached families would otherwise keep accepting access tokens for a cache TTL).
+  for (const id of exchanged.ended) await grant.ctx.bus.publish(familyTag(id));
+  return userTokens(grant, {
+    client,
+    user,
+    family,
+    scopes,
+    resources: resources.length > 0 ? resources : granted,
+    refreshToken,
+    nonce: code.nonce,
+  });
 }

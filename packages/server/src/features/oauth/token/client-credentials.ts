@@ -1,5 +1,6 @@
 import type { OAuthClient } from '../clients/service.js';
-import { invalidScope, invalidTarget, unauthorizedClient } from '../errors.js';
+import { invalidScope, unauthorizedClient } from '../errors.js';
+import { allowedResources, audienceOf } from '../resources.js';
 import { formatScope, OIDC_SCOPES, parseScope } from '../scopes.js';
 import { accessTtlOf, type GrantContext, type TokenResponse } from './context.js';
 
@@ -13,6 +14,7 @@ export async function clientCredentialsGrant(
   grant: GrantContext,
   client: OAuthClient,
   form: Record<string, string>,
+  requestedResources: string[],
 ): Promise<TokenResponse> {
   if (!client.grantTypes.includes('client_credentials'))
     throw unauthorizedClient('This client may not use the client credentials grant');
@@ -24,16 +26,14 @@ export async function clientCredentialsGrant(
   const notAllowed = requested.find((scope) => !allowed.includes(scope));
   if (notAllowed !== undefined)
     throw invalidScope(`The scope "${notAllowed}" is not allowed for this client`);
-  const resource = form['resource'];
-  if (resource !== undefined && !client.resources.includes(resource))
-    throw invalidTarget('The resource is not one this client may ask for');
+  const resources = allowedResources(requestedResources, client.resources, 'one this client may ask for');
   const ttlSeconds = accessTtlOf(grant, client);
   const scope = formatScope(requested);
   const { token } = await grant.accessTokens.mint({
     subject: client.id,
     clientId: client.id,
     scope,
-    audience: resource ?? grant.accessTokens.selfAudience,
+    audience: audienceOf(resources, grant.accessTokens.selfAudience),
     ttlSeconds,
   });
   return { access_token: token, token_type: 'Bearer', expires_in: ttlSeconds, scope };

@@ -6,6 +6,7 @@ import type { FamilyRow } from '../../tokens/store.js';
 import type { OAuthAccessTokens } from '../access-tokens.js';
 import type { OAuthClient, OAuthClients } from '../clients/service.js';
 import type { IdTokens } from '../id-tokens.js';
+import { audienceOf } from '../resources.js';
 import { formatScope } from '../scopes.js';
 import type { OAuthStore } from '../store.js';
 
@@ -47,6 +48,8 @@ export async function userTokens(
     user: UserRow;
     family: FamilyRow;
     scopes: string[];
+    /** The resources (audiences) this access token is for; empty: Gatehouse's own API. */
+    resources: readonly string[];
     refreshToken: string | undefined;
     nonce?: string | null | undefined;
   },
@@ -58,7 +61,7 @@ export async function userTokens(
     subject: user.id,
     clientId: client.id,
     scope,
-    audience: family.resource ?? grant.accessTokens.selfAudience,
+    audience: audienceOf(input.resources, grant.accessTokens.selfAudience),
     familyId: family.id,
     ttlSeconds,
   });
@@ -73,6 +76,7 @@ export async function userTokens(
     response.id_token = await grant.idTokens.mint({
       user,
       clientId: client.id,
+      alg: client.idTokenAlg,
       scopes,
       authTime: Number(family.auth_time ?? family.created_at),
       amr: family.amr ? (JSON.parse(family.amr) as string[]) : null,

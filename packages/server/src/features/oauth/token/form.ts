@@ -2,12 +2,14 @@ import { invalidRequest } from '../errors.js';
 
 /**
  * An OAuth form body as plain strings: a parameter sent twice is an error (RFC 6749 §3.2), never a
- * guess at which one counts.
+ * guess at which one counts. `repeatable` names parameters that may repeat (RFC 8707 `resource` at the
+ * token endpoint): they are left out of the result, for the caller to read as a list.
  */
-export function singleValued(body: unknown): Record<string, string> {
+export function singleValued(body: unknown, repeatable: readonly string[] = []): Record<string, string> {
   if (body === null || typeof body !== 'object') throw invalidRequest('The request needs a form body');
   const form: Record<string, string> = {};
   for (const [name, value] of Object.entries(body as Record<string, unknown>)) {
+    if (repeatable.includes(name)) continue;
     if (typeof value !== 'string') throw invalidRequest(`The ${name} parameter appears more than once`);
     form[name] = value;
   }
