@@ -165,28 +165,59 @@ export async function buildApp(config: Config, options: BuildOptions = {}): Prom
   registerSecondFactorPolicy(app, services.authConfig);
 
   await app.register(healthRoutes, { storage, readiness, bus: ctx.bus });
-  await app.register(accountRoutes, { services });
-  await app.register(signInOptionsRoutes, { services });
-  await app.register(sessionRoutes, { services });
-  await app.register(workspaceRoutes, { services });
-  await app.register(memberRoutes, { services });
+  await app.register(accountRoutes, {
+    ...services.signIn,
+    now: ctx.now,
+    principals: services.principals,
+    mailer: services.mailer,
+    emailVerification: services.emailVerification,
+  });
+  await app.register(signInOptionsRoutes, { config, socialProviders: services.social.providers });
+  await app.register(sessionRoutes, {
+    config,
+    sessions: services.sessions,
+    tokens: services.tokens,
+    accounts: services.accounts,
+  });
+  await app.register(workspaceRoutes, { ...services.workspaces, tokens: services.tokens });
+  await app.register(memberRoutes, services.workspaces);
   await app.register(invitationRoutes, { ...services.workspaces, authConfig: services.authConfig });
-  await app.register(adminRoutes, { services });
-  await app.register(deploymentSettingsRoutes, { services });
-  await app.register(tokenRoutes, { services, createSigningKey: options.command === undefined });
+  await app.register(adminRoutes, { admin: services.admin, audit: services.audit });
+  await app.register(deploymentSettingsRoutes, { config });
+  await app.register(tokenRoutes, {
+    tokens: services.tokens,
+    signingKeys: services.signingKeys,
+    socialLogin: services.social.login,
+    signIn: services.signIn,
+    createSigningKey: options.command === undefined,
+  });
   await app.register(tokenSessionRoutes, { tokens: services.tokens });
   await app.register(apiTokenRoutes, { services });
-  await app.register(authConfigRoutes, { services });
-  await app.register(accountLifecycleRoutes, { services });
-  await app.register(secondFactorRoutes, { services });
-  await app.register(adminUserRoutes, { services });
+  await app.register(authConfigRoutes, {
+    authConfig: services.authConfig,
+    mailer: services.mailer,
+    audit: services.audit,
+  });
+  await app.register(accountLifecycleRoutes, {
+    ctx,
+    passwordResets: services.passwordResets,
+    emailVerification: services.emailVerification,
+    reauthentication: services.reauthentication,
+  });
+  await app.register(secondFactorRoutes, { secondFactor: services.secondFactor });
+  await app.register(adminUserRoutes, { userAdmin: services.userAdmin, audit: services.audit });
   // Found once: the account pages send browsers on to the console only when it is served.
   const consoleBuild = findConsoleBuild();
-  await app.register(accountPageRoutes, { services, consoleServed: consoleBuild !== undefined });
+  await app.register(accountPageRoutes, {
+    passwordResets: services.passwordResets,
+    emailVerification: services.emailVerification,
+    productName: config.mail.productName,
+    consoleServed: consoleBuild !== undefined,
+  });
   await app.register(oauthRoutes, { services });
   await app.register(socialProviderAdminRoutes, { services });
   await app.register(socialLoginRoutes, { services });
-  await app.register(qelosWireRoutes, { services });
+  await app.register(qelosWireRoutes, { principals: services.principals });
   await app.register(consoleRoutes, { build: consoleBuild });
 
   app.addHook('onClose', async () => {

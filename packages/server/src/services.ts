@@ -4,6 +4,7 @@ import { PasswordResets } from './features/accounts/password-reset.js';
 import { PrincipalLoader } from './features/accounts/principals.js';
 import { Reauthentication } from './features/accounts/reauthentication.js';
 import { AccountService } from './features/accounts/service.js';
+import type { SignInDeps } from './features/accounts/sign-in.js';
 import { AuditTrail } from './features/admin/audit.js';
 import { AdminService } from './features/admin/service.js';
 import { UserAdministration } from './features/admin/user-admin.js';
@@ -61,6 +62,8 @@ export interface Services {
   oauth: OAuthFeature;
   /** Social login: providers, the login flow, linked identities. */
   social: SocialFeature;
+  /** What finishing a sign-in needs (accounts/sign-in.ts): every route that signs people in gets it. */
+  signIn: SignInDeps;
   /** In the documented order: x-api-key, cookie, bearer. */
   authenticators: Authenticator[];
 }
@@ -78,6 +81,7 @@ export function createServices(ctx: AppContext): Services {
   const passwordResets = new PasswordResets(ctx, mailer);
   const reauthentication = new Reauthentication(ctx);
   const audit = new AuditTrail(ctx);
+  const secondFactor = new SecondFactorService(ctx, reauthentication);
   const apiTokenNotices = new ApiTokenExpiryNotices(ctx, mailer);
   return {
     ctx,
@@ -97,11 +101,12 @@ export function createServices(ctx: AppContext): Services {
     passwordResets,
     emailVerification: new EmailVerification(ctx, mailer),
     reauthentication,
-    secondFactor: new SecondFactorService(ctx, reauthentication),
+    secondFactor,
     audit,
     userAdmin: new UserAdministration(ctx, accounts, passwordResets, audit, mailer),
     oauth: new OAuthFeature(ctx, { signingKeys, tokens, principals, sessions, authConfig }),
     social: createSocialFeature(ctx, accounts),
+    signIn: { config: ctx.config, accounts, sessions, tokens, secondFactor, authConfig },
     authenticators: [
       apiTokenAuthenticator(apiTokens, authConfig),
       sessionAuthenticator(ctx, sessions, principals),

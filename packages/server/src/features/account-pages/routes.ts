@@ -1,9 +1,11 @@
-import { type Static, Type } from '@sinclair/typebox';
+import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
+import { Type } from '@sinclair/typebox';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { AppError } from '../../lib/errors.js';
 import { PASSWORD_MIN } from '../../lib/passwords.js';
-import type { Services } from '../../services.js';
+import type { EmailVerification } from '../accounts/email-verification.js';
 import { LINK_INVALID_MESSAGE } from '../accounts/links.js';
+import type { PasswordResets } from '../accounts/password-reset.js';
 import { form, message, page } from './html.js';
 
 const TokenQuery = Type.Object({ token: Type.Optional(Type.String({ maxLength: 128 })) });
@@ -23,12 +25,20 @@ const VerifyForm = Type.Object({ token: Type.String({ minLength: 1, maxLength: 1
  * `Sec-Fetch-Dest: document`; anything else (curl, a mail scanner, an old browser) gets the plain form,
  * which works without script.
  */
+export interface AccountPageDeps {
+  passwordResets: PasswordResets;
+  emailVerification: EmailVerification;
+  /** The product name the pages show (GATEHOUSE_MAIL_PRODUCT_NAME). */
+  productName: string;
+  consoleServed?: boolean | undefined;
+}
+
 export async function accountPageRoutes(
-  app: FastifyInstance,
-  { services, consoleServed = false }: { services: Services; consoleServed?: boolean },
+  plugin: FastifyInstance,
+  { passwordResets, emailVerification, productName: product, consoleServed = false }: AccountPageDeps,
 ): Promise<void> {
-  const { passwordResets, emailVerification, ctx } = services;
-  const product = ctx.config.mail.productName;
+  // Handlers are typed by their schemas: `request.query.token` is an optional string because TokenQuery says so.
+  const app = plugin.withTypeProvider<TypeBoxTypeProvider>();
 
   const send = (reply: FastifyReply, status: number, title: string, body: string) =>
     reply
@@ -56,7 +66,7 @@ export async function accountPageRoutes(
 
   function passwordPage(path: string, title: string, submit: string) {
     app.get(path, { schema: { querystring: TokenQuery } }, async (request, reply) => {
-      const { token } = request.query as Static<typeof TokenQuery>;
+      const { token } = request.query;
       if (!token || !(await passwordResets.isUsable(token)))
         return send(reply, 400, title, message(LINK_INVALID_MESSAGE, 'error'));
       const browser = toConsole(request, reply, path.slice('/account/'.length), token);
@@ -72,7 +82,7 @@ export async function accountPageRoutes(
     });
 
     app.post(path, { schema: { body: PasswordForm } }, async (request, reply) => {
-      const body = request.body as Static<typeof PasswordForm>;
+      const { body } = request;
       try {
         const user = await passwordResets.reset(body.token, body.newPassword);
         return send(reply, 200, title, message(`Your password is set. Sign in as ${user.email}.`));
@@ -86,7 +96,7 @@ export async function accountPageRoutes(
   passwordPage('/account/welcome', 'Welcome: choose your password', 'Set password');
 
   app.get('/account/verify-email', { schema: { querystring: TokenQuery } }, async (request, reply) => {
-    const { token } = request.query as Static<typeof TokenQuery>;
+    const { token } = request.query;
     if (!token) return send(reply, 400, 'Confirm your address', message(LINK_INVALID_MESSAGE, 'error'));
     const browser = toConsole(request, reply, 'verify-email', token);
     if (browser) return browser;
@@ -95,7 +105,7 @@ export async function accountPageRoutes(
 
   app.post('/account/verify-email', { schema: { body: VerifyForm } }, async (request, reply) => {
     try {
-      const { user } = await emailVerification.verify((request.body as Static<typeof VerifyForm>).token);
+      const { user } = await emailVerification.verify(request.body.token);
       return send(reply, 200, 'Address confirmed', message(`Thank you: ${user.email} is confirmed.`));
     } catch (error) {
       return send(reply, 400, 'Confirm your address', message(failure(error), 'error'));

@@ -1,8 +1,12 @@
+import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import type { FastifyInstance } from 'fastify';
+import type { AppContext } from '../../context.js';
 import { authOf, requireAuth } from '../../http/guards.js';
-import type { Services } from '../../services.js';
 import { deleteAccount } from './deletion.js';
+import type { EmailVerification } from './email-verification.js';
 import { exportAccount } from './export.js';
+import type { PasswordResets } from './password-reset.js';
+import type { Reauthentication } from './reauthentication.js';
 import {
   ChangeEmailBody,
   DeleteMeBody,
@@ -15,22 +19,31 @@ import {
 const FORGOT_ANSWER = 'If an account uses this address, we sent it a link to choose a new password';
 const RESEND_ANSWER = 'If an unconfirmed account uses this address, we sent it a new confirmation link';
 
+export interface AccountLifecycleRouteDeps {
+  /** Deleting and exporting an account read and write across features' tables. */
+  ctx: AppContext;
+  passwordResets: PasswordResets;
+  emailVerification: EmailVerification;
+  reauthentication: Reauthentication;
+}
+
 /**
  * The account lifecycle on `/api` (docs/accounts.md): password reset, e-mail verification and change,
  * deleting one's own account and downloading one's data.
  */
 export async function accountLifecycleRoutes(
-  app: FastifyInstance,
-  { services }: { services: Services },
+  plugin: FastifyInstance,
+  { passwordResets, emailVerification, reauthentication, ctx }: AccountLifecycleRouteDeps,
 ): Promise<void> {
-  const { passwordResets, emailVerification, reauthentication, ctx } = services;
+  // Handlers are typed by their schemas: `request.body.email` is a string because EmailBody says so.
+  const app = plugin.withTypeProvider<TypeBoxTypeProvider>();
   const signedIn = requireAuth({ refuse: ['api_token'] });
 
   app.post(
     '/api/password/forgot',
     { schema: { body: EmailBody, response: { 200: Message } }, config: { authentication: 'none' } },
     async (request) => {
-      await passwordResets.forgot((request.body as EmailBody).email, request.ip);
+      await passwordResets.forgot(request.body.email, request.ip);
       return { message: FORGOT_ANSWER };
     },
   );
@@ -39,7 +52,7 @@ export async function accountLifecycleRoutes(
     '/api/password/reset',
     { schema: { body: ResetPasswordBody, response: { 200: Message } }, config: { authentication: 'none' } },
     async (request) => {
-      const body = request.body as ResetPasswordBody;
+      const { body } = request;
       await passwordResets.reset(body.token, body.newPassword);
       return { message: 'Password changed; every session was signed out. Sign in with the new password' };
     },
@@ -49,7 +62,7 @@ export async function accountLifecycleRoutes(
     '/api/email/verify',
     { schema: { body: TokenBody, response: { 200: Message } }, config: { authentication: 'none' } },
     async (request) => {
-      const { purpose, user } = await emailVerification.verify((request.body as TokenBody).token);
+      const { purpose, user } = await emailVerification.verify(request.body.token);
       return {
         message:
           purpose === 'email_change'
@@ -63,7 +76,7 @@ export async function accountLifecycleRoutes(
     '/api/email/verify/resend',
     { schema: { body: EmailBody, response: { 200: Message } }, config: { authentication: 'none' } },
     async (request) => {
-      await emailVerification.resend((request.body as EmailBody).email, request.ip);
+      await emailVerification.resend(request.body.email, request.ip);
       return { message: RESEND_ANSWER };
     },
   );
@@ -73,7 +86,7 @@ export async function accountLifecycleRoutes(
     { schema: { body: ChangeEmailBody, response: { 202: Message } }, preHandler: signedIn },
     async (request, reply) => {
       const auth = authOf(request);
-      const body = request.body as ChangeEmailBody;
+      const { body } = request;
       await reauthentication.assert(auth, body.password);
       await emailVerification.requestChange(auth.user.id, body.email, request.ip);
       reply.status(202);
@@ -92,7 +105,7 @@ export async function accountLifecycleRoutes(
     },
     async (request, reply) => {
       const auth = authOf(request);
-      const body = request.body as DeleteMeBody;
+      const { body } = request;
       await reauthentication.assert(auth, body.password);
       await deleteAccount(ctx, auth.user.id, { action: body.soleOwnedWorkspaces ?? 'refuse' });
       reply.header('cache-control', 'no-store');

@@ -1,10 +1,14 @@
+import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
+import { Type } from '@sinclair/typebox';
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import type { AuthContext } from '../../http/auth-context.js';
 import { authOf, requireAuth } from '../../http/guards.js';
 import { assertSameOrigin } from '../../http/same-origin.js';
 import { AppError, badRequest, forbidden, unauthorized } from '../../lib/errors.js';
-import type { Services } from '../../services.js';
+import type { Mailer } from '../mail/mailer.js';
 import type { SecondFactorProof } from '../second-factor/service.js';
+import type { EmailVerification } from './email-verification.js';
+import type { PrincipalLoader } from './principals.js';
 import {
   ChangePasswordBody,
   Message,
@@ -17,11 +21,18 @@ import {
   UserView,
   VerificationPending,
 } from './schemas.js';
-import { assertMaySignIn, completeFirstFactor, startSession } from './sign-in.js';
+import { assertMaySignIn, completeFirstFactor, type SignInDeps, startSession } from './sign-in.js';
 import { userView } from './user-view.js';
 
 // The serializer uses the first schema that matches: TokenPayload first, or the token fields are dropped.
-const SignInResponse = { 200: { anyOf: [TokenPayload, SessionPayload] }, 202: VerificationPending };
+const SignInResponse = { 200: Type.Union([TokenPayload, SessionPayload]), 202: VerificationPending };
+
+export interface AccountRouteDeps extends SignInDeps {
+  now: () => number;
+  principals: PrincipalLoader;
+  mailer: Pick<Mailer, 'available'>;
+  emailVerification: EmailVerification;
+}
 
 /** Exactly one of `code` and `recoveryCode`. */
 function secondFactorProof(body: SecondFactorSigninBody): SecondFactorProof {
@@ -31,14 +42,13 @@ function secondFactorProof(body: SecondFactorSigninBody): SecondFactorProof {
 }
 
 /** /api/signup, /api/signin, /api/me and password change: the Qelos wire shapes (HTTP-API.md). */
-export async function accountRoutes(
-  app: FastifyInstance,
-  { services }: { services: Services },
-): Promise<void> {
-  const { accounts, ctx } = services;
+export async function accountRoutes(plugin: FastifyInstance, deps: AccountRouteDeps): Promise<void> {
+  // Handlers are typed by their schemas: `request.body.password` is a string because SigninBody says so.
+  const app = plugin.withTypeProvider<TypeBoxTypeProvider>();
+  const { accounts, config } = deps;
   /** Sign-in and sign-up create a session, so a foreign origin must not drive them (login CSRF). */
   const refuseForeignOrigin = async (request: FastifyRequest) =>
-    assertSameOrigin(request, ctx.config.allowedOrigins);
+    assertSameOrigin(request, config.allowedOrigins);
 
   app.post(
     '/api/signup',
@@ -48,24 +58,23 @@ export async function accountRoutes(
       preValidation: refuseForeignOrigin,
     },
     async (request, reply) => {
-      const body = request.body as SignupBody;
+      const { body } = request;
       // The Qelos wire may send only `username`, holding the address (its `email` is optional).
       const email = body.email ?? body.username;
       if (email === undefined) throw badRequest('email is required', { email: 'is required' });
       const user = await accounts.signup({ ...body, email }, request.ip);
-      const { emailVerification } = await services.authConfig.get();
-      if (emailVerification !== 'off' && services.mailer.available)
-        await services.emailVerification.sendLink(user);
+      const { emailVerification } = await deps.authConfig.get();
+      if (emailVerification !== 'off' && deps.mailer.available) await deps.emailVerification.sendLink(user);
       if (emailVerification === 'required') {
         // No session until the address is confirmed: the link in the e-mail comes first.
         reply.status(202);
         return {
           message: `We sent a link to ${user.email}: confirm your address, then sign in`,
-          emailVerificationRequired: true,
+          emailVerificationRequired: true as const,
         };
       }
       reply.status(200);
-      return startSession(services, request, reply, user, { authType: body.authType });
+      return startSession(deps, request, reply, user, { authType: body.authType });
     },
   );
 
@@ -77,11 +86,11 @@ export async function accountRoutes(
       preValidation: refuseForeignOrigin,
     },
     async (request, reply) => {
-      const body = request.body as SigninBody;
+      const { body } = request;
       const login = body.username ?? body.email;
       if (!login) throw badRequest('username or email is required', { username: 'is required' });
       const user = await accounts.authenticate(login, body.password, request.ip);
-      return completeFirstFactor(services, request, reply, user, body);
+      return completeFirstFactor(deps, request, reply, user, body);
     },
   );
 
@@ -93,11 +102,11 @@ export async function accountRoutes(
       preValidation: refuseForeignOrigin,
     },
     async (request, reply) => {
-      const body = request.body as SecondFactorSigninBody;
+      const { body } = request;
       const proof = secondFactorProof(body);
-      const pending = await services.secondFactor.completeChallenge(body.challenge, proof);
-      await assertMaySignIn(services, pending.user);
-      return startSession(services, request, reply, pending.user, pending);
+      const pending = await deps.secondFactor.completeChallenge(body.challenge, proof);
+      await assertMaySignIn(deps, pending.user);
+      return startSession(deps, request, reply, pending.user, pending);
     },
   );
 
@@ -111,7 +120,7 @@ export async function accountRoutes(
     },
     async (request) => {
       const auth = authOf(request);
-      const principal = await services.principals.load(auth.user.id, auth.workspace?.id ?? null);
+      const principal = await deps.principals.load(auth.user.id, auth.workspace?.id ?? null);
       if (!principal) throw unauthorized();
       return userView(principal.user, auth.workspace);
     },
@@ -127,7 +136,7 @@ export async function accountRoutes(
       const auth = authOf(request);
       // `updateLoggedInUser` may send the whole user back: ids, e-mail, roles and workspace are read-only
       // here (the schema accepts them so the call works; they are never applied).
-      const body = request.body as UpdateMeBody;
+      const { body } = request;
       if (body.password !== undefined) await changePasswordInProfile(auth, body.password);
       const row = await accounts.updateProfile(auth.user.id, {
         username: body.username?.trim(),
@@ -149,8 +158,8 @@ export async function accountRoutes(
   async function changePasswordInProfile(auth: AuthContext, password: string): Promise<void> {
     if (auth.kind === 'api_token')
       throw forbidden('A password cannot be changed with an API token', 'CREDENTIAL_NOT_ALLOWED');
-    const window = ctx.config.accounts.reauthenticationWindow * 1000;
-    if (auth.authenticatedAt === undefined || ctx.now() - auth.authenticatedAt > window)
+    const window = config.accounts.reauthenticationWindow * 1000;
+    if (auth.authenticatedAt === undefined || deps.now() - auth.authenticatedAt > window)
       throw new AppError(
         403,
         'REAUTHENTICATION_REQUIRED',
@@ -170,7 +179,7 @@ export async function accountRoutes(
     },
     async (request) => {
       const auth = authOf(request);
-      const body = request.body as ChangePasswordBody;
+      const { body } = request;
       // Every other session and token sign-in ends with the old password, in the same transaction.
       await accounts.changePassword(auth.user.id, body.currentPassword, body.newPassword, {
         sessionId: auth.sessionId,

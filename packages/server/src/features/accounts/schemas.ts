@@ -111,6 +111,9 @@ export const SessionPayload = Type.Object({
   payload: Type.Object({ user: UserView, workspace: WorkspaceView }),
 });
 
+export type SessionPayload = Static<typeof SessionPayload>;
+
+/** A token sign-in's answer, and POST /api/token/refresh's (the Qelos wire; `tokenType` is always sent). */
 export const TokenPayload = Type.Object({
   payload: Type.Object({
     token: Type.String(),
@@ -121,6 +124,7 @@ export const TokenPayload = Type.Object({
     workspace: WorkspaceView,
   }),
 });
+export type TokenPayload = Static<typeof TokenPayload>;
 
 /** Sign-up when the address must be confirmed first: no session yet (HTTP 202). */
 export const VerificationPending = Type.Object({

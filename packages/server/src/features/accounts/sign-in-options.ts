@@ -1,6 +1,7 @@
 import { Type } from '@sinclair/typebox';
 import type { FastifyInstance } from 'fastify';
-import type { Services } from '../../services.js';
+import type { Config } from '../../config/load.js';
+import type { SocialProviders } from '../social/providers.js';
 import { SignInProviderView } from '../social/schemas.js';
 
 /** What a sign-in page may offer; public, so it carries nothing but what the page shows anyway. */
@@ -17,15 +18,14 @@ export const SignInOptionsView = Type.Object({
  */
 export async function signInOptionsRoutes(
   app: FastifyInstance,
-  { services }: { services: Services },
+  { config, socialProviders }: { config: Config; socialProviders: Pick<SocialProviders, 'enabled'> },
 ): Promise<void> {
-  const { config } = services.ctx;
   app.get(
     '/api/sign-in-options',
     { schema: { response: { 200: SignInOptionsView } }, config: { authentication: 'none' } },
     async () => ({
       signup: config.signup,
-      providers: (await services.social.providers.enabled()).map((p) => ({
+      providers: (await socialProviders.enabled()).map((p) => ({
         name: p.name,
         displayName: p.displayName,
         url: new URL(`/api/auth/${p.name}`, config.publicUrl).href,

@@ -1,7 +1,12 @@
 import type { FastifyReply, FastifyRequest } from 'fastify';
-import type { Services } from '../../services.js';
-import { secondFactorRequired } from '../second-factor/service.js';
+import type { Config } from '../../config/load.js';
+import type { AuthConfigService } from '../auth-config/service.js';
+import { type SecondFactorService, secondFactorRequired } from '../second-factor/service.js';
 import { sessionCookieName, sessionCookieOptions } from '../sessions/cookie.js';
+import type { SessionService } from '../sessions/service.js';
+import type { TokenSignIn } from '../tokens/sign-in.js';
+import type { SessionPayload, TokenPayload } from './schemas.js';
+import type { AccountService } from './service.js';
 import { assertMaySignIn as assertMaySignInPolicy } from './sign-in-policy.js';
 import type { UserRow } from './store.js';
 import { userView, workspaceView } from './user-view.js';
@@ -12,30 +17,57 @@ export interface SessionOptions {
   remember?: boolean | undefined;
 }
 
+/** What finishing a sign-in needs: the route plugins that sign people in pass these along. */
+export interface SignInDeps {
+  config: Config;
+  accounts: AccountService;
+  sessions: SessionService;
+  tokens: TokenSignIn;
+  secondFactor: SecondFactorService;
+  authConfig: AuthConfigService;
+}
+
+/** A token sign-in answers with a pair (HTTP-API.md); the overloads below let its callers rely on that. */
+type TokenSignInOptions = SessionOptions & { authType: 'oauth' };
+
 /**
  * What every way of signing in (password, second factor, social) checks once the person is identified
  * (sign-in-policy.ts, shared with the OAuth login page): a disabled account is refused, and so is an
  * unverified one when the admin requires verification.
  */
-export function assertMaySignIn(services: Services, user: UserRow): Promise<void> {
-  return assertMaySignInPolicy(services.authConfig, user);
+export function assertMaySignIn(deps: Pick<SignInDeps, 'authConfig'>, user: UserRow): Promise<void> {
+  return assertMaySignInPolicy(deps.authConfig, user);
 }
 
 /** Finishes a successful sign-in in the mode asked for: a cookie session, or a token pair. */
-export async function startSession(
-  services: Services,
+export function startSession(
+  deps: SignInDeps,
+  request: FastifyRequest,
+  reply: FastifyReply,
+  user: UserRow,
+  options: TokenSignInOptions,
+): Promise<TokenPayload>;
+export function startSession(
+  deps: SignInDeps,
   request: FastifyRequest,
   reply: FastifyReply,
   user: UserRow,
   options: SessionOptions,
-) {
-  const { accounts, sessions, ctx } = services;
+): Promise<TokenPayload | SessionPayload>;
+export async function startSession(
+  deps: SignInDeps,
+  request: FastifyRequest,
+  reply: FastifyReply,
+  user: UserRow,
+  options: SessionOptions,
+): Promise<TokenPayload | SessionPayload> {
+  const { accounts, sessions, config } = deps;
   const workspace = await accounts.resolveWorkspace(user, options.workspace);
   const view = userView(user, workspace);
   if (workspace?.id !== user.last_workspace_id && workspace)
     await accounts.rememberWorkspace(user.id, workspace.id);
   if (options.authType === 'oauth') {
-    const tokens = await services.tokens.issue(user, workspace, {
+    const tokens = await deps.tokens.issue(user, workspace, {
       ip: request.ip,
       userAgent: request.headers['user-agent'],
     });
@@ -50,8 +82,8 @@ export async function startSession(
     userAgent: request.headers['user-agent'],
     ip: request.ip,
   });
-  const maxAge = options.remember ? ctx.config.session.rememberTtl : undefined;
-  reply.setCookie(sessionCookieName(ctx.config), token, sessionCookieOptions(ctx.config, maxAge));
+  const maxAge = options.remember ? config.session.rememberTtl : undefined;
+  reply.setCookie(sessionCookieName(config), token, sessionCookieOptions(config, maxAge));
   reply.header('cache-control', 'no-store');
   return { payload: { user: view, workspace: workspaceView(workspace) } };
 }
@@ -60,16 +92,30 @@ export async function startSession(
  * The person proved a first factor (a password, a social provider): the account checks, then the second
  * factor when the account has one (the answer is then the challenge, not a session), else the session.
  */
-export async function completeFirstFactor(
-  services: Services,
+export function completeFirstFactor(
+  deps: SignInDeps,
+  request: FastifyRequest,
+  reply: FastifyReply,
+  user: UserRow,
+  options: TokenSignInOptions,
+): Promise<TokenPayload>;
+export function completeFirstFactor(
+  deps: SignInDeps,
   request: FastifyRequest,
   reply: FastifyReply,
   user: UserRow,
   options: SessionOptions,
-) {
-  await assertMaySignIn(services, user);
+): Promise<TokenPayload | SessionPayload>;
+export async function completeFirstFactor(
+  deps: SignInDeps,
+  request: FastifyRequest,
+  reply: FastifyReply,
+  user: UserRow,
+  options: SessionOptions,
+): Promise<TokenPayload | SessionPayload> {
+  await assertMaySignIn(deps, user);
   if (user.second_factor_at !== null) {
-    const challenge = await services.secondFactor.startChallenge({
+    const challenge = await deps.secondFactor.startChallenge({
       user,
       authType: options.authType ?? 'cookie',
       remember: options.remember === true,
@@ -78,5 +124,5 @@ export async function completeFirstFactor(
     reply.header('cache-control', 'no-store');
     throw secondFactorRequired(challenge);
   }
-  return startSession(services, request, reply, user, options);
+  return startSession(deps, request, reply, user, options);
 }

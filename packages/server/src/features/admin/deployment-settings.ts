@@ -2,7 +2,6 @@ import { type Static, Type } from '@sinclair/typebox';
 import type { FastifyInstance } from 'fastify';
 import type { Config } from '../../config/load.js';
 import { requireAuth } from '../../http/guards.js';
-import type { Services } from '../../services.js';
 
 /**
  * The authentication settings fixed by the deployment's environment (GATEHOUSE_* variables, read at start):
@@ -57,9 +56,9 @@ export function deploymentSettings(config: Config): DeploymentSettings {
 /** GET /api/admin/deployment-settings: global admins only, never with an API token. */
 export async function deploymentSettingsRoutes(
   app: FastifyInstance,
-  { services }: { services: Services },
+  { config }: { config: Config },
 ): Promise<void> {
-  const settings = deploymentSettings(services.ctx.config);
+  const settings = deploymentSettings(config);
   app.get(
     '/api/admin/deployment-settings',
     {

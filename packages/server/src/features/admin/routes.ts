@@ -1,7 +1,8 @@
+import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import { Type } from '@sinclair/typebox';
 import type { FastifyInstance } from 'fastify';
 import { authOf, requireAuth } from '../../http/guards.js';
-import type { Services } from '../../services.js';
+import type { AuditTrail } from './audit.js';
 import type { RoleKind } from './role-store.js';
 import {
   AdminUserDetail,
@@ -14,13 +15,18 @@ import {
   UserListQuery,
   UserParams,
 } from './schemas.js';
+import type { AdminService } from './service.js';
 
 /**
  * /api/admin: users' global roles and the deployment's custom roles. Global admins only, and never with an
  * API token: a leaked token must not be able to grant roles.
  */
-export async function adminRoutes(app: FastifyInstance, { services }: { services: Services }): Promise<void> {
-  const { admin } = services;
+export async function adminRoutes(
+  plugin: FastifyInstance,
+  { admin, audit }: { admin: AdminService; audit: AuditTrail },
+): Promise<void> {
+  // Handlers are typed by their schemas: `request.body.roles` is a string list because SetRolesBody says so.
+  const app = plugin.withTypeProvider<TypeBoxTypeProvider>();
   const adminOnly = requireAuth({ role: 'admin', refuse: ['api_token'] });
 
   app.get(
@@ -30,7 +36,7 @@ export async function adminRoutes(app: FastifyInstance, { services }: { services
       preHandler: adminOnly,
     },
     async (request) => {
-      const query = request.query as UserListQuery;
+      const { query } = request;
       const rows = await admin.listUsers({
         search: query.q?.trim(),
         limit: query.limit,
@@ -47,10 +53,10 @@ export async function adminRoutes(app: FastifyInstance, { services }: { services
       preHandler: adminOnly,
     },
     async (request) => {
-      const { id } = request.params as { id: string };
-      const { roles } = request.body as SetRolesBody;
+      const { id } = request.params;
+      const { roles } = request.body;
       const user = await admin.setUserRoles(id, roles);
-      await services.audit.record({
+      await audit.record({
         actor: authOf(request).user,
         ip: request.ip,
         target: user,
@@ -71,9 +77,9 @@ export async function adminRoutes(app: FastifyInstance, { services }: { services
       path,
       { schema: { body: CreateRoleBody, response: { 201: Role } }, preHandler: adminOnly },
       async (request, reply) => {
-        const body = request.body as CreateRoleBody;
+        const { body } = request;
         const role = await admin.createRole(kind, body.name, body.description?.trim() ?? '');
-        await services.audit.record({
+        await audit.record({
           actor: authOf(request).user,
           ip: request.ip,
           action: `${kind}_role.create`,
@@ -88,9 +94,9 @@ export async function adminRoutes(app: FastifyInstance, { services }: { services
       `${path}/:name`,
       { schema: { params: RoleParams, response: { 200: Message } }, preHandler: adminOnly },
       async (request) => {
-        const { name } = request.params as { name: string };
+        const { name } = request.params;
         await admin.deleteRole(kind, name);
-        await services.audit.record({
+        await audit.record({
           actor: authOf(request).user,
           ip: request.ip,
           action: `${kind}_role.delete`,

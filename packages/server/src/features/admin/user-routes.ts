@@ -1,11 +1,12 @@
+import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import { type Static, Type } from '@sinclair/typebox';
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { authOf, requireAuth } from '../../http/guards.js';
-import type { Services } from '../../services.js';
 import type { SoleOwnedWorkspaces } from '../accounts/deletion.js';
 import { RoleName } from '../workspaces/schemas.js';
+import type { AuditTrail } from './audit.js';
 import { AdminUserDetail, adminUserView, Message, UserParams } from './schemas.js';
-import type { AdminAct } from './user-admin.js';
+import type { AdminAct, UserAdministration } from './user-admin.js';
 
 const CreateUserBody = Type.Object(
   {
@@ -19,8 +20,6 @@ const CreateUserBody = Type.Object(
   },
   { additionalProperties: false },
 );
-type CreateUserBody = Static<typeof CreateUserBody>;
-
 const DeleteUserBody = Type.Object(
   {
     /** What to do with workspaces the user is the only owner of: refuse (default), delete, or transfer. */
@@ -45,8 +44,6 @@ const AuditQuery = Type.Object({
   targetId: Type.Optional(Type.String({ maxLength: 64 })),
   actorId: Type.Optional(Type.String({ maxLength: 64 })),
 });
-type AuditQuery = Static<typeof AuditQuery>;
-
 const AuditRecord = Type.Object({
   _id: Type.String(),
   action: Type.String(),
@@ -71,19 +68,19 @@ function soleOwned(body: DeleteUserBody): SoleOwnedWorkspaces {
  * audit trail, readable at GET /api/admin/audit.
  */
 export async function adminUserRoutes(
-  app: FastifyInstance,
-  { services }: { services: Services },
+  plugin: FastifyInstance,
+  { userAdmin, audit }: { userAdmin: UserAdministration; audit: AuditTrail },
 ): Promise<void> {
-  const { userAdmin, audit } = services;
+  // Handlers are typed by their schemas: `request.params.id` is a string because UserParams says so.
+  const app = plugin.withTypeProvider<TypeBoxTypeProvider>();
   const adminOnly = requireAuth({ role: 'admin', refuse: ['api_token'] });
   const act = (request: FastifyRequest): AdminAct => ({ actor: authOf(request).user, ip: request.ip });
-  const id = (request: FastifyRequest) => (request.params as { id: string }).id;
 
   app.post(
     '/api/admin/users',
     { schema: { body: CreateUserBody, response: { 201: AdminUserDetail } }, preHandler: adminOnly },
     async (request, reply) => {
-      const { user } = await userAdmin.create(act(request), request.body as CreateUserBody);
+      const { user } = await userAdmin.create(act(request), request.body);
       reply.status(201);
       return adminUserView(user);
     },
@@ -92,19 +89,19 @@ export async function adminUserRoutes(
   app.get(
     '/api/admin/users/:id',
     { schema: { params: UserParams, response: { 200: AdminUserDetail } }, preHandler: adminOnly },
-    async (request) => adminUserView(await userAdmin.find(id(request))),
+    async (request) => adminUserView(await userAdmin.find(request.params.id)),
   );
 
   app.post(
     '/api/admin/users/:id/disable',
     { schema: { params: UserParams, response: { 200: AdminUserDetail } }, preHandler: adminOnly },
-    async (request) => adminUserView(await userAdmin.disable(act(request), id(request))),
+    async (request) => adminUserView(await userAdmin.disable(act(request), request.params.id)),
   );
 
   app.post(
     '/api/admin/users/:id/enable',
     { schema: { params: UserParams, response: { 200: AdminUserDetail } }, preHandler: adminOnly },
-    async (request) => adminUserView(await userAdmin.enable(act(request), id(request))),
+    async (request) => adminUserView(await userAdmin.enable(act(request), request.params.id)),
   );
 
   app.delete(
@@ -115,7 +112,7 @@ export async function adminUserRoutes(
       preValidation: emptyBody,
     },
     async (request) => {
-      await userAdmin.delete(act(request), id(request), soleOwned(request.body as DeleteUserBody));
+      await userAdmin.delete(act(request), request.params.id, soleOwned(request.body));
       return { message: 'User deleted' };
     },
   );
@@ -124,7 +121,7 @@ export async function adminUserRoutes(
     '/api/admin/users/:id/sessions',
     { schema: { params: UserParams, response: { 200: Message } }, preHandler: adminOnly },
     async (request) => {
-      await userAdmin.endSessions(act(request), id(request));
+      await userAdmin.endSessions(act(request), request.params.id);
       return { message: 'Every session of the user was ended' };
     },
   );
@@ -136,7 +133,7 @@ export async function adminUserRoutes(
       preHandler: adminOnly,
     },
     async (request) => {
-      await userAdmin.setPassword(act(request), id(request), (request.body as { password: string }).password);
+      await userAdmin.setPassword(act(request), request.params.id, request.body.password);
       return { message: 'Password set; every session of the user was ended' };
     },
   );
@@ -145,7 +142,7 @@ export async function adminUserRoutes(
     '/api/admin/users/:id/reset-link',
     { schema: { params: UserParams, response: { 202: Message } }, preHandler: adminOnly },
     async (request, reply) => {
-      await userAdmin.sendResetLink(act(request), id(request));
+      await userAdmin.sendResetLink(act(request), request.params.id);
       reply.status(202);
       return { message: 'A password-reset link is on its way to the user' };
     },
@@ -158,7 +155,7 @@ export async function adminUserRoutes(
       preHandler: adminOnly,
     },
     async (request) => {
-      const rows = await audit.list(request.query as AuditQuery);
+      const rows = await audit.list(request.query);
       return rows.map((row) => ({
         _id: row.id,
         action: row.action,

@@ -2,8 +2,10 @@ import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import { Type } from '@sinclair/typebox';
 import type { FastifyInstance } from 'fastify';
 import { authOf, requireAuth } from '../../http/guards.js';
-import type { Services } from '../../services.js';
+import type { AuditTrail } from '../admin/audit.js';
+import type { Mailer } from '../mail/mailer.js';
 import { EMAIL_VERIFICATION_POLICIES, SECOND_FACTOR_POLICIES } from './configuration.js';
+import type { AuthConfigService } from './service.js';
 
 const RoleList = Type.Array(Type.String({ minLength: 1, maxLength: 64 }), { maxItems: 50 });
 
@@ -44,7 +46,11 @@ const AuthConfigurationPatch = Type.Object(
  */
 export async function authConfigRoutes(
   plugin: FastifyInstance,
-  { services }: { services: Services },
+  {
+    authConfig,
+    mailer,
+    audit,
+  }: { authConfig: AuthConfigService; mailer: Pick<Mailer, 'assertAvailable'>; audit: AuditTrail },
 ): Promise<void> {
   // Handlers are typed by their schemas: the PATCH body is an AuthConfigurationPatch.
   const app = plugin.withTypeProvider<TypeBoxTypeProvider>();
@@ -53,7 +59,7 @@ export async function authConfigRoutes(
   app.get(
     '/api/admin/auth-configuration',
     { schema: { response: { 200: AuthConfigurationView } }, preHandler: guard },
-    () => services.authConfig.get(),
+    () => authConfig.get(),
   );
 
   app.patch(
@@ -62,10 +68,9 @@ export async function authConfigRoutes(
     async (request) => {
       const changes = request.body;
       // Required verification without mail would lock every unverified account out for good.
-      if (changes.emailVerification === 'required')
-        services.mailer.assertAvailable('Required e-mail verification');
-      const config = await services.authConfig.update(changes);
-      await services.audit.record({
+      if (changes.emailVerification === 'required') mailer.assertAvailable('Required e-mail verification');
+      const config = await authConfig.update(changes);
+      await audit.record({
         actor: authOf(request).user,
         ip: request.ip,
         action: 'auth_configuration.update',

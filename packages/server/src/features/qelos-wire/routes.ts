@@ -2,7 +2,7 @@ import { Type } from '@sinclair/typebox';
 import type { FastifyInstance, HTTPMethods } from 'fastify';
 import { authOf, requireAuth } from '../../http/guards.js';
 import { AppError, unauthorized } from '../../lib/errors.js';
-import type { Services } from '../../services.js';
+import type { PrincipalLoader } from '../accounts/principals.js';
 import { SessionPayload } from '../accounts/schemas.js';
 import { userView, workspaceView } from '../accounts/user-view.js';
 
@@ -46,7 +46,7 @@ export const UNSUPPORTED_QELOS_ROUTES: readonly { method: HTTPMethods; url: stri
 /** The `{code, message}` answer of every refused route (HTTP-API.md). */
 const NotSupported = Type.Object({ code: Type.Literal('NOT_SUPPORTED'), message: Type.String() });
 
-export async function qelosWireRoutes(app: FastifyInstance, { services }: { services: Services }) {
+export async function qelosWireRoutes(app: FastifyInstance, { principals }: { principals: PrincipalLoader }) {
   for (const route of UNSUPPORTED_QELOS_ROUTES) {
     app.route({
       method: route.method,
@@ -84,7 +84,7 @@ export async function qelosWireRoutes(app: FastifyInstance, { services }: { serv
     },
     async (request) => {
       const auth = authOf(request);
-      const principal = await services.principals.load(auth.user.id, auth.workspace?.id ?? null);
+      const principal = await principals.load(auth.user.id, auth.workspace?.id ?? null);
       if (!principal) throw unauthorized();
       return {
         payload: { user: userView(principal.user, auth.workspace), workspace: workspaceView(auth.workspace) },

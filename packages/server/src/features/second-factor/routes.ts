@@ -2,7 +2,7 @@ import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import { Type } from '@sinclair/typebox';
 import type { FastifyInstance } from 'fastify';
 import { authOf, requireAuth } from '../../http/guards.js';
-import type { Services } from '../../services.js';
+import type { SecondFactorService } from './service.js';
 
 const Code = Type.String({ minLength: 1, maxLength: 16 });
 const Proof = Type.Object(
@@ -33,11 +33,10 @@ const emptyBody = async (request: { body: unknown }) => {
  */
 export async function secondFactorRoutes(
   plugin: FastifyInstance,
-  { services }: { services: Services },
+  { secondFactor }: { secondFactor: SecondFactorService },
 ): Promise<void> {
   // Handlers are typed by their schemas: the bodies are a code or a Proof.
   const app = plugin.withTypeProvider<TypeBoxTypeProvider>();
-  const { secondFactor } = services;
   const guard = requireAuth({ refuse: ['api_token'] });
   const enrolment = { allowWithoutSecondFactor: true };
 

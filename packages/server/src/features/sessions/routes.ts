@@ -1,11 +1,14 @@
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import { Type } from '@sinclair/typebox';
 import type { FastifyInstance } from 'fastify';
+import type { Config } from '../../config/load.js';
 import { authOf, requireAuth } from '../../http/guards.js';
 import { notFound } from '../../lib/errors.js';
-import type { Services } from '../../services.js';
+import type { AccountService } from '../accounts/service.js';
 import { bearerCredential } from '../tokens/authenticator.js';
+import type { TokenSignIn } from '../tokens/sign-in.js';
 import { sessionCookieName, sessionCookieOptions } from './cookie.js';
+import type { SessionService } from './service.js';
 
 export const SessionView = Type.Object({
   _id: Type.String(),
@@ -28,15 +31,23 @@ const LogoutBody = Type.Object(
 
 const SessionIdParams = Type.Object({ id: Type.String({ minLength: 1, maxLength: 64 }) });
 
+export interface SessionRouteDeps {
+  config: Config;
+  sessions: SessionService;
+  /** Logout with a bearer token ends its token session. */
+  tokens: TokenSignIn;
+  /** "Sign out everywhere else" ends token sign-ins too. */
+  accounts: Pick<AccountService, 'signOutElsewhere'>;
+}
+
 /** Logout and the user's own session list (devices). */
 export async function sessionRoutes(
   plugin: FastifyInstance,
-  { services }: { services: Services },
+  { config, sessions, tokens, accounts }: SessionRouteDeps,
 ): Promise<void> {
   // Handlers are typed by their schemas: the body is a LogoutBody, the params carry a string id.
   const app = plugin.withTypeProvider<TypeBoxTypeProvider>();
-  const { sessions, ctx } = services;
-  const cookieName = sessionCookieName(ctx.config);
+  const cookieName = sessionCookieName(config);
 
   app.post(
     '/api/logout',
@@ -52,14 +63,14 @@ export async function sessionRoutes(
       const auth = request.auth;
       const body = request.body;
       if (auth?.kind === 'session' && auth.sessionId) await sessions.revoke(auth.user.id, auth.sessionId);
-      if (auth?.kind === 'access_token') await services.tokens.revokeCurrent(auth);
+      if (auth?.kind === 'access_token') await tokens.revokeCurrent(auth);
       const bearer = bearerCredential(request);
       const refreshToken = body.refreshToken ?? body.refresh_token;
       if ((bearer && !auth) || refreshToken) {
-        await services.tokens.revokePresented({ accessToken: auth ? undefined : bearer, refreshToken });
+        await tokens.revokePresented({ accessToken: auth ? undefined : bearer, refreshToken });
       }
       if (request.cookies[cookieName] !== undefined)
-        reply.clearCookie(cookieName, sessionCookieOptions(ctx.config));
+        reply.clearCookie(cookieName, sessionCookieOptions(config));
       return {};
     },
   );
@@ -98,7 +109,7 @@ export async function sessionRoutes(
     },
     async (request) => {
       const auth = authOf(request);
-      await services.accounts.signOutElsewhere(auth.user.id, {
+      await accounts.signOutElsewhere(auth.user.id, {
         sessionId: auth.sessionId,
         familyId: auth.familyId,
       });
@@ -116,7 +127,7 @@ export async function sessionRoutes(
       const auth = authOf(request);
       const { id } = request.params;
       if (!(await sessions.revoke(auth.user.id, id))) throw notFound('Session not found');
-      if (id === auth.sessionId) reply.clearCookie(cookieName, sessionCookieOptions(ctx.config));
+      if (id === auth.sessionId) reply.clearCookie(cookieName, sessionCookieOptions(config));
       return { message: 'Session revoked' };
     },
   );

@@ -13,11 +13,14 @@ export function isSigningAlgorithm(value: string): value is SigningAlgorithm {
   return (SIGNING_ALGORITHMS as readonly string[]).includes(value);
 }
 
+/** A key as the JWKS publishes it: public parameters plus `kid`, `alg` and `use` (RFC 7517 §4), always set. */
+export type PublishedJwk = JWK & { kty: string; kid: string; alg: SigningAlgorithm; use: 'sig' };
+
 export interface GeneratedKey {
   kid: string;
   alg: SigningAlgorithm;
-  /** What the JWKS publishes: public parameters plus kid, alg and use. */
-  publicJwk: JWK;
+  /** What the JWKS publishes. */
+  publicJwk: PublishedJwk;
   /** The full private JWK; only ever stored sealed. */
   privateJwk: JWK;
 }
@@ -36,11 +39,12 @@ export async function generateSigningKey(alg: SigningAlgorithm): Promise<Generat
   const options = alg === 'RS256' ? { modulusLength: 2048, extractable: true } : { extractable: true };
   const { publicKey, privateKey } = await generateKeyPair(alg, options);
   const bare = publicPart(await exportJWK(publicKey));
+  if (bare.kty === undefined) throw new Error('an exported public key has no kty');
   const kid = await calculateJwkThumbprint(bare);
   return {
     kid,
     alg,
-    publicJwk: { ...bare, kid, alg, use: 'sig' },
+    publicJwk: { ...bare, kty: bare.kty, kid, alg, use: 'sig' },
     privateJwk: { ...(await exportJWK(privateKey)), kid, alg },
   };
 }

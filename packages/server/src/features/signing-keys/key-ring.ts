@@ -9,6 +9,7 @@ import {
   generateSigningKey,
   importKey,
   isSigningAlgorithm,
+  type PublishedJwk,
   type SigningAlgorithm,
 } from './key-material.js';
 import { type SigningKeyRow, SigningKeyStore } from './store.js';
@@ -33,7 +34,7 @@ export interface SigningKey {
 export interface VerificationKey {
   kid: string;
   alg: SigningAlgorithm;
-  publicJwk: JWK;
+  publicJwk: PublishedJwk;
   key: CryptoKey;
   /** Null while the key is active; else the end of its rotation grace. */
   verifyUntil: number | null;
@@ -126,9 +127,9 @@ export class SigningKeyRing {
   }
 
   /** RFC 7517 JWK Set: active keys and retired keys still in their grace; public members only. */
-  async jwks(): Promise<{ keys: JWK[] }> {
+  async jwks(): Promise<{ keys: PublishedJwk[] }> {
     await this.#fresh();
-    const keys: JWK[] = [];
+    const keys: PublishedJwk[] = [];
     for (const kid of this.#verification.keys()) {
       const key = this.#usable(kid);
       if (key) keys.push(key.publicJwk);
@@ -232,7 +233,7 @@ export class SigningKeyRing {
       const alg = row.alg;
       if (!isSigningAlgorithm(alg)) continue;
       const known = this.#verification.get(row.kid);
-      const publicJwk = known?.publicJwk ?? (JSON.parse(row.public_jwk) as JWK);
+      const publicJwk = known?.publicJwk ?? (JSON.parse(row.public_jwk) as PublishedJwk);
       const key = known?.key ?? (await importKey(publicJwk, alg));
       verification.set(row.kid, { kid: row.kid, alg, publicJwk, key, verifyUntil: row.verify_until });
       if (row.active_for === alg) {

@@ -130,7 +130,7 @@ export async function socialLoginRoutes(
     async (request, reply) => {
       const { rt } = request.query as { rt?: string };
       const user = await login.exchange(rt);
-      return completeFirstFactor(services, request, reply, user, { authType: 'cookie' });
+      return completeFirstFactor(services.signIn, request, reply, user, { authType: 'cookie' });
     },
   );
 

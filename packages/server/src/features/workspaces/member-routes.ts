@@ -1,10 +1,12 @@
+import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import { Type } from '@sinclair/typebox';
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { authOf, requireAuth } from '../../http/guards.js';
 import { AppError } from '../../lib/errors.js';
-import type { Services } from '../../services.js';
-import { requiredMembershipOf } from './guard.js';
-import type { MemberActor } from './members.js';
+import { requiredMembershipOf, type WorkspaceGuards } from './guard.js';
+import type { InvitationService } from './invitations.js';
+import type { InviteService } from './invites.js';
+import type { MemberActor, MemberService } from './members.js';
 import {
   AddMemberBody,
   CreatedInvite,
@@ -20,10 +22,16 @@ import {
   WorkspaceItem,
   WorkspaceParams,
 } from './schemas.js';
+import type { WorkspaceService } from './service.js';
 import { MANAGER_ROLES, MEMBER } from './workspace-roles.js';
 
-type IdParams = { id: string };
-type MemberIdParams = { id: string; userId: string };
+export interface MemberRouteDeps {
+  members: MemberService;
+  invites: InviteService;
+  invitations: InvitationService;
+  workspaces: WorkspaceService;
+  guards: WorkspaceGuards;
+}
 
 /** The caller and their role, on a route guarded by requireWorkspaceRole. */
 function actorOf(request: FastifyRequest): MemberActor {
@@ -31,17 +39,17 @@ function actorOf(request: FastifyRequest): MemberActor {
 }
 
 /** `me` stands for the caller, as in `/api/me`. */
-function targetOf(request: FastifyRequest): string {
-  const { userId } = request.params as MemberIdParams;
+function targetOf(request: FastifyRequest, userId: string): string {
   return userId.toLowerCase() === 'me' ? authOf(request).user.id : userId;
 }
 
 /** Members of a workspace, invite links, and accepting an invite. */
 export async function memberRoutes(
-  app: FastifyInstance,
-  { services }: { services: Services },
+  plugin: FastifyInstance,
+  { members, invites, invitations, workspaces, guards }: MemberRouteDeps,
 ): Promise<void> {
-  const { members, invites, invitations, workspaces, guards } = services.workspaces;
+  // Handlers are typed by their schemas: `request.params.userId` is a string because MemberParams says so.
+  const app = plugin.withTypeProvider<TypeBoxTypeProvider>();
   const read = requireAuth({ scope: 'workspaces:read' });
   const write = requireAuth({ scope: 'workspaces:write' });
   const manage = [write, guards.requireWorkspaceRole(...MANAGER_ROLES)];
@@ -53,7 +61,7 @@ export async function memberRoutes(
       schema: { params: WorkspaceParams, response: { 200: Type.Array(MemberView) } },
       preHandler: [read, guards.requireWorkspaceRead()],
     },
-    async (request) => members.list((request.params as IdParams).id),
+    async (request) => members.list(request.params.id),
   );
 
   // A global admin adds at once (201); anyone else invites (202, the same answer for any address).
@@ -68,8 +76,8 @@ export async function memberRoutes(
       preHandler: manage,
     },
     async (request, reply) => {
-      const body = request.body as AddMemberBody;
-      const { id } = request.params as IdParams;
+      const { body } = request;
+      const { id } = request.params;
       const input = { email: body.email, role: body.role ?? MEMBER };
       const added = await invitations.addByEmail(authOf(request), actorOf(request), id, input);
       if ('member' in added) return reply.status(201).send(added.member);
@@ -81,8 +89,13 @@ export async function memberRoutes(
     '/api/workspaces/:id/members/:userId',
     { schema: { params: MemberParams, body: RoleBody, response: { 200: MemberView } }, preHandler: manage },
     async (request) => {
-      const { role } = request.body as RoleBody;
-      return members.changeRole(actorOf(request), (request.params as IdParams).id, targetOf(request), role);
+      const { role } = request.body;
+      return members.changeRole(
+        actorOf(request),
+        request.params.id,
+        targetOf(request, request.params.userId),
+        role,
+      );
     },
   );
 
@@ -91,7 +104,7 @@ export async function memberRoutes(
     '/api/workspaces/:id/members/me',
     { schema: { params: WorkspaceParams, response: { 200: Message } }, preHandler: anyMember },
     async (request) => {
-      await members.remove(actorOf(request), (request.params as IdParams).id, authOf(request).user.id);
+      await members.remove(actorOf(request), request.params.id, authOf(request).user.id);
       return { message: 'You left the workspace' };
     },
   );
@@ -100,7 +113,7 @@ export async function memberRoutes(
     '/api/workspaces/:id/members/:userId',
     { schema: { params: MemberParams, response: { 200: Message } }, preHandler: anyMember },
     async (request) => {
-      await members.remove(actorOf(request), (request.params as IdParams).id, targetOf(request));
+      await members.remove(actorOf(request), request.params.id, targetOf(request, request.params.userId));
       return { message: 'Member removed' };
     },
   );
@@ -111,7 +124,7 @@ export async function memberRoutes(
       schema: { params: WorkspaceParams, response: { 200: Type.Array(InviteView) } },
       preHandler: [read, guards.requireWorkspaceRole(...MANAGER_ROLES)],
     },
-    async (request) => invites.list((request.params as IdParams).id),
+    async (request) => invites.list(request.params.id),
   );
 
   app.post(
@@ -121,8 +134,8 @@ export async function memberRoutes(
       preHandler: manage,
     },
     async (request, reply) => {
-      const body = request.body as InviteBody;
-      const created = await invites.create(actorOf(request), (request.params as IdParams).id, {
+      const { body } = request;
+      const created = await invites.create(actorOf(request), request.params.id, {
         role: body.role ?? MEMBER,
         email: body.email,
       });
@@ -136,7 +149,7 @@ export async function memberRoutes(
     '/api/workspaces/:id/invites/:inviteId',
     { schema: { params: InviteParams, response: { 200: Message } }, preHandler: manage },
     async (request) => {
-      const { id, inviteId } = request.params as { id: string; inviteId: string };
+      const { id, inviteId } = request.params;
       if (!(await invites.revoke(id, inviteId)))
         throw new AppError(404, 'INVITE_NOT_FOUND', 'No pending invite with this id');
       return { message: 'Invite revoked' };
@@ -152,7 +165,7 @@ export async function memberRoutes(
     },
     async (request) => {
       const auth = authOf(request);
-      const { token } = request.params as { token: string };
+      const { token } = request.params;
       const workspaceId = await invites.accept(auth.user, token);
       return workspaces.get(auth, workspaceId);
     },

@@ -1,8 +1,11 @@
+import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import { Type } from '@sinclair/typebox';
 import type { FastifyInstance } from 'fastify';
 import { authOf, requireAuth } from '../../http/guards.js';
-import type { Services } from '../../services.js';
 import { userView } from '../accounts/user-view.js';
+import type { TokenSignIn } from '../tokens/sign-in.js';
+import type { ActivationService } from './activation.js';
+import type { WorkspaceGuards } from './guard.js';
 import {
   Activation,
   CreateBody,
@@ -13,16 +16,24 @@ import {
   WorkspaceItem,
   WorkspaceParams,
 } from './schemas.js';
+import type { WorkspaceService } from './service.js';
 import { MANAGER_ROLES, OWNER } from './workspace-roles.js';
 
-type IdParams = { id: string };
+export interface WorkspaceRouteDeps {
+  workspaces: WorkspaceService;
+  activation: ActivationService;
+  guards: WorkspaceGuards;
+  /** Gives a token session its new pair when it switches workspace. */
+  tokens: TokenSignIn;
+}
 
 /** /api/workspaces and /api/workspaces/:id (HTTP-API.md); members and invites are in member-routes.ts. */
 export async function workspaceRoutes(
-  app: FastifyInstance,
-  { services }: { services: Services },
+  plugin: FastifyInstance,
+  { workspaces, activation, guards, tokens }: WorkspaceRouteDeps,
 ): Promise<void> {
-  const { workspaces, activation, guards } = services.workspaces;
+  // Handlers are typed by their schemas: `request.params.id` is a string because WorkspaceParams says so.
+  const app = plugin.withTypeProvider<TypeBoxTypeProvider>();
   const read = requireAuth({ scope: 'workspaces:read' });
   const write = requireAuth({ scope: 'workspaces:write' });
 
@@ -30,7 +41,7 @@ export async function workspaceRoutes(
     '/api/workspaces',
     { schema: { querystring: ListQuery, response: { 200: Type.Array(WorkspaceItem) } }, preHandler: read },
     async (request) => {
-      const { bypassAdmin } = request.query as ListQuery;
+      const { bypassAdmin } = request.query;
       return workspaces.list(authOf(request), bypassAdmin === true);
     },
   );
@@ -39,7 +50,7 @@ export async function workspaceRoutes(
     '/api/workspaces',
     { schema: { body: CreateBody, response: { 201: WorkspaceItem } }, preHandler: write },
     async (request, reply) => {
-      const { name } = request.body as CreateBody;
+      const { name } = request.body;
       reply.status(201);
       return workspaces.create(authOf(request), name.trim());
     },
@@ -51,7 +62,7 @@ export async function workspaceRoutes(
       schema: { params: WorkspaceParams, response: { 200: WorkspaceItem } },
       preHandler: [read, guards.requireWorkspaceRead()],
     },
-    async (request) => workspaces.get(authOf(request), (request.params as IdParams).id),
+    async (request) => workspaces.get(authOf(request), request.params.id),
   );
 
   const renameOptions = {
@@ -64,8 +75,8 @@ export async function workspaceRoutes(
     '/api/workspaces/:id',
     { schema: { ...renameOptions, body: PatchBody }, preHandler: manage },
     async (request) => {
-      const { name } = request.body as PatchBody;
-      return workspaces.rename(authOf(request), (request.params as IdParams).id, name.trim());
+      const { name } = request.body;
+      return workspaces.rename(authOf(request), request.params.id, name.trim());
     },
   );
 
@@ -74,8 +85,8 @@ export async function workspaceRoutes(
     '/api/workspaces/:id',
     { schema: { ...renameOptions, body: PutBody }, preHandler: manage },
     async (request) => {
-      const { id } = request.params as IdParams;
-      const { name } = request.body as PutBody;
+      const { id } = request.params;
+      const { name } = request.body;
       const auth = authOf(request);
       return name === undefined ? workspaces.get(auth, id) : workspaces.rename(auth, id, name.trim());
     },
@@ -88,7 +99,7 @@ export async function workspaceRoutes(
       preHandler: [write, guards.requireWorkspaceRole(OWNER)],
     },
     async (request) => {
-      await workspaces.remove((request.params as IdParams).id);
+      await workspaces.remove(request.params.id);
       return { message: 'Workspace deleted' };
     },
   );
@@ -101,8 +112,8 @@ export async function workspaceRoutes(
     },
     async (request, reply) => {
       const auth = authOf(request);
-      const { id } = request.params as IdParams;
-      const result = await activation.activate(auth, id, services.tokens);
+      const { id } = request.params;
+      const result = await activation.activate(auth, id, tokens);
       // A token session's answer carries a new pair (RFC 6749 §5.1: no caching of token responses).
       reply.header('cache-control', 'no-store');
       const user = userView(result.user, result.workspace);
