@@ -26,9 +26,13 @@ async function freePort(): Promise<number> {
 }
 
 /** A Gatehouse on 127.0.0.1 whose public URL is its own address, with sign-up open. */
-export async function startConsoleServer(env: Record<string, string> = {}): Promise<TestServer> {
+export async function startConsoleServer(
+  env: Record<string, string> = {},
+  options: { now?: () => number } = {},
+): Promise<TestServer> {
   const port = await freePort();
   return startTestServer({
+    ...options,
     port,
     env: {
       GATEHOUSE_PUBLIC_URL: `http://127.0.0.1:${port}`,

@@ -83,8 +83,30 @@ export interface OAuthClientWithSecret {
   client_secret?: string;
 }
 
+/** A social identity linked to the signed-in account (never a token). */
+export interface LinkedIdentity {
+  /** The provider's name in Gatehouse (`google`, `github`, …). */
+  provider: string;
+  /** The person's id at the provider. */
+  subject: string;
+  /** The address the provider gave when it was last used, if any. */
+  email: string | null;
+  linkedAt: string;
+  lastUsedAt: string | null;
+}
+
+/** Where to come back after linking, and the application's own state (echoed back untouched). */
+export interface LinkIdentityOptions {
+  /** An absolute URL on Gatehouse's origin or on one of the provider's return origins. */
+  returnUrl?: string;
+  state?: string;
+  /** The current password, needed unless the sign-in is recent (`REAUTHENTICATION_REQUIRED` otherwise). */
+  password?: string;
+}
+
 /**
- * Admin calls for social providers and OAuth clients, on an existing SDK instance's session.
+ * Admin calls for social providers and OAuth clients, on an existing SDK instance's session; and the
+ * signed-in person's own linked social identities.
  *
  * @example
  * ```ts
@@ -142,6 +164,62 @@ export class Integrations {
    */
   async deleteSocialProvider(name: string, options?: RequestOptions): Promise<void> {
     await this.#client.request({ method: 'DELETE', path: providerPath(name), options });
+  }
+
+  /**
+   * Lists the social identities linked to the signed-in account.
+   *
+   * @example
+   * ```ts
+   * const identities = await integrations.listLinkedIdentities();
+   * console.log(identities.map((identity) => `${identity.provider}: ${identity.email}`));
+   * ```
+   */
+  async listLinkedIdentities(options?: RequestOptions): Promise<LinkedIdentity[]> {
+    return this.#client.request({ method: 'GET', path: IDENTITIES, options });
+  }
+
+  /**
+   * Starts linking an identity at `provider` to the signed-in account (a cookie session in a browser):
+   * resolves to the provider's URL, to which the page then navigates. The provider sends the browser back
+   * to `returnUrl` with `?linked=<provider>&state=…`, or `?error=<code>` (`SOCIAL_IDENTITY_IN_USE`, …).
+   * Rejects with 403 `REAUTHENTICATION_REQUIRED` when the sign-in is not recent and no `password` is given.
+   *
+   * @example
+   * ```ts
+   * const { url } = await integrations.linkIdentity('github', {
+   *   returnUrl: `${location.origin}/settings/accounts`,
+   * });
+   * location.assign(url);
+   * ```
+   */
+  async linkIdentity(
+    provider: string,
+    input: LinkIdentityOptions = {},
+    options?: RequestOptions,
+  ): Promise<{ url: string }> {
+    return this.#client.request({
+      method: 'POST',
+      path: `${IDENTITIES}/${segment(provider)}`,
+      body: input,
+      options,
+    });
+  }
+
+  /**
+   * Unlinks an identity; refused with 409 `LAST_SIGN_IN_METHOD` when it is the account's only way in.
+   *
+   * @example
+   * ```ts
+   * await integrations.unlinkIdentity('github', '1234567');
+   * ```
+   */
+  async unlinkIdentity(provider: string, subject: string, options?: RequestOptions): Promise<void> {
+    await this.#client.request({
+      method: 'DELETE',
+      path: `${IDENTITIES}/${segment(provider)}/${segment(subject)}`,
+      options,
+    });
   }
 
   /**
@@ -216,5 +294,6 @@ export class Integrations {
 }
 
 const CLIENTS = '/api/admin/oauth/clients';
+const IDENTITIES = '/api/me/social-identities';
 const clientPath = (clientId: string) => `${CLIENTS}/${segment(clientId)}`;
 const providerPath = (name: string) => `/api/admin/social-providers/${segment(name)}`;

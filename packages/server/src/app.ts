@@ -21,6 +21,7 @@ import { apiTokenRoutes } from './features/api-tokens/routes.js';
 import { authConfigRoutes } from './features/auth-config/routes.js';
 import { findConsoleBuild } from './features/console/build-output.js';
 import { consoleRoutes } from './features/console/routes.js';
+import { landingRoutes } from './features/landing/routes.js';
 import { oauthRoutes } from './features/oauth/routes.js';
 import { qelosWireRoutes } from './features/qelos-wire/routes.js';
 import { secondFactorRoutes } from './features/second-factor/routes.js';
@@ -219,6 +220,7 @@ export async function buildApp(config: Config, options: BuildOptions = {}): Prom
   await app.register(socialLoginRoutes, { services });
   await app.register(qelosWireRoutes, { principals: services.principals });
   await app.register(consoleRoutes, { build: consoleBuild });
+  await app.register(landingRoutes, { config, consoleServed: consoleBuild !== undefined });
 
   app.addHook('onClose', async () => {
     // Before storage closes: batched API-token usage must reach the database at a clean shutdown.

@@ -8,6 +8,7 @@ import { formatDay } from '../lib/format.js';
 import { useAction } from '../lib/hooks.js';
 import { sdk } from '../lib/sdk.js';
 import { EmailCard } from './profile/email.js';
+import { LinkedAccounts } from './profile/linked-accounts.js';
 import { YourData } from './profile/your-data.js';
 
 export function Profile() {
@@ -16,6 +17,7 @@ export function Profile() {
       <ProfileDetails />
       <EmailCard />
       <PasswordChange />
+      <LinkedAccounts />
       <YourData />
     </Page>
   );

@@ -5,6 +5,7 @@ import { Alert, Loading } from '../components/feedback.js';
 import { describeError } from '../lib/errors.js';
 import { Link } from '../lib/router.js';
 import { sdk } from '../lib/sdk.js';
+import { socialError } from '../lib/social-errors.js';
 import { SecondFactorStep } from './second-factor-step.js';
 
 /** Where the console asks a social provider's sign-in to come back to, with a one-time `rt`. */
@@ -18,10 +19,12 @@ export function SocialCallback({ onSignedIn }: { onSignedIn: (user: User) => voi
   const [failure, setFailure] = useState<string | null>(null);
   const [challenge, setChallenge] = useState<SecondFactorChallenge | null>(null);
   useEffect(() => {
-    const rt = new URLSearchParams(location.search).get('rt');
+    const query = new URLSearchParams(location.search);
+    const rt = query.get('rt');
     history.replaceState(history.state, '', location.pathname);
     if (!rt) {
-      setFailure('The sign-in with the provider did not complete. Try again.');
+      const error = query.get('error');
+      setFailure(error ? socialError(error) : 'The sign-in with the provider did not complete. Try again.');
       return;
     }
     sdk.authentication

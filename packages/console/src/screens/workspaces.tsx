@@ -5,6 +5,7 @@ import { DataTable } from '../components/data-table.js';
 import { Dialog } from '../components/dialog.js';
 import { ActionError, Badge, Empty, Loaded } from '../components/feedback.js';
 import { Field } from '../components/field.js';
+import { FormActions } from '../components/form-actions.js';
 import { Card, Page } from '../components/page.js';
 import { useSession } from '../lib/context.js';
 import { formatDay, plural } from '../lib/format.js';
@@ -136,14 +137,7 @@ function CreateWorkspaceDialog({ open, onClose }: { open: boolean; onClose: () =
           onInput={(event) => setName(event.currentTarget.value)}
           error={create.fields['name']}
         />
-        <div class="row row-end">
-          <Button onClick={close} disabled={create.pending}>
-            Cancel
-          </Button>
-          <Button type="submit" variant="primary" pending={create.pending}>
-            Create workspace
-          </Button>
-        </div>
+        <FormActions submit="Create workspace" onCancel={close} pending={create.pending} />
       </form>
     </Dialog>
   );

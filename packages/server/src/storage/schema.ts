@@ -296,6 +296,8 @@ export interface SocialStateTable {
   app_state: string | null;
   /** Set when a signed-in user started the login: the identity is linked to them. */
   link_user_id: string | null;
+  /** `link`: started by the explicit link call; comes back with `?linked=` and no sign-in code. */
+  purpose: 'login' | 'link';
   created_at: number;
   expires_at: number;
   consumed_at: number | null;

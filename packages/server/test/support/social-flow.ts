@@ -22,7 +22,7 @@ export async function startSocialLogin(
     response.headers
       .getSetCookie()
       .map((c) => c.split(';')[0] ?? '')
-      .find((c) => c.includes('social_state=')) ?? '';
+      .find((c) => /^(__Host-)?gatehouse_social_state_[\w-]+=/.test(c)) ?? '';
   return { status: response.status, location: response.headers.get('location') ?? '', stateCookie };
 }
 

@@ -6,6 +6,7 @@ import { DataTable } from '../../components/data-table.js';
 import { ConfirmDialog, Dialog } from '../../components/dialog.js';
 import { ActionError, Alert, Badge, Empty, Loaded } from '../../components/feedback.js';
 import { Checkbox, Field } from '../../components/field.js';
+import { FormActions } from '../../components/form-actions.js';
 import { Card, Page } from '../../components/page.js';
 import { formatDay } from '../../lib/format.js';
 import { useAction, useResource } from '../../lib/hooks.js';
@@ -245,14 +246,11 @@ function ClientForm({
         checked={form.trusted}
         onChange={(event) => setForm({ ...form, trusted: event.currentTarget.checked })}
       />
-      <div class="row row-end">
-        <Button onClick={onClose} disabled={save.pending}>
-          Cancel
-        </Button>
-        <Button type="submit" variant="primary" pending={save.pending}>
-          {existing ? 'Save client' : 'Register client'}
-        </Button>
-      </div>
+      <FormActions
+        submit={existing ? 'Save client' : 'Register client'}
+        onCancel={onClose}
+        pending={save.pending}
+      />
     </form>
   );
 }

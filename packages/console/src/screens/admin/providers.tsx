@@ -6,6 +6,7 @@ import { DataTable } from '../../components/data-table.js';
 import { ConfirmDialog, Dialog } from '../../components/dialog.js';
 import { ActionError, Badge, Empty, Loaded } from '../../components/feedback.js';
 import { Checkbox, Field } from '../../components/field.js';
+import { FormActions } from '../../components/form-actions.js';
 import { Card, Page } from '../../components/page.js';
 import { useAction, useResource } from '../../lib/hooks.js';
 import { integrations, lines } from '../../lib/integrations.js';
@@ -243,14 +244,7 @@ function ProviderForm({
         checked={form.enabled}
         onChange={(event) => setForm({ ...form, enabled: event.currentTarget.checked })}
       />
-      <div class="row row-end">
-        <Button onClick={onClose} disabled={save.pending}>
-          Cancel
-        </Button>
-        <Button type="submit" variant="primary" pending={save.pending}>
-          Save provider
-        </Button>
-      </div>
+      <FormActions submit="Save provider" onCancel={onClose} pending={save.pending} />
     </form>
   );
 }

@@ -1,8 +1,8 @@
 import { useState } from 'preact/hooks';
-import { Button } from '../../components/button.js';
 import { Dialog } from '../../components/dialog.js';
 import { ActionError } from '../../components/feedback.js';
 import { Checkbox, Field } from '../../components/field.js';
+import { FormActions } from '../../components/form-actions.js';
 import { useAction } from '../../lib/hooks.js';
 import { sdk } from '../../lib/sdk.js';
 
@@ -83,14 +83,7 @@ export function CreateUserDialog({
           checked={form.admin}
           onChange={(event) => setForm({ ...form, admin: event.currentTarget.checked })}
         />
-        <div class="row row-end">
-          <Button onClick={close} disabled={create.pending}>
-            Cancel
-          </Button>
-          <Button type="submit" variant="primary" pending={create.pending}>
-            Create user
-          </Button>
-        </div>
+        <FormActions submit="Create user" onCancel={close} pending={create.pending} />
       </form>
     </Dialog>
   );

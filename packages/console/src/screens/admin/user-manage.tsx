@@ -4,6 +4,7 @@ import { Button } from '../../components/button.js';
 import { Dialog } from '../../components/dialog.js';
 import { ActionError, Alert, Badge } from '../../components/feedback.js';
 import { Field, SelectField } from '../../components/field.js';
+import { FormActions } from '../../components/form-actions.js';
 import { useAction } from '../../lib/hooks.js';
 import { sdk } from '../../lib/sdk.js';
 import { AuditTrail } from './audit.js';
@@ -177,14 +178,7 @@ function SetPassword({
         error={set.fields['password']}
         onInput={(event) => setPassword(event.currentTarget.value)}
       />
-      <div class="row row-end">
-        <Button onClick={onBack} disabled={set.pending}>
-          Back
-        </Button>
-        <Button type="submit" variant="primary" pending={set.pending}>
-          Set password
-        </Button>
-      </div>
+      <FormActions submit="Set password" onCancel={onBack} pending={set.pending} cancel="Back" />
     </form>
   );
 }
@@ -257,14 +251,13 @@ function DeleteUser({
           onInput={(event) => setHeir(event.currentTarget.value)}
         />
       )}
-      <div class="row row-end">
-        <Button onClick={onBack} disabled={remove.pending}>
-          Back
-        </Button>
-        <Button type="submit" variant="danger" pending={remove.pending}>
-          Delete account
-        </Button>
-      </div>
+      <FormActions
+        submit="Delete account"
+        onCancel={onBack}
+        pending={remove.pending}
+        variant="danger"
+        cancel="Back"
+      />
     </form>
   );
 }

@@ -5,6 +5,7 @@ import { DataTable } from '../../components/data-table.js';
 import { Dialog } from '../../components/dialog.js';
 import { ActionError, Badge, Empty, Loaded } from '../../components/feedback.js';
 import { Checkbox } from '../../components/field.js';
+import { FormActions } from '../../components/form-actions.js';
 import { Card, Page } from '../../components/page.js';
 import { Pager } from '../../components/pager.js';
 import { formatDay } from '../../lib/format.js';
@@ -46,7 +47,7 @@ export function AdminUsers() {
         actions={
           <form
             aria-label="Search users"
-            class="row"
+            class="search-form"
             onSubmit={(event) => {
               event.preventDefault();
               setPage(0);
@@ -186,14 +187,7 @@ function RolesDialog({
             ))}
           </div>
         </fieldset>
-        <div class="row row-end">
-          <Button onClick={close} disabled={save.pending}>
-            Cancel
-          </Button>
-          <Button type="submit" variant="primary" pending={save.pending}>
-            Save roles
-          </Button>
-        </div>
+        <FormActions submit="Save roles" onCancel={close} pending={save.pending} />
       </form>
     </Dialog>
   );

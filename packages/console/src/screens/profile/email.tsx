@@ -3,6 +3,7 @@ import { Button } from '../../components/button.js';
 import { Dialog } from '../../components/dialog.js';
 import { ActionError, Alert, Badge } from '../../components/feedback.js';
 import { Field } from '../../components/field.js';
+import { FormActions } from '../../components/form-actions.js';
 import { Card } from '../../components/page.js';
 import { useSession } from '../../lib/context.js';
 import { useAction } from '../../lib/hooks.js';
@@ -108,14 +109,7 @@ function ChangeEmailDialog({ open, onClose }: { open: boolean; onClose: () => vo
             value={password}
             onInput={(event) => setPassword(event.currentTarget.value)}
           />
-          <div class="row row-end">
-            <Button onClick={close} disabled={change.pending}>
-              Cancel
-            </Button>
-            <Button type="submit" variant="primary" pending={change.pending}>
-              Send the link
-            </Button>
-          </div>
+          <FormActions submit="Send the link" onCancel={close} pending={change.pending} />
         </form>
       )}
     </Dialog>

@@ -4,6 +4,7 @@ import { Button } from '../../components/button.js';
 import { Dialog } from '../../components/dialog.js';
 import { ActionError, Alert } from '../../components/feedback.js';
 import { Checkbox, Field } from '../../components/field.js';
+import { FormActions } from '../../components/form-actions.js';
 import { Card } from '../../components/page.js';
 import { useSession } from '../../lib/context.js';
 import { useAction } from '../../lib/hooks.js';
@@ -110,14 +111,7 @@ function DeleteAccountDialog({ open, onClose }: { open: boolean; onClose: () => 
           value={password}
           onInput={(event) => setPassword(event.currentTarget.value)}
         />
-        <div class="row row-end">
-          <Button onClick={close} disabled={remove.pending}>
-            Cancel
-          </Button>
-          <Button type="submit" variant="danger" pending={remove.pending}>
-            Delete my account
-          </Button>
-        </div>
+        <FormActions submit="Delete my account" onCancel={close} pending={remove.pending} variant="danger" />
       </form>
     </Dialog>
   );

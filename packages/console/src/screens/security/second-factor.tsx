@@ -5,6 +5,7 @@ import { CopyButton } from '../../components/copy.js';
 import { Dialog } from '../../components/dialog.js';
 import { ActionError, Alert, Badge, Loaded } from '../../components/feedback.js';
 import { Field } from '../../components/field.js';
+import { FormActions } from '../../components/form-actions.js';
 import { Card } from '../../components/page.js';
 import { useSession } from '../../lib/context.js';
 import { plural } from '../../lib/format.js';
@@ -162,14 +163,7 @@ function EnrolDialog({
             value={code}
             onInput={(event) => setCode(event.currentTarget.value)}
           />
-          <div class="row row-end">
-            <Button onClick={close} disabled={confirm.pending}>
-              Cancel
-            </Button>
-            <Button type="submit" variant="primary" pending={confirm.pending}>
-              Turn on
-            </Button>
-          </div>
+          <FormActions submit="Turn on" onCancel={close} pending={confirm.pending} />
         </form>
       ) : (
         !start.error && <p class="muted">Preparing…</p>
@@ -268,14 +262,12 @@ function ProofDialog({
         >
           {kind === 'code' ? 'Use my password instead' : 'Use a code instead'}
         </Button>
-        <div class="row row-end">
-          <Button onClick={close} disabled={act.pending}>
-            Cancel
-          </Button>
-          <Button type="submit" variant={regenerate ? 'primary' : 'danger'} pending={act.pending}>
-            {regenerate ? 'Make new codes' : 'Turn off'}
-          </Button>
-        </div>
+        <FormActions
+          submit={regenerate ? 'Make new codes' : 'Turn off'}
+          onCancel={close}
+          pending={act.pending}
+          variant={regenerate ? 'primary' : 'danger'}
+        />
       </form>
     </Dialog>
   );

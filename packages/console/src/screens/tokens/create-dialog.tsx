@@ -5,6 +5,7 @@ import { CopyButton } from '../../components/copy.js';
 import { Dialog } from '../../components/dialog.js';
 import { ActionError, Alert } from '../../components/feedback.js';
 import { Checkbox, Field, SelectField } from '../../components/field.js';
+import { FormActions } from '../../components/form-actions.js';
 import { useAction, useResource } from '../../lib/hooks.js';
 import { sdk } from '../../lib/sdk.js';
 
@@ -149,14 +150,7 @@ function CreateForm({
           ))}
         </div>
       </fieldset>
-      <div class="row row-end">
-        <Button onClick={onCancel} disabled={create.pending}>
-          Cancel
-        </Button>
-        <Button type="submit" variant="primary" pending={create.pending}>
-          Create token
-        </Button>
-      </div>
+      <FormActions submit="Create token" onCancel={onCancel} pending={create.pending} />
     </form>
   );
 }

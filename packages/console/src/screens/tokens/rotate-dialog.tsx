@@ -1,9 +1,9 @@
 import type { ApiToken, RotatedApiToken } from '@gatehouse/sdk';
 import { useState } from 'preact/hooks';
-import { Button } from '../../components/button.js';
 import { Dialog } from '../../components/dialog.js';
 import { ActionError } from '../../components/feedback.js';
 import { SelectField } from '../../components/field.js';
+import { FormActions } from '../../components/form-actions.js';
 import { formatDateTime } from '../../lib/format.js';
 import { useAction } from '../../lib/hooks.js';
 import { sdk } from '../../lib/sdk.js';
@@ -78,14 +78,7 @@ export function RotateTokenDialog({
             options={OVERLAPS}
             onChange={(event) => setOverlap(event.currentTarget.value)}
           />
-          <div class="row row-end">
-            <Button onClick={close} disabled={rotate.pending}>
-              Cancel
-            </Button>
-            <Button type="submit" variant="primary" pending={rotate.pending}>
-              Rotate token
-            </Button>
-          </div>
+          <FormActions submit="Rotate token" onCancel={close} pending={rotate.pending} />
         </form>
       )}
     </Dialog>

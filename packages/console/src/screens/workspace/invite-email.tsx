@@ -1,8 +1,8 @@
 import { useState } from 'preact/hooks';
-import { Button } from '../../components/button.js';
 import { Dialog } from '../../components/dialog.js';
 import { ActionError } from '../../components/feedback.js';
 import { Field, SelectField } from '../../components/field.js';
+import { FormActions } from '../../components/form-actions.js';
 import { useAction } from '../../lib/hooks.js';
 import { sdk } from '../../lib/sdk.js';
 
@@ -68,14 +68,7 @@ export function InviteByEmailDialog({
           options={roles.map((name) => ({ value: name, label: name }))}
           onChange={(event) => setRole(event.currentTarget.value)}
         />
-        <div class="row row-end">
-          <Button onClick={close} disabled={invite.pending}>
-            Cancel
-          </Button>
-          <Button type="submit" variant="primary" pending={invite.pending}>
-            Send invitation
-          </Button>
-        </div>
+        <FormActions submit="Send invitation" onCancel={close} pending={invite.pending} />
       </form>
     </Dialog>
   );

@@ -6,6 +6,7 @@ import { DataTable } from '../../components/data-table.js';
 import { ConfirmDialog, Dialog } from '../../components/dialog.js';
 import { ActionError, Alert, Badge, Empty, Loaded } from '../../components/feedback.js';
 import { Field, SelectField } from '../../components/field.js';
+import { FormActions } from '../../components/form-actions.js';
 import { Card } from '../../components/page.js';
 import { useSession } from '../../lib/context.js';
 import { formatDateTime, formatRelative } from '../../lib/format.js';
@@ -182,14 +183,7 @@ function CreateInviteDialog({
             onInput={(event) => setEmail(event.currentTarget.value)}
             error={create.fields['email']}
           />
-          <div class="row row-end">
-            <Button onClick={close} disabled={create.pending}>
-              Cancel
-            </Button>
-            <Button type="submit" variant="primary" pending={create.pending}>
-              Create link
-            </Button>
-          </div>
+          <FormActions submit="Create link" onCancel={close} pending={create.pending} />
         </form>
       )}
     </Dialog>

@@ -21,13 +21,18 @@ export class Reauthentication {
 
   async assert(auth: AuthContext, password: string | undefined): Promise<void> {
     if (password !== undefined) return this.verifyPassword(auth.user.id, password);
-    const window = this.ctx.config.accounts.reauthenticationWindow * 1000;
-    if (auth.authenticatedAt !== undefined && this.ctx.now() - auth.authenticatedAt <= window) return;
+    if (this.isRecent(auth)) return;
     throw new AppError(
       403,
       'REAUTHENTICATION_REQUIRED',
       'This needs a recent sign-in: send your current password as "password", or sign in again',
     );
+  }
+
+  /** True when the credential's sign-in is at most GATEHOUSE_REAUTHENTICATION_WINDOW old. */
+  isRecent(auth: AuthContext): boolean {
+    const window = this.ctx.config.accounts.reauthenticationWindow * 1000;
+    return auth.authenticatedAt !== undefined && this.ctx.now() - auth.authenticatedAt <= window;
   }
 
   /** Checks the user's current password, throttled by the per-account budget. */

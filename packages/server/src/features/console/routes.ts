@@ -44,9 +44,6 @@ export async function consoleRoutes(
     reply.header('content-security-policy', CONSOLE_CSP);
   });
 
-  // The server's root has nothing else to show: send people to the console.
-  app.get('/', async (_request, reply) => reply.redirect('/console/', 302));
-
   if (!build) {
     app.log.warn('the web console is not built: run `npm run build` (or `npm install`) to serve /console');
     const notBuilt = async (_request: unknown, reply: FastifyReply) =>

@@ -68,9 +68,20 @@ export class SocialLogin {
     return allowedReturnUrl(raw, [...provider.returnOrigins, own], fallback);
   }
 
+  /**
+   * Starts a login at the provider. `linkUserId` (a signed-in user who proved a recent sign-in) links the
+   * identity to that account; `purpose: 'link'` (the explicit "link an account" of the console and the
+   * SDK) also brings the browser back with `?linked=<provider>` instead of a sign-in code: the browser is
+   * still signed in, so no `rt` is minted that could leak.
+   */
   async start(
     name: string,
-    input: { appState: string | undefined; returnUrl: string | undefined; linkUserId: string | null },
+    input: {
+      appState: string | undefined;
+      returnUrl: string | undefined;
+      linkUserId: string | null;
+      purpose?: 'login' | 'link';
+    },
   ): Promise<StartedLogin> {
     const provider = await this.providers.resolveEnabled(name);
     if (!provider) throw new ProviderUnavailable(name);
@@ -94,11 +105,30 @@ export class SocialLogin {
       return_url: this.returnUrlFor(provider, input.returnUrl),
       app_state: input.appState ?? null,
       link_user_id: input.linkUserId,
+      purpose: input.purpose ?? 'login',
       created_at: now,
       expires_at: now + STATE_TTL_SECONDS * 1000,
       consumed_at: null,
     });
     return { redirect: url.href, state };
+  }
+
+  /**
+   * A login refused before it reaches the provider: back to the (allow-listed) return URL with
+   * `?error=<code>` and the application's state, as for refusals after it.
+   */
+  async refusal(
+    name: string,
+    input: { appState: string | undefined; returnUrl: string | undefined },
+    code: 'REAUTHENTICATION_REQUIRED',
+  ): Promise<string> {
+    const provider = await this.providers.resolveEnabled(name);
+    if (!provider) throw new ProviderUnavailable(name);
+    return returnWith(this.returnUrlFor(provider, input.returnUrl), {
+      rt: null,
+      error: code,
+      state: input.appState ?? null,
+    });
   }
 
   /**
@@ -143,6 +173,7 @@ export class SocialLogin {
       if (error instanceof LinkRefused) return back({ error: error.code });
       throw error;
     }
+    if (login.purpose === 'link') return back({ linked: name });
     const code = randomSecret();
     await this.#store.insertCode({
       code_hash: sha256(code),

@@ -6,7 +6,8 @@ import { AppError } from '../../lib/errors.js';
 import type { Services } from '../../services.js';
 import { SessionPayload, TokenPayload } from '../accounts/schemas.js';
 import { completeFirstFactor } from '../accounts/sign-in.js';
-import { ProviderUnavailable, STATE_TTL_SECONDS } from './login.js';
+import { ProviderUnavailable } from './login.js';
+import { StateCookies } from './state-cookie.js';
 
 const LoginParams = Type.Object({ provider: Type.String({ minLength: 1, maxLength: 64 }) });
 interface LoginParams {
@@ -27,6 +28,17 @@ const IdentityParams = Type.Object({
   provider: Type.String({ minLength: 1, maxLength: 64 }),
   subject: Type.String({ minLength: 1, maxLength: 512 }),
 });
+const LinkBody = Type.Object({
+  /** The current password, unless the sign-in is recent (GATEHOUSE_REAUTHENTICATION_WINDOW). */
+  password: Type.Optional(Type.String({ maxLength: 1024 })),
+  returnUrl: Type.Optional(Type.String({ maxLength: 4096 })),
+  state: Type.Optional(Type.String({ maxLength: 1024 })),
+});
+interface LinkBody {
+  password?: string;
+  returnUrl?: string;
+  state?: string;
+}
 const IdentityView = Type.Object({
   provider: Type.String(),
   subject: Type.String(),
@@ -55,16 +67,9 @@ export async function socialLoginRoutes(
   app: FastifyInstance,
   { services }: { services: Services },
 ): Promise<void> {
-  const { ctx } = services;
+  const { ctx, reauthentication } = services;
   const { login, identities } = services.social;
-  /** `__Host-` on HTTPS (no subdomain can plant it), like the session cookie. */
-  const stateCookie = ctx.config.secureCookies ? '__Host-gatehouse_social_state' : 'gatehouse_social_state';
-  const cookieOptions = {
-    httpOnly: true,
-    secure: ctx.config.secureCookies,
-    sameSite: 'lax' as const,
-    path: '/',
-  };
+  const stateCookies = new StateCookies(ctx.config.secureCookies);
 
   app.get(
     '/api/auth/:provider',
@@ -79,14 +84,16 @@ export async function socialLoginRoutes(
       if (query.error === 'disabled')
         throw new AppError(404, 'PROVIDER_DISABLED', `Sign-in with ${name} is not enabled on this server`);
       const auth = request.auth;
+      const input = { appState: query.state, returnUrl: query.returnUrl };
       try {
-        const started = await login.start(name, {
-          appState: query.state,
-          returnUrl: query.returnUrl,
-          linkUserId: auth?.kind === 'session' ? auth.user.id : null,
-        });
-        // Lax: the cookie comes back on the provider's top-level redirect to our callback, and only then.
-        reply.setCookie(stateCookie, started.state, { ...cookieOptions, maxAge: STATE_TTL_SECONDS });
+        // Linking is a privileged change (like Ory's "privileged session"): a sign-in older than the
+        // reauthentication window must be renewed first, or a borrowed browser could attach an
+        // attacker's identity to the account. The explicit link call below also takes the password.
+        const linking = auth?.kind === 'session';
+        if (linking && !reauthentication.isRecent(auth))
+          return reply.redirect(await login.refusal(name, input, 'REAUTHENTICATION_REQUIRED'), 302);
+        const started = await login.start(name, { ...input, linkUserId: linking ? auth.user.id : null });
+        stateCookies.issue(request, reply, started.state);
         reply.header('referrer-policy', 'no-referrer');
         return reply.redirect(started.redirect, 302);
       } catch (error) {
@@ -101,12 +108,14 @@ export async function socialLoginRoutes(
     { schema: { params: LoginParams }, config: { authentication: 'none' } },
     async (request: FastifyRequest, reply) => {
       const { provider: name } = request.params as LoginParams;
-      // The state cookie is spent whatever happens next.
-      reply.clearCookie(stateCookie, cookieOptions);
       protectCode(reply);
       const query = new URL(request.url, 'http://callback.invalid').searchParams;
       try {
-        const finished = await login.callback(name, query, request.cookies[stateCookie]);
+        const finished = await login.callback(
+          name,
+          query,
+          stateCookies.take(request, reply, query.get('state')),
+        );
         return reply.redirect(finished.redirect, 302);
       } catch (error) {
         if (error instanceof ProviderUnavailable) return disabledRedirect(reply, name);
@@ -141,6 +150,39 @@ export async function socialLoginRoutes(
       preHandler: requireAuth({ scope: 'profile:read' }),
     },
     (request) => identities.list(authOf(request).user.id),
+  );
+
+  app.post(
+    '/api/me/social-identities/:provider',
+    {
+      schema: {
+        params: LoginParams,
+        body: LinkBody,
+        response: { 200: Type.Object({ url: Type.String() }) },
+      },
+      // Only a browser's cookie session: the state cookie set here must travel with the same browser.
+      preHandler: requireAuth({ refuse: ['api_token', 'access_token'] }),
+    },
+    async (request, reply) => {
+      const { provider: name } = request.params as LoginParams;
+      const body = request.body as LinkBody;
+      const auth = authOf(request);
+      await reauthentication.assert(auth, body.password);
+      try {
+        const started = await login.start(name, {
+          appState: body.state,
+          returnUrl: body.returnUrl,
+          linkUserId: auth.user.id,
+          purpose: 'link',
+        });
+        stateCookies.issue(request, reply, started.state);
+        return { url: started.redirect };
+      } catch (error) {
+        if (error instanceof ProviderUnavailable)
+          throw new AppError(404, 'PROVIDER_DISABLED', `Sign-in with ${name} is not enabled on this server`);
+        throw error;
+      }
+    },
   );
 
   app.delete(

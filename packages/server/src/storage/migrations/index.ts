@@ -9,6 +9,7 @@ import * as oauth from './0008_oauth.js';
 import * as accounts from './0009_accounts.js';
 import * as apiTokenRotation from './0010_api_token_rotation.js';
 import * as oauthIdTokenAlg from './0019_oauth.js';
+import * as socialLink from './0020_social_link.js';
 
 /**
  * The one migration set, for SQLite and PostgreSQL alike. Append only: a shipped migration never changes.
@@ -25,4 +26,5 @@ export const migrations: Record<string, Migration> = {
   '0009_accounts': accounts,
   '0010_api_token_rotation': apiTokenRotation,
   '0019_oauth': oauthIdTokenAlg,
+  '0020_social_link': socialLink,
 };
