@@ -172,9 +172,9 @@ describe.each(authorizationServers)('an OAuth client on a page, against $name', 
         appUrl,
         auth: { oauth: { clientId, tokenStore: new SessionStorageTokenStore() } },
       });
-      const request = await sdk.oauth2.buildAuthorizationUrl({ redirectUri, scope });
-      const { state, codeVerifier, nonce } = request;
-      sessionStorage.setItem('oauth', JSON.stringify({ state, codeVerifier, nonce }));
+      const request = await sdk.oauth2.buildAuthorizationUrl({ redirectUri, scope, maxAge: 600 });
+      const { state, codeVerifier, nonce, maxAge } = request;
+      sessionStorage.setItem('oauth', JSON.stringify({ state, codeVerifier, nonce, maxAge }));
       return request.url;
     }, config);
 
@@ -196,25 +196,31 @@ describe.each(authorizationServers)('an OAuth client on a page, against $name', 
       const saved = JSON.parse(sessionStorage.getItem('oauth') ?? '{}');
       const callback = sdk.oauth2.parseAuthorizationCallback(location.href, { expectedState: saved.state });
       if (callback.isError || !callback.code) return { error: callback.error };
-      const { codeVerifier, nonce } = saved;
+      const { codeVerifier, nonce, maxAge } = saved;
+      // The ID token's at_hash (when present) and, with maxAge, its auth_time are checked in the page too.
       const tokens = await sdk.oauth2.exchangeAuthorizationCode({
         code: callback.code,
         redirectUri,
         codeVerifier,
         nonce,
+        maxAge,
       });
       history.replaceState({}, '', location.pathname);
       const me = await sdk.oauth2.userinfo();
       const stored = JSON.parse(sessionStorage.getItem('gatehouse.tokens') ?? '{}');
       return {
         sub: tokens.idTokenClaims?.sub,
+        authTime: typeof tokens.idTokenClaims?.auth_time,
         userinfoSub: me.sub,
         email: typeof me.email,
         stored: stored.accessToken === tokens.accessToken,
       };
     }, config);
+    // sdk.oauth2's implementation came as the chunk its first use loads, not with the entry.
+    expect(pages.chunksServed.some((path) => path.startsWith('/engine-'))).toBe(true);
     expect(signedIn).toEqual({
       sub: server.subject,
+      authTime: 'number',
       userinfoSub: server.subject,
       email: 'string',
       stored: true,

@@ -129,6 +129,34 @@ describe('ID-token validation', () => {
   });
 });
 
+describe('max_age (OpenID Connect Core §3.1.3.7)', () => {
+  const refusedBecause = (reason: RegExp) => ({
+    code: 'ID_TOKEN_INVALID',
+    message: expect.stringMatching(reason),
+  });
+
+  it('with maxAge, sends max_age and requires an auth_time no older than it', async () => {
+    const { clientId, clientSecret, redirectUri } = server.clients.confidential;
+    const sdk = new GatehouseSDK({ appUrl: server.appUrl, auth: { oauth: { clientId, clientSecret } } });
+    const request = await sdk.oauth2.buildAuthorizationUrl({ redirectUri, maxAge: 300 });
+    expect(new URL(request.url).searchParams.get('max_age')).toBe('300');
+    expect(request.maxAge).toBe(300);
+    const callback = sdk.oauth2.parseAuthorizationCallback(await server.login(request.url));
+    const tokens = await sdk.oauth2.exchangeAuthorizationCode({ code: callback.code!, redirectUri });
+    const authTime = tokens.idTokenClaims!.auth_time!;
+    expect(authTime).toEqual(expect.any(Number));
+    expect(await sdk.oauth2.validateIdToken(tokens.idToken!, { maxAge: 300 })).toMatchObject({
+      auth_time: authTime,
+    });
+    // 300 s later plus the 30 s tolerance: the sign-in is too old for max_age=300, the token still unexpired.
+    server.advanceClock(300 + 31);
+    await expect(sdk.oauth2.validateIdToken(tokens.idToken!, { maxAge: 300 })).rejects.toMatchObject(
+      refusedBecause(/auth_time.*max_age/),
+    );
+    expect(await sdk.oauth2.validateIdToken(tokens.idToken!)).toMatchObject({ sub: server.subject });
+  });
+});
+
 describe('discovery', () => {
   it('is fetched once however many calls need it', async () => {
     const recorder = recordingFetch();

@@ -33,6 +33,10 @@ export async function buildAuthorizationRequest(
   if (!/^[\w.~-]{43,128}$/.test(codeVerifier)) {
     throw new TypeError('codeVerifier must be 43 to 128 characters of A-Z a-z 0-9 - . _ ~ (RFC 7636 §4.1)');
   }
+  const maxAge = options.maxAge ?? maxAgeParameter(options.parameters?.['max_age']);
+  if (maxAge !== undefined && !(Number.isInteger(maxAge) && maxAge >= 0)) {
+    throw new TypeError('maxAge must be a whole number of seconds');
+  }
   const url = new URL(metadata.authorization_endpoint);
   for (const [name, value] of Object.entries(options.parameters ?? {})) url.searchParams.set(name, value);
   const parameters: Record<string, string | undefined> = {
@@ -43,6 +47,7 @@ export async function buildAuthorizationRequest(
     state,
     nonce,
     prompt: options.prompt,
+    max_age: maxAge === undefined ? undefined : String(maxAge),
     code_challenge: await pkceChallenge(codeVerifier),
     code_challenge_method: 'S256',
   };
@@ -56,10 +61,14 @@ export async function buildAuthorizationRequest(
     state,
     codeVerifier,
     ...(nonce === undefined ? {} : { nonce }),
+    ...(maxAge === undefined ? {} : { maxAge }),
     redirectUri: options.redirectUri,
     toString: () => href,
   };
 }
+
+/** `max_age` passed among the raw parameters still counts for the `auth_time` check. */
+const maxAgeParameter = (value: string | undefined) => (value === undefined ? undefined : Number(value));
 
 /** How long an unanswered request is remembered, and how many: a bound, so abandoned logins cannot pile up. */
 const PENDING_TTL_MS = 10 * 60_000;

@@ -1,4 +1,5 @@
-import { decodeJsonSegment } from '../base64url.js';
+import { base64urlEncode, decodeJsonSegment } from '../base64url.js';
+import { subtleCrypto } from '../environment.js';
 import { GatehouseError, isRecord } from '../errors.js';
 import type { JwksCache } from './jwks.js';
 import { isSupportedAlgorithm, verifySignature } from './jws.js';
@@ -10,13 +11,18 @@ export interface IdTokenExpectations {
   clientId: string;
   /** The request's nonce; when given, the token must carry exactly it. */
   nonce?: string | undefined;
+  /** The request's `max_age` in seconds; when given, `auth_time` must be present and no older. */
+  maxAge?: number | undefined;
+  /** The access token issued with the ID token; when given, an `at_hash` claim must be its hash. */
+  accessToken?: string | undefined;
   toleranceSeconds: number;
 }
 
 /**
  * Validates an ID token as OpenID Connect Core §3.1.3.7 asks: the signature with a key from the server's
- * JWKS (WebCrypto, asymmetric algorithms only), then `iss`, `aud`, `azp`, `exp`, `iat`, `nonce`. Claims are
- * read only after the signature verified.
+ * JWKS (WebCrypto, asymmetric algorithms only), then `iss`, `aud`, `azp`, `exp`, `iat`, `nonce`,
+ * `auth_time` against `max_age`, and `at_hash` against the access token it came with (§3.1.3.8). Claims
+ * are read only after the signature verified.
  */
 export async function validateIdToken(
   idToken: string,
@@ -39,7 +45,25 @@ export async function validateIdToken(
     () => false,
   );
   if (!verified) throw rejected('its signature does not verify');
-  return checkClaims(readSegment(claimsSegment, 'claims'), expected);
+  const claims = checkClaims(readSegment(claimsSegment, 'claims'), expected);
+  // §3.1.3.8: optional in the code flow, but when present it must bind this access token to the ID token
+  // (a token endpoint response whose access token was swapped fails here).
+  if (expected.accessToken !== undefined && claims['at_hash'] !== undefined) {
+    if (claims['at_hash'] !== (await tokenHash(alg, expected.accessToken))) {
+      throw rejected('its at_hash does not match the access token');
+    }
+  }
+  return claims;
+}
+
+/**
+ * OpenID Connect Core §3.1.3.6: base64url of the left half of the access token's hash, with the hash of
+ * the JWS algorithm; Ed25519 (EdDSA) hashes with SHA-512, as OpenID's registry and certified providers do.
+ */
+async function tokenHash(alg: string, token: string): Promise<string> {
+  const bits = alg.startsWith('Ed') ? '512' : alg.slice(2);
+  const digest = new Uint8Array(await subtleCrypto().digest(`SHA-${bits}`, new TextEncoder().encode(token)));
+  return base64urlEncode(digest.subarray(0, digest.length / 2));
 }
 
 function checkClaims(claims: Record<string, unknown>, expected: IdTokenExpectations): IdTokenClaims {
@@ -63,6 +87,14 @@ function checkClaims(claims: Record<string, unknown>, expected: IdTokenExpectati
   // §3.1.2.1: the nonce ties the token to this browser's request, so a token captured elsewhere is useless.
   if (expected.nonce !== undefined && claims['nonce'] !== expected.nonce) {
     throw rejected('its nonce does not match the request');
+  }
+  // §3.1.3.7 (13): a request with max_age needs auth_time, and a sign-in no older than max_age.
+  if (expected.maxAge !== undefined) {
+    const authTime = claims['auth_time'];
+    if (typeof authTime !== 'number') throw rejected('it has no auth_time although the request set max_age');
+    if (authTime + expected.maxAge + tolerance < now) {
+      throw rejected('the sign-in it reports (auth_time) is older than max_age');
+    }
   }
   return claims as IdTokenClaims;
 }

@@ -1,17 +1,9 @@
-import { decodeJsonSegment } from '../base64url.js';
 import type { GatehouseClient } from '../client.js';
 import { isBrowser } from '../environment.js';
-import { GatehouseError, isRecord } from '../errors.js';
 import type { RequestOptions } from '../options.js';
-import type { Renewal } from '../refresh.js';
 import type { TokenSet } from '../token-store.js';
 import { parseCallback } from './authorization-callback.js';
-import { buildAuthorizationRequest, PendingAuthorizations } from './authorization-request.js';
-import { type FormParameters, OAuthEndpoints } from './endpoint.js';
-import { validateIdToken } from './id-token.js';
-import { JwksCache } from './jwks.js';
-import { MetadataCache } from './metadata.js';
-import { tokenSetFromResponse } from './token-response.js';
+import type { OAuth2Engine } from './engine.js';
 import type {
   AuthorizationCallback,
   AuthorizationRequest,
@@ -34,45 +26,43 @@ const BROWSER_SECRET_WARNING =
 let warnedAboutBrowserSecret = false;
 
 /**
- * Seed 003's flow asks for no scope and expects a refresh token: an ID token, and `offline_access`, without
- * which an OpenID provider issues no refresh token (OpenID Connect Core §11).
- */
-const DEFAULT_SCOPE = 'openid offline_access';
-
-/**
  * The OAuth 2.0 / OpenID Connect client (seed 003's `client.oauth2`): authorization code with PKCE,
  * client credentials, refresh, revocation, introspection, userinfo, ID-token validation. Configure it with
  * `auth.oauth` (`clientId`, and `clientSecret` for a confidential client); the authorization server is
  * Gatehouse at `appUrl` unless `auth.oauth.issuer` names another. Tokens it obtains go into the SDK's token
  * store and are refreshed at the token endpoint. Available as `sdk.oauth2`.
+ *
+ * Its implementation is loaded on first use (a dynamic `import()`, which bundlers split into a chunk of
+ * its own), so the SDK's main entry stays small for apps that never use OAuth; the API is the same.
  */
 export class OAuth2 {
   readonly #client: GatehouseClient;
-  readonly #metadata: MetadataCache;
-  readonly #keys: JwksCache;
-  readonly #pending = new PendingAuthorizations();
-  readonly #endpoints: OAuthEndpoints | undefined;
+  #loading: Promise<OAuth2Engine> | undefined;
+  #engine: OAuth2Engine | undefined;
 
   /** @internal */
   constructor(client: GatehouseClient) {
     this.#client = client;
-    const { clientId, clientSecret, issuer } = client.oauth ?? {};
-    this.#metadata = new MetadataCache(client, issuer ?? client.appUrl);
-    this.#keys = new JwksCache(async () =>
-      client.request({
-        method: 'GET',
-        url: await this.#metadata.endpoint('jwks_uri'),
-        anonymous: true,
-        credentials: 'omit',
-      }),
-    );
+    const { clientId, clientSecret } = client.oauth ?? {};
     if (!clientId) return;
-    this.#endpoints = new OAuthEndpoints(client, this.#metadata, { clientId, clientSecret });
-    client.useRefreshGrant((current) => this.#refreshGrant(current));
+    // Automatic refresh (autoRefresh, a 401) runs the refresh grant, loading the engine if it must.
+    client.useRefreshGrant(async (current) => (await this.#load()).refreshGrant(current));
     if (clientSecret && isBrowser() && !warnedAboutBrowserSecret) {
       warnedAboutBrowserSecret = true;
       console.warn(BROWSER_SECRET_WARNING);
     }
+  }
+
+  #load(): Promise<OAuth2Engine> {
+    this.#loading ??= import('./engine.js').then(
+      ({ OAuth2Engine }) => (this.#engine = new OAuth2Engine(this.#client)),
+      (error: unknown) => {
+        // A chunk that failed to load (offline, say) is tried again next time.
+        this.#loading = undefined;
+        throw error;
+      },
+    );
+    return this.#loading;
   }
 
   /**
@@ -87,14 +77,14 @@ export class OAuth2 {
    * ```
    */
   async discover(): Promise<AuthorizationServerMetadata> {
-    return this.#metadata.load();
+    return (await this.#load()).discover();
   }
 
   /**
    * Builds the URL to send the user to. Generates the PKCE verifier (S256), `state` and (for `openid`)
    * `nonce` when not given, and returns them with the URL: keep them until the callback, in the
    * server-side session or `sessionStorage`. The result stringifies to the URL. Async because the PKCE
-   * challenge is a WebCrypto SHA-256.
+   * challenge is a WebCrypto SHA-256. With `maxAge`, the ID token's `auth_time` is checked at the exchange.
    *
    * @example
    * ```ts
@@ -107,14 +97,7 @@ export class OAuth2 {
    * ```
    */
   async buildAuthorizationUrl(options: AuthorizationUrlOptions): Promise<AuthorizationRequest> {
-    const endpoints = this.#registered();
-    const request = await buildAuthorizationRequest(
-      await this.#metadata.load(),
-      { clientId: endpoints.clientId, defaultScope: this.#client.oauth?.scope ?? DEFAULT_SCOPE },
-      options,
-    );
-    this.#pending.remember(request);
-    return request;
+    return (await this.#load()).buildAuthorizationUrl(options);
   }
 
   /**
@@ -132,20 +115,22 @@ export class OAuth2 {
     url: string | URL,
     expected: { expectedState?: string } = {},
   ): AuthorizationCallback {
-    const callback = parseCallback(url, {
-      issuer: this.#metadata.issuer,
-      metadata: this.#metadata.loaded,
+    if (this.#engine) return this.#engine.parseAuthorizationCallback(url, expected);
+    // Nothing built or discovered here yet (another process built the request): the same checks, without
+    // the metadata that was never fetched.
+    return parseCallback(url, {
+      issuer: this.#client.oauth?.issuer ?? this.#client.appUrl,
+      metadata: undefined,
       expectedState: expected.expectedState,
     });
-    if (!callback.isError) this.#pending.answered(callback.state, callback.code);
-    return callback;
   }
 
   /**
    * Swaps the authorization code for tokens (RFC 6749 §4.1.3 with the PKCE verifier), validates the ID
-   * token (signature through the JWKS, `iss`, `aud`, `azp`, `exp`, `iat`, `nonce`), stores the set and
-   * switches to bearer mode. `codeVerifier` and `nonce` may be left out when this SDK instance built the
-   * request and parsed its callback.
+   * token (signature through the JWKS, `iss`, `aud`, `azp`, `exp`, `iat`, `nonce`, `at_hash`, and
+   * `auth_time` when the request set `maxAge`), stores the set and
+   * switches to bearer mode. `codeVerifier`, `nonce` and `maxAge` may be left out when this SDK instance
+   * built the request and parsed its callback.
    *
    * @example
    * ```ts
@@ -159,20 +144,7 @@ export class OAuth2 {
    * ```
    */
   async exchangeAuthorizationCode(exchange: CodeExchange, options?: RequestOptions): Promise<OAuthTokenSet> {
-    const pending = this.#pending.takeForCode(exchange.code);
-    const nonce = exchange.nonce ?? pending?.nonce;
-    return this.#grant(
-      {
-        grant_type: 'authorization_code',
-        code: exchange.code,
-        redirect_uri: exchange.redirectUri,
-        code_verifier: exchange.codeVerifier ?? pending?.codeVerifier,
-        resource: exchange.resource,
-      },
-      // OpenID Connect Core §3.1.3.3: a request that carried a nonce asked for an ID token.
-      { nonce, idTokenRequired: nonce !== undefined },
-      options,
-    );
+    return (await this.#load()).exchangeAuthorizationCode(exchange, options);
   }
 
   /**
@@ -188,11 +160,7 @@ export class OAuth2 {
     request: ClientCredentialsOptions = {},
     options?: RequestOptions,
   ): Promise<OAuthTokenSet> {
-    return this.#grant(
-      { grant_type: 'client_credentials', scope: request.scope, resource: request.resource },
-      { nonce: undefined, idTokenRequired: false },
-      options,
-    );
+    return (await this.#load()).clientCredentials(request, options);
   }
 
   /**
@@ -205,10 +173,7 @@ export class OAuth2 {
    * ```
    */
   async refreshToken(options?: RequestOptions): Promise<TokenSet> {
-    this.#registered();
-    const { tokens } = await this.#client.refresher.refreshNow(options?.signal);
-    this.#client.mode = 'oauth';
-    return tokens;
+    return (await this.#load()).refreshToken(options);
   }
 
   /**
@@ -222,16 +187,7 @@ export class OAuth2 {
    * ```
    */
   async revokeToken(reference: TokenReference = {}, options?: RequestOptions): Promise<void> {
-    const endpoints = this.#registered();
-    const stored = await this.#client.vault.get();
-    const token = reference.token ?? stored?.refreshToken ?? stored?.accessToken;
-    if (!token) return;
-    const storedHint = token === stored?.refreshToken ? 'refresh_token' : 'access_token';
-    const hint = reference.tokenTypeHint ?? (reference.token === undefined ? storedHint : undefined);
-    await endpoints.post('revocation_endpoint', { token, token_type_hint: hint }, options);
-    if (stored && (token === stored.accessToken || token === stored.refreshToken)) {
-      await this.#client.forgetTokens();
-    }
+    return (await this.#load()).revokeToken(reference, options);
   }
 
   /**
@@ -244,18 +200,7 @@ export class OAuth2 {
    * ```
    */
   async introspect(token: string | TokenReference, options?: RequestOptions): Promise<IntrospectionResponse> {
-    const endpoints = this.#registered();
-    const reference = typeof token === 'string' ? { token } : token;
-    if (!reference.token) throw new TypeError('introspect() needs the token to look up');
-    const body = await endpoints.post(
-      'introspection_endpoint',
-      { token: reference.token, token_type_hint: reference.tokenTypeHint },
-      options,
-    );
-    if (!isRecord(body) || typeof body['active'] !== 'boolean') {
-      throw invalidResponse('The introspection response has no boolean `active`', body);
-    }
-    return body as IntrospectionResponse;
+    return (await this.#load()).introspect(token, options);
   }
 
   /**
@@ -269,105 +214,25 @@ export class OAuth2 {
    * ```
    */
   async userinfo(options?: RequestOptions): Promise<UserInfo> {
-    const url = await this.#metadata.endpoint('userinfo_endpoint');
-    const info = await this.#client.request<unknown>({ method: 'GET', url, options });
-    if (!isRecord(info) || typeof info['sub'] !== 'string') {
-      throw invalidResponse('The userinfo response has no sub', undefined);
-    }
-    const idToken = (await this.#client.vault.get())?.idToken;
-    const expectedSub = idToken ? claimsOf(idToken)?.['sub'] : undefined;
-    if (expectedSub !== undefined && info['sub'] !== expectedSub) {
-      throw invalidResponse('The userinfo response is about another subject than the ID token', undefined);
-    }
-    return info as UserInfo;
+    return (await this.#load()).userinfo(options);
   }
 
   /**
    * Validates an ID token obtained elsewhere as `exchangeAuthorizationCode` does and returns its claims;
-   * rejects with `ID_TOKEN_INVALID` naming the failed check.
+   * rejects with `ID_TOKEN_INVALID` naming the failed check. `nonce`: the request's; `maxAge`: the request's
+   * `max_age` (then `auth_time` is required and checked); `accessToken`: the one issued with it (then an
+   * `at_hash` claim must match it).
    *
    * @example
    * ```ts
-   * const claims = await sdk.oauth2.validateIdToken(idToken, { nonce: session.oauth.nonce });
+   * const claims = await sdk.oauth2.validateIdToken(idToken, { nonce: session.oauth.nonce, accessToken });
    * console.log(claims.sub, claims.auth_time);
    * ```
    */
-  async validateIdToken(idToken: string, expected: { nonce?: string } = {}): Promise<IdTokenClaims> {
-    const endpoints = this.#registered();
-    const metadata = await this.#metadata.load();
-    return validateIdToken(
-      idToken,
-      {
-        issuer: metadata.issuer,
-        clientId: endpoints.clientId,
-        nonce: expected.nonce,
-        toleranceSeconds: this.#client.oauth?.clockToleranceSeconds ?? 30,
-      },
-      this.#keys,
-    );
+  async validateIdToken(
+    idToken: string,
+    expected: { nonce?: string; maxAge?: number; accessToken?: string } = {},
+  ): Promise<IdTokenClaims> {
+    return (await this.#load()).validateIdToken(idToken, expected);
   }
-
-  /** Calls the token endpoint, validates the ID token if one came, stores the set. */
-  async #grant(
-    parameters: FormParameters,
-    expected: { nonce: string | undefined; idTokenRequired: boolean },
-    options: RequestOptions | undefined,
-  ): Promise<OAuthTokenSet> {
-    const body = await this.#registered().post('token_endpoint', parameters, options);
-    const tokens = tokenSetFromResponse(body);
-    if (!tokens.idToken && expected.idTokenRequired) {
-      throw invalidResponse(
-        'The token response has no id_token although the request asked for one',
-        undefined,
-      );
-    }
-    const idTokenClaims = tokens.idToken
-      ? await this.validateIdToken(
-          tokens.idToken,
-          expected.nonce === undefined ? {} : { nonce: expected.nonce },
-        )
-      : undefined;
-    await this.#client.vault.set(tokens);
-    this.#client.mode = 'oauth';
-    return idTokenClaims ? { ...tokens, idTokenClaims } : tokens;
-  }
-
-  /**
-   * The refresh grant the SDK's single-flight refresher runs for an OAuth client. A new ID token must be
-   * about the same user as the one it replaces (OpenID Connect Core §12.2).
-   */
-  async #refreshGrant(current: TokenSet & { refreshToken: string }): Promise<Renewal> {
-    const body = await this.#registered().post('token_endpoint', {
-      grant_type: 'refresh_token',
-      refresh_token: current.refreshToken,
-    });
-    const tokens = tokenSetFromResponse(body, current);
-    if (tokens.idToken && tokens.idToken !== current.idToken) {
-      const claims = await this.validateIdToken(tokens.idToken);
-      const previousSub = current.idToken ? claimsOf(current.idToken)?.['sub'] : undefined;
-      if (previousSub !== undefined && claims.sub !== previousSub) {
-        throw invalidResponse('The refreshed ID token is about another user', undefined);
-      }
-    }
-    return { tokens, response: body };
-  }
-
-  #registered(): OAuthEndpoints {
-    if (this.#endpoints) return this.#endpoints;
-    throw new TypeError('sdk.oauth2 needs a client: pass auth.oauth.clientId to the constructor');
-  }
-}
-
-/** The claims of a stored ID token, which was validated when it was stored; nothing here trusts them more. */
-function claimsOf(idToken: string): Record<string, unknown> | undefined {
-  try {
-    const claims = decodeJsonSegment(idToken.split('.')[1] ?? '');
-    return isRecord(claims) ? claims : undefined;
-  } catch {
-    return undefined;
-  }
-}
-
-function invalidResponse(message: string, body: unknown): GatehouseError {
-  return new GatehouseError({ status: 200, code: 'INVALID_RESPONSE', message, details: body });
 }

@@ -40,7 +40,12 @@ export interface AuthorizationUrlOptions {
   prompt?: string;
   /** The resource server(s) the access token is for (RFC 8707 §2). */
   resource?: string | string[];
-  /** Further parameters sent as they are: `login_hint`, `max_age`, `ui_locales`, … */
+  /**
+   * Seconds: the user must have signed in at most this long ago, else the server asks again (OpenID Connect
+   * Core §3.1.2.1). The ID token's `auth_time` is then checked against it.
+   */
+  maxAge?: number;
+  /** Further parameters sent as they are: `login_hint`, `ui_locales`, … */
   parameters?: Record<string, string>;
 }
 
@@ -55,6 +60,8 @@ export interface AuthorizationRequest {
   codeVerifier: string;
   /** Present when the request asked for an ID token. */
   nonce?: string;
+  /** The `max_age` the request carried, to check the ID token's `auth_time` against. */
+  maxAge?: number;
   redirectUri: string;
   /**
    * The URL, so the request can stand where seed 003 passes `authUrl`.
@@ -110,6 +117,8 @@ export interface CodeExchange {
   codeVerifier?: string;
   /** The nonce from `buildAuthorizationUrl`, to check the ID token against; remembered like the verifier. */
   nonce?: string;
+  /** The `maxAge` from `buildAuthorizationUrl`, to check `auth_time` against; remembered like the verifier. */
+  maxAge?: number;
   /** The resource the token is for (RFC 8707 §2.2), when the request named several. */
   resource?: string | string[];
 }

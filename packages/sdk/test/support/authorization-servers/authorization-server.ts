@@ -53,6 +53,8 @@ export interface AuthorizationServer {
   loginInPage(page: Page): Promise<void>;
   /** A call to a protected resource with the SDK's current credential; resolves to the subject it saw. */
   whoAmI(sdk: GatehouseSDK): Promise<string>;
+  /** Registers one more confidential client with the server's own settings (Gatehouse's: `idTokenSignedResponseAlg`, …). */
+  registerClient?(settings: Record<string, unknown>): Promise<RegisteredClient & { clientSecret: string }>;
   /** Moves the server's clock past the access-token lifetime, so every access token issued so far expires. */
   expireAccessTokens(): void;
   close(): Promise<void>;

@@ -86,6 +86,13 @@ export async function startGatehouse(options: AuthorizationServerOptions = {}): 
       await page.locator('button[name="decision"][value="allow"]').click();
     },
     whoAmI: async (sdk) => (await sdk.authentication.getLoggedInUser())._id,
+    async registerClient(settings) {
+      const registered = await register({
+        grantTypes: ['authorization_code', 'refresh_token', 'client_credentials'],
+        ...settings,
+      });
+      return { ...registered, clientSecret: registered.clientSecret ?? '' };
+    },
     expireAccessTokens() {
       clock.advance(ACCESS_TOKEN_TTL_SECONDS + 60);
     },
