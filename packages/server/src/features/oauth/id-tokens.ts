@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import type { AppContext } from '../../context.js';
-import type { UserRow } from '../accounts/store.js';
+import type { UserRow } from '../identity/user-store.js';
 import type { SigningKeyRing } from '../signing-keys/key-ring.js';
 import { userClaims } from './claims.js';
 import type { IdTokenAlgorithm } from './clients/service.js';
