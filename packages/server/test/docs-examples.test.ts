@@ -44,7 +44,14 @@ curl() { command curl -sS --fail-with-body "$@"; echo; }
 describe('docs/*.md shell examples', () => {
   it('has pages that opt in', () => {
     expect(pages.map((p) => p.page)).toEqual(
-      expect.arrayContaining(['api-tokens.md', 'getting-started.md', 'workspaces.md']),
+      expect.arrayContaining([
+        'api-tokens.md',
+        'getting-started.md',
+        'sessions.md',
+        'social-login.md',
+        'tokens.md',
+        'workspaces.md',
+      ]),
     );
   });
 
