@@ -23,6 +23,9 @@ import { authConfigRoutes } from './features/auth-config/routes.js';
 import { findConsoleBuild } from './features/console/build-output.js';
 import { consoleRoutes } from './features/console/routes.js';
 import { landingRoutes } from './features/landing/routes.js';
+import { PrometheusMetrics } from './features/metrics/prometheus.js';
+import { noMetrics } from './features/metrics/recorder.js';
+import { registerMetrics } from './features/metrics/routes.js';
 import { oauthRoutes } from './features/oauth/routes.js';
 import { qelosWireRoutes } from './features/qelos-wire/routes.js';
 import { secondFactorRoutes } from './features/second-factor/routes.js';
@@ -104,12 +107,26 @@ export async function buildApp(config: Config, options: BuildOptions = {}): Prom
   if (!options.storage) await waitForDatabase(storage, config.database, config.reliability.databaseWait, log);
   if (options.command === 'read') await assertMigrated(storage, config);
   else await migrateToLatest(storage);
+  const bus = createInvalidationBus(storage, log);
+  const hasher = new PasswordHasher(config.argon2);
+  // Off unless GATEHOUSE_METRICS_TOKEN is set (docs/deployment.md#metrics); one-off commands serve nothing.
+  const metrics =
+    config.metricsToken !== undefined && options.command === undefined
+      ? new PrometheusMetrics({
+          pool: storage.pool,
+          outage: storage.outage,
+          listening: () => bus.listening,
+          subscribe: (listener) => bus.subscribe(listener),
+          hashing: () => hasher.load,
+        })
+      : undefined;
   const ctx: AppContext = {
     config,
     storage,
     log,
-    bus: createInvalidationBus(storage, log),
-    hasher: new PasswordHasher(config.argon2),
+    bus,
+    hasher,
+    metrics: metrics ?? noMetrics,
     // A read-only command opens no sealed secret, so it neither reads nor creates the master key file.
     secrets: new SecretBox(options.command === 'read' ? randomBytes(32) : loadMasterKey(config)),
     now: options.now ?? Date.now,
@@ -137,6 +154,7 @@ export async function buildApp(config: Config, options: BuildOptions = {}): Prom
     if (readiness.draining) reply.header('connection', 'close');
   });
   registerAccessLog(app);
+  if (metrics && config.metricsToken) registerMetrics(app, { metrics, token: config.metricsToken });
   if (options.onRoute) app.addHook('onRoute', options.onRoute);
 
   await registerSecurityHeaders(app, {

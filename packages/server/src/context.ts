@@ -1,5 +1,6 @@
 import type { FastifyBaseLogger } from 'fastify';
 import type { Config } from './config/load.js';
+import type { Metrics } from './features/metrics/recorder.js';
 import type { SecretBox } from './lib/master-key.js';
 import type { PasswordHasher } from './lib/passwords.js';
 import type { Storage } from './storage/database.js';
@@ -14,6 +15,8 @@ export interface AppContext {
   bus: InvalidationBus;
   hasher: PasswordHasher;
   secrets: SecretBox;
+  /** Counts for `/metrics` (features/metrics); a no-op when metrics are off. */
+  metrics: Metrics;
   /** Milliseconds since the epoch; replaced in tests that move time. */
   now(): number;
 }

@@ -4,6 +4,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildApp } from '../src/app.js';
 import { listKeysCommand, rotateKeysCommand } from '../src/cli/keys.js';
 import { loadConfig } from '../src/config/load.js';
+import { noMetrics } from '../src/features/metrics/recorder.js';
 import { SigningKeyRing } from '../src/features/signing-keys/key-ring.js';
 import { SecretBox } from '../src/lib/master-key.js';
 import { PasswordHasher } from '../src/lib/passwords.js';
@@ -146,6 +147,7 @@ describe.each(testDatabases)('signing keys on %s', (database) => {
               log: pino({ enabled: false }),
               hasher: new PasswordHasher(config.argon2),
               secrets: new SecretBox(Buffer.from(masterKey, 'base64url')),
+              metrics: noMetrics,
               now: Date.now,
             }),
         );

@@ -59,6 +59,8 @@ export interface Config {
     shutdownTimeout: number;
     sweepInterval: number;
   };
+  /** GATEHOUSE_METRICS_TOKEN: `/metrics` is served only when set, and only to a bearer of it. */
+  metricsToken: string | undefined;
   throttle: {
     lockoutThreshold: number;
     lockoutBaseSeconds: number;
@@ -263,6 +265,12 @@ export function loadConfig(env: Env = process.env): Config {
   if (adminPassword !== undefined && adminPassword.length < 8) {
     throw new ConfigError('GATEHOUSE_ADMIN_PASSWORD', 'must be at least 8 characters');
   }
+  const metricsToken = env['GATEHOUSE_METRICS_TOKEN'] || undefined;
+  if (metricsToken !== undefined && !/^[\x21-\x7e]{32,}$/.test(metricsToken))
+    throw new ConfigError(
+      'GATEHOUSE_METRICS_TOKEN',
+      'must be at least 32 printable characters without spaces (openssl rand -base64 32)',
+    );
   const lockoutMaxSeconds = integer(env, 'GATEHOUSE_LOCKOUT_MAX_SECONDS', defaults.lockoutMaxSeconds, 1);
   const production = env['NODE_ENV'] === 'production';
   const allowedOrigins = (env['GATEHOUSE_ALLOWED_ORIGINS'] ?? '')
@@ -350,6 +358,7 @@ export function loadConfig(env: Env = process.env): Config {
       shutdownTimeout: integer(env, 'GATEHOUSE_SHUTDOWN_TIMEOUT', defaults.shutdownTimeout, 1, 3600),
       sweepInterval: integer(env, 'GATEHOUSE_SWEEP_INTERVAL', defaults.sweepInterval, 1, 24 * 3600),
     },
+    metricsToken,
     throttle: {
       lockoutThreshold: integer(env, 'GATEHOUSE_LOCKOUT_THRESHOLD', defaults.lockoutThreshold, 1),
       lockoutBaseSeconds: integer(env, 'GATEHOUSE_LOCKOUT_BASE_SECONDS', defaults.lockoutBaseSeconds, 1),

@@ -78,6 +78,11 @@ export class PasswordHasher {
     };
   }
 
+  /** Hashes computing now and waiting for a slot (`/metrics`). */
+  get load(): { running: number; queued: number } {
+    return { running: this.#gate.running, queued: this.#gate.queued };
+  }
+
   hash(password: string): Promise<string> {
     return this.#gate.run(() => hash(password, this.#options));
   }

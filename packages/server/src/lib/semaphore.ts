@@ -3,8 +3,13 @@ export class Semaphore {
   #available: number;
   readonly #waiting: Array<() => void> = [];
 
-  constructor(size: number) {
+  constructor(private readonly size: number) {
     this.#available = size;
+  }
+
+  /** Jobs holding a slot now. */
+  get running(): number {
+    return this.size - this.#available;
   }
 
   get queued(): number {

@@ -23,6 +23,9 @@ export class TtlCache<V> {
   readonly #entries = new Map<string, Entry<V>>();
   readonly #byTag = new Map<string, Set<string>>();
   #generation = 0;
+  /** Lookups that found a live entry, and those that did not (`/metrics`: the hit ratio). */
+  hits = 0;
+  misses = 0;
 
   constructor(
     readonly ttlMs: number,
@@ -38,11 +41,16 @@ export class TtlCache<V> {
 
   get(key: string): V | undefined {
     const entry = this.#entries.get(key);
-    if (!entry) return undefined;
+    if (!entry) {
+      this.misses += 1;
+      return undefined;
+    }
     if (entry.expiresAt <= this.now()) {
+      this.misses += 1;
       this.delete(key);
       return undefined;
     }
+    this.hits += 1;
     return entry.value;
   }
 

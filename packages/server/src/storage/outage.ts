@@ -11,6 +11,8 @@ export class OutageLog {
   #since: number | undefined;
   #lastFailure = 0;
   #failures = 0;
+  /** Every failure since start (`/metrics`). */
+  totalFailures = 0;
 
   constructor(
     private readonly log: FastifyBaseLogger,
@@ -24,6 +26,7 @@ export class OutageLog {
 
   failed(error: unknown): void {
     this.#failures += 1;
+    this.totalFailures += 1;
     this.#lastFailure = this.now();
     if (this.#since !== undefined) return;
     this.#since = this.now();

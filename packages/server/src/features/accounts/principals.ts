@@ -32,6 +32,7 @@ export class PrincipalLoader {
     this.#accounts = new AccountStore(ctx.storage.db);
     this.#memberships = new MembershipStore(ctx.storage.db);
     this.#cache = new TtlCache<Principal | null>(30_000, 10_000, ctx.now).follow(ctx.bus);
+    ctx.metrics.watchCache('principals', this.#cache);
   }
 
   /**

@@ -4,6 +4,7 @@ import { newId } from '../../lib/crypto.js';
 import { AppError, badRequest, conflict, forbidden, unauthorized } from '../../lib/errors.js';
 import { passwordProblem } from '../../lib/passwords.js';
 import { isUniqueViolation } from '../../storage/database.js';
+import { countSignIn } from '../metrics/recorder.js';
 import { MembershipStore } from '../workspaces/membership-store.js';
 import { requireEmail } from './email.js';
 import { identifierKey, normaliseUsername, usernameProblem } from './identifiers.js';
@@ -86,7 +87,11 @@ export class AccountService {
    * (SignInThrottle), so concurrent guesses cannot outrun the lockout. Unknown user and wrong password take
    * the same time and give the same answer (a dummy hash is verified for unknown users).
    */
-  async authenticate(login: string, password: string, ip: string): Promise<UserRow> {
+  authenticate(login: string, password: string, ip: string): Promise<UserRow> {
+    return countSignIn(this.ctx.metrics, 'password', () => this.#authenticate(login, password, ip));
+  }
+
+  async #authenticate(login: string, password: string, ip: string): Promise<UserRow> {
     await this.#throttle.checkClient(ip);
     const key = identifierKey(login);
     const user = await this.store.findByLogin(key);

@@ -58,6 +58,7 @@ export class ApiTokenService {
     this.#store = new ApiTokenStore(ctx.storage.db);
     this.#usage = new UsageRecorder(this.#store, ctx.log);
     this.#cache = new TtlCache<CachedToken | null>(60_000, 10_000, ctx.now).follow(ctx.bus);
+    ctx.metrics.watchCache('api_tokens', this.#cache);
   }
 
   /** Creates a token for the user; returns the raw token (shown once) and its listing. */

@@ -24,6 +24,7 @@ export class AuthConfigService {
   constructor(private readonly ctx: AppContext) {
     this.#store = new SettingsStore(ctx.storage.db);
     this.#cache = new TtlCache<AuthConfiguration>(60_000, 1, ctx.now).follow(ctx.bus);
+    ctx.metrics.watchCache('auth_config', this.#cache);
   }
 
   get(): Promise<AuthConfiguration> {

@@ -112,7 +112,18 @@ export class Sweeper {
 
   /** One run: at most `batch` rows per table, then the jobs. */
   async run(): Promise<SweepResult> {
-    const result = await this.#sweep();
+    let result: SweepResult;
+    try {
+      result = await this.#sweep();
+    } catch (error) {
+      this.ctx.metrics.sweep('failed', 0);
+      throw error;
+    }
+    const deleted = Object.values(result).reduce<number>(
+      (sum, count) => sum + (typeof count === 'number' ? count : 0),
+      0,
+    );
+    this.ctx.metrics.sweep(result.skipped ? 'skipped' : 'swept', deleted);
     if (this.jobs.length > 0) result.jobs = await this.#runJobs();
     return result;
   }

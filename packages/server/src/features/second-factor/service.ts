@@ -6,6 +6,7 @@ import { userTag } from '../accounts/principals.js';
 import type { Reauthentication } from '../accounts/reauthentication.js';
 import { AccountStore, type UserRow } from '../accounts/store.js';
 import { accountBudget, SignInThrottle } from '../accounts/throttle.js';
+import { countSignIn } from '../metrics/recorder.js';
 import { hashRecoveryCode, newRecoveryCodes } from './recovery-codes.js';
 import { SecondFactorStore } from './store.js';
 import { matchTotp, newTotpSecret, totpUri } from './totp.js';
@@ -166,7 +167,11 @@ export class SecondFactorService {
    * Completes a sign-in with its second factor. The code is checked against the per-account budget and
    * used atomically; then the challenge is used atomically, so one challenge signs in once.
    */
-  async completeChallenge(challenge: string, proof: SecondFactorProof): Promise<PendingSignIn> {
+  completeChallenge(challenge: string, proof: SecondFactorProof): Promise<PendingSignIn> {
+    return countSignIn(this.ctx.metrics, 'second_factor', () => this.#completeChallenge(challenge, proof));
+  }
+
+  async #completeChallenge(challenge: string, proof: SecondFactorProof): Promise<PendingSignIn> {
     const now = this.ctx.now();
     const row = await this.#store.findLiveChallenge(sha256(challenge), now);
     if (!row) throw challengeInvalid();

@@ -42,6 +42,7 @@ export class SessionService {
   constructor(private readonly ctx: AppContext) {
     this.#store = new SessionStore(ctx.storage.db);
     this.#cache = new TtlCache<SessionRow | null>(30_000, 10_000, ctx.now).follow(ctx.bus);
+    ctx.metrics.watchCache('sessions', this.#cache);
   }
 
   /** Creates a session; returns the raw cookie value (shown to the browser only) and the stored row. */

@@ -1,5 +1,6 @@
 import { type Kysely, type Selectable, sql } from 'kysely';
 import type { Database, SessionTable } from '../../storage/schema.js';
+import { lockUserState } from '../../storage/user-lock.js';
 
 export type SessionRow = Selectable<SessionTable>;
 
@@ -13,6 +14,8 @@ export class SessionStore {
    */
   insert(row: SessionRow, cap: number): Promise<string[]> {
     return this.db.transaction().execute(async (trx) => {
+      // One user's concurrent sign-ins take turns, so each sees the others' sessions when it evicts.
+      await lockUserState(trx, row.user_id);
       await trx.insertInto('sessions').values(row).execute();
       const evicted = await trx
         .deleteFrom('sessions')

@@ -168,9 +168,13 @@ export class SocialLogin {
       if (error instanceof UpstreamFailure) {
         if (error.reason === 'provider_error')
           this.ctx.log.warn({ provider: name, detail: error.message }, 'social login failed at the provider');
+        this.ctx.metrics.signIn('social', 'failure');
         return back({ error: error.reason });
       }
-      if (error instanceof LinkRefused) return back({ error: error.code });
+      if (error instanceof LinkRefused) {
+        this.ctx.metrics.signIn('social', 'failure');
+        return back({ error: error.code });
+      }
       throw error;
     }
     if (login.purpose === 'link') return back({ linked: name });
@@ -183,6 +187,7 @@ export class SocialLogin {
       expires_at: this.ctx.now() + CODE_TTL_SECONDS * 1000,
       consumed_at: null,
     });
+    this.ctx.metrics.signIn('social', 'success');
     return back({ rt: code });
   }
 

@@ -51,6 +51,7 @@ export class TokenService implements TokenSignIn {
     this.accessTokens = new AccessTokens(ctx, keys);
     this.#store = new TokenStore(ctx.storage.db);
     this.#families = new TtlCache<FamilyRow | null>(30_000, 10_000, ctx.now).follow(ctx.bus);
+    ctx.metrics.watchCache('token_families', this.#families);
   }
 
   async issue(
@@ -128,6 +129,7 @@ export class TokenService implements TokenSignIn {
         return { ok: true, family, refreshToken: successor };
     }
     await this.#revoke(family.id, 'reuse');
+    this.ctx.metrics.refreshReuse();
     return { ok: false, reused: true, familyId: family.id, userId: family.user_id };
   }
 

@@ -1,6 +1,7 @@
 import { type Kysely, type Selectable, sql, type Transaction } from 'kysely';
 import type { Database, RefreshTokenTable, TokenFamilyTable } from '../../storage/schema.js';
 import { inTransaction } from '../../storage/transaction.js';
+import { lockUserState } from '../../storage/user-lock.js';
 
 export type FamilyRow = Selectable<TokenFamilyTable>;
 export type RefreshTokenRow = Selectable<RefreshTokenTable>;
@@ -58,6 +59,8 @@ export class TokenStore {
     db: Kysely<Database> = this.db,
   ): Promise<string[]> {
     return inTransaction(db, async (trx) => {
+      // One user's concurrent sign-ins take turns, so each sees the others' families when it evicts.
+      await lockUserState(trx, family.user_id);
       await trx.insertInto('token_families').values(family).execute();
       if (firstToken) await trx.insertInto('refresh_tokens').values(firstToken).execute();
       // Bounded per-user state: the oldest live sign-ins past the cap end, in the same transaction.
