@@ -24,6 +24,7 @@ import type {
   WorkspaceInvite,
   WorkspaceMember,
 } from '../packages/sdk/src/index.js';
+import type { LinkedIdentity } from '../packages/sdk/src/integrations.js';
 // Brings in the server's Fastify augmentations (request.auth, route config) that its route files rely on.
 import type {} from '../packages/server/src/app.js';
 import type {
@@ -43,6 +44,7 @@ import type {
 } from '../packages/server/src/features/api-tokens/schemas.js';
 import type { AuthConfiguration as AuthConfigurationType } from '../packages/server/src/features/auth-config/configuration.js';
 import type { SessionView } from '../packages/server/src/features/sessions/routes.js';
+import type { LinkedIdentityView } from '../packages/server/src/features/social/routes.js';
 import type { TokenSessionView } from '../packages/server/src/features/tokens/schemas.js';
 import type {
   CreatedInvite,
@@ -73,7 +75,9 @@ const checks: [
   Assignable<Static<typeof InviteView>, WorkspaceInvite>,
   Assignable<Static<typeof InvitationSent>, { invitation: WorkspaceInvite }>,
   Assignable<Static<typeof InvitationView>, WorkspaceInvitation>,
+  Assignable<Static<typeof LinkedIdentityView>, LinkedIdentity>,
 ] = [
+  true,
   true,
   true,
   true,

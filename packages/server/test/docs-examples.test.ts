@@ -45,6 +45,7 @@ describe('docs/*.md shell examples', () => {
   it('has pages that opt in', () => {
     expect(pages.map((p) => p.page)).toEqual(
       expect.arrayContaining([
+        'accounts.md',
         'api-tokens.md',
         'getting-started.md',
         'sessions.md',

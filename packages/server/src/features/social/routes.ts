@@ -39,7 +39,7 @@ interface LinkBody {
   returnUrl?: string;
   state?: string;
 }
-const IdentityView = Type.Object({
+export const LinkedIdentityView = Type.Object({
   provider: Type.String(),
   subject: Type.String(),
   email: Type.Union([Type.String(), Type.Null()]),
@@ -146,7 +146,7 @@ export async function socialLoginRoutes(
   app.get(
     '/api/me/social-identities',
     {
-      schema: { response: { 200: Type.Array(IdentityView) } },
+      schema: { response: { 200: Type.Array(LinkedIdentityView) } },
       preHandler: requireAuth({ scope: 'profile:read' }),
     },
     (request) => identities.list(authOf(request).user.id),
