@@ -27,22 +27,19 @@ import type {
 import type { LinkedIdentity } from '../packages/sdk/src/integrations.js';
 // Brings in the server's Fastify augmentations (request.auth, route config) that its route files rely on.
 import type {} from '../packages/server/src/app.js';
-import type {
-  SessionPayload,
-  TokenPayload,
-  UserView,
-} from '../packages/server/src/features/accounts/schemas.js';
+import type { SessionPayload, TokenPayload } from '../packages/server/src/features/accounts/schemas.js';
 import type { SignInOptionsView } from '../packages/server/src/features/accounts/sign-in-options.js';
 import type { DeploymentSettings as DeploymentSettingsSchema } from '../packages/server/src/features/admin/deployment-settings.js';
-import type {
-  AdminUser as AdminUserSchema,
-  Role as RoleSchema,
-} from '../packages/server/src/features/admin/schemas.js';
+import type { Role as RoleSchema } from '../packages/server/src/features/admin/schemas.js';
 import type {
   ApiTokenView,
   CreatedApiToken as CreatedApiTokenSchema,
 } from '../packages/server/src/features/api-tokens/schemas.js';
 import type { AuthConfiguration as AuthConfigurationType } from '../packages/server/src/features/auth-config/configuration.js';
+import type {
+  AdminUser as AdminUserSchema,
+  UserView,
+} from '../packages/server/src/features/identity/schemas.js';
 import type { SessionView } from '../packages/server/src/features/sessions/routes.js';
 import type { LinkedIdentityView } from '../packages/server/src/features/social/routes.js';
 import type { TokenSessionView } from '../packages/server/src/features/tokens/schemas.js';

@@ -12,13 +12,14 @@ import { pino } from 'pino';
 import type { Config } from './config/load.js';
 import type { AppContext } from './context.js';
 import { accountPageRoutes } from './features/account-pages/routes.js';
+import { adminUserRoutes } from './features/accounts/admin-routes.js';
 import { accountLifecycleRoutes } from './features/accounts/lifecycle-routes.js';
 import { accountRoutes } from './features/accounts/routes.js';
 import { signInOptionsRoutes } from './features/accounts/sign-in-options.js';
 import { deploymentSettingsRoutes } from './features/admin/deployment-settings.js';
 import { adminRoutes } from './features/admin/routes.js';
-import { adminUserRoutes } from './features/admin/user-routes.js';
 import { apiTokenRoutes } from './features/api-tokens/routes.js';
+import { auditRoutes } from './features/audit/routes.js';
 import { authConfigRoutes } from './features/auth-config/routes.js';
 import { findConsoleBuild } from './features/console/build-output.js';
 import { consoleRoutes } from './features/console/routes.js';
@@ -223,7 +224,8 @@ export async function buildApp(config: Config, options: BuildOptions = {}): Prom
     reauthentication: services.reauthentication,
   });
   await app.register(secondFactorRoutes, { secondFactor: services.secondFactor });
-  await app.register(adminUserRoutes, { userAdmin: services.userAdmin, audit: services.audit });
+  await app.register(adminUserRoutes, { userAdmin: services.userAdmin });
+  await app.register(auditRoutes, { audit: services.audit });
   // Found once: the account pages send browsers on to the console only when it is served.
   const consoleBuild = findConsoleBuild();
   await app.register(accountPageRoutes, {

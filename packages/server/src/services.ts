@@ -1,19 +1,19 @@
 import type { AppContext } from './context.js';
+import { UserAdministration } from './features/accounts/administration.js';
 import { EmailVerification } from './features/accounts/email-verification.js';
 import { PasswordResets } from './features/accounts/password-reset.js';
-import { PrincipalLoader } from './features/accounts/principals.js';
 import { Reauthentication } from './features/accounts/reauthentication.js';
 import { AccountService } from './features/accounts/service.js';
 import type { SignInDeps } from './features/accounts/sign-in.js';
-import { AuditTrail } from './features/admin/audit.js';
 import { AdminService } from './features/admin/service.js';
-import { UserAdministration } from './features/admin/user-admin.js';
 import { apiTokenAuthenticator } from './features/api-tokens/authenticator.js';
 import { ApiTokenExpiryNotices } from './features/api-tokens/expiry-notices.js';
 import { ApiTokenRotation } from './features/api-tokens/rotation.js';
 import { ApiTokenService } from './features/api-tokens/service.js';
+import { AuditTrail } from './features/audit/audit-trail.js';
 import { AuthConfigService } from './features/auth-config/service.js';
 import { SWEEP_BATCH, Sweeper } from './features/housekeeping/sweep.js';
+import { PrincipalLoader } from './features/identity/principals.js';
 import { Mailer } from './features/mail/mailer.js';
 import { OAuthFeature } from './features/oauth/feature.js';
 import { SecondFactorService } from './features/second-factor/service.js';
@@ -95,7 +95,7 @@ export function createServices(ctx: AppContext): Services {
     sweeper: new Sweeper(ctx, SWEEP_BATCH, [apiTokenNotices]),
     signingKeys,
     tokens,
-    workspaces: createWorkspaceFeature(ctx, { principals, accounts, sessions }),
+    workspaces: createWorkspaceFeature(ctx, { principals, sessions }),
     admin: new AdminService(ctx),
     mailer,
     passwordResets,

@@ -1,6 +1,6 @@
 import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
-import { userTag } from '../src/features/accounts/principals.js';
-import { AccountStore } from '../src/features/accounts/store.js';
+import { userTag } from '../src/features/identity/principals.js';
+import { UserStore } from '../src/features/identity/user-store.js';
 import { SessionStore } from '../src/features/sessions/store.js';
 import { request, signInWithCookie } from './support/http.js';
 import { MANY_SIGN_INS, startTestServer, type TestServer, testDatabases } from './support/server.js';
@@ -61,7 +61,7 @@ describe.each(testDatabases)('cache races on %s', (database) => {
     const cookie = await signInWithCookie(server.url, user.email, user.password);
     // Start from an empty principal cache, so the next request reads the user.
     await server.app.gatehouse.ctx.bus.publish(userTag(user.id));
-    const hold = holdNextRead(AccountStore.prototype, 'findById');
+    const hold = holdNextRead(UserStore.prototype, 'findById');
     const inFlight = me(cookie);
     await hold.read;
     await server.app.gatehouse.admin.setUserRoles(user.id, ['admin', 'user']);

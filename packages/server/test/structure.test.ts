@@ -46,6 +46,36 @@ describe('code structure', () => {
     expect(offending.map((file) => relative(src, file))).toEqual([]);
   });
 
+  it('identity is the shared ground: it imports no other feature', () => {
+    const offending = sourceFiles(join(src, 'features/identity')).flatMap((file) =>
+      importsOf(file)
+        .filter((target) => target.startsWith('features/') && !target.startsWith('features/identity/'))
+        .map((target) => `${relative(src, file)} → ${target}`),
+    );
+    expect(offending).toEqual([]);
+  });
+
+  it('accounts, admin and workspaces never import one another: what they share is in features/identity', () => {
+    const trio = ['accounts', 'admin', 'workspaces'];
+    const offending = trio.flatMap((feature) =>
+      sourceFiles(join(src, 'features', feature)).flatMap((file) =>
+        importsOf(file)
+          .filter((target) =>
+            trio.some((other) => other !== feature && target.startsWith(`features/${other}/`)),
+          )
+          .map((target) => `${relative(src, file)} → ${target}`),
+      ),
+    );
+    expect(offending).toEqual([]);
+  });
+
+  it('features read the time from the injected clock (ctx.now), so tests that move time move every cache too', () => {
+    const offending = sourceFiles(join(src, 'features')).filter((file) =>
+      /Date\.now\(\)/.test(readFileSync(file, 'utf8')),
+    );
+    expect(offending.map((file) => relative(src, file))).toEqual([]);
+  });
+
   // Issue 9 item 16, feature by feature: a route file on the TypeBox type provider casts no request part.
   it('route files typed by their schemas (TypeBox type provider) never cast request.body/params/query', () => {
     const typed = sourceFiles(join(src, 'features')).filter((file) =>

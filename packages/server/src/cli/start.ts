@@ -20,7 +20,7 @@ export async function start(config: Config): Promise<void> {
     config.logFormat === 'pretty' || (config.logFormat === 'auto' && process.stdout.isTTY === true);
   const logStream = pretty ? prettyStream(logDestination.stream) : logDestination.stream;
   const app = await buildApp(config, { logStream });
-  const admin = await bootstrapAdmin(app.gatehouse);
+  const admin = await bootstrapAdmin(app.gatehouse.accounts, config.admin);
   if (admin) {
     const line = admin.generatedPassword
       ? `Created the first admin ${admin.email} with password ${admin.generatedPassword} (shown once: change it after signing in)`

@@ -1,8 +1,8 @@
 import type { Config } from '../config/load.js';
+import type { UserAdministration } from '../features/accounts/administration.js';
 import type { SoleOwnedWorkspaces } from '../features/accounts/deletion.js';
-import type { UserRow } from '../features/accounts/store.js';
-import { parseRoles } from '../features/accounts/user-view.js';
-import type { UserAdministration } from '../features/admin/user-admin.js';
+import type { UserRow } from '../features/identity/user-store.js';
+import { parseRoles } from '../features/identity/user-view.js';
 import type { Services } from '../services.js';
 import { withCommandApp } from './command-app.js';
 

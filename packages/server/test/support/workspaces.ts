@@ -1,7 +1,7 @@
 /** Helpers for the workspace and admin suites: each step goes over HTTP, as a client would. */
 import { expect } from 'vitest';
-import { userTag } from '../../src/features/accounts/principals.js';
 import { AccountStore } from '../../src/features/accounts/store.js';
+import { userTag } from '../../src/features/identity/principals.js';
 import { type JsonResponse, request, signInWithCookie } from './http.js';
 import type { TestServer, TestUser } from './server.js';
 

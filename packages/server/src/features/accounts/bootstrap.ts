@@ -1,6 +1,7 @@
 import { randomBytes } from 'node:crypto';
+import type { Config } from '../../config/load.js';
 import { AppError } from '../../lib/errors.js';
-import type { Services } from '../../services.js';
+import type { AccountService } from './service.js';
 
 export interface BootstrapResult {
   email: string;
@@ -12,15 +13,17 @@ export interface BootstrapResult {
  * On first start (no admin yet), creates the first admin from GATEHOUSE_ADMIN_EMAIL / _PASSWORD, or with a
  * generated password. Returns undefined when an admin already exists.
  */
-export async function bootstrapAdmin(services: Services): Promise<BootstrapResult | undefined> {
-  const { accounts, ctx } = services;
+export async function bootstrapAdmin(
+  accounts: AccountService,
+  admin: Config['admin'],
+): Promise<BootstrapResult | undefined> {
   if ((await accounts.store.countAdmins()) > 0) return undefined;
-  const generatedPassword = ctx.config.admin.password ? undefined : randomBytes(18).toString('base64url');
+  const generatedPassword = admin.password ? undefined : randomBytes(18).toString('base64url');
   let user: { email: string };
   try {
     user = await accounts.createUser({
-      email: ctx.config.admin.email,
-      password: ctx.config.admin.password ?? generatedPassword!,
+      email: admin.email,
+      password: admin.password ?? generatedPassword!,
       roles: ['admin', 'user'],
       // Nobody can click a link for admin@localhost: the configured address is taken as proven.
       emailVerified: true,

@@ -2,12 +2,13 @@ import type { Kysely } from 'kysely';
 import type { AppContext } from '../../context.js';
 import { AppError, badRequest, conflict } from '../../lib/errors.js';
 import type { Database } from '../../storage/schema.js';
-import { AdminStore } from '../admin/store.js';
-import { MemberStore } from '../workspaces/member-store.js';
-import { OWNER } from '../workspaces/workspace-roles.js';
-import { userTag, workspaceTag } from './principals.js';
+import { GlobalRoleStore } from '../identity/global-role-store.js';
+import { MemberStore } from '../identity/member-store.js';
+import { userTag, workspaceTag } from '../identity/principals.js';
+import { OWNER } from '../identity/roles.js';
+import type { UserRow } from '../identity/user-store.js';
 import { endEverySignIn } from './sign-in-revocation.js';
-import { AccountStore, type UserRow } from './store.js';
+import { AccountStore } from './store.js';
 
 /**
  * What happens to workspaces the account is the only owner of: by default deletion is refused (a workspace
@@ -62,7 +63,7 @@ export async function deleteAccount(
 ): Promise<DeletedAccount> {
   const now = ctx.now();
   const result = await ctx.storage.db.transaction().execute(async (trx) => {
-    const admin = new AdminStore(trx, ctx.storage.dialect);
+    const admin = new GlobalRoleStore(trx, ctx.storage.dialect);
     await admin.serialiseRoleChanges();
     const admins = await admin.lockAdmins();
     const user = await new AccountStore(trx).findById(userId);

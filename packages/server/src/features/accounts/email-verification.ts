@@ -1,16 +1,17 @@
 import type { AppContext } from '../../context.js';
 import { sha256 } from '../../lib/crypto.js';
-import { AppError, badRequest, conflict } from '../../lib/errors.js';
+import { badRequest, conflict } from '../../lib/errors.js';
 import { isUniqueViolation } from '../../storage/database.js';
+import { looksLikeEmail, normaliseEmail } from '../identity/email.js';
+import { userTag } from '../identity/principals.js';
+import type { UserRow } from '../identity/user-store.js';
 import type { Mailer } from '../mail/mailer.js';
 import { emailChangeMessage, emailChangeNotice, verificationMessage } from '../mail/templates.js';
-import { looksLikeEmail, normaliseEmail } from './email.js';
 import { AccountLinkStore } from './link-store.js';
 import { AccountLinks, afterAnswer } from './links.js';
 import { MailThrottle } from './mail-throttle.js';
 import { linkInvalid } from './password-reset.js';
-import { userTag } from './principals.js';
-import { AccountStore, type UserRow } from './store.js';
+import { AccountStore } from './store.js';
 
 export type VerifiedLink = { purpose: 'email_verification' | 'email_change'; user: UserRow };
 
@@ -121,10 +122,3 @@ export class EmailVerification {
     return result;
   }
 }
-
-export const emailNotVerified = () =>
-  new AppError(
-    403,
-    'EMAIL_NOT_VERIFIED',
-    'Confirm your e-mail address first: use the link we sent (ask for another with POST /api/email/verify/resend)',
-  );

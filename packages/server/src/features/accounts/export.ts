@@ -2,12 +2,12 @@ import type { AppContext } from '../../context.js';
 import { AppError } from '../../lib/errors.js';
 import { apiTokenViews } from '../api-tokens/schemas.js';
 import { ApiTokenStore } from '../api-tokens/store.js';
+import { userView } from '../identity/user-view.js';
 import { SecondFactorStore } from '../second-factor/store.js';
 import { SessionStore } from '../sessions/store.js';
 import { identityView } from '../social/identities.js';
 import { IdentityStore } from '../social/identity-store.js';
 import { AccountStore } from './store.js';
-import { userView } from './user-view.js';
 
 const iso = (ms: number | null) => (ms === null ? null : new Date(ms).toISOString());
 

@@ -5,10 +5,12 @@ import type { AuthContext } from '../../http/auth-context.js';
 import { authOf, requireAuth } from '../../http/guards.js';
 import { assertSameOrigin } from '../../http/same-origin.js';
 import { AppError, badRequest, forbidden, unauthorized } from '../../lib/errors.js';
+import type { PrincipalLoader } from '../identity/principals.js';
+import { UserView } from '../identity/schemas.js';
+import { userView } from '../identity/user-view.js';
 import type { Mailer } from '../mail/mailer.js';
 import type { SecondFactorProof } from '../second-factor/service.js';
 import type { EmailVerification } from './email-verification.js';
-import type { PrincipalLoader } from './principals.js';
 import {
   ChangePasswordBody,
   Message,
@@ -18,11 +20,9 @@ import {
   SignupBody,
   TokenPayload,
   UpdateMeBody,
-  UserView,
   VerificationPending,
 } from './schemas.js';
 import { assertMaySignIn, completeFirstFactor, type SignInDeps, startSession } from './sign-in.js';
-import { userView } from './user-view.js';
 
 // The serializer uses the first schema that matches: TokenPayload first, or the token fields are dropped.
 const SignInResponse = { 200: Type.Union([TokenPayload, SessionPayload]), 202: VerificationPending };

@@ -1,4 +1,5 @@
 import { type Static, Type } from '@sinclair/typebox';
+import { UserView, WorkspaceView } from '../identity/schemas.js';
 
 /** Generous outer bounds: checked by the schema before any hashing, so a huge password never reaches argon2. */
 const Password = Type.String({ minLength: 1, maxLength: 1024 });
@@ -83,29 +84,6 @@ export const ChangePasswordBody = Type.Object(
   { additionalProperties: false },
 );
 export type ChangePasswordBody = Static<typeof ChangePasswordBody>;
-
-export const WorkspaceView = Type.Union([
-  Type.Object({ _id: Type.String(), name: Type.String(), roles: Type.Array(Type.String()) }),
-  Type.Null(),
-]);
-
-/** The user object on the wire; used as a compiled response schema (fast serialisation, and nothing else leaks). */
-export const UserView = Type.Object({
-  _id: Type.String(),
-  username: Type.String(),
-  email: Type.String(),
-  firstName: Type.String(),
-  lastName: Type.String(),
-  fullName: Type.String(),
-  roles: Type.Array(Type.String()),
-  workspace: WorkspaceView,
-  metadata: Type.Record(Type.String(), Type.Unknown()),
-  phone: Type.Union([Type.String(), Type.Null()]),
-  birthDate: Type.Union([Type.String(), Type.Null()]),
-  created: Type.String(),
-  emailVerified: Type.Boolean(),
-  secondFactorEnabled: Type.Boolean(),
-});
 
 export const SessionPayload = Type.Object({
   payload: Type.Object({ user: UserView, workspace: WorkspaceView }),

@@ -4,14 +4,15 @@ import { newId } from '../../lib/crypto.js';
 import { AppError, badRequest, conflict, forbidden, unauthorized } from '../../lib/errors.js';
 import { passwordProblem } from '../../lib/passwords.js';
 import { isUniqueViolation } from '../../storage/database.js';
+import { requireEmail } from '../identity/email.js';
+import { identifierKey, normaliseUsername, usernameProblem } from '../identity/identifiers.js';
+import { MembershipStore } from '../identity/membership-store.js';
+import { userTag } from '../identity/principals.js';
+import type { UserRow } from '../identity/user-store.js';
 import { countSignIn } from '../metrics/recorder.js';
-import { MembershipStore } from '../workspaces/membership-store.js';
-import { requireEmail } from './email.js';
-import { identifierKey, normaliseUsername, usernameProblem } from './identifiers.js';
-import { userTag } from './principals.js';
 import { namesFrom, normaliseBirthDate, normalisePhone } from './profile-fields.js';
 import { announceSignOut, endEverySignIn, type SignInToKeep } from './sign-in-revocation.js';
-import { AccountStore, type ProfileChanges, type UserRow } from './store.js';
+import { AccountStore, type ProfileChanges } from './store.js';
 import { accountBudget, SignInThrottle, unknownLoginBudget } from './throttle.js';
 
 export interface SignupInput {

@@ -1,7 +1,7 @@
 import { forbidden } from '../../lib/errors.js';
 import type { AuthConfigService } from '../auth-config/service.js';
-import { emailNotVerified } from './email-verification.js';
-import type { UserRow } from './store.js';
+import { emailNotVerified } from '../identity/email.js';
+import type { UserRow } from '../identity/user-store.js';
 
 /**
  * A correct password is not enough for a disabled account, or an unverified one when verification is

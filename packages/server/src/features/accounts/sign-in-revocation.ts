@@ -1,10 +1,10 @@
 import type { Kysely } from 'kysely';
 import type { InvalidationBus } from '../../storage/invalidation.js';
 import type { Database } from '../../storage/schema.js';
+import { userTag } from '../identity/principals.js';
 import { SessionStore } from '../sessions/store.js';
 import { type RevokeReason, TokenStore } from '../tokens/store.js';
 import { AccountLinkStore } from './link-store.js';
-import { userTag } from './principals.js';
 
 /** The caller's own sign-in, left alive by "sign out everywhere else" and by a password change. */
 export interface SignInToKeep {

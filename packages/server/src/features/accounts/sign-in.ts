@@ -1,6 +1,8 @@
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import type { Config } from '../../config/load.js';
 import type { AuthConfigService } from '../auth-config/service.js';
+import type { UserRow } from '../identity/user-store.js';
+import { userView, workspaceView } from '../identity/user-view.js';
 import { type SecondFactorService, secondFactorRequired } from '../second-factor/service.js';
 import { sessionCookieName, sessionCookieOptions } from '../sessions/cookie.js';
 import type { SessionService } from '../sessions/service.js';
@@ -8,8 +10,6 @@ import type { TokenSignIn } from '../tokens/sign-in.js';
 import type { SessionPayload, TokenPayload } from './schemas.js';
 import type { AccountService } from './service.js';
 import { assertMaySignIn as assertMaySignInPolicy } from './sign-in-policy.js';
-import type { UserRow } from './store.js';
-import { userView, workspaceView } from './user-view.js';
 
 export interface SessionOptions {
   authType?: 'cookie' | 'oauth' | undefined;

@@ -1,10 +1,9 @@
-import type { Kysely, Selectable } from 'kysely';
-import type { Database, UserTable } from '../../storage/schema.js';
+import type { Kysely } from 'kysely';
+import type { Database } from '../../storage/schema.js';
 import { inTransaction } from '../../storage/transaction.js';
-import { identifierKey } from './identifiers.js';
+import { identifierKey } from '../identity/identifiers.js';
+import { type UserRow, UserStore } from '../identity/user-store.js';
 import { AccountLinkStore } from './link-store.js';
-
-export type UserRow = Selectable<UserTable>;
 
 export interface NewUser {
   id: string;
@@ -30,14 +29,8 @@ export type ProfileChanges = Partial<{
   birthDate: string | null;
 }>;
 
-/** SQL for the users table. */
-export class AccountStore {
-  constructor(private readonly db: Kysely<Database>) {}
-
-  findById(id: string): Promise<UserRow | undefined> {
-    return this.db.selectFrom('users').selectAll().where('id', '=', id).executeTakeFirst();
-  }
-
+/** SQL for the users table: what the accounts feature writes, on top of the reads every feature shares. */
+export class AccountStore extends UserStore {
   /**
    * The account an identifier key names, e-mail or username alike (the Qelos wire sends `username`, usually
    * an email). The identifier is the primary key of one shared table, so there is never a second match.
@@ -49,10 +42,6 @@ export class AccountStore {
       .selectAll('users')
       .where('li.identifier', '=', key)
       .executeTakeFirst();
-  }
-
-  findByEmail(email: string): Promise<UserRow | undefined> {
-    return this.db.selectFrom('users').selectAll().where('email', '=', email).executeTakeFirst();
   }
 
   /** The user and its sign-in identifiers, together: a clash on either is a unique violation, nothing is kept. */
@@ -208,10 +197,6 @@ export class AccountStore {
       .set({ roles: JSON.stringify(roles), updated_at: now })
       .where('id', '=', id)
       .execute();
-  }
-
-  async setLastWorkspace(id: string, workspaceId: string | null): Promise<void> {
-    await this.db.updateTable('users').set({ last_workspace_id: workspaceId }).where('id', '=', id).execute();
   }
 
   async countAdmins(): Promise<number> {

@@ -2,19 +2,11 @@ import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import { Type } from '@sinclair/typebox';
 import type { FastifyInstance } from 'fastify';
 import { authOf, requireAuth } from '../../http/guards.js';
-import type { AuditTrail } from './audit.js';
-import type { RoleKind } from './role-store.js';
-import {
-  AdminUserDetail,
-  adminUserView,
-  CreateRoleBody,
-  Message,
-  Role,
-  RoleParams,
-  SetRolesBody,
-  UserListQuery,
-  UserParams,
-} from './schemas.js';
+import type { AuditTrail } from '../audit/audit-trail.js';
+import type { RoleKind } from '../identity/role-store.js';
+import { AdminUserDetail, UserParams } from '../identity/schemas.js';
+import { adminUserView } from '../identity/user-view.js';
+import { CreateRoleBody, Message, Role, RoleParams, SetRolesBody, UserListQuery } from './schemas.js';
 import type { AdminService } from './service.js';
 
 /**

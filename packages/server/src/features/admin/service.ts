@@ -1,24 +1,24 @@
 import type { AppContext } from '../../context.js';
 import { AppError, conflict } from '../../lib/errors.js';
 import { isUniqueViolation } from '../../storage/database.js';
-import { userTag } from '../accounts/principals.js';
-import type { UserRow } from '../accounts/store.js';
-import { MemberStore } from '../workspaces/member-store.js';
-import { GLOBAL_ADMIN } from './global-roles.js';
-import { assertRolesDefined, builtInRoles, type RoleView, roleViews } from './role-catalog.js';
-import { type RoleKind, RoleStore } from './role-store.js';
-import { AdminStore, type UserQuery } from './store.js';
+import { GlobalRoleStore, type UserQuery } from '../identity/global-role-store.js';
+import { MemberStore } from '../identity/member-store.js';
+import { userTag } from '../identity/principals.js';
+import { assertRolesDefined, builtInRoles, type RoleView, roleViews } from '../identity/role-catalog.js';
+import { type RoleKind, RoleStore } from '../identity/role-store.js';
+import { GLOBAL_ADMIN } from '../identity/roles.js';
+import type { UserRow } from '../identity/user-store.js';
 
 const userNotFound = () => new AppError(404, 'USER_NOT_FOUND', 'User not found');
 const roleNotFound = () => new AppError(404, 'ROLE_NOT_FOUND', 'No custom role with this name');
 
 /** User and role administration (global admins only; the routes refuse API tokens). */
 export class AdminService {
-  readonly #store: AdminStore;
+  readonly #store: GlobalRoleStore;
   readonly #roles: RoleStore;
 
   constructor(private readonly ctx: AppContext) {
-    this.#store = new AdminStore(ctx.storage.db, ctx.storage.dialect);
+    this.#store = new GlobalRoleStore(ctx.storage.db, ctx.storage.dialect);
     this.#roles = new RoleStore(ctx.storage.db, ctx.storage.dialect);
   }
 
@@ -35,7 +35,7 @@ export class AdminService {
     const roles = [...new Set(requested)];
     const { dialect } = this.ctx.storage;
     const row = await this.ctx.storage.db.transaction().execute(async (trx) => {
-      const store = new AdminStore(trx, dialect);
+      const store = new GlobalRoleStore(trx, dialect);
       await store.serialiseRoleChanges();
       const admins = await store.lockAdmins();
       const user = await store.findById(userId);
@@ -81,7 +81,7 @@ export class AdminService {
     }
     const { dialect } = this.ctx.storage;
     const stripped = await this.ctx.storage.db.transaction().execute(async (trx) => {
-      const admin = new AdminStore(trx, dialect);
+      const admin = new GlobalRoleStore(trx, dialect);
       if (kind === 'global') await admin.serialiseRoleChanges();
       if (!(await new RoleStore(trx, dialect).delete(kind, name))) throw roleNotFound();
       if (kind === 'workspace') {

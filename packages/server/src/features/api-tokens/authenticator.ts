@@ -1,8 +1,8 @@
 import type { FastifyRequest } from 'fastify';
 import type { AuthContext, Authenticator } from '../../http/auth-context.js';
 import { unauthorized } from '../../lib/errors.js';
-import { authUser } from '../accounts/user-view.js';
 import type { AuthConfigService } from '../auth-config/service.js';
+import { authUser } from '../identity/user-view.js';
 import type { ApiTokenService } from './service.js';
 
 const HEADER = 'x-api-key';

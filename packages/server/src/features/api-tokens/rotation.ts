@@ -1,8 +1,8 @@
 import type { AppContext } from '../../context.js';
 import { newId, sha256 } from '../../lib/crypto.js';
 import { AppError, badRequest, conflict, forbidden, notFound, unauthorized } from '../../lib/errors.js';
-import type { PrincipalLoader } from '../accounts/principals.js';
 import type { AuthConfigService } from '../auth-config/service.js';
+import type { PrincipalLoader } from '../identity/principals.js';
 import { DAY_MS, MAX_LIFETIME_MS } from './expiry.js';
 import { apiTokenTag, assertMayCreate, tooManyTokens } from './service.js';
 import { type ApiTokenListing, type ApiTokenRow, ApiTokenStore } from './store.js';

@@ -2,7 +2,7 @@ import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import { Type } from '@sinclair/typebox';
 import type { FastifyInstance } from 'fastify';
 import { authOf, requireAuth } from '../../http/guards.js';
-import type { AuditTrail } from '../admin/audit.js';
+import type { AuditTrail } from '../audit/audit-trail.js';
 import type { Mailer } from '../mail/mailer.js';
 import { EMAIL_VERIFICATION_POLICIES, SECOND_FACTOR_POLICIES } from './configuration.js';
 import type { AuthConfigService } from './service.js';

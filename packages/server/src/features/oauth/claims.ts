@@ -1,4 +1,4 @@
-import type { UserRow } from '../accounts/store.js';
+import type { UserRow } from '../identity/user-store.js';
 
 /**
  * The standard claims of a user (OIDC Core §5.1), filtered by the granted scopes (§5.4): `profile` gives

@@ -1,6 +1,6 @@
 import type { AppContext } from '../../context.js';
-import type { PrincipalLoader } from '../accounts/principals.js';
 import type { AuthConfigService } from '../auth-config/service.js';
+import type { PrincipalLoader } from '../identity/principals.js';
 import type { SessionService } from '../sessions/service.js';
 import type { SigningKeyRing } from '../signing-keys/key-ring.js';
 import type { TokenService } from '../tokens/service.js';

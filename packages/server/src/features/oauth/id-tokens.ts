@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import { SignJWT } from 'jose';
 import type { AppContext } from '../../context.js';
-import type { UserRow } from '../accounts/store.js';
+import type { UserRow } from '../identity/user-store.js';
 import type { SigningKeyRing } from '../signing-keys/key-ring.js';
 import { userClaims } from './claims.js';
 import type { IdTokenAlgorithm } from './clients/service.js';

@@ -2,9 +2,9 @@ import { Type } from '@sinclair/typebox';
 import type { FastifyInstance, HTTPMethods } from 'fastify';
 import { authOf, requireAuth } from '../../http/guards.js';
 import { AppError, unauthorized } from '../../lib/errors.js';
-import type { PrincipalLoader } from '../accounts/principals.js';
 import { SessionPayload } from '../accounts/schemas.js';
-import { userView, workspaceView } from '../accounts/user-view.js';
+import type { PrincipalLoader } from '../identity/principals.js';
+import { userView, workspaceView } from '../identity/user-view.js';
 
 /**
  * Routes the published `@qelos/sdk` 3.11 calls for users, workspaces and invitations that Gatehouse does

@@ -3,8 +3,8 @@ import type { AppContext } from '../../context.js';
 import type { AuthContext, Authenticator } from '../../http/auth-context.js';
 import { assertSameOrigin } from '../../http/same-origin.js';
 import { unauthorized } from '../../lib/errors.js';
-import type { PrincipalLoader } from '../accounts/principals.js';
-import { authUser } from '../accounts/user-view.js';
+import type { PrincipalLoader } from '../identity/principals.js';
+import { authUser } from '../identity/user-view.js';
 import { sessionCookieName } from './cookie.js';
 import type { SessionService } from './service.js';
 

@@ -1,7 +1,7 @@
 import type { AppContext } from '../../context.js';
 import { newId, randomSecret, sha256 } from '../../lib/crypto.js';
 import { TtlCache } from '../../lib/ttl-cache.js';
-import { userTag } from '../accounts/principals.js';
+import { userTag } from '../identity/principals.js';
 import { type SessionRow, SessionStore } from './store.js';
 
 /**

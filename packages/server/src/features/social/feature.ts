@@ -18,6 +18,6 @@ export function createSocialFeature(ctx: AppContext, accounts: AccountService): 
   return {
     providers,
     identities,
-    login: new SocialLogin(ctx, providers, new UpstreamClients(), identities),
+    login: new SocialLogin(ctx, providers, new UpstreamClients(ctx.now), identities),
   };
 }

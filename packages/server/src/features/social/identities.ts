@@ -1,9 +1,10 @@
 import type { AppContext } from '../../context.js';
 import { AppError, conflict } from '../../lib/errors.js';
 import { isUniqueViolation } from '../../storage/database.js';
-import { looksLikeEmail, normaliseEmail } from '../accounts/email.js';
 import type { AccountService } from '../accounts/service.js';
-import { AccountStore, type UserRow } from '../accounts/store.js';
+import { AccountStore } from '../accounts/store.js';
+import { looksLikeEmail, normaliseEmail } from '../identity/email.js';
+import type { UserRow } from '../identity/user-store.js';
 import { type IdentityRow, IdentityStore } from './identity-store.js';
 import type { ResolvedProvider } from './providers.js';
 import type { UpstreamProfile } from './upstream.js';

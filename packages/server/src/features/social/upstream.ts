@@ -43,6 +43,9 @@ const DISCOVERY_TTL_MS = 60 * 60 * 1000;
 export class UpstreamClients {
   readonly #discovered = new Map<string, { at: number; metadata: client.ServerMetadata }>();
 
+  /** `now` is the app's clock (ctx.now), so tests that move time also age the discovery cache. */
+  constructor(private readonly now: () => number) {}
+
   async configuration(provider: ResolvedProvider): Promise<client.Configuration> {
     const overrides = {
       ...(provider.authorizationEndpoint && { authorization_endpoint: provider.authorizationEndpoint }),
@@ -117,7 +120,7 @@ export class UpstreamClients {
     if (!provider.issuer) throw new UpstreamFailure('provider_error', 'no issuer to discover');
     const key = `${provider.name} ${provider.version} ${provider.issuer}`;
     const cached = this.#discovered.get(key);
-    if (cached && Date.now() - cached.at < DISCOVERY_TTL_MS) return cached.metadata;
+    if (cached && this.now() - cached.at < DISCOVERY_TTL_MS) return cached.metadata;
     const issuer = new URL(provider.issuer);
     const config = await client.discovery(issuer, provider.clientId, provider.clientSecret, undefined, {
       ...(issuer.protocol === 'http:' && isLoopback(issuer) && { execute: [client.allowInsecureRequests] }),
@@ -126,7 +129,7 @@ export class UpstreamClients {
     const metadata = config.serverMetadata();
     for (const old of this.#discovered.keys())
       if (old.startsWith(`${provider.name} `)) this.#discovered.delete(old);
-    this.#discovered.set(key, { at: Date.now(), metadata });
+    this.#discovered.set(key, { at: this.now(), metadata });
     return metadata;
   }
 

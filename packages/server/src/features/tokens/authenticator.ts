@@ -1,8 +1,8 @@
 import type { FastifyRequest } from 'fastify';
 import type { AuthContext, Authenticator } from '../../http/auth-context.js';
 import { invalidToken } from '../../lib/errors.js';
-import type { PrincipalLoader } from '../accounts/principals.js';
-import { authUser } from '../accounts/user-view.js';
+import type { PrincipalLoader } from '../identity/principals.js';
+import { authUser } from '../identity/user-view.js';
 import { apiScopesOf } from '../oauth/scopes.js';
 import { FIRST_PARTY_CLIENT_ID } from './access-token.js';
 import type { TokenService } from './service.js';

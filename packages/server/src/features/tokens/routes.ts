@@ -3,7 +3,7 @@ import type { FastifyInstance } from 'fastify';
 import { badRequest, invalidToken, unauthorized } from '../../lib/errors.js';
 import { TokenPayload } from '../accounts/schemas.js';
 import { completeFirstFactor, type SignInDeps } from '../accounts/sign-in.js';
-import { userView } from '../accounts/user-view.js';
+import { userView } from '../identity/user-view.js';
 import type { SigningKeyRing } from '../signing-keys/key-ring.js';
 import type { SocialLogin } from '../social/login.js';
 import { bearerCredential } from './authenticator.js';

@@ -1,5 +1,5 @@
 import type { ActiveWorkspace, AuthContext } from '../../http/auth-context.js';
-import type { UserRow } from '../accounts/store.js';
+import type { UserRow } from '../identity/user-store.js';
 
 /** What `authType: 'oauth'` sign-in returns (HTTP-API.md). */
 export interface IssuedTokens {

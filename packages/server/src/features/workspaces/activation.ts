@@ -1,11 +1,10 @@
 import type { AppContext } from '../../context.js';
 import type { ActiveWorkspace, AuthContext } from '../../http/auth-context.js';
 import { forbidden, unauthorized } from '../../lib/errors.js';
-import type { AccountService } from '../accounts/service.js';
-import type { UserRow } from '../accounts/store.js';
+import { MembershipStore } from '../identity/membership-store.js';
+import { type UserRow, UserStore } from '../identity/user-store.js';
 import type { SessionService } from '../sessions/service.js';
 import type { IssuedTokens, TokenSignIn } from '../tokens/sign-in.js';
-import { MembershipStore } from './membership-store.js';
 
 export interface Activation {
   user: UserRow;
@@ -21,13 +20,14 @@ export interface Activation {
  */
 export class ActivationService {
   readonly #memberships: MembershipStore;
+  readonly #users: UserStore;
 
   constructor(
     ctx: AppContext,
-    private readonly accounts: AccountService,
     private readonly sessions: SessionService,
   ) {
     this.#memberships = new MembershipStore(ctx.storage.db);
+    this.#users = new UserStore(ctx.storage.db);
   }
 
   async activate(auth: AuthContext, workspaceId: string, tokenSessions: TokenSignIn): Promise<Activation> {
@@ -36,7 +36,7 @@ export class ActivationService {
     // Read from the database, not the cache: this decides what the new session may reach.
     const workspace = await this.#memberships.findMembership(auth.user.id, workspaceId);
     if (!workspace) throw forbidden('You are not a member of this workspace', 'NOT_A_MEMBER');
-    const user = await this.accounts.store.findById(auth.user.id);
+    const user = await this.#users.findById(auth.user.id);
     if (!user) throw unauthorized();
     let tokens: IssuedTokens | undefined;
     if (auth.kind === 'session') {
@@ -46,7 +46,7 @@ export class ActivationService {
       tokens = await tokenSessions.switchWorkspace(auth, workspace);
     }
     // The next sign-in starts where the user left off (accounts/service.ts resolveWorkspace).
-    await this.accounts.rememberWorkspace(user.id, workspace.id);
+    await this.#users.setLastWorkspace(user.id, workspace.id);
     return { user: { ...user, last_workspace_id: workspace.id }, workspace, tokens };
   }
 }

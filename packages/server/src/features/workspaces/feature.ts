@@ -1,6 +1,5 @@
 import type { AppContext } from '../../context.js';
-import type { PrincipalLoader } from '../accounts/principals.js';
-import type { AccountService } from '../accounts/service.js';
+import type { PrincipalLoader } from '../identity/principals.js';
 import type { SessionService } from '../sessions/service.js';
 import { ActivationService } from './activation.js';
 import { type WorkspaceGuards, workspaceGuards } from './guard.js';
@@ -22,7 +21,7 @@ export interface WorkspaceFeature {
 
 export function createWorkspaceFeature(
   ctx: AppContext,
-  deps: { principals: PrincipalLoader; accounts: AccountService; sessions: SessionService },
+  deps: { principals: PrincipalLoader; sessions: SessionService },
 ): WorkspaceFeature {
   const workspaces = new WorkspaceService(ctx, deps.principals);
   const members = new MemberService(ctx);
@@ -31,7 +30,7 @@ export function createWorkspaceFeature(
     members,
     invites: new InviteService(ctx, members),
     invitations: new InvitationService(ctx, members),
-    activation: new ActivationService(ctx, deps.accounts, deps.sessions),
+    activation: new ActivationService(ctx, deps.sessions),
     guards: workspaceGuards(workspaces),
   };
 }

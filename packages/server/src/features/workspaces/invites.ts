@@ -1,9 +1,9 @@
 import type { AppContext } from '../../context.js';
 import { newId, randomSecret, sha256 } from '../../lib/crypto.js';
 import { AppError, forbidden } from '../../lib/errors.js';
-import { normaliseEmail, requireEmail } from '../accounts/email.js';
-import { assertRolesDefined } from '../admin/role-catalog.js';
-import { RoleStore } from '../admin/role-store.js';
+import { normaliseEmail, requireEmail } from '../identity/email.js';
+import { assertRolesDefined } from '../identity/role-catalog.js';
+import { RoleStore } from '../identity/role-store.js';
 import { type InviteRow, InviteStore } from './invite-store.js';
 import type { MemberActor, MemberService } from './members.js';
 import { assertMayAssign } from './workspace-roles.js';

@@ -3,6 +3,7 @@ import { Type } from '@sinclair/typebox';
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { authOf, requireAuth } from '../../http/guards.js';
 import { AppError } from '../../lib/errors.js';
+import { MEMBER } from '../identity/roles.js';
 import { requiredMembershipOf, type WorkspaceGuards } from './guard.js';
 import type { InvitationService } from './invitations.js';
 import type { InviteService } from './invites.js';
@@ -23,7 +24,7 @@ import {
   WorkspaceParams,
 } from './schemas.js';
 import type { WorkspaceService } from './service.js';
-import { MANAGER_ROLES, MEMBER } from './workspace-roles.js';
+import { MANAGER_ROLES } from './workspace-roles.js';
 
 export interface MemberRouteDeps {
   members: MemberService;

@@ -1,16 +1,17 @@
 import type { AppContext } from '../../context.js';
 import { AppError, conflict } from '../../lib/errors.js';
 import { isUniqueViolation } from '../../storage/database.js';
-import { normaliseEmail } from '../accounts/email.js';
-import { userTag, workspaceTag } from '../accounts/principals.js';
-import { AccountStore } from '../accounts/store.js';
-import { assertRolesDefined } from '../admin/role-catalog.js';
-import { RoleStore } from '../admin/role-store.js';
+import { normaliseEmail } from '../identity/email.js';
+import { MemberStore } from '../identity/member-store.js';
+import { userTag, workspaceTag } from '../identity/principals.js';
+import { assertRolesDefined } from '../identity/role-catalog.js';
+import { RoleStore } from '../identity/role-store.js';
+import { OWNER } from '../identity/roles.js';
+import { UserStore } from '../identity/user-store.js';
 import { type InviteRow, InviteStore } from './invite-store.js';
-import { MemberStore } from './member-store.js';
 import { workspaceNotFound } from './service.js';
 import { type MemberView, memberView } from './view.js';
-import { assertMayAssign, OWNER } from './workspace-roles.js';
+import { assertMayAssign } from './workspace-roles.js';
 
 /** Who is changing the membership, and their role in the workspace. */
 export interface MemberActor {
@@ -37,11 +38,11 @@ export interface MembershipTx {
 /** Membership of one workspace: list, add by email, change role, remove, leave. */
 export class MemberService {
   readonly #members: MemberStore;
-  readonly #accounts: AccountStore;
+  readonly #users: UserStore;
 
   constructor(private readonly ctx: AppContext) {
     this.#members = new MemberStore(ctx.storage.db, ctx.storage.dialect);
-    this.#accounts = new AccountStore(ctx.storage.db);
+    this.#users = new UserStore(ctx.storage.db);
   }
 
   /** Runs `work` in a transaction holding the workspace's membership lock (see MemberStore). */
@@ -96,7 +97,7 @@ export class MemberService {
    */
   async add(actor: MemberActor, workspaceId: string, email: string, role: string): Promise<MemberView> {
     assertMayAssign(actor.role, null, role);
-    const user = await this.#accounts.findByEmail(normaliseEmail(email));
+    const user = await this.#users.findByEmail(normaliseEmail(email));
     if (!user) {
       throw new AppError(404, 'USER_NOT_FOUND', 'No account uses this email; send an invite link instead', {
         errors: { email: 'has no account' },

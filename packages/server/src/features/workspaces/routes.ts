@@ -2,7 +2,8 @@ import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import { Type } from '@sinclair/typebox';
 import type { FastifyInstance } from 'fastify';
 import { authOf, requireAuth } from '../../http/guards.js';
-import { userView } from '../accounts/user-view.js';
+import { OWNER } from '../identity/roles.js';
+import { userView } from '../identity/user-view.js';
 import type { TokenSignIn } from '../tokens/sign-in.js';
 import type { ActivationService } from './activation.js';
 import type { WorkspaceGuards } from './guard.js';
@@ -17,7 +18,7 @@ import {
   WorkspaceParams,
 } from './schemas.js';
 import type { WorkspaceService } from './service.js';
-import { MANAGER_ROLES, OWNER } from './workspace-roles.js';
+import { MANAGER_ROLES } from './workspace-roles.js';
 
 export interface WorkspaceRouteDeps {
   workspaces: WorkspaceService;

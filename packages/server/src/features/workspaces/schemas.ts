@@ -1,10 +1,7 @@
 import { type Static, Type } from '@sinclair/typebox';
-import { UserView, WorkspaceView } from '../accounts/schemas.js';
+import { RoleName, UserView, WorkspaceView } from '../identity/schemas.js';
 
 const Id = Type.String({ minLength: 1, maxLength: 64 });
-
-/** Role names: lower-case, so they are safe in messages and in the JSON role lists. */
-export const RoleName = Type.String({ pattern: '^[a-z][a-z0-9_-]{0,39}$' });
 
 /** Trimmed by the route; must not be blank. */
 const WorkspaceName = Type.String({ minLength: 1, maxLength: 100, pattern: '\\S' });

@@ -2,8 +2,8 @@ import type { AppContext } from '../../context.js';
 import type { ActiveWorkspace, AuthContext } from '../../http/auth-context.js';
 import { newId } from '../../lib/crypto.js';
 import { AppError, forbidden } from '../../lib/errors.js';
-import { type PrincipalLoader, userTag, workspaceTag } from '../accounts/principals.js';
-import { GLOBAL_ADMIN } from '../admin/global-roles.js';
+import { type PrincipalLoader, userTag, workspaceTag } from '../identity/principals.js';
+import { GLOBAL_ADMIN } from '../identity/roles.js';
 import { WorkspaceStore } from './store.js';
 import { type WorkspaceItem, workspaceItem } from './view.js';
 

@@ -1,6 +1,6 @@
 import type { ExpressionBuilder, Kysely } from 'kysely';
 import type { Database } from '../../storage/schema.js';
-import { OWNER } from './workspace-roles.js';
+import { OWNER } from '../identity/roles.js';
 
 /** A workspace as a list shows it: the caller's role (null when an admin sees it without being a member). */
 export interface WorkspaceListRow {

@@ -1,4 +1,4 @@
-import type { MemberRow } from './member-store.js';
+import type { MemberRow } from '../identity/member-store.js';
 import type { WorkspaceListRow } from './store.js';
 import { isPrivileged } from './workspace-roles.js';
 

@@ -1,10 +1,5 @@
 import { forbidden } from '../../lib/errors.js';
-
-/** Built-in workspace roles. Custom ones (defined by an admin for the deployment) carry member rights here. */
-export const OWNER = 'owner';
-export const WORKSPACE_ADMIN = 'admin';
-export const MEMBER = 'member';
-export const BUILT_IN_WORKSPACE_ROLES: readonly string[] = [OWNER, WORKSPACE_ADMIN, MEMBER];
+import { OWNER, WORKSPACE_ADMIN } from '../identity/roles.js';
 
 /** Roles that may rename the workspace, manage its members and create invite links. */
 export const MANAGER_ROLES: readonly string[] = [OWNER, WORKSPACE_ADMIN];

@@ -1,6 +1,6 @@
 import type { Kysely } from 'kysely';
-import { normaliseEmail } from '../../features/accounts/email.js';
-import { identifierKey, normaliseUsername, usernameProblem } from '../../features/accounts/identifiers.js';
+import { normaliseEmail } from '../../features/identity/email.js';
+import { identifierKey, normaliseUsername, usernameProblem } from '../../features/identity/identifiers.js';
 
 /** The tables this migration reads and writes, as they are at this point of the history. */
 interface Tables {

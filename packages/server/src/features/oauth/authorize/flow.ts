@@ -1,10 +1,10 @@
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import type { AppContext } from '../../../context.js';
 import { constantTimeEqual, randomSecret, sha256 } from '../../../lib/crypto.js';
-import type { PrincipalLoader } from '../../accounts/principals.js';
-import type { UserRow } from '../../accounts/store.js';
 import { secondFactorRequired } from '../../auth-config/configuration.js';
 import type { AuthConfigService } from '../../auth-config/service.js';
+import type { PrincipalLoader } from '../../identity/principals.js';
+import type { UserRow } from '../../identity/user-store.js';
 import { sessionCookieName } from '../../sessions/cookie.js';
 import type { SessionService } from '../../sessions/service.js';
 import type { OAuthClient, OAuthClients } from '../clients/service.js';

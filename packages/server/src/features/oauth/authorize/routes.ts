@@ -5,7 +5,7 @@ import { AppError } from '../../../lib/errors.js';
 import type { Services } from '../../../services.js';
 import type { AccountService } from '../../accounts/service.js';
 import { assertMaySignIn } from '../../accounts/sign-in-policy.js';
-import type { UserRow } from '../../accounts/store.js';
+import type { UserRow } from '../../identity/user-store.js';
 import type { SecondFactorProof } from '../../second-factor/service.js';
 import { sessionCookieName, sessionCookieOptions } from '../../sessions/cookie.js';
 import { OAuthError } from '../errors.js';

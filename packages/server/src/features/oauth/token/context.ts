@@ -1,6 +1,6 @@
 import type { AppContext } from '../../../context.js';
-import type { PrincipalLoader } from '../../accounts/principals.js';
-import type { UserRow } from '../../accounts/store.js';
+import type { PrincipalLoader } from '../../identity/principals.js';
+import type { UserRow } from '../../identity/user-store.js';
 import type { TokenService } from '../../tokens/service.js';
 import type { FamilyRow } from '../../tokens/store.js';
 import type { OAuthAccessTokens } from '../access-tokens.js';

@@ -1,14 +1,15 @@
 import type { AppContext } from '../../context.js';
 import { AppError, badRequest } from '../../lib/errors.js';
 import { passwordProblem } from '../../lib/passwords.js';
-import { type DeletedAccount, deleteAccount, type SoleOwnedWorkspaces } from '../accounts/deletion.js';
-import { normaliseEmail } from '../accounts/email.js';
-import type { PasswordResets } from '../accounts/password-reset.js';
-import type { AccountService } from '../accounts/service.js';
-import { announceSignOut, endEverySignIn } from '../accounts/sign-in-revocation.js';
-import { AccountStore, type UserRow } from '../accounts/store.js';
+import type { AuditActor, AuditTrail } from '../audit/audit-trail.js';
+import { normaliseEmail } from '../identity/email.js';
+import type { UserRow } from '../identity/user-store.js';
 import type { Mailer } from '../mail/mailer.js';
-import type { AuditActor, AuditTrail } from './audit.js';
+import { type DeletedAccount, deleteAccount, type SoleOwnedWorkspaces } from './deletion.js';
+import type { PasswordResets } from './password-reset.js';
+import type { AccountService } from './service.js';
+import { announceSignOut, endEverySignIn } from './sign-in-revocation.js';
+import { AccountStore } from './store.js';
 
 /** Who acts and from where, for the audit trail. */
 export interface AdminAct {

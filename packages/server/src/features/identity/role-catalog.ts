@@ -1,7 +1,6 @@
 import { AppError } from '../../lib/errors.js';
-import { BUILT_IN_WORKSPACE_ROLES } from '../workspaces/workspace-roles.js';
-import { BUILT_IN_GLOBAL_ROLES } from './global-roles.js';
 import type { CustomRoleRow, RoleKind, RoleStore } from './role-store.js';
+import { BUILT_IN_GLOBAL_ROLES, BUILT_IN_WORKSPACE_ROLES } from './roles.js';
 
 /** A role as the admin API lists it. */
 export interface RoleView {

@@ -2,11 +2,11 @@ import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import { type Static, Type } from '@sinclair/typebox';
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { authOf, requireAuth } from '../../http/guards.js';
-import type { SoleOwnedWorkspaces } from '../accounts/deletion.js';
-import { RoleName } from '../workspaces/schemas.js';
-import type { AuditTrail } from './audit.js';
-import { AdminUserDetail, adminUserView, Message, UserParams } from './schemas.js';
-import type { AdminAct, UserAdministration } from './user-admin.js';
+import { AdminUserDetail, RoleName, UserParams } from '../identity/schemas.js';
+import { adminUserView } from '../identity/user-view.js';
+import type { AdminAct, UserAdministration } from './administration.js';
+import type { SoleOwnedWorkspaces } from './deletion.js';
+import { Message } from './schemas.js';
 
 const CreateUserBody = Type.Object(
   {
@@ -20,6 +20,7 @@ const CreateUserBody = Type.Object(
   },
   { additionalProperties: false },
 );
+
 const DeleteUserBody = Type.Object(
   {
     /** What to do with workspaces the user is the only owner of: refuse (default), delete, or transfer. */
@@ -38,22 +39,6 @@ const SetPasswordBody = Type.Object(
   { additionalProperties: false },
 );
 
-const AuditQuery = Type.Object({
-  limit: Type.Integer({ minimum: 1, maximum: 200, default: 50 }),
-  offset: Type.Integer({ minimum: 0, maximum: 1_000_000, default: 0 }),
-  targetId: Type.Optional(Type.String({ maxLength: 64 })),
-  actorId: Type.Optional(Type.String({ maxLength: 64 })),
-});
-const AuditRecord = Type.Object({
-  _id: Type.String(),
-  action: Type.String(),
-  actor: Type.Union([Type.Object({ _id: Type.String(), email: Type.String() }), Type.Null()]),
-  target: Type.Union([Type.Object({ _id: Type.String(), email: Type.String() }), Type.Null()]),
-  detail: Type.Record(Type.String(), Type.Unknown()),
-  ip: Type.Union([Type.String(), Type.Null()]),
-  created: Type.String(),
-});
-
 const emptyBody = async (request: FastifyRequest) => {
   request.body ??= {};
 };
@@ -69,7 +54,7 @@ function soleOwned(body: DeleteUserBody): SoleOwnedWorkspaces {
  */
 export async function adminUserRoutes(
   plugin: FastifyInstance,
-  { userAdmin, audit }: { userAdmin: UserAdministration; audit: AuditTrail },
+  { userAdmin }: { userAdmin: UserAdministration },
 ): Promise<void> {
   // Handlers are typed by their schemas: `request.params.id` is a string because UserParams says so.
   const app = plugin.withTypeProvider<TypeBoxTypeProvider>();
@@ -145,26 +130,6 @@ export async function adminUserRoutes(
       await userAdmin.sendResetLink(act(request), request.params.id);
       reply.status(202);
       return { message: 'A password-reset link is on its way to the user' };
-    },
-  );
-
-  app.get(
-    '/api/admin/audit',
-    {
-      schema: { querystring: AuditQuery, response: { 200: Type.Array(AuditRecord) } },
-      preHandler: adminOnly,
-    },
-    async (request) => {
-      const rows = await audit.list(request.query);
-      return rows.map((row) => ({
-        _id: row.id,
-        action: row.action,
-        actor: row.actor_id ? { _id: row.actor_id, email: row.actor_email ?? '' } : null,
-        target: row.target_id ? { _id: row.target_id, email: row.target_email ?? '' } : null,
-        detail: JSON.parse(row.detail) as Record<string, unknown>,
-        ip: row.ip,
-        created: new Date(row.created_at).toISOString(),
-      }));
     },
   );
 }

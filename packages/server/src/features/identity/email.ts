@@ -1,4 +1,4 @@
-import { badRequest } from '../../lib/errors.js';
+import { AppError, badRequest } from '../../lib/errors.js';
 import { hasInvisibleCharacters, identifierKey } from './identifiers.js';
 
 /**
@@ -25,3 +25,10 @@ export function requireEmail(raw: string, field = 'email'): string {
     throw badRequest('Invalid email address', { [field]: 'is not a valid email address' });
   return email;
 }
+
+export const emailNotVerified = () =>
+  new AppError(
+    403,
+    'EMAIL_NOT_VERIFIED',
+    'Confirm your e-mail address first: use the link we sent (ask for another with POST /api/email/verify/resend)',
+  );

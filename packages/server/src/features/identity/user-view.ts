@@ -1,5 +1,5 @@
 import type { ActiveWorkspace, AuthUser } from '../../http/auth-context.js';
-import type { UserRow } from './store.js';
+import type { UserRow } from './user-store.js';
 
 /** The public user object of the Qelos wire: `{_id, username, email, firstName, lastName, fullName, roles, workspace, …}`. */
 export interface UserView {
@@ -65,5 +65,14 @@ export function authUser(row: UserRow): AuthUser {
     roles: parseRoles(row),
     secondFactor: row.second_factor_at !== null,
     emailVerified: row.email_verified_at !== null,
+  };
+}
+
+/** A user as the admin API shows them (AdminUserDetail): the user view plus whether the account is disabled. */
+export function adminUserView(row: UserRow) {
+  return {
+    ...userView(row, null),
+    disabled: row.disabled_at !== null,
+    disabledAt: row.disabled_at === null ? null : new Date(row.disabled_at).toISOString(),
   };
 }

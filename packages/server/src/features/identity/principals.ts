@@ -2,8 +2,8 @@ import type { AppContext } from '../../context.js';
 import type { ActiveWorkspace } from '../../http/auth-context.js';
 import { AppError } from '../../lib/errors.js';
 import { TtlCache } from '../../lib/ttl-cache.js';
-import { MembershipStore } from '../workspaces/membership-store.js';
-import { AccountStore, type UserRow } from './store.js';
+import { MembershipStore } from './membership-store.js';
+import { type UserRow, UserStore } from './user-store.js';
 
 export const accountDisabled = () =>
   new AppError(401, 'ACCOUNT_DISABLED', 'This account is disabled; contact an administrator');
@@ -25,11 +25,11 @@ export const workspaceTag = (workspaceId: string) => `workspace:${workspaceId}`;
  */
 export class PrincipalLoader {
   readonly #cache: TtlCache<Principal | null>;
-  readonly #accounts: AccountStore;
+  readonly #users: UserStore;
   readonly #memberships: MembershipStore;
 
   constructor(ctx: AppContext) {
-    this.#accounts = new AccountStore(ctx.storage.db);
+    this.#users = new UserStore(ctx.storage.db);
     this.#memberships = new MembershipStore(ctx.storage.db);
     this.#cache = new TtlCache<Principal | null>(30_000, 10_000, ctx.now).follow(ctx.bus);
     ctx.metrics.watchCache('principals', this.#cache);
@@ -51,7 +51,7 @@ export class PrincipalLoader {
     return this.#cache.read(
       `${userId}|${workspaceId ?? ''}`,
       async () => {
-        const user = await this.#accounts.findById(userId);
+        const user = await this.#users.findById(userId);
         const workspace =
           user && workspaceId
             ? ((await this.#memberships.findMembership(userId, workspaceId)) ?? null)

@@ -1,7 +1,7 @@
 import { type Kysely, sql } from 'kysely';
 import type { Dialect } from '../../storage/database.js';
 import type { Database } from '../../storage/schema.js';
-import type { UserRow } from '../accounts/store.js';
+import type { UserRow } from './user-store.js';
 
 export interface UserQuery {
   /** Matches anywhere in the email or the username, case-insensitively. */
@@ -16,8 +16,8 @@ const likePattern = (text: string) => `%${text.toLowerCase().replace(/[\\%_]/g, 
 /** `"role"` inside the JSON roles list; may over-match on `_` (a LIKE wildcard), so callers re-check. */
 const holding = (role: string) => `%${JSON.stringify(role)}%`;
 
-/** SQL for user administration. Role changes run in a transaction; see lockAdmins. */
-export class AdminStore {
+/** SQL for users' global roles (and the admin user list). Role changes run in a transaction; see lockAdmins. */
+export class GlobalRoleStore {
   constructor(
     private readonly db: Kysely<Database>,
     private readonly dialect: Dialect,

@@ -1,7 +1,7 @@
 import type { Kysely } from 'kysely';
 import type { Dialect } from '../../storage/database.js';
 import type { Database } from '../../storage/schema.js';
-import { OWNER } from './workspace-roles.js';
+import { OWNER } from './roles.js';
 
 export interface MemberRow {
   user_id: string;
