@@ -235,8 +235,17 @@ export async function buildApp(config: Config, options: BuildOptions = {}): Prom
     consoleServed: consoleBuild !== undefined,
   });
   await app.register(oauthRoutes, { services });
-  await app.register(socialProviderAdminRoutes, { services });
-  await app.register(socialLoginRoutes, { services });
+  await app.register(socialProviderAdminRoutes, {
+    providers: services.social.providers,
+    audit: services.audit,
+  });
+  await app.register(socialLoginRoutes, {
+    config,
+    login: services.social.login,
+    identities: services.social.identities,
+    reauthentication: services.reauthentication,
+    signIn: services.signIn,
+  });
   await app.register(qelosWireRoutes, { principals: services.principals });
   await app.register(consoleRoutes, { build: consoleBuild });
   await app.register(landingRoutes, { config, consoleServed: consoleBuild !== undefined });
