@@ -234,7 +234,17 @@ export async function buildApp(config: Config, options: BuildOptions = {}): Prom
     productName: config.mail.productName,
     consoleServed: consoleBuild !== undefined,
   });
-  await app.register(oauthRoutes, { services });
+  await app.register(oauthRoutes, {
+    oauth: services.oauth,
+    audit: services.audit,
+    config,
+    now: ctx.now,
+    accounts: services.accounts,
+    authConfig: services.authConfig,
+    secondFactor: services.secondFactor,
+    sessions: services.sessions,
+    principals: services.principals,
+  });
   await app.register(socialProviderAdminRoutes, {
     providers: services.social.providers,
     audit: services.audit,
