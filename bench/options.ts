@@ -17,18 +17,31 @@ export interface BenchOptions {
   /** Write a V8 CPU profile of each Gatehouse process into bench/results/profiles/. */
   profile: boolean;
   quick: boolean;
+  /** Rewrite the results section of docs/performance.md from this run. */
+  writeDocs: boolean;
+  /**
+   * Append this run to the history file. Default: full runs only (no --only, no --quick); `--history`
+   * forces it, `--no-history` prevents it.
+   */
+  history: boolean;
+  /** The history file (one JSON line per run): BENCH_HISTORY, default bench/history.jsonl. */
+  historyFile: string | undefined;
   postgresUrl: string;
 }
 
-const USAGE = `usage: npm run bench -- [--quick] [--only=<id>[,<id>…]] [--profile]
+const USAGE = `usage: npm run bench -- [--quick] [--only=<id>[,<id>…]] [--profile] [--write-docs] [--[no-]history]
 
-  --quick      2 s measured + 1 s warm-up per run (for checking the harness, not for numbers)
-  --only       run only the runs whose id contains one of these strings, e.g. --only=me-cookie
-  --profile    write CPU profiles of the Gatehouse processes to bench/results/profiles/
+  --quick       2 s measured + 1 s warm-up per run (for checking the harness, not for numbers)
+  --only        run only the runs whose id contains one of these strings, e.g. --only=me-cookie
+  --profile     write CPU profiles of the Gatehouse processes to bench/results/profiles/
+  --write-docs  rewrite the results section of docs/performance.md (between its marker comments)
+  --history     append this run to bench/history.jsonl (the default for a full run without --quick)
+  --no-history  do not append it
 
 Environment: BENCH_DURATION (s, default 10), BENCH_WARMUP (s, default 3), BENCH_CONNECTIONS (default 10),
 BENCH_USERS (default 10000), BENCH_POSTGRES_URL (default postgres://postgres@127.0.0.1:5432/test),
-BENCH_SKIP_BUILD=1 (use packages/server/dist as it is instead of rebuilding it first).`;
+BENCH_SKIP_BUILD=1 (use packages/server/dist as it is instead of rebuilding it first),
+BENCH_HISTORY (the history file, default bench/history.jsonl).`;
 
 function positive(name: string, fallback: number): number {
   const raw = process.env[name];
@@ -46,6 +59,9 @@ export function readOptions(argv: string[]): BenchOptions {
       quick: { type: 'boolean', default: false },
       only: { type: 'string' },
       profile: { type: 'boolean', default: false },
+      'write-docs': { type: 'boolean', default: false },
+      history: { type: 'boolean' },
+      'no-history': { type: 'boolean', default: false },
       help: { type: 'boolean', short: 'h', default: false },
     },
   });
@@ -54,18 +70,22 @@ export function readOptions(argv: string[]): BenchOptions {
     process.exit(0);
   }
   const quick = values.quick;
+  const only = (values.only ?? '')
+    .split(',')
+    .map((s) => s.trim())
+    .filter(Boolean);
   return {
     duration: positive('BENCH_DURATION', quick ? 2 : 10),
     warmup: positive('BENCH_WARMUP', quick ? 1 : 3),
     connections: Math.round(positive('BENCH_CONNECTIONS', 10)),
     users: Math.round(positive('BENCH_USERS', 10_000)),
     hashConcurrency: availableParallelism(),
-    only: (values.only ?? '')
-      .split(',')
-      .map((s) => s.trim())
-      .filter(Boolean),
+    only,
     profile: values.profile,
     quick,
+    writeDocs: values['write-docs'],
+    history: values['no-history'] ? false : (values.history ?? (only.length === 0 && !quick)),
+    historyFile: process.env['BENCH_HISTORY'] || undefined,
     postgresUrl: process.env['BENCH_POSTGRES_URL'] ?? 'postgres://postgres@127.0.0.1:5432/test',
   };
 }

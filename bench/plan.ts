@@ -23,6 +23,9 @@ export type SystemId =
   | 'fastify'
   | 'gatehouse-sqlite'
   | 'gatehouse-postgres'
+  /** The same servers at GATEHOUSE_LOG_LEVEL=warn: what the default `info` logging costs, by difference. */
+  | 'gatehouse-sqlite-warn'
+  | 'gatehouse-postgres-warn'
   | 'better-auth'
   | 'oidc-provider'
   | 'argon2id';
@@ -71,7 +74,11 @@ function job(
 const isUser = (index: number) => (answer: HttpAnswer) =>
   answer.status === 200 && (answer.body as { email?: string } | null)?.email === seedEmail(index);
 
-type Gatehouse = 'gatehouse-sqlite' | 'gatehouse-postgres';
+type Gatehouse =
+  | 'gatehouse-sqlite'
+  | 'gatehouse-postgres'
+  | 'gatehouse-sqlite-warn'
+  | 'gatehouse-postgres-warn';
 
 function cookieOf(ctx: PlanContext, system: Gatehouse): Promise<string> {
   return ctx.once(`${system}/cookie`, () => gatehouseCookie(ctx.server(system).origin, 0));
@@ -184,6 +191,8 @@ function gatehouseRuns(system: Gatehouse): Record<string, RunSpec> {
 
 const sqlite = gatehouseRuns('gatehouse-sqlite');
 const postgres = gatehouseRuns('gatehouse-postgres');
+const sqliteWarn = gatehouseRuns('gatehouse-sqlite-warn');
+const postgresWarn = gatehouseRuns('gatehouse-postgres-warn');
 
 const ceiling = (n: number): RunSpec => ({
   id: `fastify/hello#${n}`,
@@ -408,16 +417,27 @@ const mixed: RunSpec = {
   }),
 };
 
+/**
+ * Gatehouse runs with its default configuration (`info` logging: one access-log line per request); the
+ * credential checks run once more on the same code at `warn`, right after, so the pair shows what the
+ * default logging costs.
+ */
 export const SCHEDULE: RunSpec[] = [
   ceiling(1),
   sqlite.meCookie!,
+  sqliteWarn.meCookie!,
   betterAuth.getSession!,
   postgres.meCookie!,
+  postgresWarn.meCookie!,
   sqlite.meBearer!,
+  sqliteWarn.meBearer!,
   postgres.meBearer!,
+  postgresWarn.meBearer!,
   betterAuth.apiKey!,
   sqlite.meApiKey!,
+  sqliteWarn.meApiKey!,
   postgres.meApiKey!,
+  postgresWarn.meApiKey!,
   ceiling(2),
   sqlite.refresh!,
   oidc.opaque!,

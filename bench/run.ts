@@ -12,6 +12,7 @@ import { cpus, loadavg, totalmem } from 'node:os';
 import { fileURLToPath } from 'node:url';
 import { hash } from '@node-rs/argon2';
 import { NotAvailable } from './credentials.js';
+import { appendHistory, currentCommit, formatDelta, historyEntry, readHistory } from './history.js';
 import { runHashLoop, runLoad } from './load.js';
 import { readOptions } from './options.js';
 import {
@@ -26,6 +27,7 @@ import {
 import { computeRatios, evaluateTargets, formatReport, type RunRow } from './report.js';
 import { ARGON2ID, SEED_PASSWORD } from './seed.js';
 import { cpuSeconds, RssSampler, type ServerProcess, startServer } from './servers.js';
+import { writeResultsSection } from './write-docs.js';
 
 const options = readOptions(process.argv.slice(2));
 const resultsDir = fileURLToPath(new URL('./results/', import.meta.url));
@@ -56,13 +58,18 @@ log(
 const passwordHash = await hash(SEED_PASSWORD, ARGON2ID);
 const masterKey = randomBytes(32).toString('base64url');
 
-const gatehouseEnv = (database: 'sqlite' | 'postgres'): Record<string, string> => ({
+/**
+ * Gatehouse with its default configuration (logging at `info`, one access-log line per request, to a file
+ * as a service manager would collect it), except the two throttles; `logLevel: 'warn'` for the systems
+ * that measure, by difference, what the default logging costs.
+ */
+const gatehouseEnv = (database: 'sqlite' | 'postgres', logLevel?: 'warn'): Record<string, string> => ({
   BENCH_DATABASE: database,
   BENCH_USERS: String(options.users),
   BENCH_PASSWORD_HASH: passwordHash,
   BENCH_POSTGRES_URL: options.postgresUrl,
   GATEHOUSE_MASTER_KEY: masterKey,
-  GATEHOUSE_LOG_LEVEL: 'warn',
+  ...(logLevel && { GATEHOUSE_LOG_LEVEL: logLevel }),
   // The per-IP sign-in limit and the account lockout would turn a sign-in benchmark into 429s.
   GATEHOUSE_SIGNIN_RATE_PER_MINUTE: '1000000000',
   GATEHOUSE_LOCKOUT_THRESHOLD: '1000000000',
@@ -72,6 +79,8 @@ const SERVERS: Record<Exclude<SystemId, 'argon2id'>, { file: string; env: Record
   fastify: { file: 'fastify-hello.mjs', env: {} },
   'gatehouse-sqlite': { file: 'gatehouse.mjs', env: gatehouseEnv('sqlite') },
   'gatehouse-postgres': { file: 'gatehouse.mjs', env: gatehouseEnv('postgres') },
+  'gatehouse-sqlite-warn': { file: 'gatehouse.mjs', env: gatehouseEnv('sqlite', 'warn') },
+  'gatehouse-postgres-warn': { file: 'gatehouse.mjs', env: gatehouseEnv('postgres', 'warn') },
   'better-auth': {
     file: 'better-auth.mjs',
     env: { BENCH_USERS: String(options.users), BETTER_AUTH_TELEMETRY: '0' },
@@ -83,10 +92,7 @@ const SERVERS: Record<Exclude<SystemId, 'argon2id'>, { file: string; env: Record
  * Gatehouse runs from its build (what `npm start` runs), so no TypeScript loader is in the RSS measured.
  * tsc emits even when a type error elsewhere fails the build; the run goes on with a warning then.
  */
-if (
-  (needed.has('gatehouse-sqlite') || needed.has('gatehouse-postgres')) &&
-  process.env['BENCH_SKIP_BUILD'] !== '1'
-) {
+if ([...needed].some((system) => system.startsWith('gatehouse')) && process.env['BENCH_SKIP_BUILD'] !== '1') {
   const t0 = Date.now();
   const build = spawnSync('npm', ['run', 'build', '-w', '@gatehouse/server'], {
     cwd: repoRoot,
@@ -282,9 +288,11 @@ const machine = {
   loadAverageAtStart,
   loadAverageAtEnd: loadavg().map((v) => round(v, 2)),
 };
+const commit = currentCommit(repoRoot);
 const summary = {
   startedAt: new Date(started).toISOString(),
   seconds: round((Date.now() - started) / 1000, 0),
+  commit,
   machine,
   options: { ...options, postgresUrl: undefined },
   runs: rows,
@@ -294,12 +302,60 @@ const file = `${resultsDir}bench-${stamp}.json`;
 writeFileSync(file, `${JSON.stringify(summary, null, 2)}\n`);
 writeFileSync(`${resultsDir}latest.json`, `${JSON.stringify(summary, null, 2)}\n`);
 
+// The previous recorded run, for the delta; then this one joins the history (full runs by default).
+const historyFile = options.historyFile ?? `${repoRoot}bench/history.jsonl`;
+const previous = readHistory(historyFile).at(-1);
+const delta = previous ? formatDelta(previous, rows, targets) : 'No previous run recorded in the history.\n';
+if (options.history)
+  appendHistory(
+    historyFile,
+    historyEntry(
+      {
+        startedAt: summary.startedAt,
+        commit,
+        quick: options.quick,
+        options: {
+          duration: options.duration,
+          warmup: options.warmup,
+          connections: options.connections,
+          users: options.users,
+        },
+        machine: {
+          cores: machine.cores,
+          cpu: machine.cpu,
+          loadAverageAtStart: machine.loadAverageAtStart,
+          loadAverageAtEnd: machine.loadAverageAtEnd,
+        },
+      },
+      rows,
+      targets,
+    ),
+  );
+
+const heading =
+  `Gatehouse benchmark, ${summary.startedAt} (commit ${commit}) — ${machine.cores} × ${machine.cpu}, ` +
+  `${machine.memoryGb} GB, Node ${machine.node}; ${options.warmup} s warm-up + ${options.duration} s per run, ` +
+  `${options.connections} connections; load average ${machine.loadAverageAtStart.join(' ')} at start, ` +
+  `${machine.loadAverageAtEnd.join(' ')} at end`;
 process.stdout.write(
-  `\nGatehouse benchmark, ${summary.startedAt} — ${machine.cores} × ${machine.cpu}, ${machine.memoryGb} GB, Node ${machine.node}; ` +
-    `${options.warmup} s warm-up + ${options.duration} s per run, ${options.connections} connections; ` +
-    `load average ${machine.loadAverageAtStart.join(' ')} at start, ${machine.loadAverageAtEnd.join(' ')} at end\n\n${report}\n` +
-    `JSON: ${file}\nserver logs: ${logDir}/\n`,
+  `\n${heading}\n\n${report}\n${delta}\nJSON: ${file}\nserver logs: ${logDir}/\n` +
+    `${options.history ? `history: appended to ${historyFile}\n` : ''}`,
 );
+
+if (options.writeDocs) {
+  const kind = options.quick
+    ? '**Harness check** (`--quick`: 1 s warm-up + 2 s per run): it proves the bench and this section work; its numbers are not results.'
+    : options.only.length > 0
+      ? `A partial run (\`--only=${options.only.join(',')}\`): only the targets it measured have a verdict.`
+      : `\`npm run bench\` with the defaults, ${Math.round(summary.seconds / 60)} min.`;
+  const docs = `${repoRoot}docs/performance.md`;
+  writeResultsSection(
+    docs,
+    `Run of ${summary.startedAt.slice(0, 16).replace('T', ' ')} UTC, commit \`${commit}\`. ${kind}\n\n` +
+      `\`\`\`\n${heading}\n\n${report}\`\`\`\n\n${delta}`,
+  );
+  log(`bench: wrote the results section of ${docs}`);
+}
 const failed = rows.filter((r) => r.status === 'errors' || r.status === 'failed');
 if (failed.length > 0) {
   process.stderr.write(`bench: ${failed.length} run(s) had errors: ${failed.map((r) => r.id).join(', ')}\n`);

@@ -8,7 +8,6 @@ import { randomBytes } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import pg from 'pg';
 import { buildApp } from '../../packages/server/dist/app.js';
 import { loadConfig } from '../../packages/server/dist/config/load.js';
 import { newId } from '../../packages/server/dist/lib/crypto.js';
@@ -28,6 +27,8 @@ async function freshDatabase() {
       drop: async () => rmSync(dir, { recursive: true, force: true }),
     };
   }
+  // Loaded only here: the SQLite server must not carry the pg driver in the RSS measured (Gatehouse does not).
+  const { default: pg } = await import('pg');
   const base = process.env.BENCH_POSTGRES_URL ?? 'postgres://postgres@127.0.0.1:5432/test';
   const schema = `gh_bench_${randomBytes(6).toString('hex')}`;
   const admin = new pg.Client({ connectionString: base });

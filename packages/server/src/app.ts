@@ -1,6 +1,5 @@
 import { randomBytes } from 'node:crypto';
 import cookie from '@fastify/cookie';
-import cors from '@fastify/cors';
 import formbody from '@fastify/formbody';
 import Fastify, {
   type FastifyBaseLogger,
@@ -42,6 +41,7 @@ import { workspaceRoutes } from './features/workspaces/routes.js';
 import { registerAccessLog } from './http/access-log.js';
 import { registerNoStore } from './http/api-route.js';
 import { registerAuthentication } from './http/authenticate.js';
+import { registerCors } from './http/cors.js';
 import { registerErrorHandler } from './http/error-handler.js';
 import { healthRoutes } from './http/health.js';
 import { registerJsonBodyParser, registerNulGuard } from './http/json-body.js';
@@ -151,8 +151,9 @@ export async function buildApp(config: Config, options: BuildOptions = {}): Prom
   app.decorate('readiness', readiness);
   // While shutting down, every answer asks its client to reconnect (to another instance), and requests that
   // arrive on a kept-alive connection are still answered rather than refused.
-  app.addHook('onSend', async (_request, reply) => {
+  app.addHook('onSend', (_request, reply, payload, done) => {
     if (readiness.draining) reply.header('connection', 'close');
+    done(null, payload);
   });
   registerAccessLog(app);
   if (metrics && config.metricsToken) registerMetrics(app, { metrics, token: config.metricsToken });
@@ -162,7 +163,7 @@ export async function buildApp(config: Config, options: BuildOptions = {}): Prom
     contentSecurityPolicy: { directives: { 'frame-ancestors': ["'none'"] } },
   });
   // CORS never reflects an arbitrary origin: only the public URL's and the configured ones get credentials.
-  await app.register(cors, {
+  await registerCors(app, {
     origin: config.allowedOrigins,
     credentials: true,
     // Every method the API uses: @fastify/cors answers preflights with GET, HEAD and POST only by default,

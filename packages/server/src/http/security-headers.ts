@@ -32,7 +32,8 @@ export async function registerSecurityHeaders(
   app: FastifyInstance,
   options: FastifyHelmetOptions,
 ): Promise<void> {
-  const headers = await helmetHeaders(options);
+  // Answers depend on the request's Origin (CORS, http/cors.ts), also those to requests without one.
+  const headers = { ...(await helmetHeaders(options)), vary: 'Origin' };
   app.addHook('onRequest', (_request, reply, done) => {
     reply.headers(headers);
     done();

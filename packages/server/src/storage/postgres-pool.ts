@@ -1,14 +1,25 @@
+import { createRequire } from 'node:module';
 import type { FastifyBaseLogger } from 'fastify';
 import type { PostgresPool } from 'kysely';
-import pg from 'pg';
+import type pg from 'pg';
 import { pino } from 'pino';
 import { isStorageUnavailable } from './errors.js';
 import { OutageLog } from './outage.js';
 
+/**
+ * The pg driver, loaded when a PostgreSQL pool is first opened: a SQLite deployment never loads it (a few MB
+ * of RSS and start-up time it would never use). pg is CommonJS, so a synchronous require serves.
+ */
+let driver: typeof pg | undefined;
+function loadPg(): typeof pg {
+  driver ??= createRequire(import.meta.url)('pg') as typeof pg;
+  return driver;
+}
+
 // BIGINT (oid 20) holds epoch-millisecond times; they fit a JS number exactly, so parse them as numbers.
 const pgTypes = {
   getTypeParser: (oid: number, format?: 'text' | 'binary') =>
-    oid === 20 ? (value: string) => Number(value) : pg.types.getTypeParser(oid, format as 'text'),
+    oid === 20 ? (value: string) => Number(value) : loadPg().types.getTypeParser(oid, format as 'text'),
 };
 
 /** Default for GATEHOUSE_DATABASE_QUERY_TIMEOUT when the caller does not say (CLI commands, tests). */
@@ -42,7 +53,7 @@ export function openPostgresPool(url: string, options: PostgresPoolOptions = {})
   const log = options.log ?? pino({ enabled: false });
   const timeout = options.queryTimeoutMs ?? DEFAULT_QUERY_TIMEOUT_MS;
   const outage = new OutageLog(log, 'database');
-  const pool = new pg.Pool({
+  const pool = new (loadPg().Pool)({
     connectionString: url,
     max: 10,
     // Fail fast when the server is gone, so requests get a 503 instead of hanging.

@@ -1,4 +1,4 @@
-import { decodeProtectedHeader, type JWTPayload, jwtVerify, SignJWT } from 'jose';
+import { decodeProtectedHeader, type JWTPayload, jwtVerify } from 'jose';
 import type { AppContext } from '../../context.js';
 import { newId } from '../../lib/crypto.js';
 import { TtlCache } from '../../lib/ttl-cache.js';
@@ -63,24 +63,21 @@ export class OAuthAccessTokens {
   }
 
   async mint(input: OAuthAccessTokenInput): Promise<{ token: string; jti: string; expiresIn: number }> {
-    const key = await this.keys.signingKey('EdDSA');
     const issuedAt = Math.floor(this.ctx.now() / 1000);
     const jti = newId();
-    const token = await new SignJWT({
+    const token = await this.keys.sign('EdDSA', ACCESS_TOKEN_TYPE, {
       client_id: input.clientId,
       scope: input.scope,
       ...(input.familyId && { fid: input.familyId }),
       ...(input.roles && { roles: input.roles }),
       ...(input.workspaceId && { wid: input.workspaceId }),
-    })
-      .setProtectedHeader({ alg: key.alg, kid: key.kid, typ: ACCESS_TOKEN_TYPE })
-      .setIssuer(this.issuer)
-      .setAudience(input.audience)
-      .setSubject(input.subject)
-      .setIssuedAt(issuedAt)
-      .setExpirationTime(issuedAt + input.ttlSeconds)
-      .setJti(jti)
-      .sign(key.privateKey);
+      iss: this.issuer,
+      aud: input.audience,
+      sub: input.subject,
+      iat: issuedAt,
+      exp: issuedAt + input.ttlSeconds,
+      jti,
+    });
     return { token, jti, expiresIn: input.ttlSeconds };
   }
 

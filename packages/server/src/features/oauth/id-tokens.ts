@@ -1,5 +1,4 @@
 import { createHash } from 'node:crypto';
-import { SignJWT } from 'jose';
 import type { AppContext } from '../../context.js';
 import type { UserRow } from '../identity/user-store.js';
 import type { SigningKeyRing } from '../signing-keys/key-ring.js';
@@ -50,24 +49,21 @@ export class IdTokens {
     this.#issuer = issuerOf(ctx.config);
   }
 
-  async mint(input: IdTokenInput): Promise<string> {
-    const key = await this.keys.signingKey(input.alg);
+  mint(input: IdTokenInput): Promise<string> {
     const issuedAt = Math.floor(this.ctx.now() / 1000);
     const { sub: _sub, ...claims } = userClaims(input.user, input.scopes);
-    return new SignJWT({
+    return this.keys.sign(input.alg, 'JWT', {
       ...claims,
       auth_time: Math.floor(input.authTime / 1000),
       at_hash: atHash(input.accessToken, input.alg),
       azp: input.clientId,
       ...(input.nonce && { nonce: input.nonce }),
       ...(input.amr && { amr: input.amr }),
-    })
-      .setProtectedHeader({ alg: key.alg, kid: key.kid, typ: 'JWT' })
-      .setIssuer(this.#issuer)
-      .setAudience(input.clientId)
-      .setSubject(input.user.id)
-      .setIssuedAt(issuedAt)
-      .setExpirationTime(issuedAt + input.ttlSeconds)
-      .sign(key.privateKey);
+      iss: this.#issuer,
+      aud: input.clientId,
+      sub: input.user.id,
+      iat: issuedAt,
+      exp: issuedAt + input.ttlSeconds,
+    });
   }
 }

@@ -1,7 +1,9 @@
+import type { KeyObject } from 'node:crypto';
 import type { JWK } from 'jose';
 import type { AppContext } from '../../context.js';
 import { conflict } from '../../lib/errors.js';
 import { isUniqueViolation } from '../../storage/database.js';
+import { privateKeyObject, signCompact } from './jws.js';
 import {
   type GeneratedKey,
   generateSigningKey,
@@ -25,7 +27,8 @@ const RELOAD_RETRY_MS = 5_000;
 export interface SigningKey {
   kid: string;
   alg: SigningAlgorithm;
-  privateKey: CryptoKey;
+  /** Imported once when the key is loaded; signs synchronously (jws.ts). */
+  privateKey: KeyObject;
 }
 
 export interface VerificationKey {
@@ -67,25 +70,38 @@ export class SigningKeyRing {
   #loading: Promise<void> | undefined;
   #lastUnknownKidReload = Number.NEGATIVE_INFINITY;
   /**
-   * SQLite: `gatehouse keys rotate` runs in another process, which no bus message can reach. Every signing
-   * then reads the active kid first (one indexed read of a local file), so the first token signed after a
-   * rotation commits already uses the new key. PostgreSQL instances hear of it by NOTIFY instead.
+   * SQLite: `gatehouse keys rotate` runs in another process, which no bus message can reach. Before each
+   * signature the ring asks SQLite whether another connection has committed anything since it last looked
+   * (`PRAGMA data_version`, a counter in shared memory: no read of the database) and only then re-reads the
+   * active kid, so the first token signed after a rotation commits already uses the new key. PostgreSQL
+   * instances hear of it by NOTIFY instead. Undefined on PostgreSQL.
    */
-  readonly #confirmActiveOnSign: boolean;
+  readonly #externalChanges: (() => number) | undefined;
+  #seenExternalChanges: number | undefined;
 
   constructor(private readonly ctx: AppContext) {
     this.#store = new SigningKeyStore(ctx.storage.db);
-    this.#confirmActiveOnSign = ctx.storage.dialect === 'sqlite';
+    this.#externalChanges = ctx.storage.externalChanges;
+    this.#seenExternalChanges = this.#externalChanges?.();
     ctx.bus.subscribe((key) => {
       if (key === '*' || key === SIGNING_KEYS_TOPIC) this.#stale = true;
     });
+  }
+
+  /**
+   * Signs a JWT (compact JWS) of type `typ` with the active key for `alg` (header `alg`, `kid`, `typ`). One
+   * synchronous node:crypto signature with the key imported at load; no query while the ring is fresh.
+   */
+  async sign(alg: SigningAlgorithm, typ: string, payload: Record<string, unknown>): Promise<string> {
+    const key = await this.signingKey(alg);
+    return signCompact({ alg: key.alg, kid: key.kid, typ }, payload, key.alg, key.privateKey);
   }
 
   /** The key that signs with `alg` now; creates the first one (once, even across racing instances). */
   async signingKey(alg: SigningAlgorithm = 'EdDSA'): Promise<SigningKey> {
     await this.#fresh();
     let loaded = this.#signing.get(alg);
-    if (loaded && this.#confirmActiveOnSign && (await this.#store.activeKid(alg)) !== loaded.kid) {
+    if (loaded && this.#changedElsewhere() && (await this.#store.activeKid(alg)) !== loaded.kid) {
       await this.#reload();
       loaded = this.#signing.get(alg);
     }
@@ -159,6 +175,15 @@ export class SigningKeyRing {
     }));
   }
 
+  /** SQLite: whether another connection (a CLI command) has committed since the last call. */
+  #changedElsewhere(): boolean {
+    if (!this.#externalChanges) return false;
+    const version = this.#externalChanges();
+    if (version === this.#seenExternalChanges) return false;
+    this.#seenExternalChanges = version;
+    return true;
+  }
+
   #usable(kid: string): VerificationKey | undefined {
     const key = this.#verification.get(kid);
     if (!key || (key.verifyUntil !== null && key.verifyUntil <= this.ctx.now())) return undefined;
@@ -230,6 +255,6 @@ export class SigningKeyRing {
         `cannot open signing key ${row.kid}: GATEHOUSE_MASTER_KEY is not the key it was sealed with`,
       );
     }
-    return { kid: row.kid, alg, privateKey: await importKey(jwk, alg) };
+    return { kid: row.kid, alg, privateKey: privateKeyObject(jwk) };
   }
 }

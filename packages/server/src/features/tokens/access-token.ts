@@ -1,4 +1,4 @@
-import { decodeProtectedHeader, type JWTPayload, errors as joseErrors, jwtVerify, SignJWT } from 'jose';
+import { decodeProtectedHeader, type JWTPayload, errors as joseErrors, jwtVerify } from 'jose';
 import type { AppContext } from '../../context.js';
 import { newId } from '../../lib/crypto.js';
 import { invalidToken } from '../../lib/errors.js';
@@ -86,23 +86,20 @@ export class AccessTokens {
     return this.ctx.config.tokens.accessTtl;
   }
 
-  async mint(claims: AccessTokenClaims): Promise<string> {
-    const key = await this.keys.signingKey('EdDSA');
+  mint(claims: AccessTokenClaims): Promise<string> {
     const issuedAt = Math.floor(this.ctx.now() / 1000);
-    return new SignJWT({
+    return this.keys.sign('EdDSA', ACCESS_TOKEN_TYPE, {
       client_id: FIRST_PARTY_CLIENT_ID,
       roles: claims.roles,
       fid: claims.familyId,
       ...(claims.workspaceId && { wid: claims.workspaceId }),
-    })
-      .setProtectedHeader({ alg: key.alg, kid: key.kid, typ: ACCESS_TOKEN_TYPE })
-      .setIssuer(this.issuer)
-      .setAudience(this.audience)
-      .setSubject(claims.userId)
-      .setIssuedAt(issuedAt)
-      .setExpirationTime(issuedAt + this.lifetimeSeconds)
-      .setJti(newId())
-      .sign(key.privateKey);
+      iss: this.issuer,
+      aud: this.audience,
+      sub: claims.userId,
+      iat: issuedAt,
+      exp: issuedAt + this.lifetimeSeconds,
+      jti: newId(),
+    });
   }
 
   /**

@@ -1,4 +1,5 @@
-import { type Kysely, type Selectable, sql, type Transaction } from 'kysely';
+import { type Kysely, type QueryCreator, type Selectable, sql, type Transaction } from 'kysely';
+import type { Dialect } from '../../storage/database.js';
 import type { Database, RefreshTokenTable, TokenFamilyTable } from '../../storage/schema.js';
 import { inTransaction } from '../../storage/transaction.js';
 import { lockUserState } from '../../storage/user-lock.js';
@@ -19,6 +20,24 @@ export type RevokeReason =
   | 'client_deleted'
   /** The user signed in more often than MAX_FAMILIES_PER_USER allows: the oldest sign-in ended. */
   | 'evicted';
+
+/** Every column of token_families, which a rotation returns with the consumed token. */
+const FAMILY_COLUMNS = [
+  'id',
+  'user_id',
+  'workspace_id',
+  'created_at',
+  'expires_at',
+  'revoked_at',
+  'revoked_reason',
+  'user_agent',
+  'ip',
+  'client_id',
+  'scope',
+  'resource',
+  'auth_time',
+  'amr',
+] as const satisfies ReadonlyArray<keyof TokenFamilyTable>;
 
 /** Live token sign-ins (families) one user may hold; a new one past it ends the oldest (docs/tokens.md). */
 export const MAX_FAMILIES_PER_USER = 100;
@@ -50,7 +69,11 @@ export interface Successor {
 
 /** SQL for refresh-token families. Every consume is one conditional UPDATE: never read-then-write. */
 export class TokenStore {
-  constructor(private readonly db: Kysely<Database>) {}
+  constructor(
+    private readonly db: Kysely<Database>,
+    /** PostgreSQL rotates in one statement; the default (two in a transaction) is right on both. */
+    private readonly dialect: Dialect = 'sqlite',
+  ) {}
 
   /** A new family and its first refresh token (an OAuth grant without offline access has none), together. */
   async createFamily(
@@ -115,18 +138,23 @@ export class TokenStore {
 
   /**
    * Rotation: consumes the token with ONE atomic statement, which only succeeds while the token is unused,
-   * unexpired and its family alive, then stores the successor in the same transaction. Of any number of
-   * concurrent calls with one token, exactly one gets the family back (on PostgreSQL the others wait on the
-   * row lock, then see `consumed_at` set; SQLite serialises writers). Undefined means "not rotated".
+   * unexpired and its family alive, and which yields the family's row (`UPDATE … RETURNING` with the
+   * family's columns), then stores the successor. Of any number of concurrent calls with one token, exactly
+   * one gets the family back (on PostgreSQL the others wait on the row lock, then see `consumed_at` set;
+   * SQLite serialises writers). Undefined means "not rotated".
+   *
+   * PostgreSQL: the consume and the successor's insert are one statement (a data-modifying CTE), atomic on
+   * its own: one round trip instead of BEGIN, consume, read, insert and COMMIT. SQLite, which has no
+   * data-modifying CTEs, runs the two statements in one transaction.
    */
-  rotate(
+  async rotate(
     tokenHash: string,
     now: number,
     successor: Successor,
     clientId: string | null,
   ): Promise<FamilyRow | undefined> {
-    return this.db.transaction().execute(async (trx) => {
-      const consumed = await trx
+    const consume = (db: QueryCreator<Database>) =>
+      db
         .updateTable('refresh_tokens')
         .set({ consumed_at: now, successor_sealed: successor.sealed, successor_until: successor.retryUntil })
         .where('token_hash', '=', tokenHash)
@@ -143,15 +171,55 @@ export class TokenStore {
             ? live.where('client_id', 'is', null)
             : live.where('client_id', '=', clientId);
         })
-        .returning('family_id')
-        .executeTakeFirst();
-      if (!consumed) return undefined;
-      const family = await trx
-        .selectFrom('token_families')
+        .returning((eb) =>
+          FAMILY_COLUMNS.map((column) =>
+            eb
+              .selectFrom('token_families')
+              .select(column)
+              .whereRef('token_families.id', '=', 'refresh_tokens.family_id')
+              .as(column),
+          ),
+        );
+    const successorRow = (familyId: string, familyExpiresAt: number) => ({
+      token_hash: successor.hash,
+      family_id: familyId,
+      created_at: now,
+      expires_at: Math.min(now + successor.idleTtlMs, Number(familyExpiresAt)),
+      consumed_at: null,
+      successor_sealed: null,
+      successor_until: null,
+    });
+    if (this.dialect === 'postgres') {
+      const row = await this.db
+        .with('consumed', (db) => consume(db))
+        .with('successor', (db) =>
+          db
+            .insertInto('refresh_tokens')
+            // consumed_at, successor_sealed and successor_until are left NULL.
+            .columns(['token_hash', 'family_id', 'created_at', 'expires_at'])
+            .expression((eb) =>
+              eb
+                .selectFrom('consumed')
+                .select([
+                  sql<string>`CAST(${successor.hash} AS TEXT)`.as('token_hash'),
+                  'consumed.id',
+                  sql<number>`CAST(${now} AS BIGINT)`.as('created_at'),
+                  sql<number>`LEAST(CAST(${now + successor.idleTtlMs} AS BIGINT), consumed.expires_at)`.as(
+                    'expires_at',
+                  ),
+                ]),
+            )
+            .returning('token_hash'),
+        )
+        .selectFrom('consumed')
         .selectAll()
-        .where('id', '=', consumed.family_id)
-        .executeTakeFirstOrThrow();
-      await this.#insertSuccessor(trx, family, now, successor);
+        .executeTakeFirst();
+      return row ? (row as FamilyRow) : undefined;
+    }
+    return this.db.transaction().execute(async (trx) => {
+      const family = (await consume(trx).executeTakeFirst()) as FamilyRow | undefined;
+      if (!family) return undefined;
+      await trx.insertInto('refresh_tokens').values(successorRow(family.id, family.expires_at)).execute();
       return family;
     });
   }

@@ -1,0 +1,39 @@
+import { importJWK, jwtVerify } from 'jose';
+import { describe, expect, it } from 'vitest';
+import { privateKeyObject, signCompact } from '../src/features/signing-keys/jws.js';
+import { generateSigningKey, SIGNING_ALGORITHMS } from '../src/features/signing-keys/key-material.js';
+
+/** The synchronous node:crypto signer produces JWTs that jose (and so any JOSE library) verifies. */
+describe('signCompact', () => {
+  it.each(
+    SIGNING_ALGORITHMS,
+  )('signs %s JWTs that jose verifies, and a changed byte breaks them', async (alg) => {
+    const key = await generateSigningKey(alg);
+    const payload = {
+      sub: 'user-1',
+      aud: 'https://api.example',
+      iat: 1,
+      exp: 4_000_000_000,
+      note: 'ünïcode',
+    };
+    const token = signCompact(
+      { alg, kid: key.kid, typ: 'at+jwt' },
+      payload,
+      alg,
+      privateKeyObject(key.privateJwk),
+    );
+    const publicKey = await importJWK(key.publicJwk, alg);
+    const { payload: verified, protectedHeader } = await jwtVerify(token, publicKey, { algorithms: [alg] });
+    expect(verified).toEqual(payload);
+    expect(protectedHeader).toEqual({ alg, kid: key.kid, typ: 'at+jwt' });
+
+    const [header, body, signature] = token.split('.') as [string, string, string];
+    const tampered = `${header}.${body}.${signature.startsWith('A') ? 'B' : 'A'}${signature.slice(1)}`;
+    await expect(jwtVerify(tampered, publicKey, { algorithms: [alg] })).rejects.toThrow();
+  });
+
+  it('refuses a public key as a signing key', async () => {
+    const key = await generateSigningKey('EdDSA');
+    expect(() => privateKeyObject(key.publicJwk)).toThrow();
+  });
+});
