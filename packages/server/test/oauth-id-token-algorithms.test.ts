@@ -1,6 +1,7 @@
 import { createHash } from 'node:crypto';
 import * as client from 'openid-client';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { clientsCommand } from '../src/cli/clients.js';
 import { authorizeInBrowser, type OAuthTestServer, REDIRECT_URI, startOAuthServer } from './support/oauth.js';
 import { testDatabases } from './support/server.js';
 
@@ -73,5 +74,17 @@ describe.each(testDatabases)('ID token signing algorithms on %s', (database) => 
     const { clientId } = await server.register({ idTokenSignedResponseAlg: 'ES256' });
     const shown = await server.app.gatehouse.oauth.clients.get(clientId);
     expect(shown.idTokenAlg).toBe('ES256');
+    // The command line sets it too (`gatehouse clients update <id> --id-token-alg EdDSA`) and shows it.
+    const lines: string[] = [];
+    await clientsCommand(
+      server.config,
+      'update',
+      clientId,
+      { idTokenAlg: 'EdDSA' },
+      (line) => void lines.push(line),
+    );
+    await clientsCommand(server.config, 'show', clientId, {}, (line) => void lines.push(line));
+    expect(lines.join('\n')).toMatch(/ID tokens\s+EdDSA/);
+    expect((await server.app.gatehouse.oauth.clients.get(clientId)).idTokenAlg).toBe('EdDSA');
   });
 });

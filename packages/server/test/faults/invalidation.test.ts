@@ -1,31 +1,8 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { testDatabases } from '../support/databases.js';
-import { eventually, sleep } from './support/instance.js';
+import { sleep } from './support/instance.js';
 import { send } from './support/load.js';
-import { recovered, Scenario, signUp } from './support/scenario.js';
-
-/** docs/deployment.md: while both listeners are connected, a revocation on A is refused on B within this. */
-const REVOCATION_BOUND_MS = 1_000;
-
-/** Signs in on A, uses the session on B (cached there), logs out on A: how long until B refuses it. */
-async function revocationDelay(
-  a: string,
-  b: string,
-  login: { email: string; password: string },
-): Promise<number> {
-  const signin = await send(`${a}/api/signin`, { body: { username: login.email, password: login.password } });
-  expect(signin.status).toBe(200);
-  const cookie = /"?(gatehouse_session=[^;"]+)/.exec(signin.setCookie ?? '')?.[1] ?? '';
-  expect(cookie).not.toBe('');
-  expect((await send(`${b}/api/me`, { headers: { cookie } })).status).toBe(200);
-  expect((await send(`${b}/api/me`, { headers: { cookie } })).status).toBe(200);
-  expect((await send(`${a}/api/logout`, { method: 'POST', headers: { cookie } })).status).toBe(200);
-  return eventually(
-    'B refuses the session A logged out',
-    async () => (await send(`${b}/api/me`, { headers: { cookie } })).status === 401,
-    REVOCATION_BOUND_MS,
-  );
-}
+import { recovered, revocationDelay, Scenario, signUp } from './support/scenario.js';
 
 /**
  * Issue 17 item 4 and issue 9 items 11 and 13: the connection carrying LISTEN is lost (terminated, then the

@@ -34,6 +34,11 @@ export class Scenario {
     this.env = { ...baseEnv(this.#fresh.url), ...extraEnv };
   }
 
+  /** A database of the test's own (a private cluster), reached directly rather than through the proxy. */
+  setUpOn(url: string, extraEnv: Record<string, string> = {}): void {
+    this.env = { ...baseEnv(url), ...extraEnv };
+  }
+
   async start(extraEnv: Record<string, string> = {}, port?: number): Promise<Instance> {
     const instance = await Instance.start({ ...this.env, ...extraEnv }, port);
     this.instances.push(instance);
@@ -140,6 +145,32 @@ export function recovered(url: string, login: { email: string; password: string 
       return signin.status === 200;
     },
     timeoutMs,
+  );
+}
+
+/** docs/deployment.md: while both listeners are connected, a revocation on A is refused on B within this. */
+export const REVOCATION_BOUND_MS = 1_000;
+
+/** Signs in on A, uses the session on B (cached there), logs out on A: how long until B refuses it. */
+export async function revocationDelay(
+  a: string,
+  b: string,
+  login: { email: string; password: string },
+): Promise<number> {
+  const signin = await send(`${a}/api/signin`, { body: { username: login.email, password: login.password } });
+  if (signin.status !== 200) throw new Error(`sign-in on ${a} answered ${signin.status}`);
+  const cookie = /"?(gatehouse_session=[^;"]+)/.exec(signin.setCookie ?? '')?.[1] ?? '';
+  if (!cookie) throw new Error('the sign-in set no session cookie');
+  for (let warm = 0; warm < 2; warm += 1) {
+    const me = await send(`${b}/api/me`, { headers: { cookie } });
+    if (me.status !== 200) throw new Error(`${b} refused a live session: ${me.status}`);
+  }
+  const logout = await send(`${a}/api/logout`, { method: 'POST', headers: { cookie } });
+  if (logout.status !== 200) throw new Error(`logout on ${a} answered ${logout.status}`);
+  return eventually(
+    `${b} refuses the session ${a} logged out`,
+    async () => (await send(`${b}/api/me`, { headers: { cookie } })).status === 401,
+    REVOCATION_BOUND_MS,
   );
 }
 
