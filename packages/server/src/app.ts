@@ -235,9 +235,28 @@ export async function buildApp(config: Config, options: BuildOptions = {}): Prom
     productName: config.mail.productName,
     consoleServed: consoleBuild !== undefined,
   });
-  await app.register(oauthRoutes, { services });
-  await app.register(socialProviderAdminRoutes, { services });
-  await app.register(socialLoginRoutes, { services });
+  await app.register(oauthRoutes, {
+    oauth: services.oauth,
+    audit: services.audit,
+    config,
+    now: ctx.now,
+    accounts: services.accounts,
+    authConfig: services.authConfig,
+    secondFactor: services.secondFactor,
+    sessions: services.sessions,
+    principals: services.principals,
+  });
+  await app.register(socialProviderAdminRoutes, {
+    providers: services.social.providers,
+    audit: services.audit,
+  });
+  await app.register(socialLoginRoutes, {
+    config,
+    login: services.social.login,
+    identities: services.social.identities,
+    reauthentication: services.reauthentication,
+    signIn: services.signIn,
+  });
   await app.register(qelosWireRoutes, { principals: services.principals });
   await app.register(consoleRoutes, { build: consoleBuild });
   await app.register(landingRoutes, { config, consoleServed: consoleBuild !== undefined });

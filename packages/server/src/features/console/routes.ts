@@ -77,8 +77,8 @@ export async function consoleRoutes(
       .send(build.indexHtml);
 
   app.get('/console', page);
-  app.get('/console/*', async (request, reply) => {
-    const { '*': rest = '' } = request.params as { '*'?: string };
+  app.get<{ Params: { '*'?: string } }>('/console/*', async (request, reply) => {
+    const { '*': rest = '' } = request.params;
     // A missing asset is a 404, not the page: a stale hashed name must not be answered with HTML.
     if (rest.toLowerCase().startsWith('assets/'))
       return reply.status(404).send({ code: 'NOT_FOUND', message: 'No such console asset' });

@@ -1,3 +1,4 @@
+import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import { Type } from '@sinclair/typebox';
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { authOf, requireAuth } from '../../http/guards.js';
@@ -20,7 +21,12 @@ const GrantParams = Type.Object({ clientId: Type.String({ minLength: 1, maxLengt
  * once (every instance) and forgets the consent. Only the user's own sessions may manage them: neither an
  * API token nor an app's own OAuth token can.
  */
-export async function grantRoutes(app: FastifyInstance, { oauth }: { oauth: OAuthFeature }): Promise<void> {
+export async function grantRoutes(
+  plugin: FastifyInstance,
+  { oauth }: { oauth: OAuthFeature },
+): Promise<void> {
+  // Handlers are typed by their schemas: `request.params.clientId` is a string because GrantParams says so.
+  const app = plugin.withTypeProvider<TypeBoxTypeProvider>();
   const guard = requireAuth({ refuse: ['api_token'] });
   const owner = (request: FastifyRequest) => {
     const auth = authOf(request);
@@ -52,7 +58,7 @@ export async function grantRoutes(app: FastifyInstance, { oauth }: { oauth: OAut
     },
     async (request) => {
       const userId = owner(request);
-      const { clientId } = request.params as { clientId: string };
+      const { clientId } = request.params;
       const revoked = await oauth.revokeGrant(userId, clientId);
       if (!revoked) throw notFound('No such connected app');
       return { message: 'Access revoked' };

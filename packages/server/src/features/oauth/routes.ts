@@ -1,9 +1,9 @@
 import type { FastifyError, FastifyInstance } from 'fastify';
 import { AppError } from '../../lib/errors.js';
-import type { Services } from '../../services.js';
 import { isStorageUnavailable } from '../../storage/database.js';
+import type { AuditTrail } from '../audit/audit-trail.js';
 import { PageError } from './authorize/flow.js';
-import { authorizeRoutes } from './authorize/routes.js';
+import { type AuthorizeRouteDeps, authorizeRoutes } from './authorize/routes.js';
 import { clientAdminRoutes } from './clients/routes.js';
 import { discoveryRoutes } from './discovery.js';
 import { invalidRequest, OAuthError, temporarilyUnavailable } from './errors.js';
@@ -31,8 +31,13 @@ function toOAuthError(error: FastifyError): OAuthError {
   return new OAuthError('server_error', 'Something went wrong on our side', 500);
 }
 
-async function protocolRoutes(app: FastifyInstance, { services }: { services: Services }): Promise<void> {
-  const { oauth } = services;
+/** What the OAuth routes use: the feature itself, and for the login page what /api/signin uses. */
+export interface OAuthRouteDeps extends AuthorizeRouteDeps {
+  audit: AuditTrail;
+}
+
+async function protocolRoutes(app: FastifyInstance, deps: AuthorizeRouteDeps): Promise<void> {
+  const { oauth } = deps;
   app.setErrorHandler((error: FastifyError, request, reply) => {
     const oauthError = toOAuthError(error);
     if (oauthError.status >= 500) request.log.error({ err: error }, `OAuth ${oauthError.error}`);
@@ -46,7 +51,7 @@ async function protocolRoutes(app: FastifyInstance, { services }: { services: Se
     }
     return reply.status(oauthError.status).header('cache-control', 'no-store').send(oauthError.body);
   });
-  await app.register(authorizeRoutes, { services, oauth });
+  await app.register(authorizeRoutes, deps);
   await app.register(tokenEndpointRoutes, { oauth });
   await app.register(revocationRoutes, { oauth });
   await app.register(introspectionRoutes, { oauth });
@@ -54,9 +59,9 @@ async function protocolRoutes(app: FastifyInstance, { services }: { services: Se
 }
 
 /** Every OAuth route: discovery, the protocol endpoints, clients (admin) and connected apps (users). */
-export async function oauthRoutes(app: FastifyInstance, { services }: { services: Services }): Promise<void> {
-  await app.register(discoveryRoutes, { config: services.ctx.config });
-  await app.register(protocolRoutes, { services });
-  await app.register(clientAdminRoutes, { services, oauth: services.oauth });
-  await app.register(grantRoutes, { oauth: services.oauth });
+export async function oauthRoutes(app: FastifyInstance, deps: OAuthRouteDeps): Promise<void> {
+  await app.register(discoveryRoutes, { config: deps.config });
+  await app.register(protocolRoutes, deps);
+  await app.register(clientAdminRoutes, { oauth: deps.oauth, audit: deps.audit });
+  await app.register(grantRoutes, { oauth: deps.oauth });
 }

@@ -13,8 +13,14 @@ const invalidToken = (description: string) =>
 /** The access token of a userinfo request: the Authorization header, or a form body (RFC 6750 §2.1–2.2). */
 function presentedToken(request: FastifyRequest): string | undefined | null {
   const header = request.headers.authorization;
-  const body = request.body as Record<string, unknown> | undefined;
-  const fromBody = typeof body?.['access_token'] === 'string' ? (body['access_token'] as string) : undefined;
+  const { body } = request;
+  const fromBody =
+    typeof body === 'object' &&
+    body !== null &&
+    'access_token' in body &&
+    typeof body.access_token === 'string'
+      ? body.access_token
+      : undefined;
   if (header !== undefined) {
     const match = /^Bearer\s+(\S+)\s*$/i.exec(header);
     // Two ways at once is an error (§2), and so is another scheme.

@@ -1,7 +1,10 @@
+import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
+import { Type } from '@sinclair/typebox';
 import type { FastifyInstance } from 'fastify';
 import { authOf, requireAuth } from '../../http/guards.js';
-import type { Services } from '../../services.js';
 import { Message } from '../accounts/schemas.js';
+import type { AuditTrail } from '../audit/audit-trail.js';
+import type { SocialProviders } from './providers.js';
 import { ProviderParams, ProviderSettings, ProviderView } from './schemas.js';
 
 /**
@@ -9,22 +12,23 @@ import { ProviderParams, ProviderSettings, ProviderView } from './schemas.js';
  * to point sign-in at a provider of the thief's choosing. The client secret goes in and never comes out.
  */
 export async function socialProviderAdminRoutes(
-  app: FastifyInstance,
-  { services }: { services: Services },
+  plugin: FastifyInstance,
+  { providers, audit }: { providers: SocialProviders; audit: AuditTrail },
 ): Promise<void> {
+  // Handlers are typed by their schemas: `request.body` is ProviderSettings, `request.params.name` a string.
+  const app = plugin.withTypeProvider<TypeBoxTypeProvider>();
   const guard = requireAuth({ role: 'admin', refuse: ['api_token'] });
-  const { providers } = services.social;
 
   app.get(
     '/api/admin/social-providers',
-    { schema: { response: { 200: { type: 'array', items: ProviderView } } }, preHandler: guard },
+    { schema: { response: { 200: Type.Array(ProviderView) } }, preHandler: guard },
     () => providers.list(),
   );
 
   app.get(
     '/api/admin/social-providers/:name',
     { schema: { params: ProviderParams, response: { 200: ProviderView } }, preHandler: guard },
-    (request) => providers.get((request.params as ProviderParams).name),
+    (request) => providers.get(request.params.name),
   );
 
   app.put(
@@ -34,11 +38,11 @@ export async function socialProviderAdminRoutes(
       preHandler: guard,
     },
     async (request) => {
-      const { name } = request.params as ProviderParams;
-      const body = request.body as ProviderSettings;
+      const { name } = request.params;
+      const { body } = request;
       const view = await providers.set(name, body);
       const { clientSecret, ...detail } = body;
-      await services.audit.record({
+      await audit.record({
         actor: authOf(request).user,
         ip: request.ip,
         action: 'social_provider.set',
@@ -53,9 +57,9 @@ export async function socialProviderAdminRoutes(
     '/api/admin/social-providers/:name',
     { schema: { params: ProviderParams, response: { 200: Message } }, preHandler: guard },
     async (request) => {
-      const { name } = request.params as ProviderParams;
+      const { name } = request.params;
       await providers.delete(name);
-      await services.audit.record({
+      await audit.record({
         actor: authOf(request).user,
         ip: request.ip,
         action: 'social_provider.delete',

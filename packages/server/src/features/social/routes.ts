@@ -1,28 +1,23 @@
+import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import { Type } from '@sinclair/typebox';
-import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import type { FastifyInstance, FastifyReply } from 'fastify';
+import type { Config } from '../../config/load.js';
 import { authOf, requireAuth } from '../../http/guards.js';
 import { assertSameOrigin } from '../../http/same-origin.js';
 import { AppError } from '../../lib/errors.js';
-import type { Services } from '../../services.js';
+import type { Reauthentication } from '../accounts/reauthentication.js';
 import { SessionPayload, TokenPayload } from '../accounts/schemas.js';
-import { completeFirstFactor } from '../accounts/sign-in.js';
-import { ProviderUnavailable } from './login.js';
+import { completeFirstFactor, type SignInDeps } from '../accounts/sign-in.js';
+import type { SocialIdentities } from './identities.js';
+import { ProviderUnavailable, type SocialLogin } from './login.js';
 import { StateCookies } from './state-cookie.js';
 
 const LoginParams = Type.Object({ provider: Type.String({ minLength: 1, maxLength: 64 }) });
-interface LoginParams {
-  provider: string;
-}
 const StartQuery = Type.Object({
   state: Type.Optional(Type.String({ maxLength: 1024 })),
   returnUrl: Type.Optional(Type.String({ maxLength: 4096 })),
   error: Type.Optional(Type.String({ maxLength: 64 })),
 });
-interface StartQuery {
-  state?: string;
-  returnUrl?: string;
-  error?: string;
-}
 const ExchangeQuery = Type.Object({ rt: Type.Optional(Type.String({ maxLength: 512 })) });
 const IdentityParams = Type.Object({
   provider: Type.String({ minLength: 1, maxLength: 64 }),
@@ -34,11 +29,6 @@ const LinkBody = Type.Object({
   returnUrl: Type.Optional(Type.String({ maxLength: 4096 })),
   state: Type.Optional(Type.String({ maxLength: 1024 })),
 });
-interface LinkBody {
-  password?: string;
-  returnUrl?: string;
-  state?: string;
-}
 export const LinkedIdentityView = Type.Object({
   provider: Type.String(),
   subject: Type.String(),
@@ -63,13 +53,22 @@ function disabledRedirect(reply: FastifyReply, name: string) {
  * (the provider's redirect), `POST /api/auth/callback?rt=` (the exchange), and the signed-in user's linked
  * identities.
  */
+export interface SocialLoginRouteDeps {
+  config: Config;
+  login: SocialLogin;
+  identities: SocialIdentities;
+  reauthentication: Reauthentication;
+  /** The exchange finishes a sign-in like a password would. */
+  signIn: SignInDeps;
+}
+
 export async function socialLoginRoutes(
-  app: FastifyInstance,
-  { services }: { services: Services },
+  plugin: FastifyInstance,
+  { config, login, identities, reauthentication, signIn }: SocialLoginRouteDeps,
 ): Promise<void> {
-  const { ctx, reauthentication } = services;
-  const { login, identities } = services.social;
-  const stateCookies = new StateCookies(ctx.config.secureCookies);
+  // Handlers are typed by their schemas: `request.params.provider` is a string because LoginParams says so.
+  const app = plugin.withTypeProvider<TypeBoxTypeProvider>();
+  const stateCookies = new StateCookies(config.secureCookies);
 
   app.get(
     '/api/auth/:provider',
@@ -79,8 +78,8 @@ export async function socialLoginRoutes(
       config: { authentication: 'lenient', allowWithoutSecondFactor: true },
     },
     async (request, reply) => {
-      const { provider: name } = request.params as LoginParams;
-      const query = request.query as StartQuery;
+      const { provider: name } = request.params;
+      const { query } = request;
       if (query.error === 'disabled')
         throw new AppError(404, 'PROVIDER_DISABLED', `Sign-in with ${name} is not enabled on this server`);
       const auth = request.auth;
@@ -106,8 +105,8 @@ export async function socialLoginRoutes(
   app.get(
     '/api/auth/:provider/callback',
     { schema: { params: LoginParams }, config: { authentication: 'none' } },
-    async (request: FastifyRequest, reply) => {
-      const { provider: name } = request.params as LoginParams;
+    async (request, reply) => {
+      const { provider: name } = request.params;
       protectCode(reply);
       const query = new URL(request.url, 'http://callback.invalid').searchParams;
       try {
@@ -129,17 +128,17 @@ export async function socialLoginRoutes(
     {
       schema: {
         querystring: ExchangeQuery,
-        response: { 200: { anyOf: [TokenPayload, SessionPayload] } },
+        response: { 200: Type.Union([TokenPayload, SessionPayload]) },
       },
       config: { authentication: 'none' },
       // The exchange creates a session: a foreign page must not sign the browser in (login CSRF).
       onRequest: async (_request, reply) => protectCode(reply),
-      preValidation: async (request) => assertSameOrigin(request, ctx.config.allowedOrigins),
+      preValidation: async (request) => assertSameOrigin(request, config.allowedOrigins),
     },
     async (request, reply) => {
-      const { rt } = request.query as { rt?: string };
+      const { rt } = request.query;
       const user = await login.exchange(rt);
-      return completeFirstFactor(services.signIn, request, reply, user, { authType: 'cookie' });
+      return completeFirstFactor(signIn, request, reply, user, { authType: 'cookie' });
     },
   );
 
@@ -164,8 +163,8 @@ export async function socialLoginRoutes(
       preHandler: requireAuth({ refuse: ['api_token', 'access_token'] }),
     },
     async (request, reply) => {
-      const { provider: name } = request.params as LoginParams;
-      const body = request.body as LinkBody;
+      const { provider: name } = request.params;
+      const { body } = request;
       const auth = authOf(request);
       await reauthentication.assert(auth, body.password);
       try {
@@ -192,7 +191,7 @@ export async function socialLoginRoutes(
       preHandler: requireAuth({ refuse: ['api_token'] }),
     },
     async (request) => {
-      const { provider, subject } = request.params as { provider: string; subject: string };
+      const { provider, subject } = request.params;
       await identities.remove(authOf(request).user.id, provider, subject);
       return { message: 'Identity unlinked' };
     },

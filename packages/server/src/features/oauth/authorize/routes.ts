@@ -1,13 +1,17 @@
+import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import { type Static, Type } from '@sinclair/typebox';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import type { Config } from '../../../config/load.js';
 import { assertSameOrigin } from '../../../http/same-origin.js';
 import { AppError } from '../../../lib/errors.js';
-import type { Services } from '../../../services.js';
 import type { AccountService } from '../../accounts/service.js';
 import { assertMaySignIn } from '../../accounts/sign-in-policy.js';
+import type { AuthConfigService } from '../../auth-config/service.js';
+import type { PrincipalLoader } from '../../identity/principals.js';
 import type { UserRow } from '../../identity/user-store.js';
-import type { SecondFactorProof } from '../../second-factor/service.js';
+import type { SecondFactorProof, SecondFactorService } from '../../second-factor/service.js';
 import { sessionCookieName, sessionCookieOptions } from '../../sessions/cookie.js';
+import type { SessionService } from '../../sessions/service.js';
 import { OAuthError } from '../errors.js';
 import type { OAuthFeature } from '../feature.js';
 import { formatScope, parseScope } from '../scopes.js';
@@ -38,7 +42,6 @@ const ConsentForm = Type.Object({
   csrf: Type.String({ minLength: 1, maxLength: 128 }),
   decision: Type.Union([Type.Literal('allow'), Type.Literal('deny')]),
 });
-type ConsentForm = Static<typeof ConsentForm>;
 
 /** A code from the authenticator app is digits; anything else typed in the box is a recovery code. */
 const proofOf = (code: string): SecondFactorProof =>
@@ -46,40 +49,46 @@ const proofOf = (code: string): SecondFactorProof =>
     ? { code: code.replace(/\s/g, '') }
     : { recoveryCode: code.trim() };
 
+export interface AuthorizeRouteDeps {
+  oauth: OAuthFeature;
+  config: Config;
+  now: () => number;
+  /** The login page signs people in to Gatehouse itself, as /api/signin does. */
+  accounts: AccountService;
+  authConfig: AuthConfigService;
+  secondFactor: SecondFactorService;
+  sessions: SessionService;
+  principals: PrincipalLoader;
+}
+
 /**
  * GET /oauth2/authorize and its pages, /oauth2/login and /oauth2/consent. The pages' POSTs answer 303
  * (a reload never re-posts credentials), check the browser's interaction cookie, the CSRF token and the
  * Origin, and are never framed (the app-wide CSP has `frame-ancestors 'none'`, plus X-Frame-Options).
  */
-export async function authorizeRoutes(
-  app: FastifyInstance,
-  { services, oauth }: { services: Services; oauth: OAuthFeature },
-): Promise<void> {
+export async function authorizeRoutes(plugin: FastifyInstance, deps: AuthorizeRouteDeps): Promise<void> {
+  // Handlers are typed by their schemas: `request.body` is a LoginForm or a ConsentForm, no casts.
+  const app = plugin.withTypeProvider<TypeBoxTypeProvider>();
+  const { oauth, config } = deps;
   const flow: AuthorizationFlow = oauth.flow;
-  const { ctx } = services;
   const page = { config: { oauthPage: true } };
 
-  const withPageErrors =
-    <T>(handler: (request: FastifyRequest, reply: FastifyReply) => Promise<T>) =>
-    async (request: FastifyRequest, reply: FastifyReply) => {
-      try {
-        return await handler(request, reply);
-      } catch (error) {
-        if (error instanceof PageError) return flow.errorPage(reply, error);
-        if (error instanceof AuthorizationRefusal) return flow.refuse(reply, error);
-        throw error;
-      }
-    };
+  /** Runs a page's work; a refusal or a page error becomes its page, anything else goes on to the handler. */
+  async function pageErrors<T>(reply: FastifyReply, work: () => Promise<T>) {
+    try {
+      return await work();
+    } catch (error) {
+      if (error instanceof PageError) return flow.errorPage(reply, error);
+      if (error instanceof AuthorizationRefusal) return flow.refuse(reply, error);
+      throw error;
+    }
+  }
 
-  app.get(
-    '/oauth2/authorize',
-    { ...page, schema: { querystring: AuthorizeQuery } },
-    withPageErrors(async (request, reply) => {
+  app.get('/oauth2/authorize', { ...page, schema: { querystring: AuthorizeQuery } }, async (request, reply) =>
+    pageErrors(reply, async () => {
       let parsed: Awaited<ReturnType<typeof parseAuthorizationRequest>>;
       try {
-        parsed = await parseAuthorizationRequest(request.query as Record<string, string | string[]>, (id) =>
-          oauth.clients.find(id),
-        );
+        parsed = await parseAuthorizationRequest(request.query, (id) => oauth.clients.find(id));
       } catch (error) {
         if (error instanceof UntrustedRedirect) throw new PageError(error.message);
         throw error;
@@ -89,11 +98,9 @@ export async function authorizeRoutes(
     }),
   );
 
-  app.get(
-    '/oauth2/login',
-    { ...page, schema: { querystring: InteractionQuery } },
-    withPageErrors(async (request, reply) => {
-      const { interaction } = request.query as { interaction: string };
+  app.get('/oauth2/login', { ...page, schema: { querystring: InteractionQuery } }, async (request, reply) =>
+    pageErrors(reply, async () => {
+      const { interaction } = request.query;
       const { form, authorization } = await flow.interaction(request, interaction);
       return flow.page(
         reply,
@@ -104,29 +111,24 @@ export async function authorizeRoutes(
     }),
   );
 
-  app.post(
-    '/oauth2/login',
-    { ...page, schema: { body: LoginForm } },
-    withPageErrors(async (request, reply) => {
-      const body = request.body as LoginForm;
+  app.post('/oauth2/login', { ...page, schema: { body: LoginForm } }, async (request, reply) =>
+    pageErrors(reply, async () => {
+      const { body } = request;
       const { form, client, authorization } = await flow.interaction(request, body.interaction, body.csrf);
-      assertSameOriginPage(request, ctx.config.allowedOrigins);
+      assertSameOriginPage(request, config.allowedOrigins);
       let user: UserRow;
       let amr: string[];
       try {
         if (body.challenge !== undefined) {
           // The second step of a sign-in with a second factor: the same challenge as /api/signin/second-factor.
-          const pending = await services.secondFactor.completeChallenge(
-            body.challenge,
-            proofOf(body.code ?? ''),
-          );
+          const pending = await deps.secondFactor.completeChallenge(body.challenge, proofOf(body.code ?? ''));
           user = pending.user;
           amr = amrFor(user);
         } else {
-          user = await authenticate(services.accounts, body, request.ip);
+          user = await authenticate(deps.accounts, body, request.ip);
           amr = ['pwd'];
         }
-        await assertMaySignIn(services.authConfig, user);
+        await assertMaySignIn(deps.authConfig, user);
       } catch (error) {
         if (!(error instanceof AppError)) throw error;
         if (body.challenge !== undefined && error.code === 'INVALID_SECOND_FACTOR')
@@ -143,7 +145,7 @@ export async function authorizeRoutes(
         );
       }
       if (body.challenge === undefined && user.second_factor_at !== null) {
-        const { challenge } = await services.secondFactor.startChallenge({
+        const { challenge } = await deps.secondFactor.startChallenge({
           user,
           authType: 'cookie',
           remember: false,
@@ -153,16 +155,16 @@ export async function authorizeRoutes(
       }
       // Signed in to Gatehouse itself too (a new session id, so no fixation): later authorizations,
       // `prompt=none` and userinfo with the cookie see it.
-      const workspace = await services.accounts.resolveWorkspace(user, undefined);
-      const { token } = await services.sessions.create({
+      const workspace = await deps.accounts.resolveWorkspace(user, undefined);
+      const { token } = await deps.sessions.create({
         userId: user.id,
         workspaceId: workspace?.id ?? null,
         remember: false,
         userAgent: request.headers['user-agent'],
         ip: request.ip,
       });
-      reply.setCookie(sessionCookieName(ctx.config), token, sessionCookieOptions(ctx.config));
-      const now = ctx.now();
+      reply.setCookie(sessionCookieName(config), token, sessionCookieOptions(config));
+      const now = deps.now();
       if (!(await oauth.store.interactionSignedIn(body.interaction, user.id, now, amr, now)))
         throw new PageError('This sign-in request has expired. Go back to the application and start again.');
       const signedIn: SignedIn = { user, authTime: now, amr, fresh: true };
@@ -170,15 +172,11 @@ export async function authorizeRoutes(
     }),
   );
 
-  app.get(
-    '/oauth2/consent',
-    { ...page, schema: { querystring: InteractionQuery } },
-    withPageErrors(async (request, reply) => {
-      const { interaction } = request.query as { interaction: string };
+  app.get('/oauth2/consent', { ...page, schema: { querystring: InteractionQuery } }, async (request, reply) =>
+    pageErrors(reply, async () => {
+      const { interaction } = request.query;
       const { row, form, authorization } = await flow.interaction(request, interaction);
-      const principal = row.user_id
-        ? await services.principals.load(row.user_id, null).catch(() => null)
-        : null;
+      const principal = row.user_id ? await deps.principals.load(row.user_id, null).catch(() => null) : null;
       const user = principal?.user;
       if (!user) throw new PageError('Sign in first. Go back to the application and start again.');
       return flow.page(
@@ -190,19 +188,15 @@ export async function authorizeRoutes(
     }),
   );
 
-  app.post(
-    '/oauth2/consent',
-    { ...page, schema: { body: ConsentForm } },
-    withPageErrors(async (request, reply) => {
-      const body = request.body as ConsentForm;
+  app.post('/oauth2/consent', { ...page, schema: { body: ConsentForm } }, async (request, reply) =>
+    pageErrors(reply, async () => {
+      const { body } = request;
       const { row, client, authorization } = await flow.interaction(request, body.interaction, body.csrf);
-      assertSameOriginPage(request, ctx.config.allowedOrigins);
-      const principal = row.user_id
-        ? await services.principals.load(row.user_id, null).catch(() => null)
-        : null;
+      assertSameOriginPage(request, config.allowedOrigins);
+      const principal = row.user_id ? await deps.principals.load(row.user_id, null).catch(() => null) : null;
       if (!principal || row.auth_time === null)
         throw new PageError('Sign in first. Go back to the application and start again.');
-      const now = ctx.now();
+      const now = deps.now();
       if (!(await oauth.store.consumeInteraction(row.id, now)))
         throw new PageError('This request was already answered or has expired.');
       if (body.decision === 'deny') {

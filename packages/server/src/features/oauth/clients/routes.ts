@@ -1,7 +1,8 @@
+import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import { Type } from '@sinclair/typebox';
 import type { FastifyInstance } from 'fastify';
 import { authOf, requireAuth } from '../../../http/guards.js';
-import type { Services } from '../../../services.js';
+import type { AuditTrail } from '../../audit/audit-trail.js';
 import type { OAuthFeature } from '../feature.js';
 import {
   ClientParams,
@@ -10,7 +11,7 @@ import {
   CreateClientBody,
   UpdateClientBody,
 } from './schemas.js';
-import { type ClientInput, clientView, type OAuthClient } from './service.js';
+import { clientView, type OAuthClient } from './service.js';
 
 const withSecret = (client: OAuthClient, secret: string | undefined) => ({
   client: clientView(client),
@@ -23,12 +24,14 @@ const withSecret = (client: OAuthClient, secret: string | undefined) => ({
  * secret appears in the creation and rotation responses only (`no-store`), never in a listing or a log.
  */
 export async function clientAdminRoutes(
-  app: FastifyInstance,
-  { services, oauth }: { services: Services; oauth: OAuthFeature },
+  plugin: FastifyInstance,
+  { oauth, audit: trail }: { oauth: OAuthFeature; audit: AuditTrail },
 ): Promise<void> {
+  // Handlers are typed by their schemas: `request.body` is what CreateClientBody / UpdateClientBody allow.
+  const app = plugin.withTypeProvider<TypeBoxTypeProvider>();
   const adminOnly = requireAuth({ role: 'admin', refuse: ['api_token'] });
   const audit = (request: Parameters<typeof authOf>[0], action: string, client: OAuthClient) =>
-    services.audit.record({
+    trail.record({
       actor: authOf(request).user,
       ip: request.ip,
       target: null,
@@ -46,7 +49,7 @@ export async function clientAdminRoutes(
     '/api/admin/oauth/clients',
     { schema: { body: CreateClientBody, response: { 201: ClientWithSecret } }, preHandler: adminOnly },
     async (request, reply) => {
-      const { client, secret } = await oauth.clients.create(request.body as ClientInput);
+      const { client, secret } = await oauth.clients.create(request.body);
       await audit(request, 'oauth_client.create', client);
       reply.status(201);
       return withSecret(client, secret);
@@ -56,7 +59,7 @@ export async function clientAdminRoutes(
   app.get(
     '/api/admin/oauth/clients/:id',
     { schema: { params: ClientParams, response: { 200: ClientViewSchema } }, preHandler: adminOnly },
-    async (request) => clientView(await oauth.clients.get((request.params as { id: string }).id)),
+    async (request) => clientView(await oauth.clients.get(request.params.id)),
   );
 
   app.patch(
@@ -66,10 +69,7 @@ export async function clientAdminRoutes(
       preHandler: adminOnly,
     },
     async (request) => {
-      const client = await oauth.clients.update(
-        (request.params as { id: string }).id,
-        request.body as ClientInput,
-      );
+      const client = await oauth.clients.update(request.params.id, request.body);
       await audit(request, 'oauth_client.update', client);
       return clientView(client);
     },
@@ -79,7 +79,7 @@ export async function clientAdminRoutes(
     '/api/admin/oauth/clients/:id/rotate-secret',
     { schema: { params: ClientParams, response: { 200: ClientWithSecret } }, preHandler: adminOnly },
     async (request) => {
-      const { client, secret } = await oauth.clients.rotateSecret((request.params as { id: string }).id);
+      const { client, secret } = await oauth.clients.rotateSecret(request.params.id);
       await audit(request, 'oauth_client.rotate_secret', client);
       return withSecret(client, secret);
     },
@@ -92,7 +92,7 @@ export async function clientAdminRoutes(
       preHandler: adminOnly,
     },
     async (request) => {
-      const client = await oauth.clients.get((request.params as { id: string }).id);
+      const client = await oauth.clients.get(request.params.id);
       await oauth.deleteClient(client.id);
       await audit(request, 'oauth_client.delete', client);
       return { message: 'Client deleted' };

@@ -5,7 +5,7 @@ import type { OAuthFeature } from '../feature.js';
 import { resourceParameter } from '../resources.js';
 import { authorizationCodeGrant } from './authorization-code.js';
 import { clientCredentialsGrant } from './client-credentials.js';
-import { singleValued } from './form.js';
+import { formBody, singleValued } from './form.js';
 import { refreshTokenGrant } from './refresh-token.js';
 
 /** POST /oauth2/token (RFC 6749 §3.2): one grant per file, dispatched on `grant_type`. */
@@ -18,7 +18,7 @@ export async function tokenEndpointRoutes(
     reply.header('cache-control', 'no-store').header('pragma', 'no-cache');
     const form = singleValued(request.body, ['resource']);
     // RFC 8707 §2: `resource` may repeat; each grant checks the list against what it may cover.
-    const resources = resourceParameter((request.body as Record<string, unknown>)['resource']);
+    const resources = resourceParameter(formBody(request.body)['resource']);
     const grantType = form['grant_type'];
     if (!grantType) throw invalidRequest('grant_type is required');
     const { client } = await authenticateClient(request, form, oauth.clients, { allowPublic: true });
