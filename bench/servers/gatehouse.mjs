@@ -11,6 +11,7 @@ import { join } from 'node:path';
 import { buildApp } from '../../packages/server/dist/app.js';
 import { loadConfig } from '../../packages/server/dist/config/load.js';
 import { newId } from '../../packages/server/dist/lib/crypto.js';
+import { stdoutDestination } from '../../packages/server/dist/lifecycle/log-destination.js';
 import { announce, OIDC_JWT_RESOURCE, onShutdown, seedEmail } from './common.mjs';
 
 const kind = process.env.BENCH_DATABASE === 'postgres' ? 'postgres' : 'sqlite';
@@ -49,10 +50,16 @@ async function freshDatabase() {
 }
 
 const database = await freshDatabase();
-const app = await buildApp(loadConfig({ ...process.env, GATEHOUSE_DATABASE_URL: database.url }));
+// Logging as `gatehouse start` sets it up (cli/start.ts): JSON lines to standard output, asynchronously;
+// standard output is a file in bench/results/logs-<time>/.
+const logDestination = stdoutDestination();
+const app = await buildApp(loadConfig({ ...process.env, GATEHOUSE_DATABASE_URL: database.url }), {
+  logStream: logDestination.stream,
+});
 onShutdown(async () => {
   await app.close();
   await database.drop();
+  await logDestination.flush(2_000);
 });
 
 const db = app.gatehouse.ctx.storage.db;

@@ -80,7 +80,7 @@ describe('social sign-in and OAuth clients in the web console', () => {
     expect(target.pathname).toBe('/api/auth/github');
     expect(target.searchParams.get('returnUrl')).toBe(`${server.url}/console/social-callback`);
 
-    // Coming back with a one-time code that is not valid: the server's reason, and the code leaves the URL.
+    // Coming back with a one-time code this tab did not ask for: refused, and the code leaves the URL.
     await person.goto(`${server.url}/console/social-callback?rt=not-a-real-code`);
     await person.getByRole('alert').waitFor();
     expect(new URL(person.url()).search).toBe('');

@@ -1,7 +1,8 @@
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { TestServer } from '../../server/test/support/server.js';
-import { type OidcIdp, startOidcIdp } from '../../server/test/support/upstream-idp.js';
+import { deliverCallback, startSocialLogin } from '../../server/test/support/social-flow.js';
+import { loginAtIdp, type OidcIdp, startOidcIdp } from '../../server/test/support/upstream-idp.js';
 import {
   consoleContext,
   fitsIn360px,
@@ -99,6 +100,22 @@ describe('social sign-in and linked accounts in the web console', () => {
     await expect
       .poll(() => page.locator('dialog[open] [role=alert]').textContent())
       .toMatch(/only way to sign in|last/i);
+    expect(problems).toEqual([]);
+  });
+
+  it('does not sign in with a one-time code this tab did not ask for (a planted return link)', async () => {
+    // Mallory finishes a login as herself and sends the console's return link, with her rt, to a victim.
+    const started = await startSocialLogin(server, 'google', {
+      returnUrl: `${server.url}/console/social-callback`,
+    });
+    const back = await loginAtIdp(idp, started.location, 'mallory');
+    const planted = (await deliverCallback(server, back, started.stateCookie)).location;
+    expect(new URL(planted).searchParams.get('rt')).toBeTruthy();
+    const { page, problems } = await isolated();
+    await page.goto(planted);
+    await expect.poll(() => page.getByRole('alert').textContent()).toContain('not started from this page');
+    expect(new URL(page.url()).search).toBe('');
+    expect(await me(page)).toBe('HTTP 401');
     expect(problems).toEqual([]);
   });
 

@@ -45,7 +45,7 @@ import { registerCors } from './http/cors.js';
 import { registerErrorHandler } from './http/error-handler.js';
 import { healthRoutes } from './http/health.js';
 import { registerJsonBodyParser, registerNulGuard } from './http/json-body.js';
-import { loggerOptions } from './http/logging.js';
+import { accessLoggerOptions, loggerOptions } from './http/logging.js';
 import { registerOpenApi } from './http/openapi.js';
 import { registerSecondFactorPolicy } from './http/second-factor-policy.js';
 import { registerSecurityHeaders } from './http/security-headers.js';
@@ -95,10 +95,14 @@ export interface BuildOptions {
 export async function buildApp(config: Config, options: BuildOptions = {}): Promise<FastifyInstance> {
   if (options.command === 'read') assertDatabaseExists(config);
   // One logger for the app: Fastify's request logs and the features' own lines (failures below HTTP).
-  const log: FastifyBaseLogger =
-    options.logger === false
-      ? pino({ enabled: false })
-      : pino(loggerOptions(config.logLevel), options.logStream ?? pino.destination(1));
+  const destination = options.logger === false ? undefined : (options.logStream ?? pino.destination(1));
+  const log: FastifyBaseLogger = destination
+    ? pino(loggerOptions(config.logLevel), destination)
+    : pino({ enabled: false });
+  // The access line, to the same destination at the same level, without the redaction pass (access-log.ts).
+  const accessLog = destination
+    ? pino(accessLoggerOptions(config.logLevel), destination)
+    : pino({ enabled: false });
   const storage =
     options.storage ??
     openStorage(config.database, {
@@ -155,7 +159,7 @@ export async function buildApp(config: Config, options: BuildOptions = {}): Prom
     if (readiness.draining) reply.header('connection', 'close');
     done(null, payload);
   });
-  registerAccessLog(app);
+  registerAccessLog(app, accessLog);
   if (metrics && config.metricsToken) registerMetrics(app, { metrics, token: config.metricsToken });
   if (options.onRoute) app.addHook('onRoute', options.onRoute);
 

@@ -9,7 +9,7 @@ import {
   testDatabases,
   uniqueEmail,
 } from './support/server.js';
-import { signInWithTokens } from './support/token-session.js';
+import { signInWithTokens, testClock } from './support/token-session.js';
 import { createWorkspace, type Person, person } from './support/workspaces.js';
 
 /** Follows a verification link as a person would: open the page, press its button. */
@@ -28,11 +28,13 @@ describe.each(testDatabases)('account lifecycle on %s', (database) => {
   let server: TestServer;
   let mailbox: Mailbox;
   let admin: Person;
+  const clock = testClock();
 
   beforeAll(async () => {
     mailbox = await startMailbox();
     server = await startTestServer({
       database,
+      now: clock.now,
       env: { ...MANY_SIGN_INS, GATEHOUSE_SMTP_URL: mailbox.url, GATEHOUSE_MAIL_RATE_PER_HOUR: '100' },
     });
     admin = await person(server, { admin: true });
@@ -58,6 +60,10 @@ describe.each(testDatabases)('account lifecycle on %s', (database) => {
         });
         expect(refused.status).toBe(403);
         expect(refused.body['code']).toBe('EMAIL_NOT_VERIFIED');
+        const tokenSignin = await request(server.url, '/api/signin', {
+          body: { username: email, password: 'a-long-password', authType: 'oauth' },
+        });
+        expect(tokenSignin.body['code']).toBe('EMAIL_NOT_VERIFIED');
 
         // Resend answers like for any address, and supersedes the first link.
         const first = accountLink(await mailbox.waitFor(email, /Confirm your e-mail/));
@@ -242,7 +248,13 @@ describe.each(testDatabases)('account lifecycle on %s', (database) => {
       await mailbox.waitFor(user.email, /Reset your password/);
 
       const trail = await request<
-        Array<{ action: string; actor: { _id: string }; target: { _id: string }; ip: string }>
+        Array<{
+          action: string;
+          actor: { _id: string };
+          target: { _id: string };
+          ip: string;
+          created: string;
+        }>
       >(server.url, `/api/admin/audit?targetId=${user.id}`, { cookie: admin.cookie });
       expect(trail.body.map((r) => r.action)).toEqual([
         'user.send_reset_link',
@@ -254,12 +266,22 @@ describe.each(testDatabases)('account lifecycle on %s', (database) => {
         target: { _id: user.id },
         ip: expect.any(String),
       });
+      for (const record of trail.body)
+        expect(Math.abs(Date.parse(record.created) - clock.now())).toBeLessThan(60_000);
       const search = await request<Array<{ email: string }>>(
         server.url,
         `/api/admin/users?q=${encodeURIComponent(user.email)}`,
         { cookie: admin.cookie },
       );
       expect(search.body.map((u) => u.email)).toEqual([user.email]);
+      // Paging: consecutive pages of one never repeat a user.
+      const page = (offset: number) =>
+        request<Array<{ _id: string }>>(server.url, `/api/admin/users?limit=1&offset=${offset}`, {
+          cookie: admin.cookie,
+        });
+      const [first, second] = [await page(0), await page(1)];
+      expect([first.body.length, second.body.length]).toEqual([1, 1]);
+      expect(first.body[0]!._id).not.toBe(second.body[0]!._id);
       // Not for anyone else.
       expect((await request(server.url, '/api/admin/audit', { cookie: user.cookie })).status).toBe(401);
     });
@@ -270,6 +292,18 @@ describe.each(testDatabases)('account lifecycle on %s', (database) => {
       const user = await person(server);
       await createWorkspace(server, user, 'Exported');
       const { token } = await createApiToken(server, user.cookie, { nickname: 'export check' });
+      // A linked social identity, as social login stores it (the provider's round trip is its own suite's).
+      await server.app.gatehouse.ctx.storage.db
+        .insertInto('social_identities')
+        .values({
+          provider: 'github',
+          subject: `gh-${user.id}`,
+          user_id: user.id,
+          email: user.email,
+          linked_at: clock.now(),
+          last_used_at: null,
+        })
+        .execute();
       const res = await request<Record<string, unknown>>(server.url, '/api/me/export', {
         cookie: user.cookie,
       });
@@ -280,7 +314,7 @@ describe.each(testDatabases)('account lifecycle on %s', (database) => {
         memberships: [{ workspace: { name: 'Exported' }, role: 'owner' }],
         apiTokens: [{ nickname: 'export check' }],
         sessions: [expect.objectContaining({ _id: expect.any(String) })],
-        linkedIdentities: [],
+        linkedIdentities: [{ provider: 'github', subject: `gh-${user.id}`, email: user.email }],
       });
       const text = JSON.stringify(res.body);
       expect(text).not.toContain(token);
@@ -290,6 +324,11 @@ describe.each(testDatabases)('account lifecycle on %s', (database) => {
     it('deletes my own account after a recent sign-in or with the password, with the last-owner rule', async () => {
       const user = await person(server);
       const workspace = await createWorkspace(server, user, 'Mine alone');
+      // Past the recent-authentication window (5 minutes), the session alone is not enough.
+      clock.advance(6 * 60);
+      const stale = await request(server.url, '/api/me', { cookie: user.cookie, method: 'DELETE', body: {} });
+      expect(stale.status).toBe(403);
+      expect(stale.body['code']).toBe('REAUTHENTICATION_REQUIRED');
       const wrong = await request(server.url, '/api/me', {
         cookie: user.cookie,
         method: 'DELETE',
@@ -299,7 +338,7 @@ describe.each(testDatabases)('account lifecycle on %s', (database) => {
       const blocked = await request(server.url, '/api/me', {
         cookie: user.cookie,
         method: 'DELETE',
-        body: {},
+        body: { password: user.password },
       });
       expect(blocked.body).toMatchObject({ code: 'LAST_OWNER', workspaces: [{ _id: workspace._id }] });
       const deleted = await request(server.url, '/api/me', {

@@ -203,10 +203,11 @@ describe.each(testDatabases)('password reset on %s', (database) => {
   });
 });
 
-describe('password reset limits and mail set-up', () => {
+describe.each(testDatabases)('password reset and verification limits on %s', (database) => {
   it('throttles per address and per client IP with 429 whether or not the account exists', async () => {
     const mailbox = await startMailbox();
     const server = await startTestServer({
+      database,
       env: { GATEHOUSE_SMTP_URL: mailbox.url, GATEHOUSE_MAIL_RATE_PER_HOUR: '2' },
     });
     try {
@@ -226,6 +227,26 @@ describe('password reset limits and mail set-up', () => {
     }
   });
 
+  it('throttles verification resends per address the same way', async () => {
+    const mailbox = await startMailbox();
+    const server = await startTestServer({
+      database,
+      env: { GATEHOUSE_SMTP_URL: mailbox.url, GATEHOUSE_MAIL_RATE_PER_HOUR: '2' },
+    });
+    try {
+      const email = uniqueEmail('resend');
+      const resend = () => request(server.url, '/api/email/verify/resend', { body: { email } });
+      expect([(await resend()).status, (await resend()).status, (await resend()).status]).toEqual([
+        200, 200, 429,
+      ]);
+    } finally {
+      await server.close();
+      await mailbox.close();
+    }
+  });
+});
+
+describe('mail set-up', () => {
   it('writes messages to the log in development without SMTP, and is off in production', async () => {
     const lines: string[] = [];
     const dev = await startTestServer({ logStream: { write: (line) => void lines.push(line) } });

@@ -186,4 +186,32 @@ describe.each(testDatabases)('TOTP second factor on %s', (database) => {
       await server.app.gatehouse.authConfig.update({ requireSecondFactor: 'off' });
     }
   });
+
+  it('can require a second factor of admins only, for cookie and token sign-ins alike', async () => {
+    const admin = await server.createUser({ admin: true });
+    const adminCookie = await signInWithCookie(server.url, admin.email, admin.password);
+    await configureAuth(server, adminCookie, { requireSecondFactor: 'admins' });
+    try {
+      const user = await server.createUser();
+      const userCookie = await signInWithCookie(server.url, user.email, user.password);
+      expect((await request(server.url, '/api/workspaces', { cookie: userCookie })).status).toBe(200);
+      // The admin who set it is held back too, by cookie and by bearer token, until they enrol.
+      const blocked = await request(server.url, '/api/admin/users', { cookie: adminCookie });
+      expect(blocked.status).toBe(403);
+      expect(blocked.body['code']).toBe('SECOND_FACTOR_ENROLMENT_REQUIRED');
+      const tokens = await signin(admin, 'oauth');
+      const bearer = {
+        headers: {
+          authorization: `Bearer ${(tokens.body as unknown as { payload: { token: string } }).payload.token}`,
+        },
+      };
+      expect((await request(server.url, '/api/admin/users', bearer)).body['code']).toBe(
+        'SECOND_FACTOR_ENROLMENT_REQUIRED',
+      );
+      const { cookie: after } = await enrol(admin);
+      expect((await request(server.url, '/api/admin/users', { cookie: after })).status).toBe(200);
+    } finally {
+      await server.app.gatehouse.authConfig.update({ requireSecondFactor: 'off' });
+    }
+  });
 });

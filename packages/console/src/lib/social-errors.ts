@@ -13,8 +13,16 @@ const REASONS: Record<string, string> = {
     'An account with this address exists but its address was never confirmed: sign in with its password and link the provider from your profile.',
   SOCIAL_SIGNUP_CLOSED: 'There is no account for you here, and new accounts are created by an administrator.',
   REAUTHENTICATION_REQUIRED: 'Linking needs a recent sign-in: confirm your password and try again.',
+  SOCIAL_STATE_MISMATCH:
+    'This sign-in was not started from this page, or it was already used. Start again from the sign-in page.',
+  SOCIAL_CODE_MISSING: 'The sign-in with the provider did not complete. Try again.',
 };
 
+/** The words for a code a social sign-in can come back with; undefined for any other code. */
+export function socialReason(code: string): string | undefined {
+  return Object.hasOwn(REASONS, code) ? REASONS[code] : undefined;
+}
+
 export function socialError(code: string): string {
-  return REASONS[code] ?? `The sign-in with the provider did not complete (${code}).`;
+  return socialReason(code) ?? `The sign-in with the provider did not complete (${code}).`;
 }

@@ -123,6 +123,14 @@ export function SignIn({
               href={sdk.authentication.getSocialLoginUrl(provider.name, {
                 returnUrl: `${location.origin}${BASE}${SOCIAL_CALLBACK}`,
               })}
+              onClick={(event) => {
+                // The SDK keeps a random state in this tab and checks it on the way back: a link that
+                // carries someone else's one-time code cannot sign this browser in to their account.
+                event.preventDefault();
+                sdk.authentication.startSocialLogin(provider.name, {
+                  returnUrl: `${location.origin}${BASE}${SOCIAL_CALLBACK}`,
+                });
+              }}
             >
               Continue with {provider.displayName}
             </a>

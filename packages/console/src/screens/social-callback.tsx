@@ -1,39 +1,35 @@
-import { type SecondFactorChallenge, secondFactorChallenge, type User } from '@gatehouse/sdk';
+import { GatehouseError, type SecondFactorChallenge, secondFactorChallenge, type User } from '@gatehouse/sdk';
 import { useEffect, useState } from 'preact/hooks';
 import { AuthFrame } from '../components/auth-frame.js';
 import { Alert, Loading } from '../components/feedback.js';
 import { describeError } from '../lib/errors.js';
 import { Link } from '../lib/router.js';
 import { sdk } from '../lib/sdk.js';
-import { socialError } from '../lib/social-errors.js';
+import { socialReason } from '../lib/social-errors.js';
 import { SecondFactorStep } from './second-factor-step.js';
 
 /** Where the console asks a social provider's sign-in to come back to, with a one-time `rt`. */
 export const SOCIAL_CALLBACK = '/social-callback';
 
 /**
- * The end of a social sign-in: swaps the one-time `rt` for a cookie session (taking it out of the address
- * bar first), then on to the console, or to the second step when the account has a second factor.
+ * The end of a social sign-in: checks that this tab started it, swaps the one-time `rt` for a cookie
+ * session (taking it out of the address bar first), then on to the console, or to the second step when the
+ * account has a second factor.
  */
 export function SocialCallback({ onSignedIn }: { onSignedIn: (user: User) => void }) {
   const [failure, setFailure] = useState<string | null>(null);
   const [challenge, setChallenge] = useState<SecondFactorChallenge | null>(null);
   useEffect(() => {
-    const query = new URLSearchParams(location.search);
-    const rt = query.get('rt');
-    history.replaceState(history.state, '', location.pathname);
-    if (!rt) {
-      const error = query.get('error');
-      setFailure(error ? socialError(error) : 'The sign-in with the provider did not complete. Try again.');
-      return;
-    }
+    // Checks the state this tab stored when the login started, takes rt out of the address bar whatever
+    // happens, and only then swaps it.
     sdk.authentication
-      .exchangeAuthCallback(rt)
+      .completeSocialLogin()
       .then((result) => onSignedIn(result.payload.user))
       .catch((error: unknown) => {
         const pending = secondFactorChallenge(error);
+        const returned = error instanceof GatehouseError ? socialReason(error.code) : undefined;
         if (pending) setChallenge(pending);
-        else setFailure(describeError(error));
+        else setFailure(returned ?? describeError(error));
       });
   }, []);
   if (challenge)

@@ -27,12 +27,14 @@ export class PrincipalLoader {
   readonly #cache: TtlCache<Principal | null>;
   readonly #users: UserStore;
   readonly #memberships: MembershipStore;
+  #seenExternalChanges: number | undefined;
 
-  constructor(ctx: AppContext) {
+  constructor(private readonly ctx: AppContext) {
     this.#users = new UserStore(ctx.storage.db);
     this.#memberships = new MembershipStore(ctx.storage.db);
     this.#cache = new TtlCache<Principal | null>(30_000, 10_000, ctx.now).follow(ctx.bus);
     ctx.metrics.watchCache('principals', this.#cache);
+    this.#seenExternalChanges = ctx.storage.externalChanges?.();
   }
 
   /**
@@ -41,9 +43,25 @@ export class PrincipalLoader {
    * stops all of them on the next request, on every instance.
    */
   async load(userId: string, workspaceId: string | null): Promise<Principal | null> {
+    await this.#noticeExternalChanges();
     const principal = await this.#load(userId, workspaceId);
     if (principal?.user.disabled_at != null) throw accountDisabled();
     return principal;
+  }
+
+  /**
+   * SQLite: `gatehouse users disable|delete|set-password` run in another process, which no invalidation
+   * bus reaches. When another connection has committed to the file since the last look (`PRAGMA
+   * data_version`, one call without I/O), every cache following the bus is dropped, so the principal below
+   * (and the sessions, token families and API tokens of later requests) are read afresh: a user disabled
+   * or deleted from the shell is refused on the server's next request. PostgreSQL carries such changes
+   * over LISTEN/NOTIFY instead (`externalChanges` is undefined there).
+   */
+  async #noticeExternalChanges(): Promise<void> {
+    const external = this.ctx.storage.externalChanges?.();
+    if (external === this.#seenExternalChanges) return;
+    this.#seenExternalChanges = external;
+    await this.ctx.bus.publish('*');
   }
 
   #load(userId: string, workspaceId: string | null): Promise<Principal | null> {
