@@ -178,6 +178,16 @@ describe.each(testDatabases)('password reset on %s', (database) => {
     expect((await reset(server, 'never-issued', 'sixth new secret')).body).toEqual(reused.body);
   });
 
+  it('lets a sign-up verification link expire after 24 hours, like any unusable link', async () => {
+    const email = uniqueEmail('late');
+    const signup = await request(server.url, '/api/signup', { body: { email, password: 'a-long-password' } });
+    expect(signup.status).toBe(200);
+    const link = accountLink(await mailbox.waitFor(email, /Confirm your e-mail/));
+    clock.advance(25 * 60 * 60);
+    const late = await request(server.url, '/api/email/verify', { body: { token: link.token } });
+    expect(late.body).toEqual({ code: 'LINK_INVALID', message: expect.any(String) });
+  });
+
   it('lets one of two simultaneous uses of a link win', async () => {
     const user = await server.createUser();
     const link = await resetLinkFor(user.email);
