@@ -1,8 +1,12 @@
+import { randomBytes } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { testDatabases } from '../support/databases.js';
 import { PrivateCluster } from './support/cluster.js';
 import { sleep } from './support/instance.js';
+import { send } from './support/load.js';
 import { allSlotsWork, recovered, revocationDelay, Scenario, signUp } from './support/scenario.js';
+
+const METRICS_TOKEN = randomBytes(32).toString('base64url');
 
 /**
  * Issue 17, item 1, as it was found: an ordinary PostgreSQL restart under load (`pg_ctl restart -m fast`)
@@ -24,7 +28,10 @@ describe.runIf(testDatabases.includes('postgres') && PrivateCluster.binaries !==
 
     it('pg_ctl restart -m fast under load, three times, two instances: no crash, 503 at worst, every acknowledged write kept, revocation within the bound again', async () => {
       scenario = new Scenario();
-      scenario.setUpOn(cluster.url, { GATEHOUSE_DATABASE_QUERY_TIMEOUT: '2' });
+      scenario.setUpOn(cluster.url, {
+        GATEHOUSE_DATABASE_QUERY_TIMEOUT: '2',
+        GATEHOUSE_METRICS_TOKEN: METRICS_TOKEN,
+      });
       const a = await scenario.start();
       const b = await scenario.start();
       const login = await signUp(a.url);
@@ -54,6 +61,16 @@ describe.runIf(testDatabases.includes('postgres') && PrivateCluster.binaries !==
       expect(await scenario.lostWrites(b.url)).toEqual([]);
       await revocationDelay(a.url, b.url, login);
       await revocationDelay(b.url, a.url, login);
+
+      // What an operator's dashboard shows afterwards (docs/deployment.md, "Metrics").
+      const scraped = await send(`${a.url}/metrics`, {
+        headers: { authorization: `Bearer ${METRICS_TOKEN}` },
+      });
+      expect(scraped.status).toBe(200);
+      expect(scraped.body).toMatch(/^gatehouse_db_up 1$/m);
+      expect(scraped.body).toMatch(/^gatehouse_invalidation_listener_up 1$/m);
+      expect(Number(/^gatehouse_db_failures_total (\d+)$/m.exec(scraped.body)?.[1])).toBeGreaterThan(0);
+      expect(scraped.body).toMatch(/^gatehouse_cache_invalidations_total\{scope="all"\} [1-9]/m);
     });
   },
 );
