@@ -216,7 +216,11 @@ export async function buildApp(config: Config, options: BuildOptions = {}): Prom
     createSigningKey: options.command === undefined,
   });
   await app.register(tokenSessionRoutes, { tokens: services.tokens });
-  await app.register(apiTokenRoutes, { services });
+  await app.register(apiTokenRoutes, {
+    apiTokens: services.apiTokens,
+    apiTokenRotation: services.apiTokenRotation,
+    now: ctx.now,
+  });
   await app.register(authConfigRoutes, {
     authConfig: services.authConfig,
     mailer: services.mailer,

@@ -1,9 +1,9 @@
+import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import { Type } from '@sinclair/typebox';
 import type { FastifyInstance } from 'fastify';
 import { authOf, requireAuth } from '../../http/guards.js';
 import { notFound } from '../../lib/errors.js';
-import type { Services } from '../../services.js';
-import { parseOverlap } from './rotation.js';
+import { type ApiTokenRotation, parseOverlap } from './rotation.js';
 import {
   ApiTokenIdParams,
   ApiTokenView,
@@ -14,16 +14,22 @@ import {
   RotateApiTokenBody,
   RotatedApiToken,
 } from './schemas.js';
+import type { ApiTokenService } from './service.js';
 
 /**
  * The user's own API tokens. Every route refuses API-token authentication (SECURITY.md): a leaked token
  * must not be able to list its siblings, mint a successor, or revoke the owner's other tokens.
  */
 export async function apiTokenRoutes(
-  app: FastifyInstance,
-  { services }: { services: Services },
+  plugin: FastifyInstance,
+  {
+    apiTokens,
+    apiTokenRotation,
+    now,
+  }: { apiTokens: ApiTokenService; apiTokenRotation: ApiTokenRotation; now: () => number },
 ): Promise<void> {
-  const { apiTokens, ctx } = services;
+  // Handlers are typed by their schemas: `request.body` is a CreateApiTokenBody or a RotateApiTokenBody.
+  const app = plugin.withTypeProvider<TypeBoxTypeProvider>();
   const guard = requireAuth({ refuse: ['api_token'] });
 
   app.get(
@@ -31,7 +37,7 @@ export async function apiTokenRoutes(
     { schema: { response: { 200: Type.Array(ApiTokenView) } }, preHandler: guard },
     async (request) => {
       const rows = await apiTokens.list(authOf(request).user.id);
-      return apiTokenViews(rows, ctx.now());
+      return apiTokenViews(rows, now());
     },
   );
 
@@ -39,13 +45,10 @@ export async function apiTokenRoutes(
     '/api/me/api-tokens',
     { schema: { body: CreateApiTokenBody, response: { 201: CreatedApiToken } }, preHandler: guard },
     async (request, reply) => {
-      const { token, apiToken } = await apiTokens.create(
-        authOf(request).user.id,
-        request.body as CreateApiTokenBody,
-      );
+      const { token, apiToken } = await apiTokens.create(authOf(request).user.id, request.body);
       // The raw token is in this body only: no cache or proxy may keep a copy (RFC 9111 §5.2.2.5).
       reply.status(201).header('cache-control', 'no-store');
-      return { token, apiToken: apiTokenView(apiToken, ctx.now()) };
+      return { token, apiToken: apiTokenView(apiToken, now()) };
     },
   );
 
@@ -60,19 +63,15 @@ export async function apiTokenRoutes(
       },
     },
     async (request, reply) => {
-      const { id } = request.params as { id: string };
-      const body = request.body as RotateApiTokenBody;
-      const result = await services.apiTokenRotation.rotate(
-        authOf(request).user.id,
-        id,
-        parseOverlap(body.overlap),
-      );
+      const { id } = request.params;
+      const { body } = request;
+      const result = await apiTokenRotation.rotate(authOf(request).user.id, id, parseOverlap(body.overlap));
       reply.status(201).header('cache-control', 'no-store');
-      const now = ctx.now();
+      const at = now();
       return {
         token: result.token,
-        apiToken: apiTokenView(result.apiToken, now, result.rotated.id),
-        rotated: apiTokenView(result.rotated, now),
+        apiToken: apiTokenView(result.apiToken, at, result.rotated.id),
+        rotated: apiTokenView(result.rotated, at),
       };
     },
   );
@@ -84,7 +83,7 @@ export async function apiTokenRoutes(
       preHandler: guard,
     },
     async (request) => {
-      const { id } = request.params as { id: string };
+      const { id } = request.params;
       if (!(await apiTokens.revoke(authOf(request).user.id, id))) throw notFound('API token not found');
       return { message: 'Token revoked' };
     },
