@@ -128,6 +128,37 @@ describe.each(testDatabases)('TOTP second factor on %s', (database) => {
     expect(status.body).toMatchObject({ enabled: true, recoveryCodesLeft: 9 });
   });
 
+  it('regenerates the recovery codes with a proof: the old ones stop working, the new ones work', async () => {
+    const user = await server.createUser();
+    const { recoveryCodes: old, secret } = await enrol(user);
+    const a = await signin(user);
+    const done = await complete({ challenge: a.body.challenge, code: currentTotp(secret, clock.now()) });
+    const cookie = done.cookies.find((c) => c.includes('gatehouse_session='))!;
+    clock.advance(10 * 60);
+    const stale = await request(server.url, '/api/me/second-factor/recovery-codes', { cookie, body: {} });
+    expect(stale.body['code']).toBe('REAUTHENTICATION_REQUIRED');
+    const wrong = await request(server.url, '/api/me/second-factor/recovery-codes', {
+      cookie,
+      body: { password: 'not the password' },
+    });
+    expect(wrong.status).toBe(403);
+    const fresh = await request<{ recoveryCodes: string[] }>(
+      server.url,
+      '/api/me/second-factor/recovery-codes',
+      { cookie, body: { password: user.password } },
+    );
+    expect(fresh.status).toBe(200);
+    expect(fresh.headers.get('cache-control')).toBe('no-store');
+    expect(fresh.body.recoveryCodes).toHaveLength(10);
+    expect(fresh.body.recoveryCodes).not.toContain(old[1]);
+    const b = await signin(user);
+    expect((await complete({ challenge: b.body.challenge, recoveryCode: old[1]! })).status).toBe(401);
+    const c = await signin(user);
+    expect(
+      (await complete({ challenge: c.body.challenge, recoveryCode: fresh.body.recoveryCodes[0]! })).status,
+    ).toBe(200);
+  });
+
   it('stops brute force with the per-account budget, even with the right code after it', async () => {
     const user = await server.createUser();
     const { secret } = await enrol(user);
