@@ -112,6 +112,32 @@ describe.each(testDatabases)('account lifecycle on %s', (database) => {
         ).status,
       ).toBe(401);
     });
+
+    it('refuses to confirm a new address another account took meanwhile (409 EMAIL_TAKEN), changing nothing', async () => {
+      const [first, second] = [await person(server), await person(server)];
+      const wanted = uniqueEmail('wanted');
+      for (const who of [first, second])
+        expect(
+          (await request(server.url, '/api/me/email', { cookie: who.cookie, body: { email: wanted } }))
+            .status,
+        ).toBe(202);
+      await mailbox.waitFor(wanted, /Confirm your new e-mail/);
+      const until = Date.now() + 5_000;
+      while (mailbox.to(wanted).length < 2 && Date.now() < until) await new Promise((r) => setTimeout(r, 20));
+      const [a, b] = mailbox.to(wanted).map(accountLink);
+      expect((await request(server.url, '/api/email/verify', { body: { token: a!.token } })).status).toBe(
+        200,
+      );
+      const taken = await request(server.url, '/api/email/verify', { body: { token: b!.token } });
+      expect(taken.status).toBe(409);
+      expect(taken.body['code']).toBe('EMAIL_TAKEN');
+      const emails = await Promise.all(
+        [first, second].map(
+          async (who) => (await request(server.url, '/api/me', { cookie: who.cookie })).body['email'],
+        ),
+      );
+      expect(emails.filter((email) => email === wanted)).toHaveLength(1);
+    });
   });
 
   describe('user administration', () => {
