@@ -85,5 +85,7 @@ describe.each(testDatabases)('durability on %s', (database: TestDatabase) => {
     });
     expect(locked.status).toBe(429);
     expect(locked.body['code']).toBe('ACCOUNT_LOCKED');
-  });
+    // Two real server processes start, take writes and are killed: about 15 s on a quiet machine, and
+    // more than the default 30 s when the machine is busy.
+  }, 90_000);
 });
