@@ -1,12 +1,8 @@
 import type pg from 'pg';
-import { Counter, collectDefaultMetrics, Gauge, Histogram, Registry } from 'prom-client';
+import { Counter, collectDefaultMetrics, Gauge, Registry } from 'prom-client';
 import type { OutageLog } from '../../storage/outage.js';
 import type { CountedCache, Metrics, SignInMethod, SignInOutcome, SweepOutcome } from './recorder.js';
-
-/** Request duration buckets in seconds: a cached check takes ~1 ms, a password hash ~50 ms, a 503 up to 2 s. */
-const DURATION_BUCKETS = [0.001, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10];
-
-type Observer = { observe(value: number): void };
+import { RequestDurations } from './request-durations.js';
 
 /** What the scrape reads at collection time (nothing of this costs a request anything). */
 export interface MetricSources {
@@ -26,9 +22,7 @@ export interface MetricSources {
  */
 export class PrometheusMetrics implements Metrics {
   readonly registry = new Registry();
-  readonly #requests: Histogram<'method' | 'route' | 'status'>;
-  /** One bound child per (method, route, status): labels are hashed once, not on every request. */
-  readonly #observers = new Map<string, Observer>();
+  readonly #requests: RequestDurations;
   readonly #signIns: Counter<'method' | 'outcome'>;
   readonly #reuse: Counter;
   readonly #sweeps: Counter<'outcome'>;
@@ -38,13 +32,7 @@ export class PrometheusMetrics implements Metrics {
   constructor(sources: MetricSources) {
     const registers = [this.registry];
     collectDefaultMetrics({ register: this.registry });
-    this.#requests = new Histogram({
-      name: 'gatehouse_http_request_duration_seconds',
-      help: 'HTTP requests by method, route (the pattern, not the path) and status; _count is the request count',
-      labelNames: ['method', 'route', 'status'],
-      buckets: DURATION_BUCKETS,
-      registers,
-    });
+    this.#requests = new RequestDurations(this.registry);
     this.#signIns = new Counter({
       name: 'gatehouse_signins_total',
       help: 'Sign-in attempts by method (password, second_factor, social) and outcome (success, failure, locked, throttled)',
@@ -148,15 +136,9 @@ export class PrometheusMetrics implements Metrics {
     }
   }
 
-  /** Called from the onResponse hook: one Map lookup and one observation per request. */
+  /** Called from the onResponse hook: one Map lookup and a bucket search per request. */
   observeRequest(method: string, route: string | undefined, status: number, seconds: number): void {
-    const key = `${method} ${status} ${route}`;
-    let observer = this.#observers.get(key);
-    if (!observer) {
-      observer = this.#requests.labels(method, route ?? 'unmatched', String(status));
-      this.#observers.set(key, observer);
-    }
-    observer.observe(seconds);
+    this.#requests.observe(method, route, status, seconds);
   }
 
   signIn(method: SignInMethod, outcome: SignInOutcome): void {

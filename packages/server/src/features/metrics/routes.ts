@@ -11,7 +11,7 @@ const digest = (value: string) => createHash('sha256').update(value).digest();
  * Keycloak (`KC_METRICS_ENABLED`, off by default) and Ory (metrics on the admin port), it is off unless
  * asked for: request counts, sign-in outcomes and pool sizes tell an attacker how an attack is going.
  *
- * Per request it costs one Map lookup and one histogram observation, in the onResponse hook registered
+ * Per request it costs one Map lookup and a bucket search (request-durations.ts), in the onResponse hook registered
  * here (and nothing at all with metrics off: buildApp does not call this). Registered on the root app before
  * the features, so the hook sees every route.
  */
