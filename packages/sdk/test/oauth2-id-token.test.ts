@@ -177,7 +177,10 @@ describe('max_age without auth_time (OpenID Connect Core §2, §3.1.3.7 (13))', 
     });
     const plain = await first.oauth2.buildAuthorizationUrl({ redirectUri, nonce });
     const plainCallback = first.oauth2.parseAuthorizationCallback(await server.login(plain.url));
-    const plainTokens = await first.oauth2.exchangeAuthorizationCode({ code: plainCallback.code!, redirectUri });
+    const plainTokens = await first.oauth2.exchangeAuthorizationCode({
+      code: plainCallback.code!,
+      redirectUri,
+    });
     expect(plainTokens.idTokenClaims).toMatchObject({ nonce });
     expect(plainTokens.idTokenClaims).not.toHaveProperty('auth_time');
     expect(captured).toContain('id_token');

@@ -249,7 +249,10 @@ function ClientForm({
       <SelectField
         label="ID token signing algorithm"
         hint="RS256 works with every OpenID Connect library; choose ES256 or EdDSA only if the application asks for it."
-        options={ID_TOKEN_ALGORITHMS.map((value) => ({ value, label: value === 'RS256' ? 'RS256 (default)' : value }))}
+        options={ID_TOKEN_ALGORITHMS.map((value) => ({
+          value,
+          label: value === 'RS256' ? 'RS256 (default)' : value,
+        }))}
         value={form.idTokenAlg}
         onChange={(event) => setForm({ ...form, idTokenAlg: idTokenAlgorithm(event.currentTarget.value) })}
       />
