@@ -1,5 +1,5 @@
 import type { FastifyBaseLogger } from 'fastify';
-import { createTransport, type Transporter } from 'nodemailer';
+import type { Transporter } from 'nodemailer';
 import type { Config } from '../../config/load.js';
 import { AppError } from '../../lib/errors.js';
 
@@ -9,6 +9,9 @@ export interface MailMessage {
   text: string;
   html: string;
 }
+
+/** How one immediate attempt ended (`deliver`): accepted, worth trying again later, or refused for good. */
+export type Delivery = 'sent' | 'retry' | 'rejected';
 
 /** Waits before each retry of a failed send: a short blip (greylisting, a restarting relay) is ridden out. */
 const RETRY_DELAYS_MS = [1_000, 5_000, 30_000];
@@ -25,7 +28,9 @@ const RETRY_DELAYS_MS = [1_000, 5_000, 30_000];
  */
 export class Mailer {
   readonly delivery: Config['mail']['delivery'];
-  readonly #transport: Transporter | undefined;
+  readonly #smtpUrl: string | undefined;
+  /** Created at the first send: nodemailer is loaded only by a server that sends mail (memory at start-up). */
+  #transport: Promise<Transporter> | undefined;
   readonly #from: string;
   readonly #pending = new Set<Promise<void>>();
   readonly #timers = new Set<NodeJS.Timeout>();
@@ -37,7 +42,7 @@ export class Mailer {
   ) {
     this.delivery = config.delivery;
     this.#from = config.from;
-    this.#transport = config.smtpUrl ? createTransport(config.smtpUrl) : undefined;
+    this.#smtpUrl = config.smtpUrl;
   }
 
   /** True when messages reach someone: SMTP, or the log in development. */
@@ -73,6 +78,37 @@ export class Mailer {
     this.#track(this.#attempt(message, 0));
   }
 
+  /**
+   * One attempt now, for callers that keep their own record of what went out and retry on their own
+   * schedule (the API-token expiry notices retry with the next sweep): resolves to how it ended, never
+   * throws. A permanent refusal by the mail server (a 5xx reply, such as an unknown recipient) is
+   * `rejected`, so the caller stops trying; anything else that fails is `retry`.
+   */
+  deliver(message: MailMessage): Promise<Delivery> {
+    if (this.delivery !== 'smtp') {
+      this.send(message);
+      return Promise.resolve(this.available ? 'sent' : 'retry');
+    }
+    if (this.#closed) return Promise.resolve('retry');
+    const work = this.#transport!.sendMail({ from: this.#from, ...message }).then(
+      (): Delivery => 'sent',
+      (error: unknown): Delivery => {
+        const code = (error as { responseCode?: unknown }).responseCode;
+        const outcome: Delivery = typeof code === 'number' && code >= 500 ? 'rejected' : 'retry';
+        // The subject and the error only: the body may hold a one-time link.
+        this.log.error(
+          { err: error, mail: { subject: message.subject } },
+          outcome === 'rejected'
+            ? 'mail refused by the mail server; not retried'
+            : 'mail could not be sent; its sender retries later',
+        );
+        return outcome;
+      },
+    );
+    this.#track(work.then(() => undefined));
+    return work;
+  }
+
   /** Resolves when every queued message was delivered or given up on (tests, shutdown). */
   async idle(): Promise<void> {
     while (this.#pending.size > 0) await Promise.allSettled([...this.#pending]);
@@ -83,7 +119,14 @@ export class Mailer {
     this.#closed = true;
     await Promise.race([this.idle(), new Promise((resolve) => setTimeout(resolve, 2_000).unref())]);
     for (const timer of this.#timers) clearTimeout(timer);
-    this.#transport?.close();
+    if (this.#transport) (await this.#transport).close();
+  }
+
+  #smtp(): Promise<Transporter> {
+    const url = this.#smtpUrl;
+    if (url === undefined) throw new Error('mail delivery is smtp without GATEHOUSE_SMTP_URL');
+    this.#transport ??= import('nodemailer').then(({ createTransport }) => createTransport(url));
+    return this.#transport;
   }
 
   #track(work: Promise<void>): void {
@@ -93,7 +136,7 @@ export class Mailer {
 
   async #attempt(message: MailMessage, attempt: number): Promise<void> {
     try {
-      await this.#transport!.sendMail({ from: this.#from, ...message });
+      await (await this.#smtp()).sendMail({ from: this.#from, ...message });
     } catch (error) {
       const delay = RETRY_DELAYS_MS[attempt];
       const giveUp = delay === undefined || this.#closed;
