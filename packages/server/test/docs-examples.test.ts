@@ -48,6 +48,7 @@ describe('docs/*.md shell examples', () => {
         'accounts.md',
         'api-tokens.md',
         'getting-started.md',
+        'oauth.md',
         'sessions.md',
         'social-login.md',
         'tokens.md',
