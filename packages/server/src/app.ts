@@ -46,6 +46,7 @@ import { nulInFormBody, registerJsonBodyParser } from './http/json-body.js';
 import { accessLoggerOptions, loggerOptions } from './http/logging.js';
 import { registerOpenApi } from './http/openapi.js';
 import { registerRequestDefaults } from './http/request-defaults.js';
+import { lazyRequestLogger } from './http/request-logger.js';
 import { registerRouteHooks } from './http/route-hooks.js';
 import { securityHeaderWriter } from './http/security-headers.js';
 import { fastifyTrustProxy } from './http/trust-proxy.js';
@@ -142,6 +143,7 @@ export async function buildApp(config: Config, options: BuildOptions = {}): Prom
     loggerInstance: log,
     // registerAccessLog writes the one line per request instead of Fastify's two.
     logController: new LogController({ disableRequestLogging: true }),
+    childLoggerFactory: lazyRequestLogger,
     bodyLimit: config.bodyLimit,
     trustProxy: fastifyTrustProxy(config.trustProxy),
     // Path spelling must not dodge a rate limit: /API/SIGNIN and /api/signin/ reach the same route.
