@@ -10,6 +10,9 @@ export interface MailMessage {
   html: string;
 }
 
+/** How one immediate attempt ended (`deliver`): accepted, worth trying again later, or refused for good. */
+export type Delivery = 'sent' | 'retry' | 'rejected';
+
 /** Waits before each retry of a failed send: a short blip (greylisting, a restarting relay) is ridden out. */
 const RETRY_DELAYS_MS = [1_000, 5_000, 30_000];
 
@@ -75,6 +78,39 @@ export class Mailer {
     this.#track(this.#attempt(message, 0));
   }
 
+  /**
+   * One attempt now, for callers that keep their own record of what went out and retry on their own
+   * schedule (the API-token expiry notices retry with the next sweep): resolves to how it ended, never
+   * throws. A permanent refusal by the mail server (a 5xx reply, such as an unknown recipient) is
+   * `rejected`, so the caller stops trying; anything else that fails is `retry`.
+   */
+  deliver(message: MailMessage): Promise<Delivery> {
+    if (this.delivery !== 'smtp') {
+      this.send(message);
+      return Promise.resolve(this.available ? 'sent' : 'retry');
+    }
+    if (this.#closed) return Promise.resolve('retry');
+    const work = this.#smtp()
+      .then((transport) => transport.sendMail({ from: this.#from, ...message }))
+      .then(
+        (): Delivery => 'sent',
+        (error: unknown): Delivery => {
+          const code = (error as { responseCode?: unknown }).responseCode;
+          const outcome: Delivery = typeof code === 'number' && code >= 500 ? 'rejected' : 'retry';
+          // The subject and the error only: the body may hold a one-time link.
+          this.log.error(
+            { err: error, mail: { subject: message.subject } },
+            outcome === 'rejected'
+              ? 'mail refused by the mail server; not retried'
+              : 'mail could not be sent; its sender retries later',
+          );
+          return outcome;
+        },
+      );
+    this.#track(work.then(() => undefined));
+    return work;
+  }
+
   /** Resolves when every queued message was delivered or given up on (tests, shutdown). */
   async idle(): Promise<void> {
     while (this.#pending.size > 0) await Promise.allSettled([...this.#pending]);
@@ -90,7 +126,8 @@ export class Mailer {
 
   #smtp(): Promise<Transporter> {
     const url = this.#smtpUrl;
-    if (url === undefined) throw new Error('mail delivery is smtp without GATEHOUSE_SMTP_URL');
+    if (url === undefined)
+      return Promise.reject(new Error('mail delivery is smtp without GATEHOUSE_SMTP_URL'));
     this.#transport ??= import('nodemailer').then(({ createTransport }) => createTransport(url));
     return this.#transport;
   }
