@@ -90,8 +90,7 @@ export class Mailer {
       return Promise.resolve(this.available ? 'sent' : 'retry');
     }
     if (this.#closed) return Promise.resolve('retry');
-    const work = Promise.resolve()
-      .then(() => this.#smtp())
+    const work = this.#smtp()
       .then((transport) => transport.sendMail({ from: this.#from, ...message }))
       .then(
         (): Delivery => 'sent',
@@ -127,7 +126,8 @@ export class Mailer {
 
   #smtp(): Promise<Transporter> {
     const url = this.#smtpUrl;
-    if (url === undefined) throw new Error('mail delivery is smtp without GATEHOUSE_SMTP_URL');
+    if (url === undefined)
+      return Promise.reject(new Error('mail delivery is smtp without GATEHOUSE_SMTP_URL'));
     this.#transport ??= import('nodemailer').then(({ createTransport }) => createTransport(url));
     return this.#transport;
   }
