@@ -90,21 +90,24 @@ export class Mailer {
       return Promise.resolve(this.available ? 'sent' : 'retry');
     }
     if (this.#closed) return Promise.resolve('retry');
-    const work = this.#transport!.sendMail({ from: this.#from, ...message }).then(
-      (): Delivery => 'sent',
-      (error: unknown): Delivery => {
-        const code = (error as { responseCode?: unknown }).responseCode;
-        const outcome: Delivery = typeof code === 'number' && code >= 500 ? 'rejected' : 'retry';
-        // The subject and the error only: the body may hold a one-time link.
-        this.log.error(
-          { err: error, mail: { subject: message.subject } },
-          outcome === 'rejected'
-            ? 'mail refused by the mail server; not retried'
-            : 'mail could not be sent; its sender retries later',
-        );
-        return outcome;
-      },
-    );
+    // The transport is created at the first send (nodemailer loaded lazily); a failure to load it is a retry.
+    const work = Promise.resolve()
+      .then(async () => (await this.#smtp()).sendMail({ from: this.#from, ...message }))
+      .then(
+        (): Delivery => 'sent',
+        (error: unknown): Delivery => {
+          const code = (error as { responseCode?: unknown }).responseCode;
+          const outcome: Delivery = typeof code === 'number' && code >= 500 ? 'rejected' : 'retry';
+          // The subject and the error only: the body may hold a one-time link.
+          this.log.error(
+            { err: error, mail: { subject: message.subject } },
+            outcome === 'rejected'
+              ? 'mail refused by the mail server; not retried'
+              : 'mail could not be sent; its sender retries later',
+          );
+          return outcome;
+        },
+      );
     this.#track(work.then(() => undefined));
     return work;
   }
