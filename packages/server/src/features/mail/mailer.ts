@@ -90,9 +90,8 @@ export class Mailer {
       return Promise.resolve(this.available ? 'sent' : 'retry');
     }
     if (this.#closed) return Promise.resolve('retry');
-    // The transport is created at the first send (nodemailer loaded lazily); a failure to load it is a retry.
-    const work = Promise.resolve()
-      .then(async () => (await this.#smtp()).sendMail({ from: this.#from, ...message }))
+    const work = this.#smtp()
+      .then((transport) => transport.sendMail({ from: this.#from, ...message }))
       .then(
         (): Delivery => 'sent',
         (error: unknown): Delivery => {
