@@ -94,6 +94,7 @@ describe('social sign-in and OAuth clients in the web console', () => {
     await page.getByRole('button', { name: 'Register client' }).click();
     await dialog().getByLabel('Name').fill('Billing');
     await dialog().getByLabel('Redirect URIs').fill('https://billing.example/callback');
+    expect(await dialog().getByLabel('ID token signing algorithm').inputValue()).toBe('RS256');
     await dialog().getByRole('button', { name: 'Register client' }).click();
     await dialog().getByLabel('Client secret').waitFor();
     const first = await dialog().getByLabel('Client secret').inputValue();
@@ -110,12 +111,23 @@ describe('social sign-in and OAuth clients in the web console', () => {
     expect(await fitsIn360px(page)).toBe(true);
     await dialog().getByRole('button', { name: 'Done' }).click();
 
+    // The ID-token algorithm is editable: the stored value shows when the form opens again.
+    await row.getByRole('button', { name: 'Edit Billing' }).click();
+    await dialog().getByLabel('ID token signing algorithm').selectOption('EdDSA');
+    await dialog().getByRole('button', { name: 'Save client' }).click();
+    await expect.poll(() => row.textContent()).toContain('EdDSA');
+    await row.getByRole('button', { name: 'Edit Billing' }).click();
+    expect(await dialog().getByLabel('ID token signing algorithm').inputValue()).toBe('EdDSA');
+    expect(await seriousViolations(page)).toEqual([]);
+    await page.keyboard.press('Escape');
+
     // A public app for the person to connect.
     await page.getByRole('button', { name: 'Register client' }).click();
     await dialog().getByLabel('Name').fill('Calendar sync');
     await dialog().getByLabel('Redirect URIs').fill(REDIRECT_URI);
     await dialog().getByLabel('Allowed scopes').fill('openid email offline_access');
     await dialog().getByLabel('Public client').check();
+    await dialog().getByLabel('ID token signing algorithm').selectOption('ES256');
     await dialog().getByRole('button', { name: 'Register client' }).click();
     clientId = await dialog().getByLabel('Client ID').inputValue();
     expect(await dialog().getByLabel('Client secret').count()).toBe(0);
@@ -126,8 +138,18 @@ describe('social sign-in and OAuth clients in the web console', () => {
   it("lists the person's connected app on the Security page and disconnects it", async () => {
     const user = await server.createUser();
     // The app's side, through the real authorization flow (sign-in form and consent).
+    // The token response is watched to read the ID token's header: signed as chosen in the console.
+    const idTokens: string[] = [];
     const app = new GatehouseSDK({
       appUrl: server.url,
+      fetch: async (input, init) => {
+        const response = await fetch(input, init);
+        if (new URL(String(input)).pathname === '/oauth2/token') {
+          const body = (await response.clone().json()) as { id_token?: string };
+          if (body.id_token) idTokens.push(body.id_token);
+        }
+        return response;
+      },
       auth: { oauth: { clientId, scope: 'openid email offline_access' } },
     });
     const request = await app.oauth2.buildAuthorizationUrl({
@@ -155,6 +177,11 @@ describe('social sign-in and OAuth clients in the web console', () => {
       redirectUri: REDIRECT_URI,
       codeVerifier: request.codeVerifier,
     });
+    expect(idTokens).toHaveLength(1);
+    const header = JSON.parse(Buffer.from(idTokens[0]?.split('.')[0] ?? '', 'base64url').toString()) as {
+      alg: string;
+    };
+    expect(header.alg).toBe('ES256');
 
     await signIn(person, server.url, user.email, user.password);
     await open(person, server.url, '/security', 'Security');

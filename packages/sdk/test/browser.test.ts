@@ -35,7 +35,7 @@ async function isolatedContext(): Promise<BrowserContext> {
 }
 
 describe('in headless Chromium', () => {
-  it("keeps seed 003's cookie session across origins with credentials 'include', and auto mode prefers a token set", async () => {
+  it("keeps seed 003's cookie session across origins with credentials 'include' (userinfo answers it), and auto mode prefers a token set", async () => {
     const user = await gatehouse.createUser();
     const context = await isolatedContext();
     const page = await pages.open(context);
@@ -50,11 +50,35 @@ describe('in headless Chromium', () => {
         const me = await client.authentication.getLoggedInUser();
         // Another client on the page, in auto mode with no token set: the cookie is the browser's.
         const sameBrowser = await createGatehouseClient({ appUrl }).authentication.getLoggedInUser();
-        return { me: me.email, sameBrowser: sameBrowser.email, readableCookies: document.cookie };
+        // Seed 003, "Checking Session Status", as written (only the URL adapted): userinfo answers the cookie.
+        const endpoint = `${appUrl}/oauth2/userinfo`;
+        const response = await fetch(endpoint, {
+          method: 'GET',
+          credentials: 'include',
+          headers: { Accept: 'application/json' },
+        });
+        let loggedInAs: string | undefined;
+        if (response.ok) {
+          const userInfo = await response.json();
+          loggedInAs = userInfo.sub;
+        }
+        return {
+          me: me.email,
+          meId: me._id,
+          sameBrowser: sameBrowser.email,
+          loggedInAs,
+          readableCookies: document.cookie,
+        };
       },
       { appUrl: gatehouse.url, user },
     );
-    expect(session).toEqual({ me: user.email, sameBrowser: user.email, readableCookies: '' });
+    expect(session).toEqual({
+      me: user.email,
+      meId: expect.any(String),
+      sameBrowser: user.email,
+      loggedInAs: session.meId,
+      readableCookies: '',
+    });
     const cookies = await context.cookies(gatehouse.url);
     expect(cookies.find((cookie) => cookie.name.endsWith('gatehouse_session'))).toMatchObject({
       httpOnly: true,
@@ -83,12 +107,14 @@ describe('in headless Chromium', () => {
       const { createGatehouseClient } = (window as unknown as SdkWindow).Gatehouse;
       const client = createGatehouseClient({ appUrl, auth: { mode: 'session' } });
       await client.authentication.logout();
-      return client.authentication.getLoggedInUser().then(
+      const userinfo = await fetch(`${appUrl}/oauth2/userinfo`, { credentials: 'include' });
+      const me = await client.authentication.getLoggedInUser().then(
         () => 'still signed in',
         (error) => error.status,
       );
+      return { me, userinfo: userinfo.status };
     }, gatehouse.url);
-    expect(afterLogout).toBe(401);
+    expect(afterLogout).toEqual({ me: 401, userinfo: 401 });
     await context.close();
   });
 

@@ -157,6 +157,64 @@ describe('max_age (OpenID Connect Core §3.1.3.7)', () => {
   });
 });
 
+describe('max_age without auth_time (OpenID Connect Core §2, §3.1.3.7 (13))', () => {
+  it('refuses the exchange when the request set maxAge and the ID token has no auth_time', async () => {
+    const { clientId, clientSecret, redirectUri } = server.clients.confidential;
+    const nonce = 'one-nonce-for-both-requests';
+    // A real, correctly signed token response without auth_time: oidc-provider leaves the claim out when
+    // the request did not ask for max_age (and the client does not require it).
+    let captured = '';
+    const first = new GatehouseSDK({
+      appUrl: server.appUrl,
+      fetch: async (input, init) => {
+        const response = await fetch(input, init);
+        if (init.method === 'POST' && init.body?.toString().includes('authorization_code')) {
+          captured = await response.clone().text();
+        }
+        return response;
+      },
+      auth: { oauth: { clientId, clientSecret } },
+    });
+    const plain = await first.oauth2.buildAuthorizationUrl({ redirectUri, nonce });
+    const plainCallback = first.oauth2.parseAuthorizationCallback(await server.login(plain.url));
+    const plainTokens = await first.oauth2.exchangeAuthorizationCode({
+      code: plainCallback.code!,
+      redirectUri,
+    });
+    expect(plainTokens.idTokenClaims).toMatchObject({ nonce });
+    expect(plainTokens.idTokenClaims).not.toHaveProperty('auth_time');
+    expect(captured).toContain('id_token');
+
+    // The second request asks for max_age=300; its token endpoint answers with that token (same client,
+    // same nonce, matching at_hash), so only the missing auth_time is wrong with it.
+    const tokenEndpoint = (await first.oauth2.discover()).token_endpoint;
+    const second = new GatehouseSDK({
+      appUrl: server.appUrl,
+      fetch: async (input, init) =>
+        input === tokenEndpoint
+          ? new Response(captured, { status: 200, headers: { 'content-type': 'application/json' } })
+          : fetch(input, init),
+      auth: { oauth: { clientId, clientSecret } },
+    });
+    const request = await second.oauth2.buildAuthorizationUrl({ redirectUri, nonce, maxAge: 300 });
+    expect(new URL(request.url).searchParams.get('max_age')).toBe('300');
+    const callback = second.oauth2.parseAuthorizationCallback(await server.login(request.url));
+    await expect(
+      second.oauth2.exchangeAuthorizationCode({ code: callback.code!, redirectUri }),
+    ).rejects.toMatchObject({
+      code: 'ID_TOKEN_INVALID',
+      message: expect.stringMatching(/no auth_time although the request set max_age/),
+    });
+    // Nothing was stored: the app is not signed in with a token that failed validation.
+    expect(await second.auth.getTokenSet()).toBeNull();
+    // The same token, validated directly with maxAge, is refused for the same reason.
+    await expect(second.oauth2.validateIdToken(plainTokens.idToken!, { maxAge: 300 })).rejects.toMatchObject({
+      code: 'ID_TOKEN_INVALID',
+      message: expect.stringMatching(/no auth_time/),
+    });
+  });
+});
+
 describe('discovery', () => {
   it('is fetched once however many calls need it', async () => {
     const recorder = recordingFetch();

@@ -23,7 +23,6 @@ import { authConfigRoutes } from './features/auth-config/routes.js';
 import { findConsoleBuild } from './features/console/build-output.js';
 import { consoleRoutes } from './features/console/routes.js';
 import { landingRoutes } from './features/landing/routes.js';
-import { PrometheusMetrics } from './features/metrics/prometheus.js';
 import { noMetrics } from './features/metrics/recorder.js';
 import { registerMetrics } from './features/metrics/routes.js';
 import { oauthRoutes } from './features/oauth/routes.js';
@@ -115,9 +114,10 @@ export async function buildApp(config: Config, options: BuildOptions = {}): Prom
   const bus = createInvalidationBus(storage, log);
   const hasher = new PasswordHasher(config.argon2);
   // Off unless GATEHOUSE_METRICS_TOKEN is set (docs/deployment.md#metrics); one-off commands serve nothing.
+  // prom-client is loaded only then: a server without metrics does not carry it in memory.
   const metrics =
     config.metricsToken !== undefined && options.command === undefined
-      ? new PrometheusMetrics({
+      ? new (await import('./features/metrics/prometheus.js')).PrometheusMetrics({
           pool: storage.pool,
           outage: storage.outage,
           listening: () => bus.listening,

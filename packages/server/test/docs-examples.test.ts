@@ -1,7 +1,17 @@
 import { spawn } from 'node:child_process';
-import { mkdtempSync, readdirSync, readFileSync } from 'node:fs';
+import { randomBytes } from 'node:crypto';
+import {
+  appendFileSync,
+  chmodSync,
+  mkdirSync,
+  mkdtempSync,
+  readdirSync,
+  readFileSync,
+  writeFileSync,
+} from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { pathToFileURL } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { MANY_SIGN_INS, startTestServer, type TestServer } from './support/server.js';
 
@@ -12,11 +22,16 @@ import { MANY_SIGN_INS, startTestServer, type TestServer } from './support/serve
  * - `set -euo pipefail`, and `curl` fails on an HTTP error (`--fail-with-body`), so a wrong call fails;
  * - `http://localhost:3000` means this test's server;
  * - `ADMIN_PASSWORD` holds the first admin's password (admin@localhost), as the pages tell readers to set;
- * - the server runs with GATEHOUSE_SIGNUP=open, as the pages that sign people up say.
+ * - the server runs with GATEHOUSE_SIGNUP=open, as the pages that sign people up say;
+ * - it has no SMTP and writes its log (the messages it would send, links included) to `gatehouse.log` in
+ *   the folder, as a development server started with `npm start > gatehouse.log` does (docs/accounts.md);
+ * - `gatehouse` is the command line of this checkout's source, with the server's database and master key
+ *   in its environment, and `node` resolves this checkout's packages (`require("otpauth")`).
  * Pages without runnable blocks are not run (other helpers' pages opt in when they are ready).
  */
 
-const DOCS = join(import.meta.dirname, '../../../docs');
+const ROOT = join(import.meta.dirname, '../../..');
+const DOCS = join(ROOT, 'docs');
 const RUNNABLE = /^```(?:sh|bash|shell) runnable\s*\n([\s\S]*?)^```\s*$/gm;
 const ADMIN_PASSWORD = 'first admin password 1';
 
@@ -31,10 +46,25 @@ const pages = readdirSync(DOCS)
   .filter(({ blocks }) => blocks.length > 0);
 
 /** A fresh server per page: a page's examples may change the admin's password or delete what they made. */
-async function serverForPage(): Promise<TestServer> {
-  const server = await startTestServer({ env: { GATEHOUSE_SIGNUP: 'open', ...MANY_SIGN_INS } });
+async function serverForPage(folder: string, masterKey: string): Promise<TestServer> {
+  const log = join(folder, 'gatehouse.log');
+  const server = await startTestServer({
+    env: { GATEHOUSE_SIGNUP: 'open', GATEHOUSE_MASTER_KEY: masterKey, ...MANY_SIGN_INS },
+    logStream: { write: (line) => appendFileSync(log, line) },
+  });
   await server.createUser({ email: 'admin@localhost', password: ADMIN_PASSWORD, admin: true });
   return server;
+}
+
+/** A `gatehouse` on the PATH that runs this checkout's source (no build needed). */
+function commandLine(folder: string): string {
+  const bin = join(folder, '.bin');
+  mkdirSync(bin);
+  const tsx = pathToFileURL(join(ROOT, 'node_modules/tsx/dist/esm/index.mjs')).href;
+  const main = join(ROOT, 'packages/server/src/main.ts');
+  writeFileSync(join(bin, 'gatehouse'), `#!/bin/sh\nexec node --import '${tsx}' '${main}' "$@"\n`);
+  chmodSync(join(bin, 'gatehouse'), 0o755);
+  return bin;
 }
 
 const PRELUDE = `set -euo pipefail
@@ -48,6 +78,7 @@ describe('docs/*.md shell examples', () => {
         'accounts.md',
         'api-tokens.md',
         'getting-started.md',
+        'oauth.md',
         'sessions.md',
         'social-login.md',
         'tokens.md',
@@ -56,22 +87,37 @@ describe('docs/*.md shell examples', () => {
     );
   });
 
+  // Generous: accounts.md runs the command line seven times (a process each, ~1 s on a quiet machine).
   it.each(pages)('$page runs as written', async ({ blocks }) => {
-    const server = await serverForPage();
+    const folder = mkdtempSync(join(tmpdir(), 'gatehouse-docs-'));
+    const masterKey = randomBytes(32).toString('base64url');
+    const server = await serverForPage(folder, masterKey);
     try {
-      await runPage(server, blocks);
+      await runPage(server, blocks, folder, {
+        PATH: `${commandLine(folder)}:${process.env['PATH'] ?? ''}`,
+        NODE_PATH: join(ROOT, 'node_modules'),
+        GATEHOUSE_MASTER_KEY: masterKey,
+        ...(server.config.database.kind === 'sqlite' && {
+          GATEHOUSE_DATABASE_URL: server.config.database.path,
+        }),
+      });
     } finally {
       await server.close();
     }
-  });
+  }, 240_000);
 });
 
 /** Runs the page's blocks in bash, asynchronously: the server answering them lives in this process. */
-async function runPage(server: TestServer, blocks: string[]): Promise<void> {
+async function runPage(
+  server: TestServer,
+  blocks: string[],
+  folder: string,
+  env: Record<string, string>,
+): Promise<void> {
   const script = PRELUDE + blocks.join('\n').replaceAll('http://localhost:3000', server.url);
   const child = spawn('bash', ['-c', script], {
-    cwd: mkdtempSync(join(tmpdir(), 'gatehouse-docs-')),
-    env: { PATH: process.env['PATH'] ?? '', HOME: tmpdir(), ADMIN_PASSWORD },
+    cwd: folder,
+    env: { ...env, HOME: tmpdir(), ADMIN_PASSWORD },
   });
   let output = '';
   const collect = (chunk: Buffer) => {

@@ -24,6 +24,9 @@ function sample(text: string, name: string, labels: Record<string, string> = {})
   return undefined;
 }
 
+const lockouts = (text: string, subject: string) =>
+  sample(text, 'gatehouse_lockouts_total', { subject }) ?? 0;
+
 async function scrape(server: TestServer): Promise<string> {
   const response = await fetch(`${server.url}/metrics`, { headers: { authorization: `Bearer ${TOKEN}` } });
   expect(response.status).toBe(200);
@@ -117,6 +120,27 @@ describe.each(testDatabases)('/metrics on %s', (database) => {
     // Threshold 2: two wrong guesses are checked, the third is refused unchecked (locked).
     expect(count(after, 'failure') - count(before, 'failure')).toBe(2);
     expect(count(after, 'locked') - count(before, 'locked')).toBe(1);
+    // The second wrong guess locked the account: one lockout started.
+    expect(lockouts(after, 'account') - lockouts(before, 'account')).toBe(1);
+  });
+
+  it('counts a lockout once when it starts, however many guesses race for it, and for unknown logins too', async () => {
+    const before = await scrape(server);
+    const user = await server.createUser();
+    const guesses = await Promise.all(
+      Array.from({ length: 12 }, () =>
+        request(server.url, '/api/signin', { body: { username: user.email, password: 'wrong-password' } }),
+      ),
+    );
+    // Threshold 2: two guesses are checked (401), the rest refused unchecked (429).
+    expect(guesses.map((g) => g.status).sort()).toEqual([...Array(2).fill(401), ...Array(10).fill(429)]);
+    const unknown = `nobody-${randomBytes(4).toString('hex')}@example.test`;
+    for (let i = 0; i < 2; i += 1)
+      await request(server.url, '/api/signin', { body: { username: unknown, password: 'wrong-password' } });
+    const after = await scrape(server);
+    expect(lockouts(after, 'account') - lockouts(before, 'account')).toBe(1);
+    expect(lockouts(after, 'unknown') - lockouts(before, 'unknown')).toBe(1);
+    expect(after).toContain('# TYPE gatehouse_lockouts_total counter');
   });
 
   it('counts refresh-token reuse, cache lookups and invalidations', async () => {

@@ -90,6 +90,104 @@ describe.each(testDatabases)('the OAuth login page and connected apps on %s', (d
     expect(cc.refresh_token).toBeUndefined();
   });
 
+  it('oauth4webapi: refresh rotation, introspection, revocation, and prompt=none signed in and not', async () => {
+    const issuer = new URL(server.url);
+    const insecure = { [oauth.allowInsecureRequests]: true } as const;
+    const as = await oauth.processDiscoveryResponse(issuer, await oauth.discoveryRequest(issuer, insecure));
+    const rp: oauth.Client = { client_id: client.id };
+    const auth = oauth.ClientSecretBasic(client.secret);
+    const authorization = async (extra: Record<string, string> = {}) => {
+      const verifier = oauth.generateRandomCodeVerifier();
+      const state = oauth.generateRandomState();
+      const url = new URL(as.authorization_endpoint!);
+      for (const [name, value] of Object.entries({
+        client_id: client.id,
+        redirect_uri: REDIRECT_URI,
+        response_type: 'code',
+        scope: 'openid email offline_access',
+        state,
+        code_challenge: await oauth.calculatePKCECodeChallenge(verifier),
+        code_challenge_method: 'S256',
+        ...extra,
+      }))
+        url.searchParams.set(name, value);
+      return { url: url.href, verifier, state };
+    };
+
+    // prompt=none in a browser with no Gatehouse session: login_required, back at the client.
+    const anonymous = await authorization({ prompt: 'none' });
+    const refused = await authorizeInBrowser(server, anonymous.url, server.user);
+    expect(() => oauth.validateAuthResponse(as, rp, refused.callback, anonymous.state)).toThrow(
+      expect.objectContaining({ error: 'login_required' }),
+    );
+
+    // A full sign-in and consent, then prompt=none in the same browser: a code, no page shown.
+    const first = await authorization();
+    const signedIn = await authorizeInBrowser(server, first.url, server.user);
+    await oauth.processAuthorizationCodeResponse(
+      as,
+      rp,
+      await oauth.authorizationCodeGrantRequest(
+        as,
+        rp,
+        auth,
+        oauth.validateAuthResponse(as, rp, signedIn.callback, first.state),
+        REDIRECT_URI,
+        first.verifier,
+        insecure,
+      ),
+    );
+    const silent = await authorization({ prompt: 'none' });
+    const again = await authorizeInBrowser(server, silent.url, server.user, { browser: signedIn.browser });
+    expect(again.pages).toEqual([]);
+    const tokens = await oauth.processAuthorizationCodeResponse(
+      as,
+      rp,
+      await oauth.authorizationCodeGrantRequest(
+        as,
+        rp,
+        auth,
+        oauth.validateAuthResponse(as, rp, again.callback, silent.state),
+        REDIRECT_URI,
+        silent.verifier,
+        insecure,
+      ),
+    );
+
+    // Refresh rotates: the new pair works, the spent refresh token is invalid_grant.
+    const refreshed = await oauth.processRefreshTokenResponse(
+      as,
+      rp,
+      await oauth.refreshTokenGrantRequest(as, rp, auth, tokens.refresh_token!, insecure),
+    );
+    const described = await oauth.processIntrospectionResponse(
+      as,
+      rp,
+      await oauth.introspectionRequest(as, rp, auth, refreshed.access_token, insecure),
+    );
+    expect(described).toMatchObject({ active: true, client_id: client.id, sub: server.user.id });
+
+    // Revoking the refresh token ends it and the access token issued from it.
+    await oauth.processRevocationResponse(
+      await oauth.revocationRequest(as, rp, auth, refreshed.refresh_token!, insecure),
+    );
+    for (const token of [refreshed.access_token, refreshed.refresh_token!]) {
+      const after = await oauth.processIntrospectionResponse(
+        as,
+        rp,
+        await oauth.introspectionRequest(as, rp, auth, token, insecure),
+      );
+      expect(after).toEqual({ active: false });
+    }
+    await expect(
+      oauth.processRefreshTokenResponse(
+        as,
+        rp,
+        await oauth.refreshTokenGrantRequest(as, rp, auth, refreshed.refresh_token!, insecure),
+      ),
+    ).rejects.toMatchObject({ error: 'invalid_grant' });
+  });
+
   it('asks for the second factor on the login page, as password sign-in does', async () => {
     const user = await server.createUser();
     const cookie = await signInWithCookie(server.url, user.email, user.password);

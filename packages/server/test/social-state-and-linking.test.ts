@@ -149,6 +149,78 @@ describe.each(testDatabases)('social state cookies and linking on %s', (database
     });
   });
 
+  describe('concurrent starts from one cookie jar', () => {
+    /** One browser's cookies for Gatehouse: every response's Set-Cookie applied in the order it arrives. */
+    const jar = new Map<string, string>();
+    const cookieHeader = () => [...jar].map(([name, value]) => `${name}=${value}`).join('; ');
+    const apply = (headers: Headers) => {
+      for (const name of stateCookiesCleared(headers)) jar.delete(name);
+      for (const pair of stateCookiesSet(headers)) {
+        const [name = '', value = ''] = pair.split('=');
+        jar.set(name, value);
+      }
+    };
+    /** `count` logins started at once: each request carries the jar as it was when the burst began. */
+    const burst = async (count: number) => {
+      const sent = cookieHeader();
+      return Promise.all(
+        Array.from({ length: count }, async () => {
+          const response = await fetch(`${server.url}/api/auth/google?returnUrl=${APP}/burst`, {
+            redirect: 'manual',
+            headers: sent ? { cookie: sent } : {},
+          });
+          expect(response.status).toBe(302);
+          apply(response.headers);
+          return {
+            name: stateCookiesSet(response.headers)[0]?.split('=')[0] ?? '',
+            location: response.headers.get('location') ?? '',
+            cleared: stateCookiesCleared(response.headers).sort(),
+          };
+        }),
+      );
+    };
+
+    it('a burst into a full jar clears the old logins, never a sibling of the burst, and each new one completes', async () => {
+      jar.clear();
+      const old = await burst(5);
+      expect(old.every((login) => login.cleared.length === 0)).toBe(true);
+      expect(jar.size).toBe(5);
+
+      // Three tabs start at once while five logins are in flight: each request sees the same five cookies.
+      const fresh = await burst(3);
+      const oldNames = old.map((login) => login.name).sort();
+      for (const login of fresh) expect(login.cleared).toEqual(oldNames);
+      // What is left is exactly the burst's own cookies: no request cleared a sibling's.
+      expect([...jar.keys()].sort()).toEqual(fresh.map((login) => login.name).sort());
+
+      // Every login of the burst completes in that browser; an abandoned one is refused.
+      for (const [i, login] of fresh.entries()) {
+        const back = await loginAtIdp(idp, login.location, `burst-${i}-${database}`);
+        const done = await deliverCallback(server, back, cookieHeader());
+        expect(done.status).toBe(302);
+        expect(returned(done.location).rt).toMatch(/^[\w-]{43}$/);
+        apply(done.headers);
+      }
+      expect(jar.size).toBe(0);
+      const abandoned = await loginAtIdp(idp, old[0]?.location ?? '', `abandoned-${database}`);
+      const refused = await deliverCallback(server, abandoned, cookieHeader());
+      expect(refused.status).toBe(400);
+      expect(refused.body['code']).toBe('INVALID_STATE');
+    });
+
+    it('a burst from an empty jar may hold more than 5 for a moment; the next start brings it back to one', async () => {
+      jar.clear();
+      // No request of a burst can see its siblings' cookies, so the bound is 5 plus the size of one burst
+      // (a browser's concurrent top-level navigations), never growth without bound.
+      const eight = await burst(8);
+      expect(eight.every((login) => login.cleared.length === 0)).toBe(true);
+      expect(jar.size).toBe(8);
+      const [next] = await burst(1);
+      expect(next?.cleared).toEqual(eight.map((login) => login.name).sort());
+      expect([...jar.keys()]).toEqual([next?.name]);
+    });
+  });
+
   describe('linking an identity to the signed-in account', () => {
     const link = (cookie: string, body: Record<string, string> = {}, provider = 'google') =>
       request<{ url: string }>(server.url, `/api/me/social-identities/${provider}`, { body, cookie });

@@ -1,4 +1,4 @@
-import { Ajv, type Options } from 'ajv';
+import { Ajv, type Options, type ValidateFunction } from 'ajv';
 import type { FastifyInstance } from 'fastify';
 
 const shared: Options = { allErrors: true, useDefaults: true, removeAdditional: false, strict: false };
@@ -57,10 +57,42 @@ function addFreeFormKeywords(ajv: Ajv): void {
  * `?limit=20` are coerced to the boolean and number their schemas declare.
  */
 export function registerValidators(app: FastifyInstance): void {
-  const bodies = new Ajv({ ...shared, coerceTypes: false });
-  const urlParts = new Ajv({ ...shared, coerceTypes: 'array' });
-  addFreeFormKeywords(bodies);
-  app.setValidatorCompiler(({ schema, httpPart }) =>
-    (httpPart === 'body' ? bodies : urlParts).compile(schema),
-  );
+  let bodies: Ajv | undefined;
+  let urlParts: Ajv | undefined;
+  const ajvFor = (httpPart: string | undefined): Ajv => {
+    if (httpPart === 'body') {
+      if (!bodies) {
+        bodies = new Ajv({ ...shared, coerceTypes: false });
+        addFreeFormKeywords(bodies);
+      }
+      return bodies;
+    }
+    urlParts ??= new Ajv({ ...shared, coerceTypes: 'array' });
+    return urlParts;
+  };
+  app.setValidatorCompiler(({ schema, httpPart }) => lazily(() => ajvFor(httpPart).compile(schema)));
+}
+
+/** What Fastify calls: Ajv's function, or one that stands in for it until its first use. */
+type Validator = ((data: unknown, context?: object) => boolean) & {
+  errors?: ValidateFunction['errors'];
+  schemaEnv?: unknown;
+};
+
+/**
+ * Compiles a route's validator at its first request rather than at start-up: ~200 routes' generated code is
+ * several MB of heap, and most servers only ever see a fraction of their routes (docs/performance.md).
+ * `schemaEnv` is set so Fastify passes the parent data, which Ajv needs to coerce a root value, as it does
+ * for Ajv's own functions; `errors` is copied from the compiled function after each call, as Fastify reads it.
+ */
+function lazily(compile: () => ValidateFunction): Validator {
+  let compiled: ValidateFunction | undefined;
+  const validate: Validator = (data, context) => {
+    compiled ??= compile();
+    const valid = compiled(data, context as Parameters<ValidateFunction>[1]);
+    validate.errors = compiled.errors;
+    return valid as boolean;
+  };
+  validate.schemaEnv = true;
+  return validate;
 }

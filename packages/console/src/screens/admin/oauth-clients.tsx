@@ -5,7 +5,7 @@ import { CopyButton } from '../../components/copy.js';
 import { DataTable } from '../../components/data-table.js';
 import { ConfirmDialog, Dialog } from '../../components/dialog.js';
 import { ActionError, Alert, Badge, Empty, Loaded } from '../../components/feedback.js';
-import { Checkbox, Field } from '../../components/field.js';
+import { Checkbox, Field, SelectField } from '../../components/field.js';
 import { FormActions } from '../../components/form-actions.js';
 import { Card, Page } from '../../components/page.js';
 import { formatDay } from '../../lib/format.js';
@@ -46,6 +46,9 @@ export function AdminOAuthClients() {
                   <div class="badges">
                     <Badge>{client.public ? 'Public' : 'Confidential'}</Badge>
                     {client.trusted && <Badge tone="accent">First-party</Badge>}
+                    {client.id_token_signed_response_alg !== 'RS256' && (
+                      <Badge>ID tokens {client.id_token_signed_response_alg}</Badge>
+                    )}
                   </div>
                 </td>
                 <td data-label="Redirect URIs">
@@ -133,6 +136,15 @@ function SecretDialog({ secret, onClose }: { secret: OAuthClientWithSecret | nul
   );
 }
 
+/** What the server accepts as a client's `id_token_signed_response_alg`. */
+const ID_TOKEN_ALGORITHMS = ['RS256', 'ES256', 'EdDSA'] as const;
+type IdTokenAlgorithm = (typeof ID_TOKEN_ALGORITHMS)[number];
+
+/** A stored or chosen algorithm as one the form offers; anything else is the default, RS256. */
+function idTokenAlgorithm(value: string | undefined): IdTokenAlgorithm {
+  return ID_TOKEN_ALGORITHMS.find((algorithm) => algorithm === value) ?? 'RS256';
+}
+
 function ClientDialog({
   client,
   onClose,
@@ -177,6 +189,7 @@ function ClientForm({
     scope: existing?.scope ?? '',
     public: existing?.public ?? false,
     trusted: existing?.trusted ?? false,
+    idTokenAlg: idTokenAlgorithm(existing?.id_token_signed_response_alg),
   });
   const save = useAction(
     async () => {
@@ -185,6 +198,7 @@ function ClientForm({
         redirectUris: lines(form.redirectUris),
         ...(form.scope.trim() && { scope: form.scope.trim() }),
         trusted: form.trusted,
+        idTokenSignedResponseAlg: form.idTokenAlg,
       };
       if (existing) {
         await integrations.updateOAuthClient(existing.client_id, settings);
@@ -231,6 +245,16 @@ function ClientForm({
         value={form.scope}
         hint="Space-separated, such as openid profile email offline_access; empty for the default."
         onInput={(event) => setForm({ ...form, scope: event.currentTarget.value })}
+      />
+      <SelectField
+        label="ID token signing algorithm"
+        hint="RS256 works with every OpenID Connect library; choose ES256 or EdDSA only if the application asks for it."
+        options={ID_TOKEN_ALGORITHMS.map((value) => ({
+          value,
+          label: value === 'RS256' ? 'RS256 (default)' : value,
+        }))}
+        value={form.idTokenAlg}
+        onChange={(event) => setForm({ ...form, idTokenAlg: idTokenAlgorithm(event.currentTarget.value) })}
       />
       {!existing && (
         <Checkbox

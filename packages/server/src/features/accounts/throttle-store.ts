@@ -11,8 +11,11 @@ export interface LockoutPolicy {
   decayMs: number;
 }
 
-/** A reserved guess, or the end of the lock that refused it. */
-export type Reservation = { reserved: true } | { reserved: false; lockedUntil: number };
+/**
+ * A reserved guess (`lockStarted`: it was the one that locked the account, as the threshold-th guess or a
+ * later one), or the end of the lock that refused it.
+ */
+export type Reservation = { reserved: true; lockStarted: boolean } | { reserved: false; lockedUntil: number };
 
 /** SQL for sign-in counters. Each change is one atomic statement, so concurrent attempts cannot lose a count. */
 export class ThrottleStore {
@@ -55,9 +58,9 @@ export class ThrottleStore {
           .doUpdateSet({ hits, window_started_at: now, locked_until: lockAfter(hits, now, policy) })
           .where('sign_in_throttles.locked_until', '<=', now),
       )
-      .returning('hits')
+      .returning('locked_until')
       .executeTakeFirst();
-    if (row) return { reserved: true };
+    if (row) return { reserved: true, lockStarted: Number(row.locked_until) > now };
     const locked = await this.db
       .selectFrom('sign_in_throttles')
       .select('locked_until')

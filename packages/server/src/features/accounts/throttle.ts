@@ -71,7 +71,11 @@ export class SignInThrottle {
   async reserveGuess(budget: string): Promise<void> {
     const now = this.ctx.now();
     const reservation = await this.#store.reserve(budget, now, this.#policy);
-    if (reservation.reserved) return;
+    if (reservation.reserved) {
+      if (reservation.lockStarted)
+        this.ctx.metrics.lockoutStarted(budget.startsWith('account:') ? 'account' : 'unknown');
+      return;
+    }
     throw new AppError(429, 'ACCOUNT_LOCKED', 'Too many failed sign-ins; try again later', undefined, {
       'retry-after': String(Math.max(1, Math.ceil((reservation.lockedUntil - now) / 1000))),
     });

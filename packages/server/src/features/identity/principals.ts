@@ -1,5 +1,5 @@
 import type { AppContext } from '../../context.js';
-import type { ActiveWorkspace } from '../../http/auth-context.js';
+import type { ActiveWorkspace, Authenticator } from '../../http/auth-context.js';
 import { AppError } from '../../lib/errors.js';
 import { TtlCache } from '../../lib/ttl-cache.js';
 import { MembershipStore } from './membership-store.js';
@@ -43,7 +43,7 @@ export class PrincipalLoader {
    * stops all of them on the next request, on every instance.
    */
   async load(userId: string, workspaceId: string | null): Promise<Principal | null> {
-    await this.#noticeExternalChanges();
+    await this.noticeExternalChanges();
     const principal = await this.#load(userId, workspaceId);
     if (principal?.user.disabled_at != null) throw accountDisabled();
     return principal;
@@ -55,13 +55,16 @@ export class PrincipalLoader {
    * data_version`, one call without I/O), every cache following the bus is dropped, so the principal below
    * (and the sessions, token families and API tokens of later requests) are read afresh: a user disabled
    * or deleted from the shell is refused on the server's next request. PostgreSQL carries such changes
-   * over LISTEN/NOTIFY instead (`externalChanges` is undefined there).
+   * over LISTEN/NOTIFY instead (`externalChanges` is undefined there). Authentication looks here BEFORE
+   * it reads the credential's own cache (`checkingExternalChanges`): looking only when the principal is
+   * loaded came after the session or token family had been read from its cache, so one request with a
+   * session ended from the shell (`set-password`) still passed.
    */
-  async #noticeExternalChanges(): Promise<void> {
+  noticeExternalChanges(): Promise<void> | undefined {
     const external = this.ctx.storage.externalChanges?.();
-    if (external === this.#seenExternalChanges) return;
+    if (external === this.#seenExternalChanges) return undefined;
     this.#seenExternalChanges = external;
-    await this.ctx.bus.publish('*');
+    return this.ctx.bus.publish('*');
   }
 
   #load(userId: string, workspaceId: string | null): Promise<Principal | null> {
@@ -79,4 +82,24 @@ export class PrincipalLoader {
       () => tags,
     );
   }
+}
+
+/**
+ * The authenticators, each noticing changes made from the shell (SQLite) before it reads its credential:
+ * a session, token family or API token ended by `gatehouse users …` is refused on the very next request.
+ */
+export function checkingExternalChanges(
+  principals: PrincipalLoader,
+  authenticators: readonly Authenticator[],
+): Authenticator[] {
+  return authenticators.map((authenticator) => ({
+    kind: authenticator.kind,
+    extract: (request) => authenticator.extract(request),
+    verify(credential, request) {
+      // Undefined (nothing changed) on almost every request: no extra await on the hot path.
+      const dropping = principals.noticeExternalChanges();
+      if (!dropping) return authenticator.verify(credential, request);
+      return dropping.then(() => authenticator.verify(credential, request));
+    },
+  }));
 }

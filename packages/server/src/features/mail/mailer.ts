@@ -1,5 +1,5 @@
 import type { FastifyBaseLogger } from 'fastify';
-import { createTransport, type Transporter } from 'nodemailer';
+import type { Transporter } from 'nodemailer';
 import type { Config } from '../../config/load.js';
 import { AppError } from '../../lib/errors.js';
 
@@ -25,7 +25,9 @@ const RETRY_DELAYS_MS = [1_000, 5_000, 30_000];
  */
 export class Mailer {
   readonly delivery: Config['mail']['delivery'];
-  readonly #transport: Transporter | undefined;
+  readonly #smtpUrl: string | undefined;
+  /** Created at the first send: nodemailer is loaded only by a server that sends mail (memory at start-up). */
+  #transport: Promise<Transporter> | undefined;
   readonly #from: string;
   readonly #pending = new Set<Promise<void>>();
   readonly #timers = new Set<NodeJS.Timeout>();
@@ -37,7 +39,7 @@ export class Mailer {
   ) {
     this.delivery = config.delivery;
     this.#from = config.from;
-    this.#transport = config.smtpUrl ? createTransport(config.smtpUrl) : undefined;
+    this.#smtpUrl = config.smtpUrl;
   }
 
   /** True when messages reach someone: SMTP, or the log in development. */
@@ -83,7 +85,14 @@ export class Mailer {
     this.#closed = true;
     await Promise.race([this.idle(), new Promise((resolve) => setTimeout(resolve, 2_000).unref())]);
     for (const timer of this.#timers) clearTimeout(timer);
-    this.#transport?.close();
+    if (this.#transport) (await this.#transport).close();
+  }
+
+  #smtp(): Promise<Transporter> {
+    const url = this.#smtpUrl;
+    if (url === undefined) throw new Error('mail delivery is smtp without GATEHOUSE_SMTP_URL');
+    this.#transport ??= import('nodemailer').then(({ createTransport }) => createTransport(url));
+    return this.#transport;
   }
 
   #track(work: Promise<void>): void {
@@ -93,7 +102,7 @@ export class Mailer {
 
   async #attempt(message: MailMessage, attempt: number): Promise<void> {
     try {
-      await this.#transport!.sendMail({ from: this.#from, ...message });
+      await (await this.#smtp()).sendMail({ from: this.#from, ...message });
     } catch (error) {
       const delay = RETRY_DELAYS_MS[attempt];
       const giveUp = delay === undefined || this.#closed;

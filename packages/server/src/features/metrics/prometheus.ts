@@ -1,7 +1,14 @@
 import type pg from 'pg';
 import { Counter, collectDefaultMetrics, Gauge, Registry } from 'prom-client';
 import type { OutageLog } from '../../storage/outage.js';
-import type { CountedCache, Metrics, SignInMethod, SignInOutcome, SweepOutcome } from './recorder.js';
+import type {
+  CountedCache,
+  LockoutSubject,
+  Metrics,
+  SignInMethod,
+  SignInOutcome,
+  SweepOutcome,
+} from './recorder.js';
 import { RequestDurations } from './request-durations.js';
 
 /** What the scrape reads at collection time (nothing of this costs a request anything). */
@@ -24,6 +31,7 @@ export class PrometheusMetrics implements Metrics {
   readonly registry = new Registry();
   readonly #requests: RequestDurations;
   readonly #signIns: Counter<'method' | 'outcome'>;
+  readonly #lockouts: Counter<'subject'>;
   readonly #reuse: Counter;
   readonly #sweeps: Counter<'outcome'>;
   readonly #swept: Counter;
@@ -37,6 +45,12 @@ export class PrometheusMetrics implements Metrics {
       name: 'gatehouse_signins_total',
       help: 'Sign-in attempts by method (password, second_factor, social) and outcome (success, failure, locked, throttled)',
       labelNames: ['method', 'outcome'],
+      registers,
+    });
+    this.#lockouts = new Counter({
+      name: 'gatehouse_lockouts_total',
+      help: 'Sign-in budgets that ran out and locked, by subject (account, or unknown: an identifier no account has)',
+      labelNames: ['subject'],
       registers,
     });
     this.#reuse = new Counter({
@@ -143,6 +157,10 @@ export class PrometheusMetrics implements Metrics {
 
   signIn(method: SignInMethod, outcome: SignInOutcome): void {
     this.#signIns.inc({ method, outcome });
+  }
+
+  lockoutStarted(subject: LockoutSubject): void {
+    this.#lockouts.inc({ subject });
   }
 
   refreshReuse(): void {

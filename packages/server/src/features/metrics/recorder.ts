@@ -8,6 +8,9 @@ export type SignInMethod = 'password' | 'second_factor' | 'social';
  */
 export type SignInOutcome = 'success' | 'failure' | 'locked' | 'throttled';
 
+/** Whose budget locked: an existing account's, or that of an identifier no account has (credential stuffing). */
+export type LockoutSubject = 'account' | 'unknown';
+
 export type SweepOutcome = 'swept' | 'skipped' | 'failed';
 
 /** A cache whose hits and misses `/metrics` reports (lib/ttl-cache.ts counts them). */
@@ -22,6 +25,11 @@ export interface CountedCache {
  */
 export interface Metrics {
   signIn(method: SignInMethod, outcome: SignInOutcome): void;
+  /**
+   * A guess used up a sign-in budget and locked it (once per lock: the guesses it then refuses count as
+   * `signIn(…, 'locked')`).
+   */
+  lockoutStarted(subject: LockoutSubject): void;
   /** A rotated refresh token came back and its family was revoked. */
   refreshReuse(): void;
   sweep(outcome: SweepOutcome, deletedRows: number): void;
@@ -32,6 +40,7 @@ export interface Metrics {
 /** Metrics off: nothing is counted and nothing is registered. */
 export const noMetrics: Metrics = {
   signIn() {},
+  lockoutStarted() {},
   refreshReuse() {},
   sweep() {},
   watchCache() {},

@@ -1,4 +1,3 @@
-import * as client from 'openid-client';
 import type { AppContext } from '../../context.js';
 import { constantTimeEqual, randomSecret, sha256 } from '../../lib/crypto.js';
 import { AppError, badRequest, unauthorized } from '../../lib/errors.js';
@@ -8,7 +7,7 @@ import { LinkRefused, type SocialIdentities } from './identities.js';
 import { LoginStore } from './login-store.js';
 import type { ResolvedProvider, SocialProviders } from './providers.js';
 import { allowedReturnUrl, returnWith } from './return-url.js';
-import { type UpstreamClients, UpstreamFailure } from './upstream.js';
+import { openidClient, type UpstreamClients, UpstreamFailure } from './upstream.js';
 
 /** SECURITY.md: a social login must come back within 10 minutes; the `rt` code lives 60 seconds. */
 export const STATE_TTL_SECONDS = 10 * 60;
@@ -88,7 +87,7 @@ export class SocialLogin {
     const now = this.ctx.now();
     const state = randomSecret();
     const nonce = randomSecret();
-    const codeVerifier = client.randomPKCECodeVerifier();
+    const codeVerifier = (await openidClient()).randomPKCECodeVerifier();
     const url = await this.#upstreamCall(() =>
       this.upstream.authorizationUrl(provider, {
         redirectUri: this.providers.callbackUrl(name),

@@ -5,7 +5,10 @@ import { STATE_TTL_SECONDS } from './login.js';
 /**
  * Logins one browser may have under way at once. Starting one more when this many are in flight abandons
  * them (their cookies are cleared, their callbacks answer 400 `INVALID_STATE`): a browser that starts logins
- * without finishing them cannot grow its Cookie header without bound.
+ * without finishing them cannot grow its Cookie header without bound. The count is what the request carries,
+ * so logins started at the same instant do not see one another: a burst of k may leave up to 5 + k cookies
+ * for a moment, and the next start clears them all. A clear only ever names cookies its own request carried,
+ * so no login of a burst abandons a sibling.
  */
 export const MAX_LOGINS_IN_FLIGHT = 5;
 

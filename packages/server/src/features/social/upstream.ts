@@ -1,5 +1,5 @@
 import { createHmac } from 'node:crypto';
-import * as client from 'openid-client';
+import type * as oidc from 'openid-client';
 import { isLoopback, type ResolvedProvider } from './providers.js';
 
 /** Who the provider says signed in, mapped to what an account needs. */
@@ -32,6 +32,14 @@ export class UpstreamFailure extends Error {
   }
 }
 
+let loading: Promise<typeof oidc> | undefined;
+
+/** openid-client, loaded at the first social login rather than at start-up (memory of servers without one). */
+export function openidClient(): Promise<typeof oidc> {
+  loading ??= import('openid-client');
+  return loading;
+}
+
 /** Discovery documents are kept this long, keyed by the provider's configuration version. */
 const DISCOVERY_TTL_MS = 60 * 60 * 1000;
 
@@ -41,19 +49,20 @@ const DISCOVERY_TTL_MS = 60 * 60 * 1000;
  * not ours. GitHub and Facebook are OAuth 2.0 only, so their profile comes from their APIs.
  */
 export class UpstreamClients {
-  readonly #discovered = new Map<string, { at: number; metadata: client.ServerMetadata }>();
+  readonly #discovered = new Map<string, { at: number; metadata: oidc.ServerMetadata }>();
 
   /** `now` is the app's clock (ctx.now), so tests that move time also age the discovery cache. */
   constructor(private readonly now: () => number) {}
 
-  async configuration(provider: ResolvedProvider): Promise<client.Configuration> {
+  async configuration(provider: ResolvedProvider): Promise<oidc.Configuration> {
     const overrides = {
       ...(provider.authorizationEndpoint && { authorization_endpoint: provider.authorizationEndpoint }),
       ...(provider.tokenEndpoint && { token_endpoint: provider.tokenEndpoint }),
       ...(provider.userinfoEndpoint && { userinfo_endpoint: provider.userinfoEndpoint }),
     };
+    const client = await openidClient();
     const discovered = provider.definition.shape === 'oidc' ? await this.#discover(provider) : undefined;
-    const metadata: client.ServerMetadata = {
+    const metadata: oidc.ServerMetadata = {
       // GitHub and Facebook issue no ID token; the issuer is only a label for them.
       issuer: provider.issuer ?? `urn:gatehouse:provider:${provider.name}`,
       ...discovered,
@@ -63,7 +72,7 @@ export class UpstreamClients {
       metadata,
       provider.clientId,
       { client_secret: provider.clientSecret },
-      this.#clientAuth(provider, metadata),
+      this.#clientAuth(client, provider, metadata),
     );
     if (this.#plainHttp(provider, metadata)) client.allowInsecureRequests(config);
     return config;
@@ -71,6 +80,7 @@ export class UpstreamClients {
 
   /** The provider's authorization URL for this login (PKCE S256 and, for OpenID Connect, a nonce). */
   async authorizationUrl(provider: ResolvedProvider, checks: LoginChecks): Promise<URL> {
+    const client = await openidClient();
     const config = await this.configuration(provider);
     return client.buildAuthorizationUrl(config, {
       redirect_uri: checks.redirectUri,
@@ -91,13 +101,14 @@ export class UpstreamClients {
     callbackUrl: URL,
     checks: LoginChecks,
   ): Promise<UpstreamProfile> {
+    const client = await openidClient();
     try {
       const config = await this.configuration(provider);
-      const oidc = provider.definition.shape === 'oidc';
+      const openIdConnect = provider.definition.shape === 'oidc';
       const tokens = await client.authorizationCodeGrant(config, callbackUrl, {
         pkceCodeVerifier: checks.codeVerifier,
         expectedState: checks.state,
-        ...(oidc && { expectedNonce: checks.nonce, idTokenExpected: true }),
+        ...(openIdConnect && { expectedNonce: checks.nonce, idTokenExpected: true }),
       });
       if (provider.definition.shape === 'github') return await githubProfile(config, tokens.access_token);
       if (provider.definition.shape === 'facebook')
@@ -116,12 +127,13 @@ export class UpstreamClients {
     }
   }
 
-  async #discover(provider: ResolvedProvider): Promise<client.ServerMetadata> {
+  async #discover(provider: ResolvedProvider): Promise<oidc.ServerMetadata> {
     if (!provider.issuer) throw new UpstreamFailure('provider_error', 'no issuer to discover');
     const key = `${provider.name} ${provider.version} ${provider.issuer}`;
     const cached = this.#discovered.get(key);
     if (cached && this.now() - cached.at < DISCOVERY_TTL_MS) return cached.metadata;
     const issuer = new URL(provider.issuer);
+    const client = await openidClient();
     const config = await client.discovery(issuer, provider.clientId, provider.clientSecret, undefined, {
       ...(issuer.protocol === 'http:' && isLoopback(issuer) && { execute: [client.allowInsecureRequests] }),
       timeout: 10,
@@ -134,7 +146,11 @@ export class UpstreamClients {
   }
 
   /** Basic unless the provider only takes the secret in the body (its definition or its metadata says so). */
-  #clientAuth(provider: ResolvedProvider, metadata: client.ServerMetadata): client.ClientAuth {
+  #clientAuth(
+    client: typeof oidc,
+    provider: ResolvedProvider,
+    metadata: oidc.ServerMetadata,
+  ): oidc.ClientAuth {
     const supported = metadata.token_endpoint_auth_methods_supported;
     const post =
       provider.definition.clientAuth === 'client_secret_post' ||
@@ -147,7 +163,7 @@ export class UpstreamClients {
   }
 
   /** Plain HTTP is allowed to loopback endpoints only (local providers and tests); the rest must be HTTPS. */
-  #plainHttp(provider: ResolvedProvider, metadata: client.ServerMetadata): boolean {
+  #plainHttp(provider: ResolvedProvider, metadata: oidc.ServerMetadata): boolean {
     const urls = [
       provider.issuer,
       metadata.authorization_endpoint,
@@ -176,9 +192,10 @@ async function json(response: Response, what: string): Promise<unknown> {
 
 /** OpenID Connect (Google, LinkedIn, generic): the validated ID token, completed by the userinfo endpoint. */
 async function oidcProfile(
-  config: client.Configuration,
-  tokens: client.TokenEndpointResponse & client.TokenEndpointResponseHelpers,
+  config: oidc.Configuration,
+  tokens: oidc.TokenEndpointResponse & oidc.TokenEndpointResponseHelpers,
 ): Promise<UpstreamProfile> {
+  const client = await openidClient();
   const claims = tokens.claims();
   if (!claims) throw new UpstreamFailure('provider_error', 'no ID token');
   let info: Record<string, unknown> = { ...claims };
@@ -201,7 +218,8 @@ const GITHUB_HEADERS = () =>
   new Headers({ accept: 'application/vnd.github+json', 'x-github-api-version': '2022-11-28' });
 
 /** GitHub: GET /user for the id and name; GET /user/emails for the primary address and whether it is verified. */
-async function githubProfile(config: client.Configuration, accessToken: string): Promise<UpstreamProfile> {
+async function githubProfile(config: oidc.Configuration, accessToken: string): Promise<UpstreamProfile> {
+  const client = await openidClient();
   const userUrl = new URL(config.serverMetadata().userinfo_endpoint ?? 'https://api.github.com/user');
   const user = (await json(
     await client.fetchProtectedResource(config, accessToken, userUrl, 'GET', undefined, GITHUB_HEADERS()),
@@ -230,10 +248,11 @@ async function githubProfile(config: client.Configuration, accessToken: string):
  * the app secret) is sent as Facebook recommends for server-side calls.
  */
 async function facebookProfile(
-  config: client.Configuration,
+  config: oidc.Configuration,
   provider: ResolvedProvider,
   accessToken: string,
 ): Promise<UpstreamProfile> {
+  const client = await openidClient();
   const url = new URL(config.serverMetadata().userinfo_endpoint ?? 'https://graph.facebook.com/v19.0/me');
   url.searchParams.set('fields', 'id,name,email,first_name,last_name');
   url.searchParams.set(
