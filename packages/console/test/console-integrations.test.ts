@@ -72,6 +72,21 @@ describe('social sign-in and OAuth clients in the web console', () => {
     expect(await fitsIn360px(page)).toBe(true);
     await screenshots(page, 'admin-provider');
     await page.keyboard.press('Escape');
+    // A second provider, deleted after a confirmation that names it; the first stays.
+    await page.getByRole('button', { name: 'Add provider' }).click();
+    await dialog().getByLabel('Name').fill('gitlab');
+    await dialog().getByLabel('Button label').fill('GitLab');
+    await dialog().getByLabel('Client ID').fill('gitlab-console-test');
+    await dialog().getByLabel('Issuer (OpenID Connect providers)').fill('https://gitlab.example');
+    await dialog().getByLabel('Enabled').uncheck();
+    await dialog().getByRole('button', { name: 'Save provider' }).click();
+    const gitlab = page.locator('tbody tr', { hasText: 'GitLab' });
+    await expect.poll(() => gitlab.textContent()).toContain('Off');
+    await gitlab.getByRole('button', { name: 'Delete GitLab' }).click();
+    await dialog().getByRole('heading', { name: 'Delete GitLab?' }).waitFor();
+    await dialog().getByRole('button', { name: 'Delete provider' }).click();
+    await expect.poll(() => gitlab.count()).toBe(0);
+    expect(await page.locator('tbody tr', { hasText: 'GitHub' }).count()).toBe(1);
 
     await person.goto(`${server.url}/console/signin`);
     const button = person.getByRole('link', { name: 'Continue with GitHub' });
@@ -120,6 +135,20 @@ describe('social sign-in and OAuth clients in the web console', () => {
     expect(await dialog().getByLabel('ID token signing algorithm').inputValue()).toBe('EdDSA');
     expect(await seriousViolations(page)).toEqual([]);
     await page.keyboard.press('Escape');
+
+    // Edit: the form opens with the client's settings; saving shows the change in the table.
+    await row.getByRole('button', { name: 'Edit Billing' }).click();
+    await dialog().getByRole('heading', { name: 'Edit Billing' }).waitFor();
+    expect(await dialog().getByLabel('Redirect URIs').inputValue()).toBe('https://billing.example/callback');
+    await dialog().getByLabel('Name').fill('Billing portal');
+    await dialog().getByRole('button', { name: 'Save client' }).click();
+    const renamed = page.locator('tbody tr', { hasText: 'Billing portal' });
+    await renamed.waitFor();
+    // Delete asks first, naming the client; confirmed, the row goes.
+    await renamed.getByRole('button', { name: 'Delete Billing portal' }).click();
+    await dialog().getByRole('heading', { name: 'Delete Billing portal?' }).waitFor();
+    await dialog().getByRole('button', { name: 'Delete client' }).click();
+    await expect.poll(() => renamed.count()).toBe(0);
 
     // A public app for the person to connect.
     await page.getByRole('button', { name: 'Register client' }).click();

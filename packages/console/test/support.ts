@@ -9,8 +9,17 @@ import { MANY_SIGN_INS, startTestServer, type TestServer } from '../../server/te
 
 export { launchChromium };
 
-/** Where the tests write a screenshot of every page (git-ignored; docs/console.md shows a few). */
-export const SCREENSHOT_DIR = join(import.meta.dirname, '..', 'screenshots');
+/**
+ * Where the tests write a screenshot of every page (git-ignored; docs/console.md shows a few), and at which
+ * widths: 1280 and 390 px unless CONSOLE_SCREENSHOT_DIR / CONSOLE_SCREENSHOT_WIDTHS say otherwise (such as
+ * `1280,360` for the narrowest phone the console supports).
+ */
+export const SCREENSHOT_DIR =
+  process.env['CONSOLE_SCREENSHOT_DIR'] || join(import.meta.dirname, '..', 'screenshots');
+const SCREENSHOT_WIDTHS = (process.env['CONSOLE_SCREENSHOT_WIDTHS'] || '1280,390')
+  .split(',')
+  .map((width) => Number.parseInt(width, 10))
+  .filter((width) => width >= 320);
 
 /** A port free right now, so the server's public URL (and so its CSRF origin check) names its real address. */
 async function freePort(): Promise<number> {
@@ -113,12 +122,12 @@ export async function seriousViolations(page: Page): Promise<string[]> {
     );
 }
 
-/** Writes `<name>-1280.png` and `<name>-390.png` of the current page. */
+/** Writes `<name>-1280.png` and `<name>-390.png` (or the widths asked for) of the current page. */
 export async function screenshots(page: Page, name: string): Promise<void> {
   mkdirSync(SCREENSHOT_DIR, { recursive: true });
   const original = page.viewportSize() ?? { width: 1280, height: 900 };
-  for (const width of [1280, 390]) {
-    await page.setViewportSize({ width, height: width === 390 ? 844 : 900 });
+  for (const width of SCREENSHOT_WIDTHS) {
+    await page.setViewportSize({ width, height: width < 720 ? 844 : 900 });
     await page.screenshot({ path: join(SCREENSHOT_DIR, `${name}-${width}.png`), fullPage: true });
   }
   await page.setViewportSize(original);

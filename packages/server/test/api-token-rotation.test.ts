@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { ApiTokenExpiryNotices } from '../src/features/api-tokens/expiry-notices.js';
+import { ApiTokenExpiryNotices, NOTICE_LEASE_MS } from '../src/features/api-tokens/expiry-notices.js';
 import { SWEEP_BATCH, Sweeper } from '../src/features/housekeeping/sweep.js';
 import { type ApiTokenJson, configureAuth, createApiToken, withApiKey } from './support/api-tokens.js';
 import { type FreshDatabase, freshDatabase } from './support/databases.js';
@@ -288,6 +288,84 @@ describe.each(testDatabases)('API-token rotation on %s', (database) => {
     await sweepBoth();
     await mailbox.waitFor(user.email, /"nightly" expires tomorrow/);
     expect(await sweepBoth()).toBe(2);
+  });
+
+  it('retries an expiry notice whose send failed, once across two instances, and one whose holder died', async () => {
+    const { ctx, mailer, sweeper } = server.app.gatehouse;
+    const other = new Sweeper(ctx, SWEEP_BATCH, [new ApiTokenExpiryNotices(ctx, mailer)]);
+    const sweepBoth = async () => {
+      await Promise.all([sweeper.run(), other.run()]);
+      await mailer.idle();
+    };
+    // Other tests' tokens that are due get their notices now, so that the failures below hit ours.
+    await sweepBoth();
+    const { user, cookie } = await owner();
+    const created = await createApiToken(server, cookie, {
+      nickname: 'flaky',
+      expiresAt: new Date(clock.now() + 5 * DAY * 1000).toISOString(),
+    });
+    const stored = () =>
+      ctx.storage.db
+        .selectFrom('api_tokens')
+        .select(['expiry_notices', 'expiry_notice_lease'])
+        .where('id', '=', created.apiToken._id)
+        .executeTakeFirstOrThrow();
+
+    // The mail server refuses for now: nothing arrives, and the notice is still due, held by nobody.
+    mailbox.failNext(1);
+    await sweepBoth();
+    expect(mailbox.to(user.email)).toHaveLength(0);
+    expect(await stored()).toEqual({ expiry_notices: 0, expiry_notice_lease: null });
+
+    // It works again: the next sweeps, on both instances at once, deliver the notice exactly once.
+    await sweepBoth();
+    await mailbox.waitFor(user.email, /"flaky" expires in 5 days/);
+    await sweepBoth();
+    expect(mailbox.to(user.email)).toHaveLength(1);
+    expect(await stored()).toMatchObject({ expiry_notices: 1, expiry_notice_lease: null });
+
+    // An instance that died while sending left its lease: nobody sends until it runs out, then one does.
+    clock.advance(4 * DAY);
+    const lease = clock.now() + NOTICE_LEASE_MS;
+    await ctx.storage.db
+      .updateTable('api_tokens')
+      .set({ expiry_notice_lease: lease })
+      .where('id', '=', created.apiToken._id)
+      .execute();
+    await sweepBoth();
+    expect(mailbox.to(user.email)).toHaveLength(1);
+    clock.advance(NOTICE_LEASE_MS / 1000);
+    await sweepBoth();
+    await mailbox.waitFor(user.email, /"flaky" expires tomorrow/);
+    await sweepBoth();
+    expect(mailbox.to(user.email)).toHaveLength(2);
+  });
+
+  it('gives up on a notice the mail server refuses for good, and still sends the next one', async () => {
+    const { ctx, mailer, sweeper } = server.app.gatehouse;
+    const sweep = async () => {
+      await sweeper.run();
+      await mailer.idle();
+    };
+    await sweep();
+    const { user, cookie } = await owner();
+    const created = await createApiToken(server, cookie, {
+      nickname: 'bounced',
+      expiresAt: new Date(clock.now() + 3 * DAY * 1000).toISOString(),
+    });
+    mailbox.rejectNext(1);
+    await sweep();
+    await sweep();
+    expect(mailbox.to(user.email)).toHaveLength(0);
+    const row = await ctx.storage.db
+      .selectFrom('api_tokens')
+      .select(['expiry_notices', 'expiry_notice_lease'])
+      .where('id', '=', created.apiToken._id)
+      .executeTakeFirstOrThrow();
+    expect(row).toEqual({ expiry_notices: 1, expiry_notice_lease: null });
+    clock.advance(2 * DAY + 60);
+    await sweep();
+    await mailbox.waitFor(user.email, /"bounced" expires tomorrow/);
   });
 });
 

@@ -110,6 +110,8 @@ export interface ApiTokenTable {
   rotation_ends_at: number | null;
   /** Expiry notices sent: 0, 1 (seven days before), 2 (one day before). */
   expiry_notices: number;
+  /** Until when one instance holds the claim on the next notice, while it sends it; null when nobody does. */
+  expiry_notice_lease: number | null;
 }
 
 /** What a one-time account link is for. */

@@ -27,6 +27,8 @@ export interface Mailbox {
   to(address: string): ReceivedMail[];
   /** Refuses the next `count` messages with a temporary error (to prove retries). */
   failNext(count: number): void;
+  /** Refuses the next `count` messages for good (550, as for an unknown recipient). */
+  rejectNext(count: number): void;
   close(): Promise<void>;
 }
 
@@ -41,16 +43,21 @@ async function freePort(): Promise<number> {
 export async function startMailbox(): Promise<Mailbox> {
   const messages: ReceivedMail[] = [];
   let failures = 0;
+  let rejections = 0;
   const server = new SMTPServer({
     authOptional: true,
     disabledCommands: ['STARTTLS'],
     logger: false,
     onData(stream, _session, callback) {
-      if (failures > 0) {
-        failures -= 1;
+      if (failures > 0 || rejections > 0) {
+        const permanent = failures === 0;
+        if (permanent) rejections -= 1;
+        else failures -= 1;
         stream.resume();
         stream.on('end', () => {
-          const error = Object.assign(new Error('Try again later'), { responseCode: 451 });
+          const error = permanent
+            ? Object.assign(new Error('No such user here'), { responseCode: 550 })
+            : Object.assign(new Error('Try again later'), { responseCode: 451 });
           callback(error);
         });
         return;
@@ -79,6 +86,9 @@ export async function startMailbox(): Promise<Mailbox> {
     to,
     failNext(count) {
       failures = count;
+    },
+    rejectNext(count) {
+      rejections = count;
     },
     async waitFor(address, subject, timeoutMs = 5_000) {
       const until = Date.now() + timeoutMs;

@@ -1,13 +1,12 @@
 import type { OAuthClientConfig, OAuthClientWithSecret } from '@gatehouse/sdk/integrations';
 import { useId, useState } from 'preact/hooks';
+import { AdminCollection } from '../../components/admin-collection.js';
 import { Button } from '../../components/button.js';
 import { CopyButton } from '../../components/copy.js';
-import { DataTable } from '../../components/data-table.js';
-import { ConfirmDialog, Dialog } from '../../components/dialog.js';
-import { ActionError, Alert, Badge, Empty, Loaded } from '../../components/feedback.js';
+import { Dialog } from '../../components/dialog.js';
+import { ActionError, Alert, Badge, Empty } from '../../components/feedback.js';
 import { Checkbox, Field, SelectField } from '../../components/field.js';
 import { FormActions } from '../../components/form-actions.js';
-import { Card, Page } from '../../components/page.js';
 import { formatDay } from '../../lib/format.js';
 import { useAction, useResource } from '../../lib/hooks.js';
 import { integrations, lines } from '../../lib/integrations.js';
@@ -15,87 +14,74 @@ import { integrations, lines } from '../../lib/integrations.js';
 /** `/admin/oauth-clients`: applications that use "Sign in with Gatehouse" (the OAuth authorization server). */
 export function AdminOAuthClients() {
   const clients = useResource(() => integrations.listOAuthClients(), []);
-  const [editing, setEditing] = useState<OAuthClientConfig | 'new' | null>(null);
-  const [deleting, setDeleting] = useState<OAuthClientConfig | null>(null);
   const [secret, setSecret] = useState<OAuthClientWithSecret | null>(null);
   const rotate = useAction(async (client: OAuthClientConfig) =>
     setSecret(await integrations.rotateOAuthClientSecret(client.client_id)),
   );
-  const list = clients.data ?? [];
   return (
-    <Page
+    <AdminCollection
       title="OAuth clients"
       description="Applications that sign people in with this server (OAuth 2.0 / OpenID Connect)."
-      actions={
-        <Button variant="primary" onClick={() => setEditing('new')}>
-          Register client
-        </Button>
+      addLabel="Register client"
+      notice={<ActionError error={rotate.error} />}
+      listTitle="Clients"
+      tableLabel="OAuth clients"
+      resource={clients}
+      empty={<Empty title="No OAuth client yet" />}
+      columns={['Client', 'Type', 'Redirect URIs', 'Created']}
+      keyOf={(client) => client.client_id}
+      nameOf={(client) => client.name}
+      cells={(client) => (
+        <>
+          <td class="primary" data-label="Client">
+            <span class="cell-title">{client.name}</span>
+            <span class="cell-sub mono">{client.client_id}</span>
+          </td>
+          <td data-label="Type">
+            <div class="badges">
+              <Badge>{client.public ? 'Public' : 'Confidential'}</Badge>
+              {client.trusted && <Badge tone="accent">First-party</Badge>}
+              {client.id_token_signed_response_alg !== 'RS256' && (
+                <Badge>ID tokens {client.id_token_signed_response_alg}</Badge>
+              )}
+            </div>
+          </td>
+          <td data-label="Redirect URIs">
+            <span class="mono small break">{client.redirect_uris.join(' ') || '—'}</span>
+          </td>
+          <td data-label="Created">{formatDay(client.created_at)}</td>
+        </>
+      )}
+      rowActions={(client) =>
+        !client.public && (
+          <Button small onClick={() => void rotate.run(client)}>
+            Rotate secret<span class="visually-hidden"> of {client.name}</span>
+          </Button>
+        )
       }
+      editor={{
+        addTitle: 'Register an OAuth client',
+        form: ({ existing, close }) => (
+          <ClientForm
+            existing={existing}
+            onClose={close}
+            onSaved={async (created) => {
+              close();
+              if (created) setSecret(created);
+              await clients.reload();
+            }}
+          />
+        ),
+      }}
+      remove={{
+        message: <p>Its tokens stop working and every consent given to it goes.</p>,
+        confirmLabel: 'Delete client',
+        success: 'Client deleted',
+        run: (client) => integrations.deleteOAuthClient(client.client_id),
+      }}
     >
-      <ActionError error={rotate.error} />
-      <Card title="Clients">
-        <Loaded resource={clients} empty={list.length === 0 && <Empty title="No OAuth client yet" />}>
-          <DataTable label="OAuth clients" columns={['Client', 'Type', 'Redirect URIs', 'Created']} actions>
-            {list.map((client) => (
-              <tr key={client.client_id}>
-                <td class="primary" data-label="Client">
-                  <span class="cell-title">{client.name}</span>
-                  <span class="cell-sub mono">{client.client_id}</span>
-                </td>
-                <td data-label="Type">
-                  <div class="badges">
-                    <Badge>{client.public ? 'Public' : 'Confidential'}</Badge>
-                    {client.trusted && <Badge tone="accent">First-party</Badge>}
-                    {client.id_token_signed_response_alg !== 'RS256' && (
-                      <Badge>ID tokens {client.id_token_signed_response_alg}</Badge>
-                    )}
-                  </div>
-                </td>
-                <td data-label="Redirect URIs">
-                  <span class="mono small break">{client.redirect_uris.join(' ') || '—'}</span>
-                </td>
-                <td data-label="Created">{formatDay(client.created_at)}</td>
-                <td class="actions">
-                  <Button small onClick={() => setEditing(client)}>
-                    Edit<span class="visually-hidden"> {client.name}</span>
-                  </Button>{' '}
-                  {!client.public && (
-                    <Button small onClick={() => void rotate.run(client)}>
-                      Rotate secret<span class="visually-hidden"> of {client.name}</span>
-                    </Button>
-                  )}{' '}
-                  <Button small variant="link-danger" onClick={() => setDeleting(client)}>
-                    Delete<span class="visually-hidden"> {client.name}</span>
-                  </Button>
-                </td>
-              </tr>
-            ))}
-          </DataTable>
-        </Loaded>
-      </Card>
-      <ClientDialog
-        client={editing}
-        onClose={() => setEditing(null)}
-        onSaved={async (created) => {
-          setEditing(null);
-          if (created) setSecret(created);
-          await clients.reload();
-        }}
-      />
       <SecretDialog secret={secret} onClose={() => setSecret(null)} />
-      <ConfirmDialog
-        open={deleting !== null}
-        title={`Delete ${deleting?.name ?? ''}?`}
-        message={<p>Its tokens stop working and every consent given to it goes.</p>}
-        confirmLabel="Delete client"
-        success="Client deleted"
-        onConfirm={async () => {
-          if (deleting) await integrations.deleteOAuthClient(deleting.client_id);
-          await clients.reload();
-        }}
-        onClose={() => setDeleting(null)}
-      />
-    </Page>
+    </AdminCollection>
   );
 }
 
@@ -143,34 +129,6 @@ type IdTokenAlgorithm = (typeof ID_TOKEN_ALGORITHMS)[number];
 /** A stored or chosen algorithm as one the form offers; anything else is the default, RS256. */
 function idTokenAlgorithm(value: string | undefined): IdTokenAlgorithm {
   return ID_TOKEN_ALGORITHMS.find((algorithm) => algorithm === value) ?? 'RS256';
-}
-
-function ClientDialog({
-  client,
-  onClose,
-  onSaved,
-}: {
-  client: OAuthClientConfig | 'new' | null;
-  onClose: () => void;
-  onSaved: (created?: OAuthClientWithSecret) => Promise<void>;
-}) {
-  const existing = client && client !== 'new' ? client : null;
-  return (
-    <Dialog
-      open={client !== null}
-      title={existing ? `Edit ${existing.name}` : 'Register an OAuth client'}
-      onClose={onClose}
-    >
-      {client !== null && (
-        <ClientForm
-          key={existing?.client_id ?? 'new'}
-          existing={existing}
-          onClose={onClose}
-          onSaved={onSaved}
-        />
-      )}
-    </Dialog>
-  );
 }
 
 function ClientForm({

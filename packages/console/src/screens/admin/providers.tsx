@@ -1,110 +1,57 @@
 import type { SocialProviderConfig } from '@gatehouse/sdk/integrations';
 import { useId, useState } from 'preact/hooks';
-import { Button } from '../../components/button.js';
+import { AdminCollection } from '../../components/admin-collection.js';
 import { CopyButton } from '../../components/copy.js';
-import { DataTable } from '../../components/data-table.js';
-import { ConfirmDialog, Dialog } from '../../components/dialog.js';
-import { ActionError, Badge, Empty, Loaded } from '../../components/feedback.js';
+import { ActionError, Badge, Empty } from '../../components/feedback.js';
 import { Checkbox, Field } from '../../components/field.js';
 import { FormActions } from '../../components/form-actions.js';
-import { Card, Page } from '../../components/page.js';
 import { useAction, useResource } from '../../lib/hooks.js';
 import { integrations, lines } from '../../lib/integrations.js';
 
 /** `/admin/providers`: social sign-in providers, enabled and configured here (the secret is write-only). */
 export function AdminProviders() {
   const providers = useResource(() => integrations.listSocialProviders(), []);
-  const [editing, setEditing] = useState<SocialProviderConfig | 'new' | null>(null);
-  const [deleting, setDeleting] = useState<SocialProviderConfig | null>(null);
-  const list = providers.data ?? [];
   return (
-    <Page
+    <AdminCollection
       title="Social sign-in"
       description="Providers people may sign in with. Enabled ones get a button on the sign-in page."
-      actions={
-        <Button variant="primary" onClick={() => setEditing('new')}>
-          Add provider
-        </Button>
-      }
-    >
-      <Card title="Providers">
-        <Loaded
-          resource={providers}
-          empty={
-            list.length === 0 && (
-              <Empty title="No provider configured">Add Google, GitHub or any OpenID Connect provider.</Empty>
-            )
-          }
-        >
-          <DataTable
-            label="Providers"
-            columns={['Provider', 'Status', 'Client ID', 'Return origins']}
-            actions
-          >
-            {list.map((provider) => (
-              <tr key={provider.name}>
-                <td class="primary" data-label="Provider">
-                  <span class="cell-title">{provider.displayName}</span>
-                  <span class="cell-sub mono">{provider.name}</span>
-                </td>
-                <td data-label="Status">
-                  {provider.enabled ? <Badge tone="success">Enabled</Badge> : <Badge>Off</Badge>}
-                </td>
-                <td data-label="Client ID">
-                  <span class="mono break">{provider.clientId || '—'}</span>
-                </td>
-                <td data-label="Return origins">{provider.returnOrigins.join(', ') || 'This server only'}</td>
-                <td class="actions">
-                  <Button small onClick={() => setEditing(provider)}>
-                    Edit<span class="visually-hidden"> {provider.displayName}</span>
-                  </Button>{' '}
-                  <Button small variant="link-danger" onClick={() => setDeleting(provider)}>
-                    Delete<span class="visually-hidden"> {provider.displayName}</span>
-                  </Button>
-                </td>
-              </tr>
-            ))}
-          </DataTable>
-        </Loaded>
-      </Card>
-      <ProviderDialog provider={editing} onClose={() => setEditing(null)} onSaved={providers.reload} />
-      <ConfirmDialog
-        open={deleting !== null}
-        title={`Delete ${deleting?.displayName ?? ''}?`}
-        message={<p>Its button leaves the sign-in page. Accounts keep their other ways in.</p>}
-        confirmLabel="Delete provider"
-        success="Provider deleted"
-        onConfirm={async () => {
-          if (deleting) await integrations.deleteSocialProvider(deleting.name);
-          await providers.reload();
-        }}
-        onClose={() => setDeleting(null)}
-      />
-    </Page>
-  );
-}
-
-function ProviderDialog({
-  provider,
-  onClose,
-  onSaved,
-}: {
-  provider: SocialProviderConfig | 'new' | null;
-  onClose: () => void;
-  onSaved: () => Promise<void>;
-}) {
-  const existing = provider && provider !== 'new' ? provider : null;
-  return (
-    <Dialog
-      open={provider !== null}
-      title={existing ? `Edit ${existing.displayName}` : 'Add a provider'}
-      description="Register the callback URL with the provider, then paste its client ID and secret here."
-      onClose={onClose}
-    >
-      {provider !== null && (
-        <ProviderForm key={existing?.name ?? 'new'} existing={existing} onClose={onClose} onSaved={onSaved} />
+      addLabel="Add provider"
+      listTitle="Providers"
+      tableLabel="Providers"
+      resource={providers}
+      empty={<Empty title="No provider configured">Add Google, GitHub or any OpenID Connect provider.</Empty>}
+      columns={['Provider', 'Status', 'Client ID', 'Return origins']}
+      keyOf={(provider) => provider.name}
+      nameOf={(provider) => provider.displayName}
+      cells={(provider) => (
+        <>
+          <td class="primary" data-label="Provider">
+            <span class="cell-title">{provider.displayName}</span>
+            <span class="cell-sub mono">{provider.name}</span>
+          </td>
+          <td data-label="Status">
+            {provider.enabled ? <Badge tone="success">Enabled</Badge> : <Badge>Off</Badge>}
+          </td>
+          <td data-label="Client ID">
+            <span class="mono break">{provider.clientId || '—'}</span>
+          </td>
+          <td data-label="Return origins">{provider.returnOrigins.join(', ') || 'This server only'}</td>
+        </>
       )}
-    </Dialog>
+      editor={{
+        addTitle: 'Add a provider',
+        description: 'Register the callback URL with the provider, then paste its client ID and secret here.',
+        form: ({ existing, close }) => (
+          <ProviderForm existing={existing} onClose={close} onSaved={providers.reload} />
+        ),
+      }}
+      remove={{
+        message: <p>Its button leaves the sign-in page. Accounts keep their other ways in.</p>,
+        confirmLabel: 'Delete provider',
+        success: 'Provider deleted',
+        run: (provider) => integrations.deleteSocialProvider(provider.name),
+      }}
+    />
   );
 }
 

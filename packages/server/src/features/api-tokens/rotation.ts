@@ -81,6 +81,7 @@ export class ApiTokenRotation {
       replaced_by: null,
       rotation_ends_at: null,
       expiry_notices: 0,
+      expiry_notice_lease: null,
     };
     // The old token never outlives its own expiry because of a rotation.
     const endsAt = Math.min(now + overlapSeconds * 1000, old.expires_at ?? Number.POSITIVE_INFINITY);

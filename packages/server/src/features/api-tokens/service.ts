@@ -96,6 +96,7 @@ export class ApiTokenService {
       replaced_by: null,
       rotation_ends_at: null,
       expiry_notices: 0,
+      expiry_notice_lease: null,
     };
     await this.#store.insert(row);
     // Insert, then count: two concurrent creations can never both slip under the limit (at worst both are

@@ -10,6 +10,9 @@ export interface MailMessage {
   html: string;
 }
 
+/** How one immediate attempt ended (`deliver`): accepted, worth trying again later, or refused for good. */
+export type Delivery = 'sent' | 'retry' | 'rejected';
+
 /** Waits before each retry of a failed send: a short blip (greylisting, a restarting relay) is ridden out. */
 const RETRY_DELAYS_MS = [1_000, 5_000, 30_000];
 
@@ -73,6 +76,37 @@ export class Mailer {
       return;
     }
     this.#track(this.#attempt(message, 0));
+  }
+
+  /**
+   * One attempt now, for callers that keep their own record of what went out and retry on their own
+   * schedule (the API-token expiry notices retry with the next sweep): resolves to how it ended, never
+   * throws. A permanent refusal by the mail server (a 5xx reply, such as an unknown recipient) is
+   * `rejected`, so the caller stops trying; anything else that fails is `retry`.
+   */
+  deliver(message: MailMessage): Promise<Delivery> {
+    if (this.delivery !== 'smtp') {
+      this.send(message);
+      return Promise.resolve(this.available ? 'sent' : 'retry');
+    }
+    if (this.#closed) return Promise.resolve('retry');
+    const work = this.#transport!.sendMail({ from: this.#from, ...message }).then(
+      (): Delivery => 'sent',
+      (error: unknown): Delivery => {
+        const code = (error as { responseCode?: unknown }).responseCode;
+        const outcome: Delivery = typeof code === 'number' && code >= 500 ? 'rejected' : 'retry';
+        // The subject and the error only: the body may hold a one-time link.
+        this.log.error(
+          { err: error, mail: { subject: message.subject } },
+          outcome === 'rejected'
+            ? 'mail refused by the mail server; not retried'
+            : 'mail could not be sent; its sender retries later',
+        );
+        return outcome;
+      },
+    );
+    this.#track(work.then(() => undefined));
+    return work;
   }
 
   /** Resolves when every queued message was delivered or given up on (tests, shutdown). */

@@ -10,6 +10,7 @@ import * as accounts from './0009_accounts.js';
 import * as apiTokenRotation from './0010_api_token_rotation.js';
 import * as oauthIdTokenAlg from './0019_oauth.js';
 import * as socialLink from './0020_social_link.js';
+import * as apiTokenNoticeLease from './0024_api_token_notice_lease.js';
 
 /**
  * The one migration set, for SQLite and PostgreSQL alike. Append only: a shipped migration never changes.
@@ -27,4 +28,5 @@ export const migrations: Record<string, Migration> = {
   '0010_api_token_rotation': apiTokenRotation,
   '0019_oauth': oauthIdTokenAlg,
   '0020_social_link': socialLink,
+  '0024_api_token_notice_lease': apiTokenNoticeLease,
 };
