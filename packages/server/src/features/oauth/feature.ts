@@ -1,4 +1,5 @@
 import type { AppContext } from '../../context.js';
+import { TtlCache } from '../../lib/ttl-cache.js';
 import type { AuthConfigService } from '../auth-config/service.js';
 import type { PrincipalLoader } from '../identity/principals.js';
 import type { SessionService } from '../sessions/service.js';
@@ -10,6 +11,9 @@ import { OAuthClients } from './clients/service.js';
 import { IdTokens } from './id-tokens.js';
 import { OAuthStore } from './store.js';
 import type { GrantContext } from './token/context.js';
+
+/** The bus key of one client-credentials token's revocation (the cache key of its denylist entry). */
+const revokedTag = (jti: string) => `oauth-jti:${jti}`;
 
 export interface OAuthDependencies {
   signingKeys: SigningKeyRing;
@@ -30,6 +34,13 @@ export class OAuthFeature {
   readonly accessTokens: OAuthAccessTokens;
   readonly flow: AuthorizationFlow;
   readonly grantContext: GrantContext;
+  /**
+   * Whether a client-credentials token is denylisted, by jti: a resource server introspects one token many
+   * times. A revocation drops the entry on every instance over the invalidation bus; the cache's generation
+   * guard keeps a read that raced the revocation from caching the stale answer.
+   */
+  readonly #revoked: TtlCache<boolean>;
+  #seenExternalChanges: number | undefined;
 
   constructor(
     readonly ctx: AppContext,
@@ -37,6 +48,9 @@ export class OAuthFeature {
   ) {
     this.clients = new OAuthClients(ctx);
     this.store = new OAuthStore(ctx.storage.db);
+    this.#revoked = new TtlCache<boolean>(30_000, 10_000, ctx.now).follow(ctx.bus);
+    ctx.metrics.watchCache('oauth_revoked_tokens', this.#revoked);
+    this.#seenExternalChanges = ctx.storage.externalChanges?.();
     this.accessTokens = new OAuthAccessTokens(ctx, deps.signingKeys);
     this.flow = new AuthorizationFlow(ctx, {
       clients: this.clients,
@@ -64,16 +78,40 @@ export class OAuthFeature {
   }
 
   /**
-   * Whether a client-credentials token was revoked. Read from the database every time: introspection is
-   * the check a resource server relies on to see a revocation at once, on every instance, without waiting
-   * for the invalidation bus (a primary-key look-up on a table that only holds unexpired revocations).
+   * Whether revocation state may come from this instance's caches: yes while the invalidation listener is
+   * connected (a revocation on another instance reaches them within the documented bound), no while it
+   * reconnects (revocations made elsewhere meanwhile would not arrive; the database answers instead).
    */
-  accessTokenRevoked(jti: string): Promise<boolean> {
-    return this.store.isAccessTokenRevoked(jti);
+  get cachesCurrent(): boolean {
+    return this.ctx.bus.listening;
   }
 
+  /**
+   * SQLite: the command line writes from another process, which no bus reaches (e.g. `gatehouse users
+   * disable` ending a user's grants). When another connection has committed since the last look (`PRAGMA
+   * data_version`, one call without I/O), every cache following the bus is dropped, as PrincipalLoader does.
+   */
+  async noticeExternalChanges(): Promise<void> {
+    const external = this.ctx.storage.externalChanges?.();
+    if (external === this.#seenExternalChanges) return;
+    this.#seenExternalChanges = external;
+    await this.ctx.bus.publish('*');
+  }
+
+  /** Whether a client-credentials token was revoked: cached per jti, read afresh while the bus is down. */
+  async accessTokenRevoked(jti: string): Promise<boolean> {
+    if (!this.cachesCurrent) return this.store.isAccessTokenRevoked(jti);
+    return this.#revoked.read(
+      revokedTag(jti),
+      () => this.store.isAccessTokenRevoked(jti),
+      () => [],
+    );
+  }
+
+  /** Denylists a client-credentials token until it expires, and tells every instance. */
   async revokeAccessToken(jti: string, expiresAt: number): Promise<void> {
     await this.store.revokeAccessToken(jti, expiresAt);
+    await this.ctx.bus.publish(revokedTag(jti));
   }
 
   /** A user disconnects an app: its grants end and the consent is forgotten. False if there was none. */

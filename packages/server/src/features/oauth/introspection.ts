@@ -45,8 +45,12 @@ export async function introspectionRoutes(
     const mayKnow =
       claims.clientId === client.id || claims.audience.some((aud) => client.resources.includes(aud));
     if (!mayKnow) return undefined;
+    // Revocation state comes from the bus-invalidated caches (docs/deployment.md: a revocation on another
+    // instance is refused within the delivery bound), from the database while the listener reconnects.
     if (claims.familyId) {
-      const family = await oauth.grantContext.tokens.liveFamily(claims.familyId, true);
+      // The command line ends grants too (`gatehouse users disable`); it cannot denylist a token.
+      await oauth.noticeExternalChanges();
+      const family = await oauth.grantContext.tokens.liveFamily(claims.familyId, !oauth.cachesCurrent);
       if (!family || family.user_id !== claims.subject) return undefined;
     } else if (await oauth.accessTokenRevoked(claims.tokenId)) return undefined;
     return {

@@ -172,7 +172,7 @@ export class TokenService implements TokenSignIn {
 
   /**
    * Whether a family is alive now: from the bus-invalidated cache, or (`fresh`) from the database, for
-   * introspection, which must see a revocation made on another instance even before the bus delivers it.
+   * introspection while the invalidation listener reconnects (no revocation from elsewhere reaches the cache).
    */
   async liveFamily(familyId: string, fresh = false): Promise<FamilyRow | undefined> {
     const family = fresh ? await this.#store.findFamily(familyId) : await this.#family(familyId);

@@ -1,0 +1,186 @@
+import { randomBytes } from 'node:crypto';
+import pg from 'pg';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { userAdminCommand } from '../src/cli/user-admin.js';
+import { type FreshDatabase, freshDatabase, testDatabases } from './support/databases.js';
+import {
+  authorizeInBrowser,
+  authorizeUrl,
+  type OAuthTestServer,
+  pkce,
+  postForm,
+  REDIRECT_URI,
+  startOAuthServer,
+} from './support/oauth.js';
+import {
+  CHEAP_HASHES,
+  freePort,
+  MANY_SIGN_INS,
+  startTestServer,
+  type TestServer,
+  type TestUser,
+} from './support/server.js';
+
+type Client = { id: string; secret: string };
+
+/** A user grant's access token for `client`, through the login and consent pages and the code exchange. */
+async function userAccessToken(
+  server: TestServer,
+  client: Client,
+  user: { email: string; password: string },
+): Promise<string> {
+  const { verifier, challenge } = pkce();
+  const url = authorizeUrl(server, client.id, { code_challenge: challenge, code_challenge_method: 'S256' });
+  const { callback } = await authorizeInBrowser(server, url, user);
+  const exchanged = await postForm(
+    server,
+    '/oauth2/token',
+    {
+      grant_type: 'authorization_code',
+      code: callback.searchParams.get('code')!,
+      redirect_uri: REDIRECT_URI,
+      code_verifier: verifier,
+    },
+    client,
+  );
+  expect(exchanged.status).toBe(200);
+  return exchanged.body['access_token'] as string;
+}
+
+async function clientCredentialsToken(server: TestServer, client: Client): Promise<string> {
+  const answer = await postForm(server, '/oauth2/token', { grant_type: 'client_credentials' }, client);
+  expect(answer.status).toBe(200);
+  return answer.body['access_token'] as string;
+}
+
+const introspect = async (server: TestServer, client: Client, token: string) =>
+  (await postForm(server, '/oauth2/introspect', { token }, client)).body;
+
+/*
+ * Introspection answers revocation questions from memory (the denylist per jti, the grant's token family),
+ * kept current by the invalidation bus (features/oauth/feature.ts). A revocation must still hold on the
+ * instance that made it at once, under concurrent introspections of the same token, and after a restart.
+ */
+describe.each(testDatabases)('introspection from the revocation caches on %s', (database) => {
+  let server: TestServer;
+  let user: TestUser;
+  let client: Client;
+  beforeAll(async () => {
+    const started = await startOAuthServer(database);
+    server = started;
+    user = started.user;
+    const { clientId, clientSecret } = await started.register();
+    client = { id: clientId, secret: clientSecret! };
+  });
+  afterAll(() => server.close());
+
+  it('a client-credentials token revoked while it is being introspected is inactive from the revocation on', async () => {
+    const token = await clientCredentialsToken(server, client);
+    expect(await introspect(server, client, token)).toMatchObject({ active: true, client_id: client.id });
+    // Cached now: a second answer comes from memory.
+    expect(await introspect(server, client, token)).toMatchObject({ active: true });
+    const during = Array.from({ length: 20 }, () => introspect(server, client, token));
+    const revoked = await postForm(server, '/oauth2/revoke', { token }, client);
+    expect(revoked.status).toBe(200);
+    const after = await Promise.all(Array.from({ length: 20 }, () => introspect(server, client, token)));
+    for (const answer of after) expect(answer).toEqual({ active: false });
+    // Those in flight when the revocation ran may answer either way; none may leave a stale entry behind.
+    await Promise.all(during);
+    expect(await introspect(server, client, token)).toEqual({ active: false });
+  });
+
+  it('a revoked grant and a revoked client-credentials token stay inactive after a restart', async () => {
+    const userToken = await userAccessToken(server, client, user);
+    const ccToken = await clientCredentialsToken(server, client);
+    expect(await introspect(server, client, userToken)).toMatchObject({ active: true, sub: user.id });
+    expect(await introspect(server, client, ccToken)).toMatchObject({ active: true });
+    await postForm(server, '/oauth2/revoke', { token: userToken }, client);
+    await postForm(server, '/oauth2/revoke', { token: ccToken }, client);
+    expect(await introspect(server, client, userToken)).toEqual({ active: false });
+    expect(await introspect(server, client, ccToken)).toEqual({ active: false });
+    server = await server.restart();
+    expect(await introspect(server, client, userToken)).toEqual({ active: false });
+    expect(await introspect(server, client, ccToken)).toEqual({ active: false });
+  });
+});
+
+describe.runIf(testDatabases.includes('sqlite'))('introspection on SQLite beside the command line', () => {
+  let server: OAuthTestServer;
+  let client: Client;
+  beforeAll(async () => {
+    server = await startOAuthServer('sqlite');
+    const { clientId, clientSecret } = await server.register();
+    client = { id: clientId, secret: clientSecret! };
+  });
+  afterAll(() => server.close());
+
+  it('a user disabled by `gatehouse users disable` in another process is inactive on the next introspection', async () => {
+    const user = await server.createUser();
+    const token = await userAccessToken(server, client, user);
+    expect(await introspect(server, client, token)).toMatchObject({ active: true, sub: user.id });
+    expect(await introspect(server, client, token)).toMatchObject({ active: true });
+    // The command builds its own app on the same file, as a separate process would: no bus reaches the server.
+    await userAdminCommand(server.config, 'disable', user.email, {}, () => undefined);
+    expect(await introspect(server, client, token)).toEqual({ active: false });
+  });
+});
+
+/** docs/deployment.md: while an instance's listener reconnects, revocations reach it only from the database. */
+describe.runIf(testDatabases.includes('postgres'))('introspection on two PostgreSQL instances', () => {
+  let fresh: FreshDatabase;
+  let a: TestServer;
+  let b: TestServer;
+  let client: Client;
+  const applicationName = `gh_introspect_${randomBytes(4).toString('hex')}`;
+  beforeAll(async () => {
+    fresh = await freshDatabase('postgres');
+    const port = await freePort();
+    const env = {
+      GATEHOUSE_MASTER_KEY: randomBytes(32).toString('base64url'),
+      GATEHOUSE_PUBLIC_URL: `http://127.0.0.1:${port}`,
+      ...MANY_SIGN_INS,
+      ...CHEAP_HASHES,
+    };
+    // B's connections carry a name of their own, so the test can end B's listener and nothing else.
+    const bUrl = new URL(fresh.url);
+    bUrl.searchParams.set('application_name', applicationName);
+    a = await startTestServer({ database: 'postgres', databaseUrl: fresh.url, env, port });
+    b = await startTestServer({ database: 'postgres', databaseUrl: bUrl.toString(), env });
+    const { client: created, secret } = await a.app.gatehouse.oauth.clients.create({
+      name: 'Two instances',
+      redirectUris: [REDIRECT_URI],
+      grantTypes: ['client_credentials'],
+      scope: 'api:read',
+    });
+    client = { id: created.id, secret: secret! };
+  });
+  afterAll(async () => {
+    await a?.close();
+    await b?.close();
+    await fresh?.drop();
+  });
+
+  it("a token revoked on A while B's listener is down is inactive on B at once", async () => {
+    const token = await clientCredentialsToken(a, client);
+    expect(await introspect(b, client, token)).toMatchObject({ active: true });
+    const admin = new pg.Client({ connectionString: fresh.url });
+    await admin.connect();
+    try {
+      const ended = await admin.query(
+        `SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE application_name = $1 AND query LIKE 'LISTEN%'`,
+        [applicationName],
+      );
+      expect(ended.rowCount).toBe(1);
+    } finally {
+      await admin.end();
+    }
+    const deadline = Date.now() + 5_000;
+    while (b.app.gatehouse.ctx.bus.listening && Date.now() < deadline)
+      await new Promise((resolve) => setTimeout(resolve, 5));
+    // Cached again while the listener is down (if B cached it, the revocation below could not reach it).
+    expect(await introspect(b, client, token)).toMatchObject({ active: true });
+    expect((await postForm(a, '/oauth2/revoke', { token }, client)).status).toBe(200);
+    // No polling: B either still has no listener and asks the database, or reconnected and dropped its cache.
+    expect(await introspect(b, client, token)).toEqual({ active: false });
+  });
+});
