@@ -1,5 +1,6 @@
 import { type Kysely, PostgresAdapter, type Selectable, sql, type Transaction } from 'kysely';
 import type { Database, RefreshTokenTable, TokenFamilyTable } from '../../storage/schema.js';
+import type { SqliteWrite } from '../../storage/sqlite-write.js';
 import { inTransaction } from '../../storage/transaction.js';
 import { lockUserState } from '../../storage/user-lock.js';
 import { postgresRotateQuery, sqliteConsume, sqliteInsertSuccessor } from './rotation-sql.js';
@@ -54,7 +55,11 @@ export class TokenStore {
   /** PostgreSQL rotates in one statement; SQLite in two, in a transaction. */
   readonly #postgres: boolean;
 
-  constructor(private readonly db: Kysely<Database>) {
+  constructor(
+    private readonly db: Kysely<Database>,
+    /** SQLite: the rotation runs as one synchronous write section (storage/sqlite-write.ts) when given. */
+    private readonly sqliteWrite?: SqliteWrite,
+  ) {
     this.#postgres = db.getExecutor().adapter instanceof PostgresAdapter;
   }
 
@@ -128,8 +133,8 @@ export class TokenStore {
    *
    * PostgreSQL: the consume and the successor's insert are one statement (a data-modifying CTE), atomic on
    * its own: one round trip instead of BEGIN, consume, read, insert and COMMIT. SQLite, which has no
-   * data-modifying CTEs, runs the two statements in one transaction. The SQL is in rotation-sql.ts, written
-   * out once: this is the hottest write path.
+   * data-modifying CTEs, runs the two statements in one transaction, synchronously (storage/sqlite-write.ts).
+   * The SQL is in rotation-sql.ts, written out once: this is the hottest write path.
    */
   async rotate(
     tokenHash: string,
@@ -144,6 +149,16 @@ export class TokenStore {
         postgresRotateQuery(consume, { hash: successor.hash, idleEnd }),
       );
       return rows[0];
+    }
+    const sqliteWrite = this.sqliteWrite;
+    if (sqliteWrite) {
+      return sqliteWrite((statements) => {
+        const family = statements.all<FamilyRow>(sqliteConsume(consume))[0];
+        if (!family) return undefined;
+        const expiresAt = Math.min(now + successor.idleTtlMs, family.expires_at);
+        statements.run(sqliteInsertSuccessor(successor.hash, family.id, now, expiresAt));
+        return family;
+      });
     }
     return this.db.transaction().execute(async (trx) => {
       const family = (await trx.executeQuery<FamilyRow>(sqliteConsume(consume))).rows[0];
