@@ -90,21 +90,23 @@ export class Mailer {
       return Promise.resolve(this.available ? 'sent' : 'retry');
     }
     if (this.#closed) return Promise.resolve('retry');
-    const work = this.#transport!.sendMail({ from: this.#from, ...message }).then(
-      (): Delivery => 'sent',
-      (error: unknown): Delivery => {
-        const code = (error as { responseCode?: unknown }).responseCode;
-        const outcome: Delivery = typeof code === 'number' && code >= 500 ? 'rejected' : 'retry';
-        // The subject and the error only: the body may hold a one-time link.
-        this.log.error(
-          { err: error, mail: { subject: message.subject } },
-          outcome === 'rejected'
-            ? 'mail refused by the mail server; not retried'
-            : 'mail could not be sent; its sender retries later',
-        );
-        return outcome;
-      },
-    );
+    const work = this.#smtp()
+      .then((transport) => transport.sendMail({ from: this.#from, ...message }))
+      .then(
+        (): Delivery => 'sent',
+        (error: unknown): Delivery => {
+          const code = (error as { responseCode?: unknown }).responseCode;
+          const outcome: Delivery = typeof code === 'number' && code >= 500 ? 'rejected' : 'retry';
+          // The subject and the error only: the body may hold a one-time link.
+          this.log.error(
+            { err: error, mail: { subject: message.subject } },
+            outcome === 'rejected'
+              ? 'mail refused by the mail server; not retried'
+              : 'mail could not be sent; its sender retries later',
+          );
+          return outcome;
+        },
+      );
     this.#track(work.then(() => undefined));
     return work;
   }
@@ -124,7 +126,8 @@ export class Mailer {
 
   #smtp(): Promise<Transporter> {
     const url = this.#smtpUrl;
-    if (url === undefined) throw new Error('mail delivery is smtp without GATEHOUSE_SMTP_URL');
+    if (url === undefined)
+      return Promise.reject(new Error('mail delivery is smtp without GATEHOUSE_SMTP_URL'));
     this.#transport ??= import('nodemailer').then(({ createTransport }) => createTransport(url));
     return this.#transport;
   }
