@@ -4,6 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { buildApp } from '../src/app.js';
+import { defaultHashConcurrency, machineSize } from '../src/config/hash-concurrency.js';
 import { ConfigError, loadConfig } from '../src/config/load.js';
 import { request } from './support/http.js';
 
@@ -47,6 +48,22 @@ describe('configuration', () => {
     expect(() => loadConfig({ GATEHOUSE_DATABASE_URL: 'postgres://localhost/gatehouse' })).toThrowError(
       /^GATEHOUSE_MASTER_KEY: /,
     );
+  });
+
+  it('runs one password hash per core, as many as fit in an eighth of the memory, at least one', () => {
+    const GiB = 1024 ** 3;
+    const MiB = 1024 ** 2;
+    expect(defaultHashConcurrency(19456, { cores: 2, memoryBytes: 23.5 * GiB })).toBe(2);
+    expect(defaultHashConcurrency(19456, { cores: 16, memoryBytes: 1 * GiB })).toBe(6);
+    expect(defaultHashConcurrency(19456, { cores: 8, memoryBytes: 256 * MiB })).toBe(1);
+    expect(defaultHashConcurrency(19456, { cores: 8, memoryBytes: 64 * MiB })).toBe(1);
+    expect(defaultHashConcurrency(65536, { cores: 8, memoryBytes: 1 * GiB })).toBe(2);
+    // The default follows this machine; GATEHOUSE_HASH_CONCURRENCY overrides it either way.
+    expect(loadConfig({}).argon2.concurrency).toBe(defaultHashConcurrency(19456, machineSize()));
+    expect(loadConfig({ GATEHOUSE_ARGON2_MEMORY_KIB: '65536' }).argon2.concurrency).toBe(
+      defaultHashConcurrency(65536, machineSize()),
+    );
+    expect(loadConfig({ GATEHOUSE_HASH_CONCURRENCY: '5' }).argon2.concurrency).toBe(5);
   });
 
   it('turns an HTTPS public URL into secure cookies', () => {

@@ -1,8 +1,8 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { isIP } from 'node:net';
-import { availableParallelism } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { defaults } from './defaults.js';
+import { defaultHashConcurrency } from './hash-concurrency.js';
 
 export type TrustProxy = boolean | { hops: number } | { addresses: string[] };
 
@@ -372,11 +372,17 @@ export function loadConfig(env: Env = process.env): Config {
       ),
       signinRatePerMinute: integer(env, 'GATEHOUSE_SIGNIN_RATE_PER_MINUTE', defaults.signinRatePerMinute, 1),
     },
-    argon2: {
-      memoryCost: integer(env, 'GATEHOUSE_ARGON2_MEMORY_KIB', defaults.argon2MemoryKib, 1024),
-      timeCost: integer(env, 'GATEHOUSE_ARGON2_TIME_COST', defaults.argon2TimeCost, 1),
-      parallelism: integer(env, 'GATEHOUSE_ARGON2_PARALLELISM', defaults.argon2Parallelism, 1, 16),
-      concurrency: integer(env, 'GATEHOUSE_HASH_CONCURRENCY', availableParallelism(), 1, 256),
-    },
+    argon2: argon2(env),
+  };
+}
+
+function argon2(env: Env): Config['argon2'] {
+  const memoryCost = integer(env, 'GATEHOUSE_ARGON2_MEMORY_KIB', defaults.argon2MemoryKib, 1024);
+  return {
+    memoryCost,
+    timeCost: integer(env, 'GATEHOUSE_ARGON2_TIME_COST', defaults.argon2TimeCost, 1),
+    parallelism: integer(env, 'GATEHOUSE_ARGON2_PARALLELISM', defaults.argon2Parallelism, 1, 16),
+    // Cores and memory both bound it: each hash in flight holds a core and `memoryCost` KiB.
+    concurrency: integer(env, 'GATEHOUSE_HASH_CONCURRENCY', defaultHashConcurrency(memoryCost), 1, 256),
   };
 }

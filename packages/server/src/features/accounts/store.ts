@@ -1,4 +1,5 @@
 import type { Kysely } from 'kysely';
+import { precompiled } from '../../storage/precompiled.js';
 import type { Database } from '../../storage/schema.js';
 import { inTransaction } from '../../storage/transaction.js';
 import { identifierKey } from '../identity/identifiers.js';
@@ -35,13 +36,8 @@ export class AccountStore extends UserStore {
    * The account an identifier key names, e-mail or username alike (the Qelos wire sends `username`, usually
    * an email). The identifier is the primary key of one shared table, so there is never a second match.
    */
-  findByLogin(key: string): Promise<UserRow | undefined> {
-    return this.db
-      .selectFrom('login_identifiers as li')
-      .innerJoin('users', 'users.id', 'li.user_id')
-      .selectAll('users')
-      .where('li.identifier', '=', key)
-      .executeTakeFirst();
+  async findByLogin(key: string): Promise<UserRow | undefined> {
+    return (await FIND_BY_LOGIN(this.db, { key })).rows[0];
   }
 
   /** The user and its sign-in identifiers, together: a clash on either is a unique violation, nothing is kept. */
@@ -208,3 +204,12 @@ export class AccountStore extends UserStore {
     return Number(row.n);
   }
 }
+
+/** Every password sign-in's look-up, compiled once (storage/precompiled.ts). */
+const FIND_BY_LOGIN = precompiled({ key: 'string' }, (db, { key }) =>
+  db
+    .selectFrom('login_identifiers as li')
+    .innerJoin('users', 'users.id', 'li.user_id')
+    .selectAll('users')
+    .where('li.identifier', '=', key),
+);

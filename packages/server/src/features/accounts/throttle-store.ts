@@ -1,4 +1,5 @@
 import { type Kysely, type RawBuilder, sql } from 'kysely';
+import { precompiled } from '../../storage/precompiled.js';
 import type { Database } from '../../storage/schema.js';
 
 /** An account's lockout rules, in milliseconds (config.throttle). */
@@ -19,22 +20,14 @@ export type Reservation = { reserved: true; lockStarted: boolean } | { reserved:
 
 /** SQL for sign-in counters. Each change is one atomic statement, so concurrent attempts cannot lose a count. */
 export class ThrottleStore {
+  readonly #reserve = new WeakMap<LockoutPolicy, ReturnType<typeof reserveStatement>>();
+
   constructor(private readonly db: Kysely<Database>) {}
 
   /** Counts a hit in the fixed window that started at `windowStart`; returns the hits in that window. */
   async hit(key: string, windowStart: number): Promise<number> {
-    const row = await this.db
-      .insertInto('sign_in_throttles')
-      .values({ key, hits: 1, window_started_at: windowStart, locked_until: 0 })
-      .onConflict((oc) =>
-        oc.column('key').doUpdateSet({
-          hits: sql`CASE WHEN sign_in_throttles.window_started_at = ${windowStart} THEN sign_in_throttles.hits + 1 ELSE 1 END`,
-          window_started_at: windowStart,
-        }),
-      )
-      .returning('hits')
-      .executeTakeFirstOrThrow();
-    return Number(row.hits);
+    const { rows } = await HIT(this.db, { key, windowStart });
+    return Number(rows[0]!.hits);
   }
 
   /**
@@ -47,19 +40,13 @@ export class ThrottleStore {
    * one needs no second write.
    */
   async reserve(key: string, now: number, policy: LockoutPolicy): Promise<Reservation> {
-    const decayed = sql<boolean>`sign_in_throttles.window_started_at <= ${now - policy.decayMs}`;
-    const hits = sql<number>`CASE WHEN ${decayed} THEN 1 ELSE sign_in_throttles.hits + 1 END`;
-    const row = await this.db
-      .insertInto('sign_in_throttles')
-      .values({ key, hits: 1, window_started_at: now, locked_until: lockAfter(sql`1`, now, policy) })
-      .onConflict((oc) =>
-        oc
-          .column('key')
-          .doUpdateSet({ hits, window_started_at: now, locked_until: lockAfter(hits, now, policy) })
-          .where('sign_in_throttles.locked_until', '<=', now),
-      )
-      .returning('locked_until')
-      .executeTakeFirst();
+    let reserve = this.#reserve.get(policy);
+    if (!reserve) {
+      reserve = reserveStatement(policy);
+      this.#reserve.set(policy, reserve);
+    }
+    const { rows } = await reserve(this.db, { key, now });
+    const row = rows[0];
     if (row) return { reserved: true, lockStarted: Number(row.locked_until) > now };
     const locked = await this.db
       .selectFrom('sign_in_throttles')
@@ -81,18 +68,59 @@ export class ThrottleStore {
 
   /** A right guess: the consecutive count starts over. */
   async reset(key: string): Promise<void> {
-    await this.db.deleteFrom('sign_in_throttles').where('key', '=', key).execute();
+    await RESET(this.db, { key });
   }
+}
+
+/** The statements every password sign-in runs, compiled once (storage/precompiled.ts). */
+const HIT = precompiled({ key: 'string', windowStart: 'number' }, (db, { key, windowStart }) =>
+  db
+    .insertInto('sign_in_throttles')
+    .values({ key, hits: 1, window_started_at: windowStart, locked_until: 0 })
+    .onConflict((oc) =>
+      oc.column('key').doUpdateSet({
+        hits: sql`CASE WHEN sign_in_throttles.window_started_at = ${windowStart} THEN sign_in_throttles.hits + 1 ELSE 1 END`,
+        window_started_at: windowStart,
+      }),
+    )
+    .returning('hits'),
+);
+
+const RESET = precompiled({ key: 'string' }, (db, { key }) =>
+  db.deleteFrom('sign_in_throttles').where('key', '=', key),
+);
+
+/** The reserving upsert of `reserve`, for one policy: its thresholds and delays are constants of the SQL. */
+function reserveStatement(policy: LockoutPolicy) {
+  return precompiled({ key: 'string', now: 'number' }, (db, { key, now }) => {
+    // `now` stays a parameter: every time derived from it is SQL arithmetic on it. BIGINT: PostgreSQL would
+    // otherwise type the CASE branches as integer, too small for epoch milliseconds.
+    const at = (ms: number) => sql<number>`CAST(${now} AS BIGINT) + ${ms}`;
+    const decayed = sql<boolean>`sign_in_throttles.window_started_at <= ${at(-policy.decayMs)}`;
+    const hits = sql<number>`CASE WHEN ${decayed} THEN 1 ELSE sign_in_throttles.hits + 1 END`;
+    return db
+      .insertInto('sign_in_throttles')
+      .values({ key, hits: 1, window_started_at: now, locked_until: lockAfter(sql`1`, at, policy) })
+      .onConflict((oc) =>
+        oc
+          .column('key')
+          .doUpdateSet({ hits, window_started_at: now, locked_until: lockAfter(hits, at, policy) })
+          .where('sign_in_throttles.locked_until', '<=', now),
+      )
+      .returning('locked_until');
+  });
 }
 
 /**
  * The lock a guess leaves behind, as SQL over its count: none below the threshold, then the policy's
  * delays in order. A short CASE rather than `power()`, which SQLite builds may lack.
  */
-function lockAfter(hits: RawBuilder<number>, now: number, policy: LockoutPolicy): RawBuilder<number> {
+function lockAfter(
+  hits: RawBuilder<number>,
+  at: (ms: number) => RawBuilder<number>,
+  policy: LockoutPolicy,
+): RawBuilder<number> {
   const { threshold, lockMs } = policy;
-  // BIGINT casts: PostgreSQL would otherwise type the branches as integer, too small for epoch milliseconds.
-  const at = (ms: number) => sql`CAST(${now + ms} AS BIGINT)`;
   const steps = lockMs.slice(0, -1).map((ms, i) => sql`WHEN ${hits} = ${threshold + i} THEN ${at(ms)}`);
   return sql<number>`CASE WHEN ${hits} < ${threshold} THEN CAST(0 AS BIGINT) ${sql.join(steps, sql` `)} ELSE ${at(lockMs.at(-1) ?? 0)} END`;
 }

@@ -126,7 +126,8 @@ export class Mailer {
 
   #smtp(): Promise<Transporter> {
     const url = this.#smtpUrl;
-    if (url === undefined) throw new Error('mail delivery is smtp without GATEHOUSE_SMTP_URL');
+    if (url === undefined)
+      return Promise.reject(new Error('mail delivery is smtp without GATEHOUSE_SMTP_URL'));
     this.#transport ??= import('nodemailer').then(({ createTransport }) => createTransport(url));
     return this.#transport;
   }

@@ -1,0 +1,63 @@
+import type { Compilable, CompiledQuery, Kysely, QueryResult } from 'kysely';
+import type { Database } from './schema.js';
+
+/** The kind of each parameter a precompiled statement takes. */
+type Kind = 'string' | 'string | null' | 'number';
+type Shape = Record<string, Kind>;
+type TypeOf<K extends Kind> = K extends 'number' ? number : K extends 'string' ? string : string | null;
+export type ArgsOf<S extends Shape> = { [K in keyof S]: TypeOf<S[K]> };
+
+interface Template<Row> {
+  query: CompiledQuery<Row>;
+  /** For each of the compiled query's parameters: the argument it takes, or undefined for a constant. */
+  slots: (string | undefined)[];
+}
+
+/**
+ * The placeholder value of each argument while the statement is built: a string or a number no real
+ * argument takes, so that it can be found among the compiled parameters. Numbers are odd and above 2^52,
+ * far beyond any epoch millisecond or count.
+ */
+function sentinels<S extends Shape>(shape: S): ArgsOf<S> {
+  const values: Record<string, string | number> = {};
+  for (const [i, [name, kind]] of Object.entries(shape).entries())
+    values[name] = kind === 'number' ? 2 ** 52 + 2 * i + 1 : `\u0000precompiled:${name}`;
+  return values as ArgsOf<S>;
+}
+
+/**
+ * A hot statement built and compiled by Kysely once per dialect, then run with fresh parameters. Building
+ * and compiling a query costs the event loop more than SQLite takes to run it (25 µs for a small upsert, 130
+ * for the lockout upsert with its CASE, docs/performance.md); a password sign-in runs about ten. `build`
+ * must use each argument as a value (no arithmetic on it in JavaScript: SQL arithmetic is fine), so every
+ * argument lands in the compiled parameters, which the first run checks. Constants stay as compiled, so
+ * a statement whose shape depends on configuration needs one `precompiled` per configuration.
+ */
+export function precompiled<S extends Shape, Row>(
+  shape: S,
+  build: (db: Kysely<Database>, args: ArgsOf<S>) => Compilable<Row>,
+): (db: Kysely<Database>, args: ArgsOf<S>) => Promise<QueryResult<Row>> {
+  // The SQL depends on the dialect only; a transaction shares its database's adapter class.
+  const templates = new Map<unknown, Template<Row>>();
+  const template = (db: Kysely<Database>): Template<Row> => {
+    const dialect = db.getExecutor().adapter.constructor;
+    let found = templates.get(dialect);
+    if (!found) {
+      const placeholders = sentinels(shape);
+      const byValue = new Map<unknown, string>(Object.entries(placeholders).map(([k, v]) => [v, k]));
+      const query = build(db, placeholders).compile();
+      const slots = query.parameters.map((value) => byValue.get(value));
+      const missing = Object.keys(shape).filter((name) => !slots.includes(name));
+      if (missing.length > 0) throw new Error(`precompiled statement does not bind ${missing.join(', ')}`);
+      found = { query, slots };
+      templates.set(dialect, found);
+    }
+    return found;
+  };
+  return (db, args) => {
+    const { query, slots } = template(db);
+    const values = args as Record<string, unknown>;
+    const parameters = slots.map((slot, i) => (slot === undefined ? query.parameters[i] : values[slot]));
+    return db.executeQuery<Row>({ ...query, parameters });
+  };
+}
