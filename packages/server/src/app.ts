@@ -253,6 +253,7 @@ export async function buildApp(config: Config, options: BuildOptions = {}): Prom
     secondFactor: services.secondFactor,
     sessions: services.sessions,
     principals: services.principals,
+    social: { providers: services.social.providers, login: services.social.login },
   });
   await app.register(socialProviderAdminRoutes, {
     providers: services.social.providers,

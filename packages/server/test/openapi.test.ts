@@ -24,6 +24,7 @@ const FREE_FORM: Record<string, string> = {
   'POST /oauth2/login': 'an HTML page or a redirect',
   'GET /oauth2/consent': 'an HTML page',
   'POST /oauth2/consent': 'a redirect',
+  'GET /oauth2/social': 'an HTML page or a redirect',
   'POST /oauth2/token': 'form-encoded input, RFC 6749 §5 answers (validated in the handler)',
   'POST /oauth2/revoke': 'form-encoded input, RFC 7009 (validated in the handler)',
   'POST /oauth2/introspect': 'form-encoded input, RFC 7662 (validated in the handler)',

@@ -18,7 +18,9 @@ label{display:block;margin:16px 0 6px;font-weight:600;font-size:.95rem}
 input{width:100%;padding:11px 12px;font-size:1rem;border:1px solid #b7bfcc;border-radius:8px}
 button{width:100%;margin-top:22px;padding:11px 18px;font-size:1rem;font-weight:600;background:#1f4fd1;color:#fff;border:0;border-radius:8px;cursor:pointer}
 button.secondary{background:#fff;color:#1b1f24;border:1px solid #b7bfcc;margin-top:10px}
-button:focus,input:focus{outline:3px solid #f5a623;outline-offset:2px}
+button:focus,input:focus,a.social:focus{outline:3px solid #f5a623;outline-offset:2px}
+.or{text-align:center;color:#5b6472;margin:20px 0 0;font-size:.9rem}
+a.social{display:block;margin-top:10px;padding:11px 18px;text-align:center;font-weight:600;color:#1b1f24;text-decoration:none;border:1px solid #b7bfcc;border-radius:8px}
 ul.scopes{list-style:none;padding:0;margin:16px 0;border:1px solid #e3e7ee;border-radius:10px}
 ul.scopes li{padding:10px 14px;border-top:1px solid #e3e7ee}ul.scopes li:first-child{border-top:0}
 .error{color:#b00020;background:#fdecef;padding:10px 12px;border-radius:8px}.hint{color:#5b6472;font-size:.88rem}`;
@@ -40,14 +42,28 @@ export interface FormContext {
   clientName: string;
 }
 
+/** A "Continue with …" link: starts the social login, which comes back to this interaction. */
+export interface SocialButton {
+  displayName: string;
+  url: string;
+}
+
 export function loginPage(
   context: FormContext,
-  options: { loginHint?: string | undefined; error?: string | undefined },
+  options: { loginHint?: string | undefined; error?: string | undefined; social?: SocialButton[] },
 ): string {
+  const social = options.social?.length
+    ? `<p class="or">or</p>${options.social
+        .map(
+          (button) =>
+            `<a class="social" href="${escapeHtml(button.url)}">Continue with ${escapeHtml(button.displayName)}</a>`,
+        )
+        .join('')}`
+    : '';
   return page(
     context.productName,
     'Sign in',
-    `<p class="lead">to continue to <strong>${escapeHtml(context.clientName)}</strong></p>${alert(options.error)}<form method="post" action="/oauth2/login">${hidden('interaction', context.interaction)}${hidden('csrf', context.csrf)}<label for="username">Email or username</label><input id="username" name="username" type="text" autocomplete="username" required maxlength="320" value="${escapeHtml(options.loginHint ?? '')}"${options.loginHint ? '' : ' autofocus'}><label for="password">Password</label><input id="password" name="password" type="password" autocomplete="current-password" required maxlength="256"${options.loginHint ? ' autofocus' : ''}><button type="submit">Sign in</button></form>`,
+    `<p class="lead">to continue to <strong>${escapeHtml(context.clientName)}</strong></p>${alert(options.error)}<form method="post" action="/oauth2/login">${hidden('interaction', context.interaction)}${hidden('csrf', context.csrf)}<label for="username">Email or username</label><input id="username" name="username" type="text" autocomplete="username" required maxlength="320" value="${escapeHtml(options.loginHint ?? '')}"${options.loginHint ? '' : ' autofocus'}><label for="password">Password</label><input id="password" name="password" type="password" autocomplete="current-password" required maxlength="256"${options.loginHint ? ' autofocus' : ''}><button type="submit">Sign in</button></form>${social}`,
   );
 }
 

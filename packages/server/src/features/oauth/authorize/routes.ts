@@ -12,11 +12,13 @@ import type { UserRow } from '../../identity/user-store.js';
 import type { SecondFactorProof, SecondFactorService } from '../../second-factor/service.js';
 import { sessionCookieName, sessionCookieOptions } from '../../sessions/cookie.js';
 import type { SessionService } from '../../sessions/service.js';
+import type { SocialLogin } from '../../social/login.js';
+import type { SocialProviders } from '../../social/providers.js';
 import { OAuthError } from '../errors.js';
 import type { OAuthFeature } from '../feature.js';
 import { formatScope, parseScope } from '../scopes.js';
 import { type AuthorizationFlow, amrFor, PageError, type SignedIn } from './flow.js';
-import { consentPage, loginPage, secondFactorPage } from './pages.js';
+import { consentPage, type FormContext, loginPage, type SocialButton, secondFactorPage } from './pages.js';
 import { AuthorizationRefusal, parseAuthorizationRequest, UntrustedRedirect } from './request.js';
 
 declare module 'fastify' {
@@ -28,6 +30,13 @@ declare module 'fastify' {
 
 const AuthorizeQuery = Type.Record(Type.String(), Type.Union([Type.String(), Type.Array(Type.String())]));
 const InteractionQuery = Type.Object({ interaction: Type.String({ minLength: 1, maxLength: 64 }) });
+/** Where a social login started from the login page comes back: its `state` is the interaction's CSRF token. */
+const SocialReturnQuery = Type.Object({
+  interaction: Type.String({ minLength: 1, maxLength: 64 }),
+  state: Type.String({ minLength: 1, maxLength: 128 }),
+  rt: Type.Optional(Type.String({ maxLength: 128 })),
+  error: Type.Optional(Type.String({ maxLength: 64 })),
+});
 const LoginForm = Type.Object({
   interaction: Type.String({ minLength: 1, maxLength: 64 }),
   csrf: Type.String({ minLength: 1, maxLength: 128 }),
@@ -59,6 +68,8 @@ export interface AuthorizeRouteDeps {
   secondFactor: SecondFactorService;
   sessions: SessionService;
   principals: PrincipalLoader;
+  /** "Continue with …" on the login page: the enabled providers, and the swap of the login's one-time code. */
+  social: { providers: Pick<SocialProviders, 'enabled'>; login: Pick<SocialLogin, 'exchange'> };
 }
 
 /**
@@ -72,6 +83,50 @@ export async function authorizeRoutes(plugin: FastifyInstance, deps: AuthorizeRo
   const { oauth, config } = deps;
   const flow: AuthorizationFlow = oauth.flow;
   const page = { config: { oauthPage: true } };
+
+  /**
+   * The login page's social buttons. Each starts a social login (docs/social-login.md) that comes back to
+   * /oauth2/social with this interaction and, as the application state Gatehouse echoes untouched, the
+   * interaction's CSRF token: only the browser that holds the interaction cookie can finish it there. None
+   * for a browser already signed in to Gatehouse (prompt=login, max_age): a social login started from a
+   * session links the identity to that account instead of signing in.
+   */
+  async function socialButtons(request: FastifyRequest, form: FormContext): Promise<SocialButton[]> {
+    if (await flow.currentUser(request)) return [];
+    const back = new URL('/oauth2/social', config.publicUrl);
+    back.searchParams.set('interaction', form.interaction);
+    return (await deps.social.providers.enabled()).map((provider) => {
+      const url = new URL(`/api/auth/${provider.name}`, config.publicUrl);
+      url.searchParams.set('returnUrl', back.href);
+      url.searchParams.set('state', form.csrf);
+      return { displayName: provider.displayName, url: url.href };
+    });
+  }
+
+  /** Signs the browser in to Gatehouse for this interaction (a new session id: no fixation), then goes on. */
+  async function signBrowserIn(
+    request: FastifyRequest,
+    reply: FastifyReply,
+    interaction: string,
+    user: UserRow,
+    amr: string[],
+  ) {
+    const { client, authorization } = await flow.interaction(request, interaction);
+    const workspace = await deps.accounts.resolveWorkspace(user, undefined);
+    const { token } = await deps.sessions.create({
+      userId: user.id,
+      workspaceId: workspace?.id ?? null,
+      remember: false,
+      userAgent: request.headers['user-agent'],
+      ip: request.ip,
+    });
+    reply.setCookie(sessionCookieName(config), token, sessionCookieOptions(config));
+    const now = deps.now();
+    if (!(await oauth.store.interactionSignedIn(interaction, user.id, now, amr, now)))
+      throw new PageError('This sign-in request has expired. Go back to the application and start again.');
+    const signedIn: SignedIn = { user, authTime: now, amr, fresh: true };
+    return flow.proceed(request, reply, client, authorization, signedIn, interaction);
+  }
 
   /** Runs a page's work; a refusal or a page error becomes its page, anything else goes on to the handler. */
   async function pageErrors<T>(reply: FastifyReply, work: () => Promise<T>) {
@@ -104,7 +159,7 @@ export async function authorizeRoutes(plugin: FastifyInstance, deps: AuthorizeRo
       const { form, authorization } = await flow.interaction(request, interaction);
       return flow.page(
         reply,
-        loginPage(form, { loginHint: authorization.loginHint }),
+        loginPage(form, { loginHint: authorization.loginHint, social: await socialButtons(request, form) }),
         200,
         authorization.redirectUri,
       );
@@ -114,7 +169,7 @@ export async function authorizeRoutes(plugin: FastifyInstance, deps: AuthorizeRo
   app.post('/oauth2/login', { ...page, schema: { body: LoginForm } }, async (request, reply) =>
     pageErrors(reply, async () => {
       const { body } = request;
-      const { form, client, authorization } = await flow.interaction(request, body.interaction, body.csrf);
+      const { form, authorization } = await flow.interaction(request, body.interaction, body.csrf);
       assertSameOriginPage(request, config.allowedOrigins);
       let user: UserRow;
       let amr: string[];
@@ -140,7 +195,11 @@ export async function authorizeRoutes(plugin: FastifyInstance, deps: AuthorizeRo
           );
         return flow.page(
           reply,
-          loginPage(form, { loginHint: body.username, error: error.message }),
+          loginPage(form, {
+            loginHint: body.username,
+            error: error.message,
+            social: await socialButtons(request, form),
+          }),
           error.status,
         );
       }
@@ -153,22 +212,42 @@ export async function authorizeRoutes(plugin: FastifyInstance, deps: AuthorizeRo
         });
         return flow.page(reply, secondFactorPage(form, challenge), 200, authorization.redirectUri);
       }
-      // Signed in to Gatehouse itself too (a new session id, so no fixation): later authorizations,
-      // `prompt=none` and userinfo with the cookie see it.
-      const workspace = await deps.accounts.resolveWorkspace(user, undefined);
-      const { token } = await deps.sessions.create({
-        userId: user.id,
-        workspaceId: workspace?.id ?? null,
-        remember: false,
-        userAgent: request.headers['user-agent'],
-        ip: request.ip,
-      });
-      reply.setCookie(sessionCookieName(config), token, sessionCookieOptions(config));
-      const now = deps.now();
-      if (!(await oauth.store.interactionSignedIn(body.interaction, user.id, now, amr, now)))
-        throw new PageError('This sign-in request has expired. Go back to the application and start again.');
-      const signedIn: SignedIn = { user, authTime: now, amr, fresh: true };
-      return flow.proceed(request, reply, client, authorization, signedIn, body.interaction);
+      // Signed in to Gatehouse itself too: later authorizations, `prompt=none` and userinfo with the cookie see it.
+      return signBrowserIn(request, reply, body.interaction, user, amr);
+    }),
+  );
+
+  // The end of a social login started from the login page. Its rt (one-time, 60 s) is swapped here rather
+  // than by the application: the CSRF token in `state` proves this browser's login page started it.
+  app.get('/oauth2/social', { ...page, schema: { querystring: SocialReturnQuery } }, async (request, reply) =>
+    pageErrors(reply, async () => {
+      const { interaction, state, rt, error } = request.query;
+      const { form, authorization } = await flow.interaction(request, interaction, state);
+      const again = (message: string, status: number) =>
+        socialButtons(request, form).then((social) =>
+          flow.page(reply, loginPage(form, { error: message, social }), status, authorization.redirectUri),
+        );
+      if (error !== undefined || rt === undefined)
+        return again(`Signing in with the provider did not complete (${error ?? 'no sign-in code'}).`, 400);
+      let user: UserRow;
+      try {
+        user = await deps.social.login.exchange(rt);
+        await assertMaySignIn(deps.authConfig, user);
+      } catch (failure) {
+        if (!(failure instanceof AppError)) throw failure;
+        return again(failure.message, failure.status);
+      }
+      if (user.second_factor_at !== null) {
+        const { challenge } = await deps.secondFactor.startChallenge({
+          user,
+          authType: 'cookie',
+          remember: false,
+          workspace: undefined,
+        });
+        return flow.page(reply, secondFactorPage(form, challenge), 200, authorization.redirectUri);
+      }
+      // RFC 8176 has no value for "an external identity provider": `fed` (federated), as several IdPs use.
+      return signBrowserIn(request, reply, interaction, user, ['fed']);
     }),
   );
 
