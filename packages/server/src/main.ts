@@ -1,7 +1,6 @@
 #!/usr/bin/env node
 import { parseArgs } from 'node:util';
 import { CLIENT_ACTIONS, clientsCommand } from './cli/clients.js';
-import { doctor } from './cli/doctor.js';
 import { listKeysCommand, rotateKeysCommand } from './cli/keys.js';
 import { migrate } from './cli/migrate.js';
 import { PROVIDER_ACTIONS, type ProviderAction, providersCommand } from './cli/providers.js';
@@ -94,7 +93,8 @@ async function main(argv: string[]): Promise<void> {
   // With no command, say what there is: starting a server by accident is a surprise, not a default.
   if (values.help || command === undefined || command === 'help')
     return void process.stdout.write(`${USAGE}\n`);
-  if (command === 'doctor') return doctor(process.env);
+  // Loaded only for its command: it brings nodemailer (to check SMTP), which `start` loads at the first e-mail.
+  if (command === 'doctor') return (await import('./cli/doctor.js')).doctor(process.env);
   const config = loadConfig();
   for (const unknown of unknownVariables()) process.stderr.write(`gatehouse: ${describeUnknown(unknown)}\n`);
   if (command === 'start') return start(config);

@@ -1,8 +1,12 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { AccountStore } from '../src/features/accounts/store.js';
+import { currentTotp } from '../src/features/second-factor/totp.js';
+import { request, signInWithCookie } from './support/http.js';
 import {
   authorizeInBrowser,
   authorizeUrl,
   FormBrowser,
+  hiddenField,
   type OAuthTestServer,
   pkce,
   postForm,
@@ -127,6 +131,48 @@ describe.each(testDatabases)('social sign-in on the OAuth login page on %s', (da
     expect(answer.status).toBe(400);
     expect(answer.html).toContain('did not complete (access_denied)');
     expect(socialLinks(answer.html)).toHaveLength(1);
+  });
+
+  it('asks for the second factor of an account that has one before the authorization goes on', async () => {
+    const user = await server.createUser();
+    await new AccountStore(server.app.gatehouse.ctx.storage.db).markEmailVerified(user.id, Date.now());
+    const cookie = await signInWithCookie(server.url, user.email, user.password);
+    const enrol = await request<{ secret: string }>(server.url, '/api/me/second-factor/totp', {
+      method: 'POST',
+      cookie,
+    });
+    // A recovery code answers the step: the TOTP code of this 30-second window is spent by the confirmation.
+    const confirmed = await request<{ recoveryCodes: string[] }>(
+      server.url,
+      '/api/me/second-factor/totp/confirm',
+      {
+        cookie,
+        body: { code: currentTotp(enrol.body.secret, Date.now()) },
+      },
+    );
+    const login = `oauth-social-2fa-${database}`;
+    idp.people.set(login, { email: user.email, email_verified: true });
+
+    const browser = new FormBrowser(server.url);
+    const { page } = await loginPage(browser);
+    const toProvider = await browser.get(socialLinks(page.html)[0]!.href);
+    const back = await loginAtIdp(idp, toProvider.location!, login);
+    const secondFactor = await browser.get((await browser.get(back.href)).location!);
+    expect(secondFactor.status).toBe(200);
+    expect(secondFactor.html).toContain('name="challenge"');
+    expect(secondFactor.headers.getSetCookie().some((line) => line.startsWith('gatehouse_session='))).toBe(
+      false,
+    );
+    const verifiedAnswer = await browser.post('/oauth2/login', {
+      interaction: hiddenField(secondFactor.html, 'interaction'),
+      csrf: hiddenField(secondFactor.html, 'csrf'),
+      challenge: hiddenField(secondFactor.html, 'challenge'),
+      code: confirmed.body.recoveryCodes[0]!,
+    });
+    expect(verifiedAnswer.status).toBe(303);
+    expect(verifiedAnswer.headers.getSetCookie().some((line) => line.startsWith('gatehouse_session='))).toBe(
+      true,
+    );
   });
 
   it('shows no social button to a browser already signed in (prompt=login): it would link, not sign in', async () => {
