@@ -1,5 +1,4 @@
 import { randomBytes } from 'node:crypto';
-import cookie from '@fastify/cookie';
 import formbody from '@fastify/formbody';
 import Fastify, {
   type FastifyBaseLogger,
@@ -38,16 +37,18 @@ import { invitationRoutes } from './features/workspaces/invitation-routes.js';
 import { memberRoutes } from './features/workspaces/member-routes.js';
 import { workspaceRoutes } from './features/workspaces/routes.js';
 import { registerAccessLog } from './http/access-log.js';
-import { registerNoStore } from './http/api-route.js';
-import { registerAuthentication } from './http/authenticate.js';
+import { registerAuthContext } from './http/authenticate.js';
+import { registerCookies } from './http/cookies.js';
 import { registerCors } from './http/cors.js';
 import { registerErrorHandler } from './http/error-handler.js';
 import { healthRoutes } from './http/health.js';
-import { registerJsonBodyParser, registerNulGuard } from './http/json-body.js';
+import { nulInFormBody, registerJsonBodyParser } from './http/json-body.js';
 import { accessLoggerOptions, loggerOptions } from './http/logging.js';
 import { registerOpenApi } from './http/openapi.js';
-import { registerSecondFactorPolicy } from './http/second-factor-policy.js';
-import { registerSecurityHeaders } from './http/security-headers.js';
+import { registerRequestDefaults } from './http/request-defaults.js';
+import { lazyRequestLogger } from './http/request-logger.js';
+import { registerRouteHooks } from './http/route-hooks.js';
+import { securityHeaderWriter } from './http/security-headers.js';
 import { fastifyTrustProxy } from './http/trust-proxy.js';
 import { registerValidators } from './http/validation.js';
 import { loadMasterKey, SecretBox } from './lib/master-key.js';
@@ -142,6 +143,7 @@ export async function buildApp(config: Config, options: BuildOptions = {}): Prom
     loggerInstance: log,
     // registerAccessLog writes the one line per request instead of Fastify's two.
     logController: new LogController({ disableRequestLogging: true }),
+    childLoggerFactory: lazyRequestLogger,
     bodyLimit: config.bodyLimit,
     trustProxy: fastifyTrustProxy(config.trustProxy),
     // Path spelling must not dodge a rate limit: /API/SIGNIN and /api/signin/ reach the same route.
@@ -160,14 +162,17 @@ export async function buildApp(config: Config, options: BuildOptions = {}): Prom
     done(null, payload);
   });
   registerAccessLog(app, accessLog);
+  // Before any route: what /api routes do before their handlers is attached to each as it is added.
+  registerAuthContext(app);
+  registerRouteHooks(app, { authenticators: services.authenticators, authConfig: services.authConfig });
   if (metrics && config.metricsToken) registerMetrics(app, { metrics, token: config.metricsToken });
   if (options.onRoute) app.addHook('onRoute', options.onRoute);
 
-  await registerSecurityHeaders(app, {
+  const securityHeaders = await securityHeaderWriter({
     contentSecurityPolicy: { directives: { 'frame-ancestors': ["'none'"] } },
   });
   // CORS never reflects an arbitrary origin: only the public URL's and the configured ones get credentials.
-  await registerCors(app, {
+  const cors = await registerCors(app, {
     origin: config.allowedOrigins,
     credentials: true,
     // Every method the API uses: @fastify/cors answers preflights with GET, HEAD and POST only by default,
@@ -175,18 +180,15 @@ export async function buildApp(config: Config, options: BuildOptions = {}): Prom
     methods: ['GET', 'HEAD', 'POST', 'PUT', 'PATCH', 'DELETE'],
     exposedHeaders: ['retry-after', 'warning'],
   });
+  registerRequestDefaults(app, { securityHeaders, cors });
   // The API reference collects every route registered after it; one-off commands serve nothing.
   if (options.command === undefined) await registerOpenApi(app, config);
-  registerNoStore(app);
-  await app.register(cookie);
+  registerCookies(app);
   await app.register(formbody);
-  registerNulGuard(app);
   registerJsonBodyParser(app);
   registerValidators(app);
-  registerErrorHandler(app);
-  registerAuthentication(app, services.authenticators);
+  registerErrorHandler(app, { preValidation: nulInFormBody });
   registerWorkspaceRequestData(app);
-  registerSecondFactorPolicy(app, services.authConfig);
 
   await app.register(healthRoutes, { storage, readiness, bus: ctx.bus });
   await app.register(accountRoutes, {

@@ -92,3 +92,25 @@ describe('logs', () => {
     expect(line!.ms).toBeGreaterThanOrEqual(0);
   });
 });
+
+describe('request logs', () => {
+  const lines: string[] = [];
+  let server: TestServer;
+  beforeAll(async () => {
+    server = await startTestServer({ logStream: { write: (line) => void lines.push(line) } });
+  });
+  afterAll(() => server.close());
+
+  it("carry the request id of the request's access line (request.log is made on its first line)", async () => {
+    const response = await request(server.url, '/api/me', { headers: { authorization: 'Bearer not.a.jwt' } });
+    expect(response.status).toBe(401);
+    const logged = lines.map((line) => JSON.parse(line) as Record<string, unknown>);
+    const refused = logged.filter((line) => line.msg === 'request refused');
+    const access = logged.filter((line) => line.msg === 'request' && line.route === '/api/me');
+    expect(refused).toHaveLength(1);
+    expect(access).toHaveLength(1);
+    expect(refused[0]).toMatchObject({ level: 30, code: 'INVALID_TOKEN' });
+    expect(typeof refused[0]!.reason).toBe('string');
+    expect(refused[0]!.reqId).toBe(access[0]!.reqId);
+  });
+});

@@ -6,7 +6,7 @@ export type CredentialKind = 'session' | 'access_token' | 'api_token';
 export interface AuthUser {
   id: string;
   email: string;
-  roles: string[];
+  roles: readonly string[];
   /** True when the user has a confirmed second factor (the "second factor required" policy reads it). */
   secondFactor: boolean;
   /** True once the user proved they own the address (a verification link, a reset link, or an admin). */

@@ -1,6 +1,5 @@
-import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import type { FastifyInstance, FastifyReply, FastifyRequest, preValidationAsyncHookHandler } from 'fastify';
 import { AppError } from '../lib/errors.js';
-import { isApiRoute } from './api-route.js';
 import type { AuthContext, Authenticator } from './auth-context.js';
 
 declare module 'fastify' {
@@ -16,15 +15,21 @@ declare module 'fastify' {
   }
 }
 
-/**
- * The one place a request's credential is read (ARCHITECTURE.md). Runs before validation so that an
- * unauthenticated request to a protected route gets 401 rather than a 400 about its body.
- */
-export function registerAuthentication(app: FastifyInstance, authenticators: readonly Authenticator[]): void {
+/** Declares `request.auth` (null until a credential is verified); once, on the root app, before any route. */
+export function registerAuthContext(app: FastifyInstance): void {
   app.decorateRequest('auth', null);
-  app.addHook('preValidation', async (request: FastifyRequest, reply: FastifyReply) => {
-    const mode = request.routeOptions.config.authentication;
-    if (mode === 'none' || !isApiRoute(request)) return;
+}
+
+/**
+ * The one place a request's credential is read (ARCHITECTURE.md): a hook of every `/api` route whose
+ * `config.authentication` is not `none` (http/route-hooks.ts), first among its pre-validation hooks, so that
+ * an unauthenticated request to a protected route gets 401 rather than a 400 about its body.
+ */
+export function authenticationHook(
+  authenticators: readonly Authenticator[],
+  mode: 'lenient' | undefined,
+): preValidationAsyncHookHandler {
+  return async (request: FastifyRequest, reply: FastifyReply) => {
     for (const authenticator of authenticators) {
       const credential = authenticator.extract(request);
       if (credential === undefined) continue;
@@ -37,5 +42,5 @@ export function registerAuthentication(app: FastifyInstance, authenticators: rea
       }
       return;
     }
-  });
+  };
 }

@@ -1,5 +1,12 @@
 import cors, { type FastifyCorsOptions } from '@fastify/cors';
-import type { FastifyInstance } from 'fastify';
+import type { FastifyInstance, FastifyReply, FastifyRequest, HookHandlerDoneFunction } from 'fastify';
+
+/** @fastify/cors's request handling, for the one request hook (http/request-defaults.ts) to call. */
+export type CorsHandler = (
+  request: FastifyRequest,
+  reply: FastifyReply,
+  done: HookHandlerDoneFunction,
+) => void;
 
 /**
  * CORS by @fastify/cors, run only for requests that carry an `Origin` header. Browsers send `Origin` on
@@ -8,20 +15,20 @@ import type { FastifyInstance } from 'fastify';
  * origin and set three headers on it, which the benchmark's profile put at ~6% of an authenticated GET
  * /api/me. `Vary: Origin`, which caches need either way, is part of the fixed headers (security-headers.ts).
  *
- * The plugin is given the app with one change: each hook it adds is skipped when `Origin` is absent.
+ * The plugin is registered on the app as usual (its preflight route, its request decorator) except for its
+ * request hook: that is handed back here instead of being added, and the app's one request hook calls it when
+ * an `Origin` is present (every global hook costs every request a call, even one that returns at once).
  */
-export async function registerCors(app: FastifyInstance, options: FastifyCorsOptions): Promise<void> {
-  const addHook = app.addHook.bind(app) as (name: string, hook: unknown) => FastifyInstance;
-  const gated = new Proxy(app, {
+export async function registerCors(app: FastifyInstance, options: FastifyCorsOptions): Promise<CorsHandler> {
+  const handlers: CorsHandler[] = [];
+  const capturing = new Proxy(app, {
     get(target, property) {
       if (property === 'addHook')
-        return (name: string, hook: (...args: unknown[]) => void) =>
-          addHook(name, function withOrigin(...args: unknown[]) {
-            const request = args[0] as { headers: Record<string, unknown> };
-            // The last argument is the hook's `done`.
-            if (request.headers['origin'] === undefined) return (args.at(-1) as () => void)();
-            return hook(...args);
-          });
+        return (name: string, hook: CorsHandler) => {
+          if (name !== 'onRequest') throw new Error(`@fastify/cors added an unexpected ${name} hook`);
+          handlers.push(hook);
+          return capturing;
+        };
       const value = Reflect.get(target, property, target) as unknown;
       return typeof value === 'function' ? value.bind(target) : value;
     },
@@ -33,6 +40,9 @@ export async function registerCors(app: FastifyInstance, options: FastifyCorsOpt
         options: FastifyCorsOptions,
         done: (error?: Error) => void,
       ) => void
-    )(gated, options, (error) => (error ? reject(error) : resolve()));
+    )(capturing, options, (error) => (error ? reject(error) : resolve()));
   });
+  const [handler] = handlers;
+  if (!handler || handlers.length !== 1) throw new Error('@fastify/cors added no single request hook');
+  return handler;
 }

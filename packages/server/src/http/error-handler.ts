@@ -1,4 +1,4 @@
-import type { FastifyError, FastifyInstance } from 'fastify';
+import type { FastifyError, FastifyInstance, preValidationHookHandler } from 'fastify';
 import { ERROR_CODES, type ErrorCode } from '../lib/error-codes.js';
 import { AppError } from '../lib/errors.js';
 import { isStorageUnavailable } from '../storage/database.js';
@@ -37,7 +37,10 @@ const body = (code: ErrorCode, message: string = ERROR_CODES[code].message) => (
  * Every error becomes `{code, message}` with the right status; nothing internal (stack, SQL, hashes) ever
  * reaches the client. Unexpected errors are logged in full and answered as a bare 500.
  */
-export function registerErrorHandler(app: FastifyInstance): void {
+export function registerErrorHandler(
+  app: FastifyInstance,
+  notFound: { preValidation: preValidationHookHandler },
+): void {
   app.setErrorHandler((error: FastifyError, request, reply) => {
     if (error instanceof AppError) {
       // The private reason (e.g. which JWT check failed) helps an operator; the client sees only the code.
@@ -70,7 +73,8 @@ export function registerErrorHandler(app: FastifyInstance): void {
     return reply.status(500).send(body('INTERNAL_ERROR'));
   });
 
-  app.setNotFoundHandler((request, reply) => {
+  // An unknown route still refuses a form body with a NUL (json-body.ts) before it answers 404.
+  app.setNotFoundHandler({ preValidation: notFound.preValidation }, (request, reply) => {
     reply.status(404).send(body('NOT_FOUND', `No route for ${request.method} ${request.url.split('?')[0]}`));
   });
 }

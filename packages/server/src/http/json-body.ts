@@ -1,4 +1,4 @@
-import type { FastifyInstance } from 'fastify';
+import type { FastifyInstance, preValidationHookHandler } from 'fastify';
 import { AppError } from '../lib/errors.js';
 
 /** Deeper than any body Gatehouse reads; free-form objects such as `metadata` have their own, lower cap. */
@@ -60,16 +60,20 @@ export function registerJsonBodyParser(app: FastifyInstance): void {
 
 /**
  * A NUL in the path or query string (`%00`) is refused for every route before any routing work is done:
- * nothing legitimate carries one, and it would reach the database as a parameter or a search term. Form
- * bodies (`application/x-www-form-urlencoded`, decoded by @fastify/formbody) are checked the same way.
+ * nothing legitimate carries one, and it would reach the database as a parameter or a search term. Checked
+ * by the app's one request hook (http/request-defaults.ts).
  */
-export function registerNulGuard(app: FastifyInstance): void {
-  app.addHook('onRequest', (request, _reply, done) => {
-    done(request.url.includes('%00') ? nulInText() : undefined);
-  });
-  app.addHook('preValidation', (request, _reply, done) => {
-    const form = request.headers['content-type']?.startsWith('application/x-www-form-urlencoded');
-    const values = form && request.body ? Object.values(request.body as Record<string, unknown>) : [];
-    done(values.flat().some((value) => String(value).includes('\u0000')) ? nulInText() : undefined);
-  });
+export function nulInUrl(url: string): AppError | undefined {
+  return url.includes('%00') ? nulInText() : undefined;
 }
+
+/**
+ * Form bodies (`application/x-www-form-urlencoded`, decoded by @fastify/formbody) are checked for NUL like
+ * URLs, once parsed: a hook of each route that can have a body (http/route-hooks.ts; Fastify parses no body
+ * for GET and HEAD).
+ */
+export const nulInFormBody: preValidationHookHandler = (request, _reply, done) => {
+  const form = request.headers['content-type']?.startsWith('application/x-www-form-urlencoded');
+  const values = form && request.body ? Object.values(request.body as Record<string, unknown>) : [];
+  done(values.flat().some((value) => String(value).includes('\u0000')) ? nulInText() : undefined);
+};

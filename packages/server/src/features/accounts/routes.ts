@@ -7,7 +7,7 @@ import { assertSameOrigin } from '../../http/same-origin.js';
 import { AppError, badRequest, forbidden, unauthorized } from '../../lib/errors.js';
 import type { PrincipalLoader } from '../identity/principals.js';
 import { UserView } from '../identity/schemas.js';
-import { userView } from '../identity/user-view.js';
+import { sharedUserView, userView } from '../identity/user-view.js';
 import type { Mailer } from '../mail/mailer.js';
 import type { SecondFactorProof } from '../second-factor/service.js';
 import type { EmailVerification } from './email-verification.js';
@@ -120,9 +120,10 @@ export async function accountRoutes(plugin: FastifyInstance, deps: AccountRouteD
     },
     async (request) => {
       const auth = authOf(request);
-      const principal = await deps.principals.load(auth.user.id, auth.workspace?.id ?? null);
+      // Authentication of this very request looked for changes made from the shell (principals.ts).
+      const principal = await deps.principals.loadAfterCheck(auth.user.id, auth.workspace?.id ?? null);
       if (!principal) throw unauthorized();
-      return userView(principal.user, auth.workspace);
+      return sharedUserView(principal.user, auth.workspace);
     },
   );
 

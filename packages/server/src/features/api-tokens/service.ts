@@ -125,7 +125,8 @@ export class ApiTokenService {
   /**
    * Checks a presented token. Every failure is a 401 with a code saying why, and never echoes the token.
    * The look-up is by the token's SHA-256, so response timing tells an attacker nothing about stored
-   * secrets; the final comparison is constant-time anyway.
+   * secrets; the final comparison is constant-time anyway. Called by the API-token authenticator, which
+   * `checkingExternalChanges` (principals.ts) has already made look for changes made from the shell.
    */
   async verify(raw: string): Promise<VerifiedApiToken> {
     // A mistyped or truncated token fails its checksum: refused before any cache or database look-up.
@@ -148,7 +149,7 @@ export class ApiTokenService {
     const config = await this.authConfig.get();
     if (!config.allowUserTokenAuthentication)
       throw unauthorized('API token authentication is disabled on this server', 'API_TOKENS_DISABLED');
-    const principal = await this.principals.load(row.user_id, row.workspace_id);
+    const principal = await this.principals.loadAfterCheck(row.user_id, row.workspace_id);
     if (!principal) throw unauthorized('The API token is invalid or has been revoked', 'INVALID_API_TOKEN');
     if (row.workspace_id && !principal.workspace) {
       throw unauthorized(

@@ -43,7 +43,17 @@ export class PrincipalLoader {
    * stops all of them on the next request, on every instance.
    */
   async load(userId: string, workspaceId: string | null): Promise<Principal | null> {
-    await this.noticeExternalChanges();
+    const dropping = this.noticeExternalChanges();
+    if (dropping) await dropping;
+    return this.loadAfterCheck(userId, workspaceId);
+  }
+
+  /**
+   * load() without looking for changes made from the shell first, for the credential checks, which
+   * `checkingExternalChanges` made look at the start of the request, and for GET /api/me right after them:
+   * one `PRAGMA data_version` per authenticated request instead of three.
+   */
+  async loadAfterCheck(userId: string, workspaceId: string | null): Promise<Principal | null> {
     const principal = await this.#load(userId, workspaceId);
     if (principal?.user.disabled_at != null) throw accountDisabled();
     return principal;

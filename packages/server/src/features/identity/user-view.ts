@@ -57,15 +57,41 @@ export function userView(row: UserRow, workspace: ActiveWorkspace | null): UserV
   };
 }
 
-/** The user as a request's AuthContext carries it, from the principal's current row. */
+/**
+ * Views built from a cached row, kept with it: the principal cache (principals.ts) hands every request the
+ * same row object until the user changes, so parsing its JSON columns and formatting its dates again on
+ * every request would only rebuild the same values. A changed user is a new row object (read afresh after
+ * the invalidation), so a view never outlives the row it was made from. Frozen: it is shared by requests.
+ */
+const authUsers = new WeakMap<UserRow, AuthUser>();
+const userViews = new WeakMap<UserRow, { workspace: ActiveWorkspace | null; view: UserView }>();
+
+/** The user as a request's AuthContext carries it, from the principal's current row (shared, read-only). */
 export function authUser(row: UserRow): AuthUser {
-  return {
-    id: row.id,
-    email: row.email,
-    roles: parseRoles(row),
-    secondFactor: row.second_factor_at !== null,
-    emailVerified: row.email_verified_at !== null,
-  };
+  let user = authUsers.get(row);
+  if (!user) {
+    user = Object.freeze({
+      id: row.id,
+      email: row.email,
+      roles: Object.freeze(parseRoles(row)),
+      secondFactor: row.second_factor_at !== null,
+      emailVerified: row.email_verified_at !== null,
+    });
+    authUsers.set(row, user);
+  }
+  return user;
+}
+
+/**
+ * userView of a cached principal (GET /api/me, on every check of a credential): built once per row and
+ * workspace membership, and read-only, since it is only serialized.
+ */
+export function sharedUserView(row: UserRow, workspace: ActiveWorkspace | null): UserView {
+  const cached = userViews.get(row);
+  if (cached && cached.workspace === workspace) return cached.view;
+  const view = userView(row, workspace);
+  userViews.set(row, { workspace, view });
+  return view;
 }
 
 /** A user as the admin API shows them (AdminUserDetail): the user view plus whether the account is disabled. */
