@@ -8,6 +8,7 @@ import type { DatabaseConfig } from '../config/load.js';
 import type { OutageLog } from './outage.js';
 import { openPostgresPool } from './postgres-pool.js';
 import type { Database } from './schema.js';
+import { type SqliteWrite, sqliteWriteSection } from './sqlite-write.js';
 import { withStatementCache } from './statement-cache.js';
 
 export type Dialect = 'sqlite' | 'postgres';
@@ -25,6 +26,8 @@ export interface Storage {
    * I/O. Lets a cache notice changes no invalidation bus carried. Undefined on PostgreSQL (LISTEN/NOTIFY).
    */
   externalChanges?: (() => number) | undefined;
+  /** SQLite: a synchronous write transaction for the hottest writes (storage/sqlite-write.ts); undefined on PostgreSQL. */
+  sqliteWrite?: SqliteWrite | undefined;
   /** Resolves when the database answers a trivial query. */
   ping(): Promise<void>;
   close(): Promise<void>;
@@ -57,7 +60,8 @@ function openSqlite(path: string): Storage {
   sqlite.pragma('synchronous = NORMAL');
   sqlite.pragma('foreign_keys = ON');
   sqlite.pragma('busy_timeout = 5000');
-  const db = new Kysely<Database>({ dialect: new SqliteDialect({ database: withStatementCache(sqlite) }) });
+  const statements = withStatementCache(sqlite);
+  const db = new Kysely<Database>({ dialect: new SqliteDialect({ database: statements }) });
   const dataVersion = sqlite.prepare('PRAGMA data_version').pluck();
   return {
     db,
@@ -65,6 +69,7 @@ function openSqlite(path: string): Storage {
     pool: undefined,
     outage: undefined,
     externalChanges: () => dataVersion.get() as number,
+    sqliteWrite: sqliteWriteSection(db, sqlite, statements),
     ping: async () => {
       await sql`select 1`.execute(db);
     },

@@ -49,7 +49,7 @@ export class TokenService implements TokenSignIn {
     private readonly principals: PrincipalLoader,
   ) {
     this.accessTokens = new AccessTokens(ctx, keys);
-    this.#store = new TokenStore(ctx.storage.db, ctx.storage.dialect);
+    this.#store = new TokenStore(ctx.storage.db, ctx.storage.sqliteWrite);
     this.#families = new TtlCache<FamilyRow | null>(30_000, 10_000, ctx.now).follow(ctx.bus);
     ctx.metrics.watchCache('token_families', this.#families);
   }

@@ -1,8 +1,9 @@
-import { type Kysely, type QueryCreator, type Selectable, sql, type Transaction } from 'kysely';
-import type { Dialect } from '../../storage/database.js';
+import { type Kysely, PostgresAdapter, type Selectable, sql, type Transaction } from 'kysely';
 import type { Database, RefreshTokenTable, TokenFamilyTable } from '../../storage/schema.js';
+import type { SqliteWrite } from '../../storage/sqlite-write.js';
 import { inTransaction } from '../../storage/transaction.js';
 import { lockUserState } from '../../storage/user-lock.js';
+import { postgresRotateQuery, sqliteConsume, sqliteInsertSuccessor } from './rotation-sql.js';
 
 export type FamilyRow = Selectable<TokenFamilyTable>;
 export type RefreshTokenRow = Selectable<RefreshTokenTable>;
@@ -20,24 +21,6 @@ export type RevokeReason =
   | 'client_deleted'
   /** The user signed in more often than MAX_FAMILIES_PER_USER allows: the oldest sign-in ended. */
   | 'evicted';
-
-/** Every column of token_families, which a rotation returns with the consumed token. */
-const FAMILY_COLUMNS = [
-  'id',
-  'user_id',
-  'workspace_id',
-  'created_at',
-  'expires_at',
-  'revoked_at',
-  'revoked_reason',
-  'user_agent',
-  'ip',
-  'client_id',
-  'scope',
-  'resource',
-  'auth_time',
-  'amr',
-] as const satisfies ReadonlyArray<keyof TokenFamilyTable>;
 
 /** Live token sign-ins (families) one user may hold; a new one past it ends the oldest (docs/tokens.md). */
 export const MAX_FAMILIES_PER_USER = 100;
@@ -69,11 +52,16 @@ export interface Successor {
 
 /** SQL for refresh-token families. Every consume is one conditional UPDATE: never read-then-write. */
 export class TokenStore {
+  /** PostgreSQL rotates in one statement; SQLite in two, in a transaction. */
+  readonly #postgres: boolean;
+
   constructor(
     private readonly db: Kysely<Database>,
-    /** PostgreSQL rotates in one statement; the default (two in a transaction) is right on both. */
-    private readonly dialect: Dialect = 'sqlite',
-  ) {}
+    /** SQLite: the rotation runs as one synchronous write section (storage/sqlite-write.ts) when given. */
+    private readonly sqliteWrite?: SqliteWrite,
+  ) {
+    this.#postgres = db.getExecutor().adapter instanceof PostgresAdapter;
+  }
 
   /** A new family and its first refresh token (an OAuth grant without offline access has none), together. */
   async createFamily(
@@ -138,14 +126,15 @@ export class TokenStore {
 
   /**
    * Rotation: consumes the token with ONE atomic statement, which only succeeds while the token is unused,
-   * unexpired and its family alive, and which yields the family's row (`UPDATE … RETURNING` with the
-   * family's columns), then stores the successor. Of any number of concurrent calls with one token, exactly
-   * one gets the family back (on PostgreSQL the others wait on the row lock, then see `consumed_at` set;
-   * SQLite serialises writers). Undefined means "not rotated".
+   * unexpired and its family alive and of `clientId`, and which yields the family's row, then stores the
+   * successor. Of any number of concurrent calls with one token, exactly one gets the family back (on
+   * PostgreSQL the others wait on the row lock, then see `consumed_at` set; SQLite serialises writers).
+   * Undefined means "not rotated".
    *
    * PostgreSQL: the consume and the successor's insert are one statement (a data-modifying CTE), atomic on
    * its own: one round trip instead of BEGIN, consume, read, insert and COMMIT. SQLite, which has no
-   * data-modifying CTEs, runs the two statements in one transaction.
+   * data-modifying CTEs, runs the two statements in one transaction, synchronously (storage/sqlite-write.ts).
+   * The SQL is in rotation-sql.ts, written out once: this is the hottest write path.
    */
   async rotate(
     tokenHash: string,
@@ -153,73 +142,29 @@ export class TokenStore {
     successor: Successor,
     clientId: string | null,
   ): Promise<FamilyRow | undefined> {
-    const consume = (db: QueryCreator<Database>) =>
-      db
-        .updateTable('refresh_tokens')
-        .set({ consumed_at: now, successor_sealed: successor.sealed, successor_until: successor.retryUntil })
-        .where('token_hash', '=', tokenHash)
-        .where('consumed_at', 'is', null)
-        .where('expires_at', '>', now)
-        .where('family_id', 'in', (eb) => {
-          const live = eb
-            .selectFrom('token_families')
-            .select('id')
-            .where('revoked_at', 'is', null)
-            .where('expires_at', '>', now);
-          // A refresh token only rotates at the endpoint of its own client (or first-party: none).
-          return clientId === null
-            ? live.where('client_id', 'is', null)
-            : live.where('client_id', '=', clientId);
-        })
-        .returning((eb) =>
-          FAMILY_COLUMNS.map((column) =>
-            eb
-              .selectFrom('token_families')
-              .select(column)
-              .whereRef('token_families.id', '=', 'refresh_tokens.family_id')
-              .as(column),
-          ),
-        );
-    const successorRow = (familyId: string, familyExpiresAt: number) => ({
-      token_hash: successor.hash,
-      family_id: familyId,
-      created_at: now,
-      expires_at: Math.min(now + successor.idleTtlMs, Number(familyExpiresAt)),
-      consumed_at: null,
-      successor_sealed: null,
-      successor_until: null,
-    });
-    if (this.dialect === 'postgres') {
-      const row = await this.db
-        .with('consumed', (db) => consume(db))
-        .with('successor', (db) =>
-          db
-            .insertInto('refresh_tokens')
-            // consumed_at, successor_sealed and successor_until are left NULL.
-            .columns(['token_hash', 'family_id', 'created_at', 'expires_at'])
-            .expression((eb) =>
-              eb
-                .selectFrom('consumed')
-                .select([
-                  sql<string>`CAST(${successor.hash} AS TEXT)`.as('token_hash'),
-                  'consumed.id',
-                  sql<number>`CAST(${now} AS BIGINT)`.as('created_at'),
-                  sql<number>`LEAST(CAST(${now + successor.idleTtlMs} AS BIGINT), consumed.expires_at)`.as(
-                    'expires_at',
-                  ),
-                ]),
-            )
-            .returning('token_hash'),
-        )
-        .selectFrom('consumed')
-        .selectAll()
-        .executeTakeFirst();
-      return row ? (row as FamilyRow) : undefined;
+    const consume = { tokenHash, now, sealed: successor.sealed, retryUntil: successor.retryUntil, clientId };
+    if (this.#postgres) {
+      const idleEnd = now + successor.idleTtlMs;
+      const { rows } = await this.db.executeQuery<FamilyRow>(
+        postgresRotateQuery(consume, { hash: successor.hash, idleEnd }),
+      );
+      return rows[0];
+    }
+    const sqliteWrite = this.sqliteWrite;
+    if (sqliteWrite) {
+      return sqliteWrite((statements) => {
+        const family = statements.all<FamilyRow>(sqliteConsume(consume))[0];
+        if (!family) return undefined;
+        const expiresAt = Math.min(now + successor.idleTtlMs, family.expires_at);
+        statements.run(sqliteInsertSuccessor(successor.hash, family.id, now, expiresAt));
+        return family;
+      });
     }
     return this.db.transaction().execute(async (trx) => {
-      const family = (await consume(trx).executeTakeFirst()) as FamilyRow | undefined;
+      const family = (await trx.executeQuery<FamilyRow>(sqliteConsume(consume))).rows[0];
       if (!family) return undefined;
-      await trx.insertInto('refresh_tokens').values(successorRow(family.id, family.expires_at)).execute();
+      const expiresAt = Math.min(now + successor.idleTtlMs, family.expires_at);
+      await trx.executeQuery(sqliteInsertSuccessor(successor.hash, family.id, now, expiresAt));
       return family;
     });
   }

@@ -1,0 +1,113 @@
+import { CompiledQuery } from 'kysely';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { sqliteConsume } from '../src/features/tokens/rotation-sql.js';
+import {
+  authorizeInBrowser,
+  authorizeUrl,
+  type OAuthTestServer,
+  pkce,
+  postForm,
+  REDIRECT_URI,
+  startOAuthServer,
+} from './support/oauth.js';
+import { startTestServer, type TestServer, testDatabases } from './support/server.js';
+import { refresh, signInWithTokens } from './support/token-session.js';
+
+/**
+ * The rotation statement (features/tokens/rotation-sql.ts) checks the token's family and its client: a
+ * refresh token rotates only at the endpoint of the client it was issued to, and a refusal elsewhere neither
+ * consumes it nor counts as reuse (its family lives on).
+ */
+describe.each(testDatabases)('refresh-token rotation on %s', (database) => {
+  let server: OAuthTestServer;
+  let client: { id: string; secret: string };
+  let other: { id: string; secret: string };
+
+  beforeAll(async () => {
+    server = await startOAuthServer(database);
+    const registered = await server.register();
+    client = { id: registered.clientId, secret: registered.clientSecret! };
+    const second = await server.register();
+    other = { id: second.clientId, secret: second.clientSecret! };
+  });
+  afterAll(() => server.close());
+
+  /** An OAuth grant with offline access for `client`: its refresh token. */
+  async function grantRefreshToken(): Promise<string> {
+    const { verifier, challenge } = pkce();
+    const url = authorizeUrl(server, client.id, {
+      code_challenge: challenge,
+      code_challenge_method: 'S256',
+    });
+    const { callback } = await authorizeInBrowser(server, url, server.user);
+    const issued = await postForm(
+      server,
+      '/oauth2/token',
+      {
+        grant_type: 'authorization_code',
+        code: callback.searchParams.get('code')!,
+        redirect_uri: REDIRECT_URI,
+        code_verifier: verifier,
+      },
+      client,
+    );
+    expect(issued.status).toBe(200);
+    return issued.body['refresh_token'] as string;
+  }
+
+  const oauthRefresh = (refreshToken: string, as = client) =>
+    postForm(server, '/oauth2/token', { grant_type: 'refresh_token', refresh_token: refreshToken }, as);
+
+  it("refuses an OAuth grant's refresh token at /api/token/refresh and leaves the grant alive", async () => {
+    const refreshToken = await grantRefreshToken();
+    const firstParty = await refresh(server.url, refreshToken);
+    expect(firstParty.status).toBe(401);
+    const rotated = await oauthRefresh(refreshToken);
+    expect(rotated.status).toBe(200);
+    expect(rotated.body['refresh_token']).toEqual(expect.any(String));
+  });
+
+  it("refuses another client's refresh token and a first-party one at /oauth2/token", async () => {
+    const refreshToken = await grantRefreshToken();
+    const foreign = await oauthRefresh(refreshToken, other);
+    expect(foreign.status).toBe(400);
+    expect(foreign.body['error']).toBe('invalid_grant');
+    expect((await oauthRefresh(refreshToken)).status).toBe(200);
+
+    const pair = await signInWithTokens(server.url, server.user.email, server.user.password);
+    const asClient = await oauthRefresh(pair.refreshToken);
+    expect(asClient.status).toBe(400);
+    expect(asClient.body['error']).toBe('invalid_grant');
+    const own = await refresh(server.url, pair.refreshToken);
+    expect(own.status).toBe(200);
+    expect(own.body.payload.refreshToken).not.toBe(pair.refreshToken);
+  });
+});
+
+describe('refresh-token rotation on SQLite', () => {
+  let server: TestServer;
+  beforeAll(async () => {
+    server = await startTestServer({ database: 'sqlite' });
+  });
+  afterAll(() => server.close());
+
+  it('reads the family by its primary key: the cost does not grow with the number of signed-in users', async () => {
+    // An `IN (SELECT id FROM token_families WHERE …)` is planned as a list of every live family, built per call.
+    const consume = sqliteConsume({
+      tokenHash: 'x',
+      now: Date.now(),
+      sealed: null,
+      retryUntil: 0,
+      clientId: null,
+    });
+    const plan = await server.app.gatehouse.ctx.storage.db.executeQuery<{ detail: string }>(
+      CompiledQuery.raw(`EXPLAIN QUERY PLAN ${consume.sql}`, [...consume.parameters]),
+    );
+    const details = plan.rows.map((row) => row.detail);
+    expect(details.some((detail) => /SEARCH refresh_tokens .*\(token_hash=\?\)/.test(detail))).toBe(true);
+    const familyReads = details.filter((detail) => /token_families|SEARCH f /.test(detail));
+    expect(familyReads.length).toBeGreaterThan(0);
+    for (const detail of familyReads) expect(detail).toMatch(/SEARCH .*\(id=\?\)/);
+    expect(details.join('\n')).not.toMatch(/LIST SUBQUERY|SCAN/);
+  });
+});
