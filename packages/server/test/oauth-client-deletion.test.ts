@@ -5,7 +5,7 @@ import { clientsCommand } from '../src/cli/clients.js';
 import { testDatabases } from './support/databases.js';
 import { request, signInWithCookie } from './support/http.js';
 import { twoInstances } from './support/instances.js';
-import { authorizeInBrowser, authorizeUrl, pkce, postForm, REDIRECT_URI, RESOURCE } from './support/oauth.js';
+import { codeFlow, postForm, REDIRECT_URI, RESOURCE } from './support/oauth.js';
 import {
   CHEAP_HASHES,
   MANY_SIGN_INS,
@@ -71,26 +71,8 @@ async function issueTokens(
   );
   expect(cc.status).toBe(200);
   const userGrant = async (extra: Record<string, string>) => {
-    const { verifier, challenge } = pkce();
-    const url = authorizeUrl(server, client.id, {
-      code_challenge: challenge,
-      code_challenge_method: 'S256',
-      scope: 'openid profile offline_access profile:read',
-      ...extra,
-    });
-    const { callback } = await authorizeInBrowser(server, url, user);
-    const exchanged = await postForm(
-      server,
-      '/oauth2/token',
-      {
-        grant_type: 'authorization_code',
-        code: callback.searchParams.get('code')!,
-        redirect_uri: REDIRECT_URI,
-        code_verifier: verifier,
-        ...extra,
-      },
-      client,
-    );
+    const authorize = { scope: 'openid profile offline_access profile:read' };
+    const exchanged = await codeFlow(server, client, user, { authorize, extra });
     expect(exchanged.status).toBe(200);
     return exchanged.body as { access_token: string; refresh_token: string };
   };

@@ -4,15 +4,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { userAdminCommand } from '../src/cli/user-admin.js';
 import { testDatabases } from './support/databases.js';
 import { twoInstances } from './support/instances.js';
-import {
-  authorizeInBrowser,
-  authorizeUrl,
-  type OAuthTestServer,
-  pkce,
-  postForm,
-  REDIRECT_URI,
-  startOAuthServer,
-} from './support/oauth.js';
+import { codeFlow, type OAuthTestServer, postForm, REDIRECT_URI, startOAuthServer } from './support/oauth.js';
 import { CHEAP_HASHES, MANY_SIGN_INS, type TestServer, type TestUser } from './support/server.js';
 
 type Client = { id: string; secret: string };
@@ -23,20 +15,7 @@ async function userAccessToken(
   client: Client,
   user: { email: string; password: string },
 ): Promise<string> {
-  const { verifier, challenge } = pkce();
-  const url = authorizeUrl(server, client.id, { code_challenge: challenge, code_challenge_method: 'S256' });
-  const { callback } = await authorizeInBrowser(server, url, user);
-  const exchanged = await postForm(
-    server,
-    '/oauth2/token',
-    {
-      grant_type: 'authorization_code',
-      code: callback.searchParams.get('code')!,
-      redirect_uri: REDIRECT_URI,
-      code_verifier: verifier,
-    },
-    client,
-  );
+  const exchanged = await codeFlow(server, client, user);
   expect(exchanged.status).toBe(200);
   return exchanged.body['access_token'] as string;
 }
