@@ -20,7 +20,8 @@ const INSERT = precompiled(
 );
 const RENAME = precompiled(
   { id: 'number', name: 'string' },
-  (_db, { id, name }) => sql<{ name: string }>`UPDATE items SET name = ${name} WHERE id = ${id} RETURNING name`,
+  (_db, { id, name }) =>
+    sql<{ name: string }>`UPDATE items SET name = ${name} WHERE id = ${id} RETURNING name`,
 );
 
 /** SQLite only: the synchronous write section the refresh rotation uses (storage/sqlite-write.ts). */

@@ -2,7 +2,9 @@ import type { Database as SqliteDatabase } from 'better-sqlite3';
 import {
   type DatabaseConnection,
   DefaultQueryExecutor,
-  type Kysely, type SqliteDatabase as KyselySqliteDatabase } from 'kysely';
+  type Kysely,
+  type SqliteDatabase as KyselySqliteDatabase,
+} from 'kysely';
 import type { ArgsOf, Precompiled, Shape } from './precompiled.js';
 import type { Database } from './schema.js';
 

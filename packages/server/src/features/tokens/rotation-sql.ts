@@ -1,5 +1,5 @@
-import { sql } from 'kysely';
-import { precompiled } from '../../storage/precompiled.js';
+import { type RawBuilder, sql } from 'kysely';
+import { type ArgsOf, precompiled } from '../../storage/precompiled.js';
 import type { TokenFamilyTable } from '../../storage/schema.js';
 import type { FamilyRow } from './store.js';
 
@@ -52,7 +52,7 @@ const firstParty = sql<boolean>`f.client_id IS NULL`;
 const ofClient = (clientId: string) => sql<boolean>`f.client_id = ${clientId}`;
 
 /** SQLite has no data-modifying CTEs: a consume that returns the family, then the successor's insert. */
-const sqliteConsume = (args: { tokenHash: string; now: number; sealed: string | null; retryUntil: number }, clientCheck: ReturnType<typeof ofClient>) =>
+const sqliteConsume = (args: ArgsOf<typeof CONSUME_SHAPE>, clientCheck: RawBuilder<boolean>) =>
   sql<FamilyRow>`UPDATE refresh_tokens SET consumed_at = ${args.now}, successor_sealed = ${args.sealed}, successor_until = ${args.retryUntil}
     WHERE token_hash = ${args.tokenHash} AND consumed_at IS NULL AND expires_at > ${args.now}
     AND EXISTS (SELECT 1 FROM token_families AS f WHERE f.id = refresh_tokens.family_id
@@ -60,11 +60,14 @@ const sqliteConsume = (args: { tokenHash: string; now: number; sealed: string | 
     RETURNING ${sql.raw(
       // SQLite's RETURNING sees only the updated table: the family's columns come as subqueries on its key.
       FAMILY_COLUMNS.map(
-        (column) => `(SELECT f.${column} FROM token_families AS f WHERE f.id = refresh_tokens.family_id) AS ${column}`,
+        (column) =>
+          `(SELECT f.${column} FROM token_families AS f WHERE f.id = refresh_tokens.family_id) AS ${column}`,
       ).join(', '),
     )}`;
 
-export const SQLITE_CONSUME_FIRST_PARTY = precompiled(CONSUME_SHAPE, (_db, args) => sqliteConsume(args, firstParty));
+export const SQLITE_CONSUME_FIRST_PARTY = precompiled(CONSUME_SHAPE, (_db, args) =>
+  sqliteConsume(args, firstParty),
+);
 export const SQLITE_CONSUME_CLIENT = precompiled({ ...CONSUME_SHAPE, clientId: 'string' }, (_db, args) =>
   sqliteConsume(args, ofClient(args.clientId)),
 );
@@ -83,10 +86,7 @@ export const SQLITE_INSERT_SUCCESSOR = precompiled(
  * first locks the token's row; the others wait for it, re-check the row and find it consumed.
  */
 const ROTATE_SHAPE = { ...CONSUME_SHAPE, successorHash: 'string', idleEnd: 'number' } as const;
-const postgresRotate = (
-  args: { tokenHash: string; now: number; sealed: string | null; retryUntil: number; successorHash: string; idleEnd: number },
-  clientCheck: ReturnType<typeof ofClient>,
-) =>
+const postgresRotate = (args: ArgsOf<typeof ROTATE_SHAPE>, clientCheck: RawBuilder<boolean>) =>
   sql<FamilyRow>`WITH consumed AS (
     UPDATE refresh_tokens AS t SET consumed_at = ${args.now}, successor_sealed = ${args.sealed}, successor_until = ${args.retryUntil}
     FROM token_families AS f
@@ -100,7 +100,9 @@ const postgresRotate = (
   )
   SELECT * FROM consumed`;
 
-export const POSTGRES_ROTATE_FIRST_PARTY = precompiled(ROTATE_SHAPE, (_db, args) => postgresRotate(args, firstParty));
+export const POSTGRES_ROTATE_FIRST_PARTY = precompiled(ROTATE_SHAPE, (_db, args) =>
+  postgresRotate(args, firstParty),
+);
 export const POSTGRES_ROTATE_CLIENT = precompiled({ ...ROTATE_SHAPE, clientId: 'string' }, (_db, args) =>
   postgresRotate(args, ofClient(args.clientId)),
 );
