@@ -2,12 +2,12 @@ import { randomBytes } from 'node:crypto';
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { clientsCommand } from '../src/cli/clients.js';
-import { type FreshDatabase, freshDatabase, testDatabases } from './support/databases.js';
+import { testDatabases } from './support/databases.js';
 import { request, signInWithCookie } from './support/http.js';
+import { twoInstances } from './support/instances.js';
 import { authorizeInBrowser, authorizeUrl, pkce, postForm, REDIRECT_URI, RESOURCE } from './support/oauth.js';
 import {
   CHEAP_HASHES,
-  freePort,
   MANY_SIGN_INS,
   startTestServer,
   type TestServer,
@@ -197,34 +197,22 @@ describe.each(testDatabases)('deleting an OAuth client on %s', (database) => {
 describe.runIf(testDatabases.includes('postgres'))(
   'deleting an OAuth client on one of two instances of one PostgreSQL',
   () => {
-    let fresh: FreshDatabase;
     let a: TestServer;
     let b: TestServer;
+    let databaseUrl: string;
     let user: TestUser;
     let adminCookie: string;
     const applicationName = `gh_delete_${randomBytes(4).toString('hex')}`;
+    // One issuer for both (the public URL is instance A's address); B's connections carry a name of their
+    // own, so a test can end B's listener and nothing else.
+    twoInstances(
+      { env: ENV, publicUrlIsA: true, bApplicationName: applicationName },
+      (started) => ({ a, b, databaseUrl } = started),
+    );
     beforeAll(async () => {
-      fresh = await freshDatabase('postgres');
-      const port = await freePort();
-      // One issuer for both: the public URL is instance A's address.
-      const env = {
-        GATEHOUSE_MASTER_KEY: randomBytes(32).toString('base64url'),
-        GATEHOUSE_PUBLIC_URL: `http://127.0.0.1:${port}`,
-        ...ENV,
-      };
-      a = await startTestServer({ database: 'postgres', databaseUrl: fresh.url, env, port });
-      // B's connections carry a name of their own, so a test can end B's listener and nothing else.
-      const bUrl = new URL(fresh.url);
-      bUrl.searchParams.set('application_name', applicationName);
-      b = await startTestServer({ database: 'postgres', databaseUrl: bUrl.toString(), env });
       user = await a.createUser();
       const admin = await a.createUser({ admin: true });
       adminCookie = await signInWithCookie(a.url, admin.email, admin.password);
-    });
-    afterAll(async () => {
-      await a?.close();
-      await b?.close();
-      await fresh?.drop();
     });
 
     it('a client deleted on A has none of its tokens active on B within the delivery bound', async () => {
@@ -272,7 +260,7 @@ describe.runIf(testDatabases.includes('postgres'))(
       const { doomed, resourceServer } = await registerClients(a);
       const tokens = await issueTokens(a, doomed, user);
       await expectAllActive(b, resourceServer, tokens);
-      const admin = new pg.Client({ connectionString: fresh.url });
+      const admin = new pg.Client({ connectionString: databaseUrl });
       await admin.connect();
       try {
         const ended = await admin.query(

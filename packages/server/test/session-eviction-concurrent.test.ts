@@ -1,15 +1,8 @@
-import { randomBytes } from 'node:crypto';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { MAX_SESSIONS_PER_USER } from '../src/features/sessions/service.js';
-import { type FreshDatabase, freshDatabase } from './support/databases.js';
 import { request } from './support/http.js';
-import {
-  CHEAP_HASHES,
-  MANY_SIGN_INS,
-  startTestServer,
-  type TestServer,
-  testDatabases,
-} from './support/server.js';
+import { twoInstances } from './support/instances.js';
+import { CHEAP_HASHES, MANY_SIGN_INS, type TestServer, testDatabases } from './support/server.js';
 
 const ENV = { ...CHEAP_HASHES, ...MANY_SIGN_INS, GATEHOUSE_LOCKOUT_THRESHOLD: '100000' };
 const BURSTS = 8;
@@ -22,19 +15,9 @@ const BURST = 40;
  * burst did not always show it, so this runs several, each at the cap.
  */
 describe.runIf(testDatabases.includes('postgres'))('session eviction on two PostgreSQL instances', () => {
-  let fresh: FreshDatabase;
   let servers: TestServer[];
-  beforeAll(async () => {
-    fresh = await freshDatabase('postgres');
-    const env = { ...ENV, GATEHOUSE_MASTER_KEY: randomBytes(32).toString('base64url') };
-    servers = [
-      await startTestServer({ database: 'postgres', databaseUrl: fresh.url, env }),
-      await startTestServer({ database: 'postgres', databaseUrl: fresh.url, env }),
-    ];
-  });
-  afterAll(async () => {
-    for (const server of servers) await server.close();
-    await fresh.drop();
+  twoInstances({ env: ENV }, ({ a, b }) => {
+    servers = [a, b];
   });
 
   it(`answers every sign-in of ${BURSTS} bursts of ${BURST} at the cap, and keeps the cap`, async () => {
