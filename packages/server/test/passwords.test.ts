@@ -32,6 +32,7 @@ describe.each(testDatabases)('password storage on %s', (database) => {
         server.config.database.kind === 'sqlite' ? server.config.database.path : server.config.database.url,
       // Same database, same master key: it seals what the first server stored.
       env: { GATEHOUSE_MASTER_KEY: server.config.masterKey! },
+      configuredHashCost: true,
     });
     try {
       const res = await request(stronger.url, '/api/signin', {

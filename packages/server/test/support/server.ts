@@ -48,14 +48,20 @@ export interface StartOptions {
   port?: number;
   /** Listen on a port chosen up front and make http://127.0.0.1:PORT the public URL (the OAuth issuer). */
   publicUrlIsAddress?: boolean;
+  /**
+   * Hash passwords at the configured argon2id cost (the production default unless `env` says otherwise)
+   * instead of CHEAP_HASHES: for a suite where the hash's cost is under test.
+   */
+  configuredHashCost?: boolean;
 }
 
 /** For suites that sign in many users from 127.0.0.1: the per-IP sign-in limit is tested on its own. */
 export const MANY_SIGN_INS = { GATEHOUSE_SIGNIN_RATE_PER_MINUTE: '10000' };
 
 /**
- * For suites that sign many users up and in where the hash's cost is not under test: argon2id at its
- * lowest settings, so a hash takes about a millisecond instead of tens (passwords.test.ts tests the real cost).
+ * argon2id at its lowest settings, so a hash takes about a millisecond instead of tens: every test server
+ * hashes so unless it asks for `configuredHashCost` or sets GATEHOUSE_ARGON2_* itself (passwords.test.ts
+ * tests the real cost). Suites that spread it into `env` say so where the cost is not under test.
  */
 export const CHEAP_HASHES = { GATEHOUSE_ARGON2_MEMORY_KIB: '1024', GATEHOUSE_ARGON2_TIME_COST: '1' };
 
@@ -156,6 +162,7 @@ export async function startTestServer(options: StartOptions = {}): Promise<TestS
     GATEHOUSE_MASTER_KEY: masterKey,
     GATEHOUSE_SIGNUP: 'open',
     GATEHOUSE_LOG_LEVEL: options.logStream ? 'info' : 'silent',
+    ...(!options.configuredHashCost && CHEAP_HASHES),
     ...options.env,
   });
   return launch(config, database, fresh, options);
