@@ -17,7 +17,8 @@ export default defineConfig({
           include: ['packages/*/test/**/*.test.ts'],
           exclude: [...configDefaults.exclude, FAULTS],
           // The browser tests load the console the server serves: build it from the current source first.
-          globalSetup: ['./test/build-console.ts'],
+          // Tests that start `gatehouse` processes run the server's current source, transpiled once first.
+          globalSetup: ['./test/build-console.ts', './test/build-server.ts'],
           // Suites share one PostgreSQL server; each file builds its own schema, so files may run in parallel.
           // @qelos/sdk ships ESM with extensionless imports; vitest must transform it rather than hand it to Node.
           server: { deps: { inline: ['@qelos/sdk'] } },
@@ -27,7 +28,13 @@ export default defineConfig({
         extends: true,
         // Its own project, so its time shows on its own and it runs alone: `npx vitest run --project faults`.
         // Its files start several processes each: one file at a time keeps the faults from fighting for the CPU.
-        test: { name: 'faults', include: [FAULTS], fileParallelism: false, testTimeout: 90_000 },
+        test: {
+          name: 'faults',
+          include: [FAULTS],
+          fileParallelism: false,
+          testTimeout: 90_000,
+          globalSetup: ['./test/build-server.ts'],
+        },
       },
     ],
   },

@@ -3,28 +3,25 @@ import { randomBytes } from 'node:crypto';
 import { existsSync, mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { pathToFileURL } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { buildApp } from '../src/app.js';
 import { loadConfig } from '../src/config/load.js';
 import { unknownVariables } from '../src/config/unknown-variables.js';
 import { request } from './support/http.js';
+import { gatehouseArgs } from './support/process.js';
 
 /*
  * Issue 14's command line, run as a person or a script runs it: a real process, stdin a pipe (no terminal).
  */
 
 const ROOT = join(import.meta.dirname, '../../..');
-const MAIN = join(import.meta.dirname, '../src/main.ts');
-/** tsx by absolute URL: the commands also run from folders outside the checkout. */
-const TSX = pathToFileURL(join(ROOT, 'node_modules/tsx/dist/loader.mjs')).href;
 
 function gatehouse(
   args: string[],
   env: Record<string, string> = {},
   options: { input?: string; cwd?: string } = {},
 ) {
-  return spawnSync(process.execPath, ['--import', TSX, MAIN, ...args], {
+  return spawnSync(process.execPath, gatehouseArgs(...args), {
     env: { PATH: process.env['PATH'] ?? '', GATEHOUSE_LOG_LEVEL: 'silent', ...env },
     input: options.input ?? '',
     cwd: options.cwd ?? ROOT,

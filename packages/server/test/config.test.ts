@@ -7,12 +7,11 @@ import { buildApp } from '../src/app.js';
 import { defaultHashConcurrency, machineSize } from '../src/config/hash-concurrency.js';
 import { ConfigError, loadConfig } from '../src/config/load.js';
 import { request } from './support/http.js';
+import { gatehouseArgs } from './support/process.js';
 
-const MAIN = join(import.meta.dirname, '../src/main.ts');
-
-/** Runs the real `gatehouse` command (through tsx, so no build is needed). */
+/** Runs the real `gatehouse` command from the current source (support/process.ts). */
 function gatehouse(args: string[], env: Record<string, string>, input?: string) {
-  return spawnSync(process.execPath, ['--import', 'tsx', MAIN, ...args], {
+  return spawnSync(process.execPath, gatehouseArgs(...args), {
     env: { PATH: process.env['PATH'] ?? '', GATEHOUSE_LOG_LEVEL: 'silent', ...env },
     input,
     encoding: 'utf8',

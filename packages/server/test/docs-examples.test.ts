@@ -11,9 +11,9 @@ import {
 } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { pathToFileURL } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { loadConfig } from '../src/config/load.js';
+import { gatehouseArgs } from './support/process.js';
 import { MANY_SIGN_INS, startTestServer, type TestServer } from './support/server.js';
 
 /*
@@ -60,15 +60,14 @@ async function serverForPage(folder: string, masterKey: string): Promise<TestSer
 }
 
 /**
- * A `gatehouse` that runs this checkout's source (no build needed): on the PATH, and in the folder's
- * `node_modules/.bin` as in the checkout, where `npx gatehouse` finds it.
+ * A `gatehouse` that runs this checkout's source (no build needed; support/process.ts): on the PATH, and in
+ * the folder's `node_modules/.bin` as in the checkout, where `npx gatehouse` finds it.
  */
 function commandLine(folder: string): string {
   const bin = join(folder, 'node_modules', '.bin');
   mkdirSync(bin, { recursive: true });
-  const tsx = pathToFileURL(join(ROOT, 'node_modules/tsx/dist/esm/index.mjs')).href;
-  const main = join(ROOT, 'packages/server/src/main.ts');
-  writeFileSync(join(bin, 'gatehouse'), `#!/bin/sh\nexec node --import '${tsx}' '${main}' "$@"\n`);
+  const args = gatehouseArgs().map((arg) => `'${arg}'`);
+  writeFileSync(join(bin, 'gatehouse'), `#!/bin/sh\nexec node ${args.join(' ')} "$@"\n`);
   chmodSync(join(bin, 'gatehouse'), 0o755);
   return bin;
 }

@@ -4,7 +4,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { type FreshDatabase, freshDatabase, type TestDatabase, testDatabases } from './support/databases.js';
 import { request, signInWithCookie } from './support/http.js';
 import { freePort } from './support/ports.js';
-import { MAIN, startGatehouse } from './support/process.js';
+import { gatehouseArgs, startGatehouse } from './support/process.js';
 
 /*
  * Issue 13 as an operator meets it, with the real processes: `gatehouse start` prints the first admin's
@@ -19,7 +19,7 @@ const startServer = (env: Record<string, string>) => startGatehouse(env, /^E-mai
 
 /** Runs one `gatehouse …` command to completion, as an operator would from the shell. */
 function gatehouse(args: string[], env: Record<string, string>): string {
-  const result = spawnSync(process.execPath, ['--import', 'tsx', MAIN, ...args], { env, encoding: 'utf8' });
+  const result = spawnSync(process.execPath, gatehouseArgs(...args), { env, encoding: 'utf8' });
   expect(result.status, result.stderr).toBe(0);
   return result.stdout;
 }

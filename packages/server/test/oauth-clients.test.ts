@@ -1,10 +1,10 @@
 import { execFile } from 'node:child_process';
-import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { clientsCommand } from '../src/cli/clients.js';
 import { request, signInWithCookie } from './support/http.js';
 import { postForm } from './support/oauth.js';
+import { gatehouseArgs } from './support/process.js';
 import {
   CHEAP_HASHES,
   MANY_SIGN_INS,
@@ -14,7 +14,6 @@ import {
 } from './support/server.js';
 
 const run = promisify(execFile);
-const MAIN = fileURLToPath(new URL('../src/main.ts', import.meta.url));
 
 describe.each(testDatabases)('OAuth clients and discovery on %s', (database) => {
   let server: TestServer;
@@ -131,10 +130,7 @@ describe.each(testDatabases)('OAuth clients and discovery on %s', (database) => 
     };
     const { stdout } = await run(
       process.execPath,
-      [
-        '--import',
-        'tsx',
-        MAIN,
+      gatehouseArgs(
         'clients',
         'create',
         '--name',
@@ -150,7 +146,7 @@ describe.each(testDatabases)('OAuth clients and discovery on %s', (database) => 
         '--scope',
         'openid email offline_access',
         '--json',
-      ],
+      ),
       { env },
     );
     const printed = JSON.parse(stdout) as { client_id: string; client_secret: string };

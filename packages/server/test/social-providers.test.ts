@@ -1,9 +1,9 @@
 import { spawnSync } from 'node:child_process';
-import { join } from 'node:path';
 import { sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { providersCommand } from '../src/cli/providers.js';
 import { request } from './support/http.js';
+import { gatehouseArgs } from './support/process.js';
 import {
   CHEAP_HASHES,
   MANY_SIGN_INS,
@@ -11,10 +11,10 @@ import {
   type TestServer,
   testDatabases,
 } from './support/server.js';
+
 import { apiKey, createApiToken, type Person, person } from './support/workspaces.js';
 
 const SECRET = 'very-secret-client-secret-value-42';
-const MAIN = join(import.meta.dirname, '../src/main.ts');
 
 interface ProviderView {
   name: string;
@@ -174,10 +174,7 @@ describe('gatehouse providers set (the real command)', () => {
     try {
       const result = spawnSync(
         process.execPath,
-        [
-          '--import',
-          'tsx',
-          MAIN,
+        gatehouseArgs(
           'providers',
           'set',
           'github',
@@ -189,7 +186,7 @@ describe('gatehouse providers set (the real command)', () => {
           '--return-origin',
           'https://admin.example.com',
           '--enable',
-        ],
+        ),
         { env, input: `${SECRET}\n`, encoding: 'utf8', timeout: 60_000 },
       );
       expect(result.status, result.stderr).toBe(0);
