@@ -1,9 +1,9 @@
-import { randomBytes } from 'node:crypto';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { createApiToken, withApiKey } from './support/api-tokens.js';
-import { type FreshDatabase, freshDatabase, testDatabases } from './support/databases.js';
+import { testDatabases } from './support/databases.js';
 import { request, signInWithCookie } from './support/http.js';
-import { startTestServer, type TestServer } from './support/server.js';
+import { twoInstances } from './support/instances.js';
+import type { TestServer } from './support/server.js';
 import { signInWithTokens } from './support/token-session.js';
 
 /** docs/deployment.md's revocation bound: a change on one instance reaches the others within it. */
@@ -26,24 +26,9 @@ const status = async (url: string, credential: { cookie?: string; headers?: Reco
  * instance". Two servers share one PostgreSQL; B has every credential cached when A's admin disables.
  */
 describe.runIf(testDatabases.includes('postgres'))('disabling a user across two instances', () => {
-  let fresh: FreshDatabase;
   let a: TestServer;
   let b: TestServer;
-
-  beforeAll(async () => {
-    fresh = await freshDatabase('postgres');
-    const env = {
-      GATEHOUSE_MASTER_KEY: randomBytes(32).toString('base64url'),
-      GATEHOUSE_SIGNIN_RATE_PER_MINUTE: '1000',
-    };
-    a = await startTestServer({ database: 'postgres', databaseUrl: fresh.url, env });
-    b = await startTestServer({ database: 'postgres', databaseUrl: fresh.url, env });
-  });
-  afterAll(async () => {
-    await a.close();
-    await b.close();
-    await fresh.drop();
-  });
+  twoInstances({ env: { GATEHOUSE_SIGNIN_RATE_PER_MINUTE: '1000' } }, (started) => ({ a, b } = started));
 
   it('refuses the cookie, the bearer token and the API token on B once an admin on A disables the user', async () => {
     const admin = await a.createUser({ admin: true });

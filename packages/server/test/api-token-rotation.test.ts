@@ -1,10 +1,9 @@
-import { randomBytes } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ApiTokenExpiryNotices, NOTICE_LEASE_MS } from '../src/features/api-tokens/expiry-notices.js';
 import { SWEEP_BATCH, Sweeper } from '../src/features/housekeeping/sweep.js';
 import { type ApiTokenJson, configureAuth, createApiToken, withApiKey } from './support/api-tokens.js';
-import { type FreshDatabase, freshDatabase } from './support/databases.js';
 import { request, signInWithCookie } from './support/http.js';
+import { twoInstances } from './support/instances.js';
 import { type Mailbox, startMailbox } from './support/mailbox.js';
 import { MANY_SIGN_INS, startTestServer, type TestServer, testDatabases } from './support/server.js';
 import { testClock } from './support/token-session.js';
@@ -370,28 +369,19 @@ describe.each(testDatabases)('API-token rotation on %s', (database) => {
 });
 
 describe.runIf(testDatabases.includes('postgres'))('API-token rotation on two PostgreSQL instances', () => {
-  let fresh: FreshDatabase;
   let a: TestServer;
   let b: TestServer;
   let mailbox: Mailbox;
   const clock = testClock();
 
   beforeAll(async () => {
-    fresh = await freshDatabase('postgres');
     mailbox = await startMailbox();
-    const env = {
-      GATEHOUSE_MASTER_KEY: randomBytes(32).toString('base64url'),
-      GATEHOUSE_SMTP_URL: mailbox.url,
-    };
-    a = await startTestServer({ database: 'postgres', databaseUrl: fresh.url, env, now: clock.now });
-    b = await startTestServer({ database: 'postgres', databaseUrl: fresh.url, env, now: clock.now });
   });
-  afterAll(async () => {
-    await a.close();
-    await b.close();
-    await fresh.drop();
-    await mailbox.close();
-  });
+  afterAll(() => mailbox.close());
+  twoInstances(
+    { env: () => ({ GATEHOUSE_SMTP_URL: mailbox.url }), now: clock.now },
+    (started) => ({ a, b } = started),
+  );
 
   it('serves both tokens on every instance during the overlap and refuses the old one on every instance after it', async () => {
     const user = await a.createUser();

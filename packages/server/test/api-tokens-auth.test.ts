@@ -1,4 +1,3 @@
-import { randomBytes } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { generateApiToken } from '../src/features/api-tokens/token-format.js';
 import {
@@ -8,8 +7,8 @@ import {
   signedInUser,
   withApiKey,
 } from './support/api-tokens.js';
-import { type FreshDatabase, freshDatabase } from './support/databases.js';
 import { request } from './support/http.js';
+import { twoInstances } from './support/instances.js';
 import { MANY_SIGN_INS, startTestServer, type TestServer, testDatabases } from './support/server.js';
 
 const DAY = 24 * 60 * 60 * 1000;
@@ -197,20 +196,9 @@ describe.each(testDatabases)('API token usage across a restart on %s', (database
 describe.runIf(testDatabases.includes('postgres'))(
   'API tokens on two instances sharing one PostgreSQL',
   () => {
-    let fresh: FreshDatabase;
     let a: TestServer;
     let b: TestServer;
-    beforeAll(async () => {
-      fresh = await freshDatabase('postgres');
-      const env = { ...MANY_SIGN_INS, GATEHOUSE_MASTER_KEY: randomBytes(32).toString('base64url') };
-      a = await startTestServer({ database: 'postgres', databaseUrl: fresh.url, env });
-      b = await startTestServer({ database: 'postgres', databaseUrl: fresh.url, env });
-    });
-    afterAll(async () => {
-      await a.close();
-      await b.close();
-      await fresh.drop();
-    });
+    twoInstances({ env: MANY_SIGN_INS }, (started) => ({ a, b } = started));
 
     it('refuses on B, within the NOTIFY delivery time, a token revoked on A', async () => {
       const { cookie } = await signedInUser(a);

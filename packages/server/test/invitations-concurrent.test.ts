@@ -1,7 +1,6 @@
-import { randomBytes } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type FreshDatabase, freshDatabase } from './support/databases.js';
 import { type JsonResponse, request } from './support/http.js';
+import { twoInstances } from './support/instances.js';
 import { CHEAP_HASHES, startTestServer, type TestServer, testDatabases } from './support/server.js';
 import {
   confirmEmail,
@@ -98,24 +97,9 @@ describe.each(testDatabases)('concurrent acceptance of one invitation on %s', (d
 describe.runIf(testDatabases.includes('postgres'))(
   'concurrent acceptance of one invitation on two instances',
   () => {
-    let fresh: FreshDatabase;
     let a: TestServer;
     let b: TestServer;
-    beforeAll(async () => {
-      fresh = await freshDatabase('postgres');
-      const env = {
-        ...MANY_SIGN_INS,
-        ...CHEAP_HASHES,
-        GATEHOUSE_MASTER_KEY: randomBytes(32).toString('base64url'),
-      };
-      a = await startTestServer({ database: 'postgres', databaseUrl: fresh.url, env });
-      b = await startTestServer({ database: 'postgres', databaseUrl: fresh.url, env });
-    });
-    afterAll(async () => {
-      await a.close();
-      await b.close();
-      await fresh.drop();
-    });
+    twoInstances({ env: { ...MANY_SIGN_INS, ...CHEAP_HASHES } }, (started) => ({ a, b } = started));
     oneMembershipPerInvitation(() => [a, b]);
   },
 );

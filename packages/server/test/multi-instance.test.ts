@@ -1,8 +1,8 @@
-import { randomBytes } from 'node:crypto';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type FreshDatabase, freshDatabase, testDatabases } from './support/databases.js';
+import { describe, expect, it } from 'vitest';
+import { testDatabases } from './support/databases.js';
 import { request, signInWithCookie } from './support/http.js';
-import { startTestServer, type TestServer } from './support/server.js';
+import { twoInstances } from './support/instances.js';
+import type { TestServer } from './support/server.js';
 
 /**
  * docs/deployment.md: with the invalidation listener connected, a credential revoked on one instance is
@@ -28,24 +28,9 @@ async function refusedWithinBound(
 }
 
 describe.runIf(testDatabases.includes('postgres'))('two instances on one PostgreSQL', () => {
-  let fresh: FreshDatabase;
   let a: TestServer;
   let b: TestServer;
-
-  beforeAll(async () => {
-    fresh = await freshDatabase('postgres');
-    const env = {
-      GATEHOUSE_MASTER_KEY: randomBytes(32).toString('base64url'),
-      GATEHOUSE_SIGNIN_RATE_PER_MINUTE: '1000',
-    };
-    a = await startTestServer({ database: 'postgres', databaseUrl: fresh.url, env });
-    b = await startTestServer({ database: 'postgres', databaseUrl: fresh.url, env });
-  });
-  afterAll(async () => {
-    await a.close();
-    await b.close();
-    await fresh.drop();
-  });
+  twoInstances({ env: { GATEHOUSE_SIGNIN_RATE_PER_MINUTE: '1000' } }, (started) => ({ a, b } = started));
 
   it('serves a session signed in on A from B, and refuses it on B within the revocation bound once A logs it out', async () => {
     const user = await a.createUser();

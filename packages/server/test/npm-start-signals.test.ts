@@ -1,5 +1,5 @@
 import { spawn } from 'node:child_process';
-import { mkdtempSync } from 'node:fs';
+import { mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -14,6 +14,19 @@ const ROOT = join(import.meta.dirname, '../../..');
  * holding its port and its SQLite file). Runs the build, as `npm start` does.
  */
 describe('npm start', () => {
+  // No cmd.exe here: what can be checked is that the script's `exec` has the file cmd finds for it (cmd tries
+  // the current folder, where npm runs the script, before PATH), that the file runs the rest of the line,
+  // and that git gives it the CRLF line endings cmd expects.
+  it('has an exec.cmd for Windows, where cmd.exe has no exec', () => {
+    const { scripts } = JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8')) as {
+      scripts: Record<string, string>;
+    };
+    expect(scripts['start']).toBe('exec node packages/server/bin/gatehouse.js start');
+    const batch = readFileSync(join(ROOT, 'exec.cmd'), 'utf8').split('\r\n');
+    expect(batch.filter((line) => line !== '' && !line.startsWith('@rem '))).toEqual(['@%*']);
+    expect(readFileSync(join(ROOT, '.gitattributes'), 'utf8')).toMatch(/^\*\.cmd text eol=crlf$/m);
+  });
+
   it('hands SIGTERM to the server: it shuts down gracefully and npm exits 0', async () => {
     const port = await freePort();
     const child = spawn('npm', ['start'], {

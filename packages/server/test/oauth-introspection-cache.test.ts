@@ -2,7 +2,8 @@ import { randomBytes } from 'node:crypto';
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { userAdminCommand } from '../src/cli/user-admin.js';
-import { type FreshDatabase, freshDatabase, testDatabases } from './support/databases.js';
+import { testDatabases } from './support/databases.js';
+import { twoInstances } from './support/instances.js';
 import {
   authorizeInBrowser,
   authorizeUrl,
@@ -12,14 +13,7 @@ import {
   REDIRECT_URI,
   startOAuthServer,
 } from './support/oauth.js';
-import {
-  CHEAP_HASHES,
-  freePort,
-  MANY_SIGN_INS,
-  startTestServer,
-  type TestServer,
-  type TestUser,
-} from './support/server.js';
+import { CHEAP_HASHES, MANY_SIGN_INS, type TestServer, type TestUser } from './support/server.js';
 
 type Client = { id: string; secret: string };
 
@@ -127,25 +121,17 @@ describe.runIf(testDatabases.includes('sqlite'))('introspection on SQLite beside
 
 /** docs/deployment.md: while an instance's listener reconnects, revocations reach it only from the database. */
 describe.runIf(testDatabases.includes('postgres'))('introspection on two PostgreSQL instances', () => {
-  let fresh: FreshDatabase;
   let a: TestServer;
   let b: TestServer;
+  let databaseUrl: string;
   let client: Client;
   const applicationName = `gh_introspect_${randomBytes(4).toString('hex')}`;
+  // B's connections carry a name of their own, so the test can end B's listener and nothing else.
+  twoInstances(
+    { env: { ...MANY_SIGN_INS, ...CHEAP_HASHES }, publicUrlIsA: true, bApplicationName: applicationName },
+    (started) => ({ a, b, databaseUrl } = started),
+  );
   beforeAll(async () => {
-    fresh = await freshDatabase('postgres');
-    const port = await freePort();
-    const env = {
-      GATEHOUSE_MASTER_KEY: randomBytes(32).toString('base64url'),
-      GATEHOUSE_PUBLIC_URL: `http://127.0.0.1:${port}`,
-      ...MANY_SIGN_INS,
-      ...CHEAP_HASHES,
-    };
-    // B's connections carry a name of their own, so the test can end B's listener and nothing else.
-    const bUrl = new URL(fresh.url);
-    bUrl.searchParams.set('application_name', applicationName);
-    a = await startTestServer({ database: 'postgres', databaseUrl: fresh.url, env, port });
-    b = await startTestServer({ database: 'postgres', databaseUrl: bUrl.toString(), env });
     const { client: created, secret } = await a.app.gatehouse.oauth.clients.create({
       name: 'Two instances',
       redirectUris: [REDIRECT_URI],
@@ -154,16 +140,11 @@ describe.runIf(testDatabases.includes('postgres'))('introspection on two Postgre
     });
     client = { id: created.id, secret: secret! };
   });
-  afterAll(async () => {
-    await a?.close();
-    await b?.close();
-    await fresh?.drop();
-  });
 
   it("a token revoked on A while B's listener is down is inactive on B at once", async () => {
     const token = await clientCredentialsToken(a, client);
     expect(await introspect(b, client, token)).toMatchObject({ active: true });
-    const admin = new pg.Client({ connectionString: fresh.url });
+    const admin = new pg.Client({ connectionString: databaseUrl });
     await admin.connect();
     try {
       const ended = await admin.query(

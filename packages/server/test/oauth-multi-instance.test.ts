@@ -1,16 +1,9 @@
-import { randomBytes } from 'node:crypto';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { MAX_FAMILIES_PER_USER } from '../src/features/tokens/store.js';
-import { type FreshDatabase, freshDatabase, testDatabases } from './support/databases.js';
+import { testDatabases } from './support/databases.js';
+import { twoInstances } from './support/instances.js';
 import { authorizeInBrowser, authorizeUrl, pkce, postForm, REDIRECT_URI, RESOURCE } from './support/oauth.js';
-import {
-  CHEAP_HASHES,
-  freePort,
-  MANY_SIGN_INS,
-  startTestServer,
-  type TestServer,
-  type TestUser,
-} from './support/server.js';
+import { CHEAP_HASHES, MANY_SIGN_INS, type TestServer, type TestUser } from './support/server.js';
 
 /**
  * docs/deployment.md: a change on one instance reaches the others as soon as PostgreSQL delivers its
@@ -34,23 +27,16 @@ async function withinBound<T>(attempt: () => Promise<T>, done: (answer: T) => bo
 describe.runIf(testDatabases.includes('postgres'))(
   'the OAuth server on two instances of one PostgreSQL',
   () => {
-    let fresh: FreshDatabase;
     let a: TestServer;
     let b: TestServer;
     let user: TestUser;
     let client: { id: string; secret: string };
+    // One issuer for both: the public URL is instance A's address.
+    twoInstances(
+      { env: { ...MANY_SIGN_INS, ...CHEAP_HASHES }, publicUrlIsA: true },
+      (started) => ({ a, b } = started),
+    );
     beforeAll(async () => {
-      fresh = await freshDatabase('postgres');
-      const port = await freePort();
-      // One issuer for both: the public URL is instance A's address.
-      const env = {
-        GATEHOUSE_MASTER_KEY: randomBytes(32).toString('base64url'),
-        GATEHOUSE_PUBLIC_URL: `http://127.0.0.1:${port}`,
-        ...MANY_SIGN_INS,
-        ...CHEAP_HASHES,
-      };
-      a = await startTestServer({ database: 'postgres', databaseUrl: fresh.url, env, port });
-      b = await startTestServer({ database: 'postgres', databaseUrl: fresh.url, env });
       user = await a.createUser();
       const { client: created, secret } = await a.app.gatehouse.oauth.clients.create({
         name: 'Two instances',
@@ -60,11 +46,6 @@ describe.runIf(testDatabases.includes('postgres'))(
         resources: [RESOURCE],
       });
       client = { id: created.id, secret: secret! };
-    });
-    afterAll(async () => {
-      await a?.close();
-      await b?.close();
-      await fresh?.drop();
     });
 
     const tokens = async (as: TestUser = user) => {

@@ -1,9 +1,8 @@
-import { randomBytes } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { MAX_SESSIONS_PER_USER } from '../src/features/sessions/service.js';
 import { MAX_FAMILIES_PER_USER } from '../src/features/tokens/store.js';
-import { type FreshDatabase, freshDatabase } from './support/databases.js';
 import { request } from './support/http.js';
+import { twoInstances } from './support/instances.js';
 import {
   CHEAP_HASHES,
   MANY_SIGN_INS,
@@ -95,20 +94,9 @@ describe.each(testDatabases)('per-user caps under concurrent sign-ins on %s, one
 describe.runIf(testDatabases.includes('postgres'))(
   'per-user caps under concurrent sign-ins on two instances',
   () => {
-    let fresh: FreshDatabase;
     let a: TestServer;
     let b: TestServer;
-    beforeAll(async () => {
-      fresh = await freshDatabase('postgres');
-      const env = { ...ENV, GATEHOUSE_MASTER_KEY: randomBytes(32).toString('base64url') };
-      a = await startTestServer({ database: 'postgres', databaseUrl: fresh.url, env });
-      b = await startTestServer({ database: 'postgres', databaseUrl: fresh.url, env });
-    });
-    afterAll(async () => {
-      await a.close();
-      await b.close();
-      await fresh.drop();
-    });
+    twoInstances({ env: ENV }, (started) => ({ a, b } = started));
     capsHoldUnderConcurrency(() => [a, b]);
   },
 );

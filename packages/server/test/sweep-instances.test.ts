@@ -1,9 +1,9 @@
-import { randomBytes } from 'node:crypto';
 import { sql } from 'kysely';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type FreshDatabase, freshDatabase, testDatabases } from './support/databases.js';
+import { describe, expect, it } from 'vitest';
+import { testDatabases } from './support/databases.js';
 import { signInWithCookie } from './support/http.js';
-import { CHEAP_HASHES, MANY_SIGN_INS, startTestServer, type TestServer } from './support/server.js';
+import { twoInstances } from './support/instances.js';
+import { CHEAP_HASHES, MANY_SIGN_INS, type TestServer } from './support/server.js';
 
 async function until(what: string, check: () => Promise<boolean>, timeoutMs = 5_000): Promise<void> {
   const started = Date.now();
@@ -19,24 +19,9 @@ async function until(what: string, check: () => Promise<boolean>, timeoutMs = 5_
  * sweeping at the same moment, one of them held in the middle of its run.
  */
 describe.runIf(testDatabases.includes('postgres'))('the sweep on two instances at once', () => {
-  let fresh: FreshDatabase;
   let a: TestServer;
   let b: TestServer;
-  beforeAll(async () => {
-    fresh = await freshDatabase('postgres');
-    const env = {
-      ...CHEAP_HASHES,
-      ...MANY_SIGN_INS,
-      GATEHOUSE_MASTER_KEY: randomBytes(32).toString('base64url'),
-    };
-    a = await startTestServer({ database: 'postgres', databaseUrl: fresh.url, env });
-    b = await startTestServer({ database: 'postgres', databaseUrl: fresh.url, env });
-  });
-  afterAll(async () => {
-    await a.close();
-    await b.close();
-    await fresh.drop();
-  });
+  twoInstances({ env: { ...CHEAP_HASHES, ...MANY_SIGN_INS } }, (started) => ({ a, b } = started));
 
   it('runs on one instance at a time: while A sweeps, B skips at once instead of waiting or sweeping too', async () => {
     const db = a.app.gatehouse.ctx.storage.db;

@@ -161,6 +161,8 @@ export interface SignInChallengeTable {
   workspace_id: string | null;
   /** Wrong codes against this challenge; it dies after a few. */
   failures: number;
+  /** JSON array: how the first step authenticated (RFC 8176, `pwd` or `fed`); null meant a password. */
+  amr: string | null;
   created_at: number;
   expires_at: number;
   consumed_at: number | null;

@@ -76,6 +76,25 @@ export function uniqueEmail(prefix = 'user'): string {
   return `${prefix}-${counter}-${randomBytes(3).toString('hex')}@example.test`;
 }
 
+/** How often a closing server drops the kept-alive connections that went idle since the close began. */
+const IDLE_SWEEP_MS = 25;
+
+/**
+ * app.close() that does not wait out a keep-alive. Fastify closes the idle connections once, when the close
+ * begins; a request in flight at that moment is still answered with `Connection: keep-alive` (timeout 72 s),
+ * and the HTTP server's close then waits for that connection until the keep-alive ends: a test whose
+ * concurrent requests were still running when it failed left its afterAll hanging past its 60 s bound.
+ * In-flight requests still finish; only connections with nothing in flight are dropped, as Fastify does.
+ */
+async function closeApp(app: FastifyInstance): Promise<void> {
+  const sweep = setInterval(() => app.server.closeIdleConnections(), IDLE_SWEEP_MS);
+  try {
+    await app.close();
+  } finally {
+    clearInterval(sweep);
+  }
+}
+
 async function launch(
   config: Config,
   database: TestDatabase,
@@ -108,12 +127,15 @@ async function launch(
       return { id: user.id, email: user.email, password };
     },
     async restart() {
-      await app.close();
+      await closeApp(app);
       return launch(config, database, fresh, options);
     },
     async close() {
-      await app.close();
-      await fresh?.drop();
+      try {
+        await closeApp(app);
+      } finally {
+        await fresh?.drop();
+      }
     },
   };
   return server;

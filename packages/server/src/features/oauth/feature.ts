@@ -68,7 +68,11 @@ export class OAuthFeature {
     };
   }
 
-  /** Deletes a client with everything issued to it: its grants end at once on every instance. */
+  /**
+   * Deletes a client with everything issued to it: its grants end at once on every instance, and its
+   * client-credentials tokens (which have no grant, and whose jtis are not stored) stop being accepted
+   * because every check of a token asks whether its client still exists (`tokenClientExists`).
+   */
   async deleteClient(clientId: string): Promise<void> {
     await this.clients.get(clientId);
     await this.grantContext.tokens.revokeClientGrants(clientId, undefined, 'client_deleted');
@@ -90,6 +94,16 @@ export class OAuthFeature {
    * once at the start of every request and drops every cache following the bus (storage/external-changes.ts).
    */
   async noticeExternalChanges(): Promise<void> {}
+
+  /**
+   * Whether the client a token was issued to is still registered: deleting a client ends every token it
+   * holds, of every grant. From the bus-invalidated client cache (a deletion on another instance reaches it
+   * within the delivery bound; on SQLite the command line's deletion on the next request, `clients.find`),
+   * from the database while the listener reconnects.
+   */
+  tokenClientExists(clientId: string): Promise<boolean> {
+    return this.clients.exists(clientId, !this.cachesCurrent);
+  }
 
   /** Whether a client-credentials token was revoked: cached per jti, read afresh while the bus is down. */
   async accessTokenRevoked(jti: string): Promise<boolean> {

@@ -45,6 +45,10 @@ export async function introspectionRoutes(
     const mayKnow =
       claims.clientId === client.id || claims.audience.some((aud) => client.resources.includes(aud));
     if (!mayKnow) return undefined;
+    // A deleted client's tokens are over, its client_credentials ones included (they have no grant to end).
+    // The asking client authenticated from the same cache, so its own tokens need no second look then.
+    const ownAndCurrent = claims.clientId === client.id && oauth.cachesCurrent;
+    if (!ownAndCurrent && !(await oauth.tokenClientExists(claims.clientId))) return undefined;
     // Revocation state comes from the bus-invalidated caches (docs/deployment.md: a revocation on another
     // instance is refused within the delivery bound), from the database while the listener reconnects.
     if (claims.familyId) {

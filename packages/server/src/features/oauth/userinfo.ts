@@ -52,6 +52,9 @@ export async function userinfoRoutes(
     }
     const claims = await oauth.accessTokens.verify(token);
     if (!claims?.familyId) throw invalidToken('The access token is invalid or expired');
+    // A deleted client's grants were ended; its existence is checked too, as introspection does.
+    if (!(await oauth.tokenClientExists(claims.clientId)))
+      throw invalidToken('The access token is invalid or expired');
     const family = await oauth.grantContext.tokens.liveFamily(claims.familyId);
     if (!family || family.user_id !== claims.subject)
       throw invalidToken('The access token is invalid or expired');

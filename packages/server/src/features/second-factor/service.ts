@@ -26,7 +26,20 @@ export interface PendingSignIn {
   authType: 'cookie' | 'oauth';
   remember: boolean;
   workspace: string | undefined;
+  /**
+   * How the first step authenticated (RFC 8176 `amr` values): `['pwd']` for a password (the default),
+   * `['fed']` for a social login. The completed sign-in's `amr` adds the second factor to these.
+   */
+  firstFactor?: readonly string[];
 }
+
+/** A sign-in its second factor completed: what the first step asked for, and every method used (`amr`). */
+export interface CompletedSignIn extends PendingSignIn {
+  amr: string[];
+}
+
+/** RFC 8176: a TOTP or recovery code is a one-time password (`otp`); with the first step, `mfa`. */
+const SECOND_FACTOR_AMR = ['otp', 'mfa'];
 
 export interface SecondFactorStatus {
   enabled: boolean;
@@ -157,6 +170,7 @@ export class SecondFactorService {
       remember: pending.remember ? 1 : 0,
       workspace_id: pending.workspace ?? null,
       failures: 0,
+      amr: JSON.stringify(pending.firstFactor ?? ['pwd']),
       created_at: now,
       expires_at: now + CHALLENGE_TTL_SECONDS * 1000,
       consumed_at: null,
@@ -168,11 +182,11 @@ export class SecondFactorService {
    * Completes a sign-in with its second factor. The code is checked against the per-account budget and
    * used atomically; then the challenge is used atomically, so one challenge signs in once.
    */
-  completeChallenge(challenge: string, proof: SecondFactorProof): Promise<PendingSignIn> {
+  completeChallenge(challenge: string, proof: SecondFactorProof): Promise<CompletedSignIn> {
     return countSignIn(this.ctx.metrics, 'second_factor', () => this.#completeChallenge(challenge, proof));
   }
 
-  async #completeChallenge(challenge: string, proof: SecondFactorProof): Promise<PendingSignIn> {
+  async #completeChallenge(challenge: string, proof: SecondFactorProof): Promise<CompletedSignIn> {
     const now = this.ctx.now();
     const row = await this.#store.findLiveChallenge(sha256(challenge), now);
     if (!row) throw challengeInvalid();
@@ -186,11 +200,14 @@ export class SecondFactorService {
       throw error;
     }
     if (!(await this.#store.consumeChallenge(row.id, now))) throw challengeInvalid();
+    const firstFactor = row.amr ? (JSON.parse(row.amr) as string[]) : ['pwd'];
     return {
       user,
       authType: row.auth_type === 'oauth' ? 'oauth' : 'cookie',
       remember: row.remember === 1,
       workspace: row.workspace_id ?? undefined,
+      firstFactor,
+      amr: [...firstFactor, ...SECOND_FACTOR_AMR],
     };
   }
 

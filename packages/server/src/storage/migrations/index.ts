@@ -11,6 +11,7 @@ import * as apiTokenRotation from './0010_api_token_rotation.js';
 import * as oauthIdTokenAlg from './0019_oauth.js';
 import * as socialLink from './0020_social_link.js';
 import * as apiTokenNoticeLease from './0024_api_token_notice_lease.js';
+import * as challengeAmr from './0027_challenge_amr.js';
 
 /**
  * The one migration set, for SQLite and PostgreSQL alike. Append only: a shipped migration never changes.
@@ -29,4 +30,5 @@ export const migrations: Record<string, Migration> = {
   '0019_oauth': oauthIdTokenAlg,
   '0020_social_link': socialLink,
   '0024_api_token_notice_lease': apiTokenNoticeLease,
+  '0027_challenge_amr': challengeAmr,
 };

@@ -26,7 +26,7 @@ export interface SignedIn {
   user: UserRow;
   /** Epoch ms of the sign-in (OIDC `auth_time`). */
   authTime: number;
-  /** Authentication methods (RFC 8176): `pwd`, plus `otp` and `mfa` with a second factor. */
+  /** Authentication methods (RFC 8176): `pwd` or `fed` (social), plus `otp` and `mfa` with a second factor. */
   amr: string[];
   /** True when the user signed in during this very authorization (`prompt=login`, `max_age` satisfied). */
   fresh: boolean;
@@ -42,6 +42,10 @@ export class PageError extends Error {
   }
 }
 
+/**
+ * The methods of a sign-in whose first step is not known: an existing Gatehouse session (sessions do not
+ * record how they began). The login page's own sign-ins record theirs exactly.
+ */
 export const amrFor = (user: UserRow) => (user.second_factor_at !== null ? ['pwd', 'otp', 'mfa'] : ['pwd']);
 
 export interface FlowDependencies {

@@ -176,9 +176,13 @@ export async function authorizeRoutes(plugin: FastifyInstance, deps: AuthorizeRo
       try {
         if (body.challenge !== undefined) {
           // The second step of a sign-in with a second factor: the same challenge as /api/signin/second-factor.
-          const pending = await deps.secondFactor.completeChallenge(body.challenge, proofOf(body.code ?? ''));
-          user = pending.user;
-          amr = amrFor(user);
+          // Its amr is the first step's (`pwd`, or `fed` after a social login) plus the second factor's.
+          const completed = await deps.secondFactor.completeChallenge(
+            body.challenge,
+            proofOf(body.code ?? ''),
+          );
+          user = completed.user;
+          amr = completed.amr;
         } else {
           user = await authenticate(deps.accounts, body, request.ip);
           amr = ['pwd'];
@@ -209,6 +213,7 @@ export async function authorizeRoutes(plugin: FastifyInstance, deps: AuthorizeRo
           authType: 'cookie',
           remember: false,
           workspace: undefined,
+          firstFactor: amr,
         });
         return flow.page(reply, secondFactorPage(form, challenge), 200, authorization.redirectUri);
       }
@@ -237,17 +242,19 @@ export async function authorizeRoutes(plugin: FastifyInstance, deps: AuthorizeRo
         if (!(failure instanceof AppError)) throw failure;
         return again(failure.message, failure.status);
       }
+      // RFC 8176 has no value for "an external identity provider": `fed` (federated), as several IdPs use.
+      const socialAmr = ['fed'];
       if (user.second_factor_at !== null) {
         const { challenge } = await deps.secondFactor.startChallenge({
           user,
           authType: 'cookie',
           remember: false,
           workspace: undefined,
+          firstFactor: socialAmr,
         });
         return flow.page(reply, secondFactorPage(form, challenge), 200, authorization.redirectUri);
       }
-      // RFC 8176 has no value for "an external identity provider": `fed` (federated), as several IdPs use.
-      return signBrowserIn(request, reply, interaction, user, ['fed']);
+      return signBrowserIn(request, reply, interaction, user, socialAmr);
     }),
   );
 

@@ -253,6 +253,15 @@ export class OAuthClients {
     return client ?? undefined;
   }
 
+  /**
+   * Whether a client is registered now: from the cache (as `find`), or (`fresh`) from the database, for
+   * introspection while the invalidation listener reconnects (a deletion elsewhere would not reach the cache).
+   */
+  async exists(id: string, fresh = false): Promise<boolean> {
+    if (fresh) return (await this.#store.find(id)) !== undefined;
+    return (await this.find(id)) !== undefined;
+  }
+
   /** A client by id from the database (admin reads and changes: never a cached copy); 404 if none. */
   async get(id: string): Promise<OAuthClient> {
     const row = await this.#store.find(id);

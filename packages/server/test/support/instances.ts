@@ -1,0 +1,60 @@
+import { randomBytes } from 'node:crypto';
+import { afterAll, beforeAll } from 'vitest';
+import { type FreshDatabase, freshDatabase } from './databases.js';
+import { freePort, startTestServer, type TestServer } from './server.js';
+
+export interface TwoInstances {
+  a: TestServer;
+  b: TestServer;
+  /** The shared schema's URL (as A connects to it), for a test's own connection. */
+  databaseUrl: string;
+}
+
+export interface TwoInstancesOptions {
+  /**
+   * GATEHOUSE_* variables both instances get, on top of the master key they share; a function is called
+   * when they start (for values an earlier beforeAll makes, such as a mailbox's URL).
+   */
+  env?: Record<string, string> | (() => Record<string, string>);
+  /** Replaces both instances' clock. */
+  now?: () => number;
+  /**
+   * One OAuth issuer for both: A listens on a port chosen up front, and http://127.0.0.1:PORT (A's address)
+   * is both instances' public URL.
+   */
+  publicUrlIsA?: boolean;
+  /** B's connections carry this application_name, so a test can end B's backends and nothing else. */
+  bApplicationName?: string;
+}
+
+/**
+ * Two Gatehouse instances on one fresh PostgreSQL schema with one master key, as behind a load balancer.
+ * Registers the calling describe's beforeAll (start both, then hand them to `started`) and afterAll (close
+ * both, then drop the schema). The drop runs even when a close fails, and the close does not wait out a
+ * kept-alive connection (server.ts), so a failed test cannot leave the hook hanging.
+ */
+export function twoInstances(options: TwoInstancesOptions, started: (instances: TwoInstances) => void): void {
+  let fresh: FreshDatabase | undefined;
+  let a: TestServer | undefined;
+  let b: TestServer | undefined;
+  beforeAll(async () => {
+    fresh = await freshDatabase('postgres');
+    const port = options.publicUrlIsA ? await freePort() : undefined;
+    const env = {
+      GATEHOUSE_MASTER_KEY: randomBytes(32).toString('base64url'),
+      ...(port !== undefined && { GATEHOUSE_PUBLIC_URL: `http://127.0.0.1:${port}` }),
+      ...(typeof options.env === 'function' ? options.env() : options.env),
+    };
+    const bUrl = new URL(fresh.url);
+    if (options.bApplicationName) bUrl.searchParams.set('application_name', options.bApplicationName);
+    const common = { database: 'postgres' as const, env, ...(options.now && { now: options.now }) };
+    a = await startTestServer({ ...common, databaseUrl: fresh.url, ...(port !== undefined && { port }) });
+    b = await startTestServer({ ...common, databaseUrl: bUrl.toString() });
+    started({ a, b, databaseUrl: fresh.url });
+  });
+  afterAll(async () => {
+    const closed = await Promise.allSettled([a?.close(), b?.close()]);
+    await fresh?.drop();
+    for (const result of closed) if (result.status === 'rejected') throw result.reason;
+  });
+}
