@@ -1,6 +1,6 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest, HookHandlerDoneFunction } from 'fastify';
-import { isApiRoute } from './api-route.js';
 import type { ExternalChanges } from '../storage/external-changes.js';
+import { isApiRoute } from './api-route.js';
 import type { CorsHandler } from './cors.js';
 import { nulInUrl } from './json-body.js';
 import type { SecurityHeaderWriter } from './security-headers.js';

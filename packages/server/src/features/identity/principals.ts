@@ -28,7 +28,7 @@ export class PrincipalLoader {
   readonly #users: UserStore;
   readonly #memberships: MembershipStore;
 
-  constructor(private readonly ctx: AppContext) {
+  constructor(ctx: AppContext) {
     this.#users = new UserStore(ctx.storage.db);
     this.#memberships = new MembershipStore(ctx.storage.db);
     this.#cache = new TtlCache<Principal | null>(30_000, 10_000, ctx.now).follow(ctx.bus);
