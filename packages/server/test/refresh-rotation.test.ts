@@ -1,6 +1,6 @@
 import { CompiledQuery } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { sqliteConsume } from '../src/features/tokens/rotation-sql.js';
+import { SQLITE_CONSUME_FIRST_PARTY } from '../src/features/tokens/rotation-sql.js';
 import {
   authorizeInBrowser,
   authorizeUrl,
@@ -93,14 +93,14 @@ describe('refresh-token rotation on SQLite', () => {
 
   it('reads the family by its primary key: the cost does not grow with the number of signed-in users', async () => {
     // An `IN (SELECT id FROM token_families WHERE …)` is planned as a list of every live family, built per call.
-    const consume = sqliteConsume({
+    const { db } = server.app.gatehouse.ctx.storage;
+    const consume = SQLITE_CONSUME_FIRST_PARTY.bind(db, {
       tokenHash: 'x',
       now: Date.now(),
       sealed: null,
       retryUntil: 0,
-      clientId: null,
     });
-    const plan = await server.app.gatehouse.ctx.storage.db.executeQuery<{ detail: string }>(
+    const plan = await db.executeQuery<{ detail: string }>(
       CompiledQuery.raw(`EXPLAIN QUERY PLAN ${consume.sql}`, [...consume.parameters]),
     );
     const details = plan.rows.map((row) => row.detail);

@@ -1,16 +1,28 @@
 import SQLite from 'better-sqlite3';
-import { CompiledQuery, Kysely, SqliteDialect } from 'kysely';
+import { Kysely, SqliteDialect, sql } from 'kysely';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { precompiled } from '../src/storage/precompiled.js';
 import type { Database } from '../src/storage/schema.js';
-import { type SqliteWrite, sqliteWriteSection } from '../src/storage/sqlite-write.js';
+import {
+  KyselyInsideSqliteWrite,
+  type SqliteWrite,
+  sqliteWriteSection,
+} from '../src/storage/sqlite-write.js';
 import { withStatementCache } from '../src/storage/statement-cache.js';
 
 interface Tables {
   items: { id: number; name: string };
 }
 
-const insert = (id: number, name: string) =>
-  CompiledQuery.raw('INSERT INTO items (id, name) VALUES (?, ?)', [id, name]);
+const INSERT = precompiled(
+  { id: 'number', name: 'string' },
+  (_db, { id, name }) => sql`INSERT INTO items (id, name) VALUES (${id}, ${name})`,
+);
+const RENAME = precompiled(
+  { id: 'number', name: 'string' },
+  (_db, { id, name }) =>
+    sql<{ name: string }>`UPDATE items SET name = ${name} WHERE id = ${id} RETURNING name`,
+);
 
 /** SQLite only: the synchronous write section the refresh rotation uses (storage/sqlite-write.ts). */
 describe('SQLite write section', () => {
@@ -38,10 +50,8 @@ describe('SQLite write section', () => {
 
   it('commits its statements together and returns what the work returns', async () => {
     const returned = await write((statements) => {
-      statements.run(insert(1, 'one'));
-      return statements.all<{ name: string }>(
-        CompiledQuery.raw('UPDATE items SET name = ? WHERE id = ? RETURNING name', ['uno', 1]),
-      );
+      statements.run(INSERT, { id: 1, name: 'one' });
+      return statements.all(RENAME, { id: 1, name: 'uno' });
     });
     expect(returned).toEqual([{ name: 'uno' }]);
     expect(await names()).toEqual(['uno']);
@@ -51,13 +61,13 @@ describe('SQLite write section', () => {
   it('rolls everything back when the work throws, and the connection stays usable', async () => {
     await expect(
       write((statements) => {
-        statements.run(insert(1, 'one'));
-        statements.run(insert(2, 'one')); // UNIQUE constraint
+        statements.run(INSERT, { id: 1, name: 'one' });
+        statements.run(INSERT, { id: 2, name: 'one' }); // UNIQUE constraint
       }),
     ).rejects.toThrow(/UNIQUE/);
     expect(sqlite.inTransaction).toBe(false);
     expect(await names()).toEqual([]);
-    await write((statements) => statements.run(insert(3, 'three')));
+    await write((statements) => statements.run(INSERT, { id: 3, name: 'three' }));
     expect(await names()).toEqual(['three']);
   });
 
@@ -78,11 +88,35 @@ describe('SQLite write section', () => {
       .catch((error: unknown) => error);
     await inside;
     const section = write((statements) => {
-      statements.run(insert(2, 'kept'));
+      statements.run(INSERT, { id: 2, name: 'kept' });
       return 'done';
     });
     expect(await transaction).toBeInstanceOf(Error);
     expect(await section).toBe('done');
     expect(await names()).toEqual(['kept']);
+  });
+
+  it('fails, rolled back, when its work starts a Kysely query, and that query never runs', async () => {
+    let stray: Promise<unknown> | undefined;
+    await expect(
+      write((statements) => {
+        statements.run(INSERT, { id: 1, name: 'one' });
+        // The mistake the section must catch: a query that would run after it, outside its transaction.
+        stray = db.insertInto('items').values({ id: 2, name: 'two' }).execute();
+        return 'done';
+      }),
+    ).rejects.toBeInstanceOf(KyselyInsideSqliteWrite);
+    await expect(stray).rejects.toBeInstanceOf(KyselyInsideSqliteWrite);
+    expect(sqlite.inTransaction).toBe(false);
+    expect(await names()).toEqual([]);
+    // A transaction started inside is refused the same way; afterwards everything works again.
+    await expect(
+      write(() => {
+        stray = db.transaction().execute(async (trx) => trx.deleteFrom('items').execute());
+      }),
+    ).rejects.toBeInstanceOf(KyselyInsideSqliteWrite);
+    await expect(stray).rejects.toBeInstanceOf(KyselyInsideSqliteWrite);
+    await write((statements) => statements.run(INSERT, { id: 3, name: 'three' }));
+    expect(await names()).toEqual(['three']);
   });
 });

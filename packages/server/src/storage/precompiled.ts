@@ -1,11 +1,27 @@
-import type { Compilable, CompiledQuery, Kysely, QueryResult } from 'kysely';
+import type { CompiledQuery, Kysely, QueryResult } from 'kysely';
 import type { Database } from './schema.js';
 
 /** The kind of each parameter a precompiled statement takes. */
 type Kind = 'string' | 'string | null' | 'number';
-type Shape = Record<string, Kind>;
+export type Shape = Record<string, Kind>;
 type TypeOf<K extends Kind> = K extends 'number' ? number : K extends 'string' ? string : string | null;
 export type ArgsOf<S extends Shape> = { [K in keyof S]: TypeOf<S[K]> };
+
+/**
+ * What `build` may return: a Kysely query builder, or a `sql` template for SQL written out by hand (a
+ * statement Kysely cannot express, such as PostgreSQL's data-modifying CTE). Both compile against `db`.
+ */
+interface Buildable<Row> {
+  compile(db: Kysely<Database>): CompiledQuery<Row>;
+}
+
+/** A statement compiled once per dialect; see `precompiled`. */
+export interface Precompiled<S extends Shape, Row> {
+  /** Runs the statement on `db` (or a transaction) with these arguments. */
+  (db: Kysely<Database>, args: ArgsOf<S>): Promise<QueryResult<Row>>;
+  /** The compiled statement with these arguments bound, for `db`'s dialect (storage/sqlite-write.ts runs it). */
+  bind(db: Kysely<Database>, args: ArgsOf<S>): CompiledQuery<Row>;
+}
 
 interface Template<Row> {
   query: CompiledQuery<Row>;
@@ -26,17 +42,21 @@ function sentinels<S extends Shape>(shape: S): ArgsOf<S> {
 }
 
 /**
- * A hot statement built and compiled by Kysely once per dialect, then run with fresh parameters. Building
- * and compiling a query costs the event loop more than SQLite takes to run it (25 µs for a small upsert, 130
- * for the lockout upsert with its CASE, docs/performance.md); a password sign-in runs about ten. `build`
- * must use each argument as a value (no arithmetic on it in JavaScript: SQL arithmetic is fine), so every
- * argument lands in the compiled parameters, which the first run checks. Constants stay as compiled, so
- * a statement whose shape depends on configuration needs one `precompiled` per configuration.
+ * The one way Gatehouse prebuilds its hot SQL: a statement built and compiled by Kysely once per dialect,
+ * then run with fresh parameters. Building and compiling a query costs the event loop more than SQLite
+ * takes to run it (25 µs for a small upsert, 130 for the lockout upsert with its CASE, ~100 for the refresh
+ * rotation's consume, docs/performance.md); a password sign-in runs about ten. The SQL text is the same on
+ * every run, so SQLite's prepared-statement cache and PostgreSQL's plan see one statement.
+ *
+ * `build` must use each argument as a value (no arithmetic on it in JavaScript: SQL arithmetic is fine), so
+ * every argument lands in the compiled parameters, which the first run checks; an argument may appear more
+ * than once. Constants stay as compiled, so a statement whose shape depends on configuration needs one
+ * `precompiled` per configuration, and one whose SQL differs by dialect one per dialect.
  */
 export function precompiled<S extends Shape, Row>(
   shape: S,
-  build: (db: Kysely<Database>, args: ArgsOf<S>) => Compilable<Row>,
-): (db: Kysely<Database>, args: ArgsOf<S>) => Promise<QueryResult<Row>> {
+  build: (db: Kysely<Database>, args: ArgsOf<S>) => Buildable<Row>,
+): Precompiled<S, Row> {
   // The SQL depends on the dialect only; a transaction shares its database's adapter class.
   const templates = new Map<unknown, Template<Row>>();
   const template = (db: Kysely<Database>): Template<Row> => {
@@ -45,7 +65,7 @@ export function precompiled<S extends Shape, Row>(
     if (!found) {
       const placeholders = sentinels(shape);
       const byValue = new Map<unknown, string>(Object.entries(placeholders).map(([k, v]) => [v, k]));
-      const query = build(db, placeholders).compile();
+      const query = build(db, placeholders).compile(db);
       const slots = query.parameters.map((value) => byValue.get(value));
       const missing = Object.keys(shape).filter((name) => !slots.includes(name));
       if (missing.length > 0) throw new Error(`precompiled statement does not bind ${missing.join(', ')}`);
@@ -54,10 +74,12 @@ export function precompiled<S extends Shape, Row>(
     }
     return found;
   };
-  return (db, args) => {
+  const bind = (db: Kysely<Database>, args: ArgsOf<S>): CompiledQuery<Row> => {
     const { query, slots } = template(db);
     const values = args as Record<string, unknown>;
     const parameters = slots.map((slot, i) => (slot === undefined ? query.parameters[i] : values[slot]));
-    return db.executeQuery<Row>({ ...query, parameters });
+    return { ...query, parameters };
   };
+  const run = (db: Kysely<Database>, args: ArgsOf<S>) => db.executeQuery<Row>(bind(db, args));
+  return Object.assign(run, { bind });
 }

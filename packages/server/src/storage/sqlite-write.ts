@@ -1,16 +1,59 @@
 import type { Database as SqliteDatabase } from 'better-sqlite3';
-import type { CompiledQuery, Kysely, SqliteDatabase as KyselySqliteDatabase } from 'kysely';
+import {
+  type DatabaseConnection,
+  DefaultQueryExecutor,
+  type Kysely,
+  type SqliteDatabase as KyselySqliteDatabase,
+} from 'kysely';
+import type { ArgsOf, Precompiled, Shape } from './precompiled.js';
 import type { Database } from './schema.js';
 
-/** The statements a synchronous write section may run: precompiled SQL, parameters bound afresh. */
+/** What a synchronous write section may run: precompiled statements (storage/precompiled.ts), nothing else. */
 export interface SqliteStatements {
   /** The rows a statement returns (a SELECT, or a write with RETURNING). */
-  all<R>(query: CompiledQuery): R[];
-  run(query: CompiledQuery): void;
+  all<S extends Shape, R>(statement: Precompiled<S, R>, args: ArgsOf<S>): R[];
+  run<S extends Shape>(statement: Precompiled<S, unknown>, args: ArgsOf<S>): void;
 }
 
 /** Runs `work` as one SQLite write transaction, synchronously; see `sqliteWriteSection`. */
 export type SqliteWrite = <T>(work: (statements: SqliteStatements) => T) => Promise<T>;
+
+/** Thrown by a write section whose work started a Kysely query (see `guardKysely`). */
+export class KyselyInsideSqliteWrite extends Error {
+  override name = 'KyselyInsideSqliteWrite';
+  override message =
+    'a Kysely query was started inside a SQLite write section: it would run after the section, outside its ' +
+    'transaction; use the section statements (storage/sqlite-write.ts)';
+}
+
+/** True while the work of a write section runs: synchronous, so nothing else can run JavaScript meanwhile. */
+let sectionRunning = false;
+let kyselyStarted = false;
+
+/**
+ * Every Kysely query, transaction and connection goes through `provideConnection` of a DefaultQueryExecutor
+ * (builders, `executeQuery`, `transaction()`, `connection()`, and the executors of transactions and plugins,
+ * which are DefaultQueryExecutors too), and reaches it synchronously from the call that starts it. Started
+ * inside a section it would wait for the connection the section holds and run after it, outside the
+ * transaction, unnoticed: refused here instead, and the section fails. One boolean test per query otherwise.
+ */
+function guardKysely(): void {
+  const prototype = DefaultQueryExecutor.prototype;
+  const provideConnection = prototype.provideConnection;
+  if ((provideConnection as { sqliteWriteGuard?: true }).sqliteWriteGuard) return;
+  const guarded: typeof provideConnection = function <T>(
+    this: DefaultQueryExecutor,
+    consumer: (connection: DatabaseConnection) => Promise<T>,
+  ): Promise<T> {
+    if (sectionRunning) {
+      kyselyStarted = true;
+      return Promise.reject(new KyselyInsideSqliteWrite());
+    }
+    return provideConnection.call<DefaultQueryExecutor, [typeof consumer], Promise<T>>(this, consumer);
+  };
+  prototype.provideConnection = Object.assign(guarded, { sqliteWriteGuard: true as const });
+}
+guardKysely();
 
 /**
  * A write transaction on the SQLite connection that runs without yielding: BEGIN IMMEDIATE, `work`, COMMIT
@@ -21,8 +64,9 @@ export type SqliteWrite = <T>(work: (statements: SqliteStatements) => T) => Prom
  * write lock up front, so another process writing the file (the command line) makes it wait (busy_timeout)
  * instead of failing half-way.
  *
- * Only for short, self-contained writes: `work` must not await (it is synchronous by type) and must not
- * call Kysely.
+ * Only for short, self-contained writes: `work` cannot await (it is synchronous by type), runs only
+ * precompiled statements, and a Kysely query it starts anyway fails the section (KyselyInsideSqliteWrite,
+ * rolled back) and itself.
  */
 export function sqliteWriteSection(
   db: Kysely<Database>,
@@ -32,22 +76,35 @@ export function sqliteWriteSection(
   const begin = sqlite.prepare('BEGIN IMMEDIATE');
   const commit = sqlite.prepare('COMMIT');
   const rollback = sqlite.prepare('ROLLBACK');
+  const prepare = <S extends Shape, R>(statement: Precompiled<S, R>, args: ArgsOf<S>) => {
+    const query = statement.bind(db, args);
+    return { prepared: statements.prepare(query.sql), parameters: query.parameters };
+  };
   const run: SqliteStatements = {
-    all: <R>(query: CompiledQuery) => statements.prepare(query.sql).all(query.parameters) as R[],
-    run: (query) => {
-      statements.prepare(query.sql).run(query.parameters);
+    all<S extends Shape, R>(statement: Precompiled<S, R>, args: ArgsOf<S>) {
+      const { prepared, parameters } = prepare(statement, args);
+      return prepared.all(parameters) as R[];
+    },
+    run: (statement, args) => {
+      const { prepared, parameters } = prepare(statement, args);
+      prepared.run(parameters);
     },
   };
   return (work) =>
     db.getExecutor().provideConnection(async () => {
       begin.run();
+      sectionRunning = true;
+      kyselyStarted = false;
       try {
         const result = work(run);
+        if (kyselyStarted) throw new KyselyInsideSqliteWrite();
         commit.run();
         return result;
       } catch (error) {
         if (sqlite.inTransaction) rollback.run();
         throw error;
+      } finally {
+        sectionRunning = false;
       }
     });
 }

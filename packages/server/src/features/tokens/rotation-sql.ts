@@ -1,11 +1,14 @@
-import { CompiledQuery } from 'kysely';
+import { type RawBuilder, sql } from 'kysely';
+import { type ArgsOf, precompiled } from '../../storage/precompiled.js';
 import type { TokenFamilyTable } from '../../storage/schema.js';
+import type { FamilyRow } from './store.js';
 
 /**
- * The SQL of a refresh-token rotation, written out once instead of built with Kysely on every call: building
- * and compiling the consume (its family's fourteen columns returned as subqueries) cost ~100 µs of CPU per
- * rotation, more than SQLite spends running it (docs/performance.md). The statements are constants; only
- * their parameters change, so SQLite's prepared-statement cache and PostgreSQL's plan see the same text.
+ * The SQL of a refresh-token rotation, written out by hand (PostgreSQL's data-modifying CTE and SQLite's
+ * RETURNING of another table's columns are beyond Kysely's builders) and compiled once per dialect like
+ * every hot statement (storage/precompiled.ts): building and compiling the consume (its family's fourteen
+ * columns returned as subqueries) cost ~100 µs of CPU per rotation, more than SQLite spends running it
+ * (docs/performance.md).
  *
  * The family check is a correlated EXISTS on the family's primary key. An `IN (SELECT id FROM
  * token_families WHERE …)` reads the same, but SQLite runs it as a list of every live first-party family of
@@ -36,51 +39,45 @@ type MissingFamilyColumn = Exclude<keyof TokenFamilyTable, (typeof FAMILY_COLUMN
 export const everyFamilyColumnListed: [MissingFamilyColumn] extends [never] ? true : MissingFamilyColumn =
   true;
 
-export interface ConsumeParameters {
-  tokenHash: string;
-  now: number;
+const CONSUME_SHAPE = {
+  tokenHash: 'string',
+  now: 'number',
   /** The successor sealed for the retry window, or null when the window is off. */
-  sealed: string | null;
-  retryUntil: number;
-  /** The OAuth client whose families this endpoint rotates; null for first-party sign-ins. */
-  clientId: string | null;
-}
+  sealed: 'string | null',
+  retryUntil: 'number',
+} as const;
+
+/** The OAuth client whose families an endpoint rotates: none (first-party sign-ins) or one. */
+const firstParty = sql<boolean>`f.client_id IS NULL`;
+const ofClient = (clientId: string) => sql<boolean>`f.client_id = ${clientId}`;
 
 /** SQLite has no data-modifying CTEs: a consume that returns the family, then the successor's insert. */
-const sqliteConsumeSql = (clientCheck: string) =>
-  [
-    'UPDATE refresh_tokens SET consumed_at = ?, successor_sealed = ?, successor_until = ?',
-    'WHERE token_hash = ? AND consumed_at IS NULL AND expires_at > ?',
-    'AND EXISTS (SELECT 1 FROM token_families AS f WHERE f.id = refresh_tokens.family_id',
-    `AND f.revoked_at IS NULL AND f.expires_at > ? AND ${clientCheck})`,
-    // SQLite's RETURNING sees only the updated table: the family's columns come as subqueries on its key.
-    `RETURNING ${FAMILY_COLUMNS.map(
-      (column) =>
-        `(SELECT f.${column} FROM token_families AS f WHERE f.id = refresh_tokens.family_id) AS ${column}`,
-    ).join(', ')}`,
-  ].join(' ');
+const sqliteConsume = (args: ArgsOf<typeof CONSUME_SHAPE>, clientCheck: RawBuilder<boolean>) =>
+  sql<FamilyRow>`UPDATE refresh_tokens SET consumed_at = ${args.now}, successor_sealed = ${args.sealed}, successor_until = ${args.retryUntil}
+    WHERE token_hash = ${args.tokenHash} AND consumed_at IS NULL AND expires_at > ${args.now}
+    AND EXISTS (SELECT 1 FROM token_families AS f WHERE f.id = refresh_tokens.family_id
+      AND f.revoked_at IS NULL AND f.expires_at > ${args.now} AND ${clientCheck})
+    RETURNING ${sql.raw(
+      // SQLite's RETURNING sees only the updated table: the family's columns come as subqueries on its key.
+      FAMILY_COLUMNS.map(
+        (column) =>
+          `(SELECT f.${column} FROM token_families AS f WHERE f.id = refresh_tokens.family_id) AS ${column}`,
+      ).join(', '),
+    )}`;
 
-const SQLITE_CONSUME_FIRST_PARTY = sqliteConsumeSql('f.client_id IS NULL');
-const SQLITE_CONSUME_CLIENT = sqliteConsumeSql('f.client_id = ?');
-const SQLITE_INSERT_SUCCESSOR =
-  'INSERT INTO refresh_tokens (token_hash, family_id, created_at, expires_at) VALUES (?, ?, ?, ?)';
+export const SQLITE_CONSUME_FIRST_PARTY = precompiled(CONSUME_SHAPE, (_db, args) =>
+  sqliteConsume(args, firstParty),
+);
+export const SQLITE_CONSUME_CLIENT = precompiled({ ...CONSUME_SHAPE, clientId: 'string' }, (_db, args) =>
+  sqliteConsume(args, ofClient(args.clientId)),
+);
 
-export function sqliteConsume(p: ConsumeParameters): CompiledQuery {
-  const parameters = [p.now, p.sealed, p.retryUntil, p.tokenHash, p.now, p.now];
-  return p.clientId === null
-    ? CompiledQuery.raw(SQLITE_CONSUME_FIRST_PARTY, parameters)
-    : CompiledQuery.raw(SQLITE_CONSUME_CLIENT, [...parameters, p.clientId]);
-}
-
-export function sqliteInsertSuccessor(
-  hash: string,
-  familyId: string,
-  now: number,
-  expiresAt: number,
-): CompiledQuery {
-  // consumed_at, successor_sealed and successor_until are left NULL.
-  return CompiledQuery.raw(SQLITE_INSERT_SUCCESSOR, [hash, familyId, now, expiresAt]);
-}
+/** The successor; consumed_at, successor_sealed and successor_until are left NULL. */
+export const SQLITE_INSERT_SUCCESSOR = precompiled(
+  { hash: 'string', familyId: 'string', now: 'number', expiresAt: 'number' },
+  (_db, { hash, familyId, now, expiresAt }) =>
+    sql`INSERT INTO refresh_tokens (token_hash, family_id, created_at, expires_at) VALUES (${hash}, ${familyId}, ${now}, ${expiresAt})`,
+);
 
 /**
  * PostgreSQL: the whole rotation in one statement, atomic on its own, one round trip. The UPDATE … FROM
@@ -88,31 +85,24 @@ export function sqliteInsertSuccessor(
  * from that row (nothing is inserted when nothing was consumed). Of concurrent rotations of one token, the
  * first locks the token's row; the others wait for it, re-check the row and find it consumed.
  */
-const postgresRotateSql = (clientCheck: string) =>
-  [
-    'WITH consumed AS (',
-    'UPDATE refresh_tokens AS t SET consumed_at = $1, successor_sealed = $2, successor_until = $3',
-    'FROM token_families AS f',
-    'WHERE t.token_hash = $4 AND t.consumed_at IS NULL AND t.expires_at > $1',
-    `AND f.id = t.family_id AND f.revoked_at IS NULL AND f.expires_at > $1 AND ${clientCheck}`,
-    `RETURNING ${FAMILY_COLUMNS.map((column) => `f.${column}`).join(', ')}`,
-    '), successor AS (',
-    'INSERT INTO refresh_tokens (token_hash, family_id, created_at, expires_at)',
-    'SELECT CAST($5 AS TEXT), consumed.id, CAST($1 AS BIGINT), LEAST(CAST($6 AS BIGINT), consumed.expires_at)',
-    'FROM consumed',
-    ')',
-    'SELECT * FROM consumed',
-  ].join(' ');
+const ROTATE_SHAPE = { ...CONSUME_SHAPE, successorHash: 'string', idleEnd: 'number' } as const;
+const postgresRotate = (args: ArgsOf<typeof ROTATE_SHAPE>, clientCheck: RawBuilder<boolean>) =>
+  sql<FamilyRow>`WITH consumed AS (
+    UPDATE refresh_tokens AS t SET consumed_at = ${args.now}, successor_sealed = ${args.sealed}, successor_until = ${args.retryUntil}
+    FROM token_families AS f
+    WHERE t.token_hash = ${args.tokenHash} AND t.consumed_at IS NULL AND t.expires_at > ${args.now}
+    AND f.id = t.family_id AND f.revoked_at IS NULL AND f.expires_at > ${args.now} AND ${clientCheck}
+    RETURNING ${sql.raw(FAMILY_COLUMNS.map((column) => `f.${column}`).join(', '))}
+  ), successor AS (
+    INSERT INTO refresh_tokens (token_hash, family_id, created_at, expires_at)
+    SELECT CAST(${args.successorHash} AS TEXT), consumed.id, CAST(${args.now} AS BIGINT), LEAST(CAST(${args.idleEnd} AS BIGINT), consumed.expires_at)
+    FROM consumed
+  )
+  SELECT * FROM consumed`;
 
-const POSTGRES_ROTATE_FIRST_PARTY = postgresRotateSql('f.client_id IS NULL');
-const POSTGRES_ROTATE_CLIENT = postgresRotateSql('f.client_id = $7');
-
-export function postgresRotateQuery(
-  p: ConsumeParameters,
-  successor: { hash: string; idleEnd: number },
-): CompiledQuery {
-  const parameters = [p.now, p.sealed, p.retryUntil, p.tokenHash, successor.hash, successor.idleEnd];
-  return p.clientId === null
-    ? CompiledQuery.raw(POSTGRES_ROTATE_FIRST_PARTY, parameters)
-    : CompiledQuery.raw(POSTGRES_ROTATE_CLIENT, [...parameters, p.clientId]);
-}
+export const POSTGRES_ROTATE_FIRST_PARTY = precompiled(ROTATE_SHAPE, (_db, args) =>
+  postgresRotate(args, firstParty),
+);
+export const POSTGRES_ROTATE_CLIENT = precompiled({ ...ROTATE_SHAPE, clientId: 'string' }, (_db, args) =>
+  postgresRotate(args, ofClient(args.clientId)),
+);

@@ -1,9 +1,15 @@
 import { type Kysely, PostgresAdapter, type Selectable, sql, type Transaction } from 'kysely';
 import type { Database, RefreshTokenTable, TokenFamilyTable } from '../../storage/schema.js';
-import type { SqliteWrite } from '../../storage/sqlite-write.js';
+import type { SqliteStatements, SqliteWrite } from '../../storage/sqlite-write.js';
 import { inTransaction } from '../../storage/transaction.js';
 import { lockUserState } from '../../storage/user-lock.js';
-import { postgresRotateQuery, sqliteConsume, sqliteInsertSuccessor } from './rotation-sql.js';
+import {
+  POSTGRES_ROTATE_CLIENT,
+  POSTGRES_ROTATE_FIRST_PARTY,
+  SQLITE_CONSUME_CLIENT,
+  SQLITE_CONSUME_FIRST_PARTY,
+  SQLITE_INSERT_SUCCESSOR,
+} from './rotation-sql.js';
 
 export type FamilyRow = Selectable<TokenFamilyTable>;
 export type RefreshTokenRow = Selectable<RefreshTokenTable>;
@@ -57,7 +63,7 @@ export class TokenStore {
 
   constructor(
     private readonly db: Kysely<Database>,
-    /** SQLite: the rotation runs as one synchronous write section (storage/sqlite-write.ts) when given. */
+    /** SQLite: the write section a rotation runs in (storage/sqlite-write.ts); `rotate` needs it. */
     private readonly sqliteWrite?: SqliteWrite,
   ) {
     this.#postgres = db.getExecutor().adapter instanceof PostgresAdapter;
@@ -142,31 +148,27 @@ export class TokenStore {
     successor: Successor,
     clientId: string | null,
   ): Promise<FamilyRow | undefined> {
-    const consume = { tokenHash, now, sealed: successor.sealed, retryUntil: successor.retryUntil, clientId };
+    const consume = { tokenHash, now, sealed: successor.sealed, retryUntil: successor.retryUntil };
     if (this.#postgres) {
-      const idleEnd = now + successor.idleTtlMs;
-      const { rows } = await this.db.executeQuery<FamilyRow>(
-        postgresRotateQuery(consume, { hash: successor.hash, idleEnd }),
-      );
+      const rotation = { ...consume, successorHash: successor.hash, idleEnd: now + successor.idleTtlMs };
+      const { rows } =
+        clientId === null
+          ? await POSTGRES_ROTATE_FIRST_PARTY(this.db, rotation)
+          : await POSTGRES_ROTATE_CLIENT(this.db, { ...rotation, clientId });
       return rows[0];
     }
-    const sqliteWrite = this.sqliteWrite;
-    if (sqliteWrite) {
-      return sqliteWrite((statements) => {
-        const family = statements.all<FamilyRow>(sqliteConsume(consume))[0];
-        if (!family) return undefined;
-        const expiresAt = Math.min(now + successor.idleTtlMs, family.expires_at);
-        statements.run(sqliteInsertSuccessor(successor.hash, family.id, now, expiresAt));
-        return family;
-      });
-    }
-    return this.db.transaction().execute(async (trx) => {
-      const family = (await trx.executeQuery<FamilyRow>(sqliteConsume(consume))).rows[0];
+    const rotate = (statements: SqliteStatements): FamilyRow | undefined => {
+      const family =
+        clientId === null
+          ? statements.all(SQLITE_CONSUME_FIRST_PARTY, consume)[0]
+          : statements.all(SQLITE_CONSUME_CLIENT, { ...consume, clientId })[0];
       if (!family) return undefined;
       const expiresAt = Math.min(now + successor.idleTtlMs, family.expires_at);
-      await trx.executeQuery(sqliteInsertSuccessor(successor.hash, family.id, now, expiresAt));
+      statements.run(SQLITE_INSERT_SUCCESSOR, { hash: successor.hash, familyId: family.id, now, expiresAt });
       return family;
-    });
+    };
+    if (!this.sqliteWrite) throw new Error('a refresh rotation on SQLite runs in the write section');
+    return this.sqliteWrite(rotate);
   }
 
   /**
