@@ -26,7 +26,9 @@ import { MANY_SIGN_INS, startTestServer, type TestServer } from './support/serve
  * - it has no SMTP and writes its log (the messages it would send, links included) to `gatehouse.log` in
  *   the folder, as a development server started with `npm start > gatehouse.log` does (docs/accounts.md);
  * - `gatehouse` is the command line of this checkout's source, with the server's database and master key
- *   in its environment, and `node` resolves this checkout's packages (`require("otpauth")`).
+ *   in its environment, and `node` resolves this checkout's packages (`require("otpauth")`);
+ * - `npx gatehouse`, as pages write it for the checkout, finds the same command where npx looks first,
+ *   `node_modules/.bin` (never the registry: npx would install a package named gatehouse otherwise).
  * Pages without runnable blocks are not run (other helpers' pages opt in when they are ready).
  */
 
@@ -56,10 +58,13 @@ async function serverForPage(folder: string, masterKey: string): Promise<TestSer
   return server;
 }
 
-/** A `gatehouse` on the PATH that runs this checkout's source (no build needed). */
+/**
+ * A `gatehouse` that runs this checkout's source (no build needed): on the PATH, and in the folder's
+ * `node_modules/.bin` as in the checkout, where `npx gatehouse` finds it.
+ */
 function commandLine(folder: string): string {
-  const bin = join(folder, '.bin');
-  mkdirSync(bin);
+  const bin = join(folder, 'node_modules', '.bin');
+  mkdirSync(bin, { recursive: true });
   const tsx = pathToFileURL(join(ROOT, 'node_modules/tsx/dist/esm/index.mjs')).href;
   const main = join(ROOT, 'packages/server/src/main.ts');
   writeFileSync(join(bin, 'gatehouse'), `#!/bin/sh\nexec node --import '${tsx}' '${main}' "$@"\n`);
