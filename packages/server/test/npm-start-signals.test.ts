@@ -57,6 +57,16 @@ describe('npm start', () => {
         if (Date.now() > deadline || child.exitCode !== null) throw new Error(`did not start:\n${output}`);
         await new Promise((resolve) => setTimeout(resolve, 100));
       }
+      // The two lines docs/getting-started.md ("Run it") says the first start prints.
+      expect(output).toMatch(
+        /^Created the first admin admin@localhost with password \S+ \(shown once: change it after signing in\)$/m,
+      );
+      expect(output).toMatch(
+        new RegExp(
+          `^Gatehouse listening on http://localhost:${port} \\(database: \\S+gatehouse\\.db\\)$`,
+          'm',
+        ),
+      );
       // Only npm is signalled, as a container runtime signals the process it started.
       child.kill('SIGTERM');
       // Bounded well inside the test's timeout, so that `finally` still cleans up when it fails.
