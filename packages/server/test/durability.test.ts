@@ -1,41 +1,19 @@
-import { type ChildProcess, spawn } from 'node:child_process';
+import type { ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { createServer } from 'node:net';
-import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { type FreshDatabase, freshDatabase, type TestDatabase, testDatabases } from './support/databases.js';
 import { request } from './support/http.js';
-
-const MAIN = join(import.meta.dirname, '../src/main.ts');
-
-async function freePort(): Promise<number> {
-  const probe = createServer();
-  await new Promise<void>((resolve) => probe.listen(0, '127.0.0.1', resolve));
-  const address = probe.address();
-  await new Promise<void>((resolve) => probe.close(() => resolve()));
-  return typeof address === 'object' && address ? address.port : 0;
-}
+import { freePort } from './support/ports.js';
+import { startGatehouse } from './support/process.js';
 
 /** Starts the real `gatehouse start` in its own process and waits until it listens. */
 async function startProcess(env: Record<string, string>): Promise<ChildProcess> {
-  const child = spawn(process.execPath, ['--import', 'tsx', MAIN, 'start'], {
-    env: {
-      PATH: process.env['PATH'] ?? '',
-      GATEHOUSE_HOST: '127.0.0.1',
-      GATEHOUSE_LOG_LEVEL: 'warn',
-      ...env,
-    },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  await new Promise<void>((resolve, reject) => {
-    let out = '';
-    child.stdout!.on('data', (chunk: Buffer) => {
-      out += chunk.toString();
-      if (out.includes('Gatehouse listening')) resolve();
-    });
-    child.on('exit', (code) => reject(new Error(`gatehouse exited with ${code}: ${out}`)));
-  });
-  return child;
+  const defaults = {
+    PATH: process.env['PATH'] ?? '',
+    GATEHOUSE_HOST: '127.0.0.1',
+    GATEHOUSE_LOG_LEVEL: 'warn',
+  };
+  return (await startGatehouse({ ...defaults, ...env })).child;
 }
 
 describe.each(testDatabases)('durability on %s', (database: TestDatabase) => {

@@ -1,10 +1,10 @@
-import { type ChildProcess, spawn, spawnSync } from 'node:child_process';
+import { type ChildProcess, spawnSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { createServer } from 'node:net';
-import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { type FreshDatabase, freshDatabase, type TestDatabase, testDatabases } from './support/databases.js';
 import { request, signInWithCookie } from './support/http.js';
+import { freePort } from './support/ports.js';
+import { MAIN, startGatehouse } from './support/process.js';
 
 /*
  * Issue 13 as an operator meets it, with the real processes: `gatehouse start` prints the first admin's
@@ -14,32 +14,8 @@ import { request, signInWithCookie } from './support/http.js';
  * next request: on SQLite the shell is another process that no invalidation bus reaches.
  */
 
-const MAIN = join(import.meta.dirname, '../src/main.ts');
-
-async function freePort(): Promise<number> {
-  const probe = createServer();
-  await new Promise<void>((resolve) => probe.listen(0, '127.0.0.1', resolve));
-  const address = probe.address();
-  await new Promise<void>((resolve) => probe.close(() => resolve()));
-  return typeof address === 'object' && address ? address.port : 0;
-}
-
 /** Starts `gatehouse start` and returns its stdout once it listens and has said where e-mail goes. */
-async function startServer(env: Record<string, string>): Promise<{ child: ChildProcess; out: string }> {
-  const child = spawn(process.execPath, ['--import', 'tsx', MAIN, 'start'], {
-    env,
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  const out = await new Promise<string>((resolve, reject) => {
-    let text = '';
-    child.stdout!.on('data', (chunk: Buffer) => {
-      text += chunk.toString();
-      if (/^E-mail: .*$/m.test(text)) resolve(text);
-    });
-    child.on('exit', (code) => reject(new Error(`gatehouse exited with ${code}: ${text}`)));
-  });
-  return { child, out };
-}
+const startServer = (env: Record<string, string>) => startGatehouse(env, /^E-mail: .*$/m);
 
 /** Runs one `gatehouse …` command to completion, as an operator would from the shell. */
 function gatehouse(args: string[], env: Record<string, string>): string {

@@ -1,18 +1,9 @@
 import { randomBytes } from 'node:crypto';
-import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { userAdminCommand } from '../src/cli/user-admin.js';
 import { testDatabases } from './support/databases.js';
 import { twoInstances } from './support/instances.js';
-import {
-  authorizeInBrowser,
-  authorizeUrl,
-  type OAuthTestServer,
-  pkce,
-  postForm,
-  REDIRECT_URI,
-  startOAuthServer,
-} from './support/oauth.js';
+import { codeFlow, type OAuthTestServer, postForm, REDIRECT_URI, startOAuthServer } from './support/oauth.js';
 import { CHEAP_HASHES, MANY_SIGN_INS, type TestServer, type TestUser } from './support/server.js';
 
 type Client = { id: string; secret: string };
@@ -23,20 +14,7 @@ async function userAccessToken(
   client: Client,
   user: { email: string; password: string },
 ): Promise<string> {
-  const { verifier, challenge } = pkce();
-  const url = authorizeUrl(server, client.id, { code_challenge: challenge, code_challenge_method: 'S256' });
-  const { callback } = await authorizeInBrowser(server, url, user);
-  const exchanged = await postForm(
-    server,
-    '/oauth2/token',
-    {
-      grant_type: 'authorization_code',
-      code: callback.searchParams.get('code')!,
-      redirect_uri: REDIRECT_URI,
-      code_verifier: verifier,
-    },
-    client,
-  );
+  const exchanged = await codeFlow(server, client, user);
   expect(exchanged.status).toBe(200);
   return exchanged.body['access_token'] as string;
 }
@@ -123,13 +101,13 @@ describe.runIf(testDatabases.includes('sqlite'))('introspection on SQLite beside
 describe.runIf(testDatabases.includes('postgres'))('introspection on two PostgreSQL instances', () => {
   let a: TestServer;
   let b: TestServer;
-  let databaseUrl: string;
+  let endListenerOfB: () => Promise<void>;
   let client: Client;
   const applicationName = `gh_introspect_${randomBytes(4).toString('hex')}`;
   // B's connections carry a name of their own, so the test can end B's listener and nothing else.
   twoInstances(
     { env: { ...MANY_SIGN_INS, ...CHEAP_HASHES }, publicUrlIsA: true, bApplicationName: applicationName },
-    (started) => ({ a, b, databaseUrl } = started),
+    (started) => ({ a, b, endListenerOfB } = started),
   );
   beforeAll(async () => {
     const { client: created, secret } = await a.app.gatehouse.oauth.clients.create({
@@ -144,20 +122,7 @@ describe.runIf(testDatabases.includes('postgres'))('introspection on two Postgre
   it("a token revoked on A while B's listener is down is inactive on B at once", async () => {
     const token = await clientCredentialsToken(a, client);
     expect(await introspect(b, client, token)).toMatchObject({ active: true });
-    const admin = new pg.Client({ connectionString: databaseUrl });
-    await admin.connect();
-    try {
-      const ended = await admin.query(
-        `SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE application_name = $1 AND query LIKE 'LISTEN%'`,
-        [applicationName],
-      );
-      expect(ended.rowCount).toBe(1);
-    } finally {
-      await admin.end();
-    }
-    const deadline = Date.now() + 5_000;
-    while (b.app.gatehouse.ctx.bus.listening && Date.now() < deadline)
-      await new Promise((resolve) => setTimeout(resolve, 5));
+    await endListenerOfB();
     // Cached again while the listener is down (if B cached it, the revocation below could not reach it).
     expect(await introspect(b, client, token)).toMatchObject({ active: true });
     expect((await postForm(a, '/oauth2/revoke', { token }, client)).status).toBe(200);

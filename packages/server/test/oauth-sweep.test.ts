@@ -3,11 +3,11 @@ import { Sweeper } from '../src/features/housekeeping/sweep.js';
 import {
   authorizeInBrowser,
   authorizeUrl,
+  codeFlow,
   FormBrowser,
   type OAuthTestServer,
   pkce,
   postForm,
-  REDIRECT_URI,
   startOAuthServer,
 } from './support/oauth.js';
 import { testDatabases } from './support/server.js';
@@ -64,21 +64,9 @@ describe.each(testDatabases)('the sweep of OAuth rows on %s', (database) => {
   it('deletes expired interactions, codes an hour past their end and expired denylist entries; keeps live ones', async () => {
     // Dead by tomorrow: a pending login, a code exchanged and one never exchanged, a revoked token.
     await pendingLogin();
-    const { verifier, challenge } = pkce();
+    expect((await codeFlow(server, client, server.user)).status).toBe(200);
+    const { challenge } = pkce();
     const url = authorizeUrl(server, client.id, { code_challenge: challenge, code_challenge_method: 'S256' });
-    const { callback } = await authorizeInBrowser(server, url, server.user);
-    const exchanged = await postForm(
-      server,
-      '/oauth2/token',
-      {
-        grant_type: 'authorization_code',
-        code: callback.searchParams.get('code')!,
-        redirect_uri: REDIRECT_URI,
-        code_verifier: verifier,
-      },
-      client,
-    );
-    expect(exchanged.status).toBe(200);
     await authorizeInBrowser(server, url, server.user);
     const oldToken = await revokedClientToken();
 

@@ -1,13 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import {
-  authorizeInBrowser,
-  authorizeUrl,
-  type OAuthTestServer,
-  pkce,
-  postForm,
-  REDIRECT_URI,
-  startOAuthServer,
-} from './support/oauth.js';
+import { codeFlow, type OAuthTestServer, postForm, startOAuthServer } from './support/oauth.js';
 import { testDatabases } from './support/server.js';
 
 const claimsOf = (jwt: string) =>
@@ -26,23 +18,12 @@ describe.each(testDatabases)('per-client token lifetimes on %s', (database) => {
   afterAll(() => server.close());
 
   /** The code flow for `client`, through the login and consent pages; resolves to the token response. */
-  async function codeFlow(client: { id: string; secret: string }) {
-    const { verifier, challenge } = pkce();
-    const url = authorizeUrl(server, client.id, { code_challenge: challenge, code_challenge_method: 'S256' });
-    const { callback } = await authorizeInBrowser(server, url, server.user);
-    const code = callback.searchParams.get('code') ?? '';
-    return postForm(
-      server,
-      '/oauth2/token',
-      { grant_type: 'authorization_code', code, redirect_uri: REDIRECT_URI, code_verifier: verifier },
-      client,
-    );
-  }
+  const userTokens = (client: { id: string; secret: string }) => codeFlow(server, client, server.user);
 
   it('issues access tokens and refresh tokens for the lifetimes the client was registered with', async () => {
     const registered = await server.register({ accessTokenTtl: 120, refreshTokenTtl: 3600 });
     const client = { id: registered.clientId, secret: registered.clientSecret! };
-    const tokens = await codeFlow(client);
+    const tokens = await userTokens(client);
     expect(tokens.status).toBe(200);
     expect(tokens.body['expires_in']).toBe(120);
     const access = claimsOf(String(tokens.body['access_token']));
@@ -76,7 +57,7 @@ describe.each(testDatabases)('per-client token lifetimes on %s', (database) => {
   it("keeps the server's lifetimes for a client registered without its own", async () => {
     const registered = await server.register();
     const client = { id: registered.clientId, secret: registered.clientSecret! };
-    const tokens = await codeFlow(client);
+    const tokens = await userTokens(client);
     expect(tokens.body['expires_in']).toBe(600);
     const access = claimsOf(String(tokens.body['access_token']));
     expect(access.exp - access.iat).toBe(600);

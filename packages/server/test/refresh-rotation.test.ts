@@ -1,15 +1,9 @@
 import { CompiledQuery } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+
 import { SQLITE_CONSUME_FIRST_PARTY } from '../src/features/tokens/rotation-sql.js';
-import {
-  authorizeInBrowser,
-  authorizeUrl,
-  type OAuthTestServer,
-  pkce,
-  postForm,
-  REDIRECT_URI,
-  startOAuthServer,
-} from './support/oauth.js';
+import { codeFlow, type OAuthTestServer, postForm, startOAuthServer } from './support/oauth.js';
+
 import { startTestServer, type TestServer, testDatabases } from './support/server.js';
 import { refresh, signInWithTokens } from './support/token-session.js';
 
@@ -34,23 +28,7 @@ describe.each(testDatabases)('refresh-token rotation on %s', (database) => {
 
   /** An OAuth grant with offline access for `client`: its refresh token. */
   async function grantRefreshToken(): Promise<string> {
-    const { verifier, challenge } = pkce();
-    const url = authorizeUrl(server, client.id, {
-      code_challenge: challenge,
-      code_challenge_method: 'S256',
-    });
-    const { callback } = await authorizeInBrowser(server, url, server.user);
-    const issued = await postForm(
-      server,
-      '/oauth2/token',
-      {
-        grant_type: 'authorization_code',
-        code: callback.searchParams.get('code')!,
-        redirect_uri: REDIRECT_URI,
-        code_verifier: verifier,
-      },
-      client,
-    );
+    const issued = await codeFlow(server, client, server.user);
     expect(issued.status).toBe(200);
     return issued.body['refresh_token'] as string;
   }

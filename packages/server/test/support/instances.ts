@@ -1,5 +1,6 @@
 import { randomBytes } from 'node:crypto';
-import { afterAll, beforeAll } from 'vitest';
+import pg from 'pg';
+import { afterAll, beforeAll, expect } from 'vitest';
 import { type FreshDatabase, freshDatabase } from './databases.js';
 import { freePort, startTestServer, type TestServer } from './server.js';
 
@@ -8,6 +9,11 @@ export interface TwoInstances {
   b: TestServer;
   /** The shared schema's URL (as A connects to it), for a test's own connection. */
   databaseUrl: string;
+  /**
+   * Ends B's LISTEN connection from the database side (its backend terminated; needs `bApplicationName`) and
+   * waits, up to 5 s, until B notices: from then until it reconnects, revocations reach B only from the database.
+   */
+  endListenerOfB(): Promise<void>;
 }
 
 export interface TwoInstancesOptions {
@@ -50,7 +56,25 @@ export function twoInstances(options: TwoInstancesOptions, started: (instances: 
     const common = { database: 'postgres' as const, env, ...(options.now && { now: options.now }) };
     a = await startTestServer({ ...common, databaseUrl: fresh.url, ...(port !== undefined && { port }) });
     b = await startTestServer({ ...common, databaseUrl: bUrl.toString() });
-    started({ a, b, databaseUrl: fresh.url });
+    const databaseUrl = fresh.url;
+    const bus = b.app.gatehouse.ctx.bus;
+    const endListenerOfB = async () => {
+      if (!options.bApplicationName) throw new Error('endListenerOfB needs bApplicationName');
+      const admin = new pg.Client({ connectionString: databaseUrl });
+      await admin.connect();
+      try {
+        const ended = await admin.query(
+          `SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE application_name = $1 AND query LIKE 'LISTEN%'`,
+          [options.bApplicationName],
+        );
+        expect(ended.rowCount).toBe(1);
+      } finally {
+        await admin.end();
+      }
+      const deadline = Date.now() + 5_000;
+      while (bus.listening && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 5));
+    };
+    started({ a, b, databaseUrl, endListenerOfB });
   });
   afterAll(async () => {
     const closed = await Promise.allSettled([a?.close(), b?.close()]);

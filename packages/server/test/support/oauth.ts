@@ -209,3 +209,36 @@ export async function postForm(
     body: text ? (JSON.parse(text) as Record<string, unknown>) : {},
   };
 }
+
+/**
+ * The authorization code flow with PKCE for `client`: the login and consent pages as `user`, then the code
+ * exchange. Resolves to the token endpoint's answer, unchecked. `extra` goes into the authorization URL and
+ * the exchange both (e.g. an RFC 8707 `resource`); `authorize` into the authorization URL only (e.g. `scope`).
+ */
+export async function codeFlow(
+  server: TestServer,
+  client: { id: string; secret: string },
+  user: { email: string; password: string },
+  options: { extra?: Record<string, string>; authorize?: Record<string, string> } = {},
+): Promise<{ status: number; body: Record<string, unknown>; headers: Headers }> {
+  const { verifier, challenge } = pkce();
+  const url = authorizeUrl(server, client.id, {
+    code_challenge: challenge,
+    code_challenge_method: 'S256',
+    ...options.authorize,
+    ...options.extra,
+  });
+  const { callback } = await authorizeInBrowser(server, url, user);
+  return postForm(
+    server,
+    '/oauth2/token',
+    {
+      grant_type: 'authorization_code',
+      code: callback.searchParams.get('code') ?? '',
+      redirect_uri: REDIRECT_URI,
+      code_verifier: verifier,
+      ...options.extra,
+    },
+    client,
+  );
+}

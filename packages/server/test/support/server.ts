@@ -1,11 +1,12 @@
 import { randomBytes } from 'node:crypto';
-import { createServer } from 'node:net';
 import type { FastifyInstance, RouteOptions } from 'fastify';
 import { buildApp } from '../../src/app.js';
 import { type Config, loadConfig } from '../../src/config/load.js';
 import { type FreshDatabase, freshDatabase, type TestDatabase } from './databases.js';
+import { freePort } from './ports.js';
 
 export { type TestDatabase, testDatabases } from './databases.js';
+export { freePort } from './ports.js';
 
 export interface TestUser {
   id: string;
@@ -47,16 +48,6 @@ export interface StartOptions {
   port?: number;
   /** Listen on a port chosen up front and make http://127.0.0.1:PORT the public URL (the OAuth issuer). */
   publicUrlIsAddress?: boolean;
-}
-
-/** A port free right now on 127.0.0.1 (the OS picks it; the server binds it a moment later). */
-export async function freePort(): Promise<number> {
-  const probe = createServer();
-  await new Promise<void>((resolve) => probe.listen(0, '127.0.0.1', resolve));
-  const address = probe.address();
-  await new Promise<void>((resolve) => probe.close(() => resolve()));
-  if (typeof address !== 'object' || !address) throw new Error('no port');
-  return address.port;
 }
 
 /** For suites that sign in many users from 127.0.0.1: the per-IP sign-in limit is tested on its own. */
