@@ -113,6 +113,9 @@ export async function buildApp(config: Config, options: BuildOptions = {}): Prom
   if (options.command === 'read') await assertMigrated(storage, config);
   else await migrateToLatest(storage);
   const bus = createInvalidationBus(storage, log);
+  // SQLite: a commit from another process (the shell) drops every cache that follows the bus, as a change
+  // published by this process would; the request hook looks for one once per request (request-defaults.ts).
+  storage.externalChanges?.subscribe(() => void bus.publish('*'));
   const hasher = new PasswordHasher(config.argon2);
   // Off unless GATEHOUSE_METRICS_TOKEN is set (docs/deployment.md#metrics); one-off commands serve nothing.
   // prom-client is loaded only then: a server without metrics does not carry it in memory.
@@ -180,7 +183,7 @@ export async function buildApp(config: Config, options: BuildOptions = {}): Prom
     methods: ['GET', 'HEAD', 'POST', 'PUT', 'PATCH', 'DELETE'],
     exposedHeaders: ['retry-after', 'warning'],
   });
-  registerRequestDefaults(app, { securityHeaders, cors });
+  registerRequestDefaults(app, { securityHeaders, cors, externalChanges: storage.externalChanges });
   // The API reference collects every route registered after it; one-off commands serve nothing.
   if (options.command === undefined) await registerOpenApi(app, config);
   registerCookies(app);

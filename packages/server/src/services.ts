@@ -13,7 +13,7 @@ import { ApiTokenService } from './features/api-tokens/service.js';
 import { AuditTrail } from './features/audit/audit-trail.js';
 import { AuthConfigService } from './features/auth-config/service.js';
 import { SWEEP_BATCH, Sweeper } from './features/housekeeping/sweep.js';
-import { checkingExternalChanges, PrincipalLoader } from './features/identity/principals.js';
+import { PrincipalLoader } from './features/identity/principals.js';
 import { Mailer } from './features/mail/mailer.js';
 import { OAuthFeature } from './features/oauth/feature.js';
 import { SecondFactorService } from './features/second-factor/service.js';
@@ -107,10 +107,10 @@ export function createServices(ctx: AppContext): Services {
     oauth: new OAuthFeature(ctx, { signingKeys, tokens, principals, sessions, authConfig }),
     social: createSocialFeature(ctx, accounts),
     signIn: { config: ctx.config, accounts, sessions, tokens, secondFactor, authConfig },
-    authenticators: checkingExternalChanges(principals, [
+    authenticators: [
       apiTokenAuthenticator(apiTokens, authConfig),
       sessionAuthenticator(ctx, sessions, principals),
       bearerAuthenticator(tokens, principals),
-    ]),
+    ],
   };
 }

@@ -1,4 +1,5 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest, HookHandlerDoneFunction } from 'fastify';
+import type { ExternalChanges } from '../storage/external-changes.js';
 import { isApiRoute } from './api-route.js';
 import type { CorsHandler } from './cors.js';
 import { nulInUrl } from './json-body.js';
@@ -7,18 +8,22 @@ import type { SecurityHeaderWriter } from './security-headers.js';
 export interface RequestDefaults {
   securityHeaders: SecurityHeaderWriter;
   cors: CorsHandler;
+  /** SQLite: commits from another process (the shell), looked for once per request; undefined on PostgreSQL. */
+  externalChanges: ExternalChanges | undefined;
 }
 
 /**
  * The app's one global request hook, for what every request gets whatever route it reaches (404s
- * included): the security headers, CORS when the request has an `Origin` (cors.ts), and the refusal of a NUL
- * in the URL (json-body.ts), in that order. One hook rather than one per concern: each global hook is a call
+ * included): on SQLite the one look for changes made from the shell (storage/external-changes.ts: before any
+ * cache is read, so the request after such a change sees it), the security headers, CORS when the request
+ * has an `Origin` (cors.ts), and the refusal of a NUL in the URL (json-body.ts), in that order. One hook rather than one per concern: each global hook is a call
  * and a step of Fastify's hook runner on every request. What depends on the route is attached to the routes
  * themselves (route-hooks.ts).
  */
 export function registerRequestDefaults(app: FastifyInstance, defaults: RequestDefaults): void {
-  const { securityHeaders, cors } = defaults;
+  const { securityHeaders, cors, externalChanges } = defaults;
   app.addHook('onRequest', (request, reply, done) => {
+    externalChanges?.check();
     securityHeaders(reply);
     if (request.headers.origin === undefined) return refuseNul(request, reply, done);
     // A preflight is answered by @fastify/cors here, which then never calls back.

@@ -5,6 +5,7 @@ import type { FastifyBaseLogger } from 'fastify';
 import { Kysely, PostgresDialect, SqliteDialect, sql } from 'kysely';
 import type pg from 'pg';
 import type { DatabaseConfig } from '../config/load.js';
+import { type ExternalChanges, externalChangeSignal } from './external-changes.js';
 import type { OutageLog } from './outage.js';
 import { openPostgresPool } from './postgres-pool.js';
 import type { Database } from './schema.js';
@@ -21,11 +22,10 @@ export interface Storage {
   /** PostgreSQL: logs an outage once when it starts and once when it ends; undefined on SQLite. */
   outage: OutageLog | undefined;
   /**
-   * SQLite: a number that moves whenever another connection (the command line, another process) commits to
-   * the file, and never for this connection's own writes (`PRAGMA data_version`); one synchronous call, no
-   * I/O. Lets a cache notice changes no invalidation bus carried. Undefined on PostgreSQL (LISTEN/NOTIFY).
+   * SQLite: the one signal for commits made by another process (the command line), which no invalidation bus
+   * carries (storage/external-changes.ts). Undefined on PostgreSQL (LISTEN/NOTIFY carries them).
    */
-  externalChanges?: (() => number) | undefined;
+  externalChanges?: ExternalChanges | undefined;
   /** SQLite: a synchronous write transaction for the hottest writes (storage/sqlite-write.ts); undefined on PostgreSQL. */
   sqliteWrite?: SqliteWrite | undefined;
   /** Resolves when the database answers a trivial query. */
@@ -63,12 +63,13 @@ function openSqlite(path: string): Storage {
   const statements = withStatementCache(sqlite);
   const db = new Kysely<Database>({ dialect: new SqliteDialect({ database: statements }) });
   const dataVersion = sqlite.prepare('PRAGMA data_version').pluck();
+  const externalChanges = externalChangeSignal(() => dataVersion.get() as number);
   return {
     db,
     dialect: 'sqlite',
     pool: undefined,
     outage: undefined,
-    externalChanges: () => dataVersion.get() as number,
+    externalChanges,
     sqliteWrite: sqliteWriteSection(db, sqlite, statements),
     ping: async () => {
       await sql`select 1`.execute(db);

@@ -40,7 +40,6 @@ export class OAuthFeature {
    * guard keeps a read that raced the revocation from caching the stale answer.
    */
   readonly #revoked: TtlCache<boolean>;
-  #seenExternalChanges: number | undefined;
 
   constructor(
     readonly ctx: AppContext,
@@ -50,7 +49,6 @@ export class OAuthFeature {
     this.store = new OAuthStore(ctx.storage.db);
     this.#revoked = new TtlCache<boolean>(30_000, 10_000, ctx.now).follow(ctx.bus);
     ctx.metrics.watchCache('oauth_revoked_tokens', this.#revoked);
-    this.#seenExternalChanges = ctx.storage.externalChanges?.();
     this.accessTokens = new OAuthAccessTokens(ctx, deps.signingKeys);
     this.flow = new AuthorizationFlow(ctx, {
       clients: this.clients,
@@ -92,15 +90,10 @@ export class OAuthFeature {
 
   /**
    * SQLite: the command line writes from another process, which no bus reaches (e.g. `gatehouse users
-   * disable` ending a user's grants). When another connection has committed since the last look (`PRAGMA
-   * data_version`, one call without I/O), every cache following the bus is dropped, as PrincipalLoader does.
+   * disable` ending a user's grants). Nothing left to do here: the app's request hook looks for such commits
+   * once at the start of every request and drops every cache following the bus (storage/external-changes.ts).
    */
-  async noticeExternalChanges(): Promise<void> {
-    const external = this.ctx.storage.externalChanges?.();
-    if (external === this.#seenExternalChanges) return;
-    this.#seenExternalChanges = external;
-    await this.ctx.bus.publish('*');
-  }
+  async noticeExternalChanges(): Promise<void> {}
 
   /**
    * Whether the client a token was issued to is still registered: deleting a client ends every token it

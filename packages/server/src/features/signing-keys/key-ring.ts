@@ -69,20 +69,12 @@ export class SigningKeyRing {
   #stale = true;
   #loading: Promise<void> | undefined;
   #lastUnknownKidReload = Number.NEGATIVE_INFINITY;
-  /**
-   * SQLite: `gatehouse keys rotate` runs in another process, which no bus message can reach. Before each
-   * signature the ring asks SQLite whether another connection has committed anything since it last looked
-   * (`PRAGMA data_version`, a counter in shared memory: no read of the database) and only then re-reads the
-   * active kid, so the first token signed after a rotation commits already uses the new key. PostgreSQL
-   * instances hear of it by NOTIFY instead. Undefined on PostgreSQL.
-   */
-  readonly #externalChanges: (() => number) | undefined;
-  #seenExternalChanges: number | undefined;
-
   constructor(private readonly ctx: AppContext) {
     this.#store = new SigningKeyStore(ctx.storage.db);
-    this.#externalChanges = ctx.storage.externalChanges;
-    this.#seenExternalChanges = this.#externalChanges?.();
+    // `*` also comes when another process committed to the SQLite file (storage/external-changes.ts, looked
+    // for at the start of every request): `gatehouse keys rotate` run from the shell is read before the next
+    // request signs anything, so its first token already uses the new key. PostgreSQL instances hear of a
+    // rotation by NOTIFY.
     ctx.bus.subscribe((key) => {
       if (key === '*' || key === SIGNING_KEYS_TOPIC) this.#stale = true;
     });
@@ -100,11 +92,7 @@ export class SigningKeyRing {
   /** The key that signs with `alg` now; creates the first one (once, even across racing instances). */
   async signingKey(alg: SigningAlgorithm = 'EdDSA'): Promise<SigningKey> {
     await this.#fresh();
-    let loaded = this.#signing.get(alg);
-    if (loaded && this.#changedElsewhere() && (await this.#store.activeKid(alg)) !== loaded.kid) {
-      await this.#reload();
-      loaded = this.#signing.get(alg);
-    }
+    const loaded = this.#signing.get(alg);
     if (loaded) return loaded;
     await this.#store.insertIfNoneActive(this.#row(await generateSigningKey(alg), this.ctx.now()));
     await this.#reload();
@@ -173,15 +161,6 @@ export class SigningKeyRing {
       createdAt: row.created_at,
       verifyUntil: row.active_for ? null : row.verify_until,
     }));
-  }
-
-  /** SQLite: whether another connection (a CLI command) has committed since the last call. */
-  #changedElsewhere(): boolean {
-    if (!this.#externalChanges) return false;
-    const version = this.#externalChanges();
-    if (version === this.#seenExternalChanges) return false;
-    this.#seenExternalChanges = version;
-    return true;
   }
 
   #usable(kid: string): VerificationKey | undefined {

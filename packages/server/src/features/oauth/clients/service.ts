@@ -182,13 +182,10 @@ function validate(client: Omit<OAuthClient, 'id' | 'createdAt' | 'updatedAt' | '
 export class OAuthClients {
   readonly #store: ClientStore;
   readonly #cache: TtlCache<OAuthClient | null>;
-  /** SQLite's count of other connections' commits when the cache was last known current (see `find`). */
-  #seenExternalChanges: number | undefined;
 
   constructor(private readonly ctx: AppContext) {
     this.#store = new ClientStore(ctx.storage.db);
     this.#cache = new TtlCache<OAuthClient | null>(30_000, 5_000, ctx.now).follow(ctx.bus);
-    this.#seenExternalChanges = ctx.storage.externalChanges?.();
   }
 
   /** Registers a client; `secret` (confidential clients only) is returned here and never again. */
@@ -239,16 +236,11 @@ export class OAuthClients {
   /**
    * A client by id, from the per-instance cache when fresh. A change made on any instance reaches every
    * cache over the invalidation bus. On SQLite the command line changes clients from another process, which
-   * no bus reaches: there the cache is dropped whenever another connection has committed since the last look
-   * (`PRAGMA data_version`, one call without I/O), so `gatehouse clients rotate-secret` or `delete` takes
-   * effect on the server's next request.
+   * no bus reaches: a commit from another connection arrives on the bus as `*` at the start of the server's
+   * next request (storage/external-changes.ts), so `gatehouse clients rotate-secret` or `delete` takes
+   * effect on that request.
    */
   async find(id: string): Promise<OAuthClient | undefined> {
-    const external = this.ctx.storage.externalChanges?.();
-    if (external !== this.#seenExternalChanges) {
-      this.#cache.clear();
-      this.#seenExternalChanges = external;
-    }
     const key = clientTag(id);
     const client = await this.#cache.read(
       key,
