@@ -3,12 +3,8 @@ import { randomBytes } from 'node:crypto';
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { pathToFileURL } from 'node:url';
 import { describe, expect, it } from 'vitest';
-
-const ROOT = join(import.meta.dirname, '../../..');
-const MAIN = join(import.meta.dirname, '../src/main.ts');
-const TSX = pathToFileURL(join(ROOT, 'node_modules/tsx/dist/loader.mjs')).href;
+import { gatehouseArgs } from './support/process.js';
 
 /**
  * `gatehouse … | head -n 1`: the reader takes what it wants and closes the pipe. Here it is closed before
@@ -16,7 +12,7 @@ const TSX = pathToFileURL(join(ROOT, 'node_modules/tsx/dist/loader.mjs')).href;
  * a closed pipe (EPIPE): it must end quietly with 0, not crash with a stack trace and 1.
  */
 function runWithReaderGone(args: string[], env: Record<string, string>) {
-  const child = spawn(process.execPath, ['--import', TSX, MAIN, ...args], {
+  const child = spawn(process.execPath, gatehouseArgs(...args), {
     env: { PATH: process.env['PATH'] ?? '', GATEHOUSE_LOG_LEVEL: 'silent', ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
@@ -44,7 +40,7 @@ describe('a gatehouse command whose reader closes the pipe early', { timeout: 12
     };
     const created = spawnSync(
       process.execPath,
-      ['--import', TSX, MAIN, 'users', 'create', 'pipe@example.com', '--password-stdin'],
+      gatehouseArgs('users', 'create', 'pipe@example.com', '--password-stdin'),
       {
         env: { PATH: process.env['PATH'] ?? '', ...env },
         input: 'a long enough password\n',

@@ -33,7 +33,7 @@ function gatehouse(
 const freshDatabase = () => join(mkdtempSync(join(tmpdir(), 'gatehouse-cli-')), 'data', 'gatehouse.db');
 const masterKey = () => randomBytes(32).toString('base64url');
 
-// Each test starts real processes (through tsx): on a loaded two-core machine they take seconds each.
+// Each test starts real processes: on a loaded two-core machine they take seconds each.
 describe('the gatehouse command', { timeout: 120_000 }, () => {
   it('prints help with no argument, and starts nothing', () => {
     const db = freshDatabase();

@@ -86,7 +86,7 @@ describe.each(testDatabases)('first-admin recovery from the shell on %s', (datab
     }
     expect(res.status).toBe(401);
     expect(gatehouse(['users', 'show', 'grace@example.test'], env)).toContain('disabled');
-    // A server and five CLI runs, each a fresh `node --import tsx` that compiles the CLI: ~20 s on a quiet
+    // A server and five CLI runs, each a fresh node process that loads the whole server: ~20 s on a quiet
     // machine, past the default 30 s when other suites load the two cores.
   }, 90_000);
 });
