@@ -28,13 +28,7 @@ export default defineConfig({
         extends: true,
         // Its own project, so its time shows on its own and it runs alone: `npx vitest run --project faults`.
         // Its files start several processes each: one file at a time keeps the faults from fighting for the CPU.
-        test: {
-          name: 'faults',
-          include: [FAULTS],
-          fileParallelism: false,
-          testTimeout: 90_000,
-          globalSetup: ['./test/build-server.ts'],
-        },
+        test: { name: 'faults', include: [FAULTS], fileParallelism: false, testTimeout: 90_000 },
       },
     ],
   },

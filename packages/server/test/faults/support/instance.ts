@@ -1,7 +1,9 @@
 import { type ChildProcess, spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { createServer } from 'node:net';
-import { gatehouseArgs } from '../../support/process.js';
+import { join } from 'node:path';
+
+const MAIN = join(import.meta.dirname, '../../../src/main.ts');
 
 export async function freePort(): Promise<number> {
   const probe = createServer();
@@ -46,7 +48,7 @@ export class Instance {
     stallStdout = false,
   ) {
     this.url = `http://127.0.0.1:${port}`;
-    this.#child = spawn(process.execPath, gatehouseArgs('start'), {
+    this.#child = spawn(process.execPath, ['--import', 'tsx', MAIN, 'start'], {
       env: {
         PATH: process.env['PATH'] ?? '',
         GATEHOUSE_HOST: '127.0.0.1',
