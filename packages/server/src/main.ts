@@ -90,6 +90,7 @@ async function main(argv: string[]): Promise<void> {
     },
   });
   const [command, ...rest] = positionals;
+  if (command !== 'start') endQuietlyWhenTheReaderLeaves();
   // With no command, say what there is: starting a server by accident is a surprise, not a default.
   if (values.help || command === undefined || command === 'help')
     return void process.stdout.write(`${USAGE}\n`);
@@ -159,6 +160,19 @@ async function main(argv: string[]): Promise<void> {
   if (command === 'keys' && rest[0] === 'list') return listKeysCommand(config);
   process.stderr.write(`${USAGE}\n`);
   process.exitCode = 2;
+}
+
+/**
+ * `gatehouse users reset-link … | head -n 1`: once the reader has what it wants and closes the pipe, the
+ * next write fails with EPIPE, and without a listener Node crashes with a stack trace and exit code 1. A
+ * command's reader leaving early is not an error (as for any Unix tool): stop quietly. The server logs
+ * through its own destination, which handles this itself (lifecycle/log-destination.ts).
+ */
+function endQuietlyWhenTheReaderLeaves(): void {
+  process.stdout.on('error', (error: NodeJS.ErrnoException) => {
+    if (error.code !== 'EPIPE') throw error;
+    process.exit(0);
+  });
 }
 
 main(process.argv.slice(2)).catch((error: unknown) => {

@@ -152,5 +152,12 @@ describe.each(testDatabases)('amr of an OAuth sign-in with a second factor on %s
     const { callback } = await authorizeInBrowser(server, toLoginPage.location!, server.user, { browser });
     const tokens = await exchange(callback);
     expect(await amrOf(tokens)).toEqual({ issued: ['fed'], refreshed: ['fed'] });
+
+    // The next authorization finds the browser signed in (no login page): the session does not record how
+    // it began, but an account without a password can only have come through the provider.
+    const again = await authorizationRequest();
+    const { callback: silent, pages } = await authorizeInBrowser(server, again.url, server.user, { browser });
+    expect(pages).toEqual([]);
+    expect(await amrOf(await again.exchange(silent))).toEqual({ issued: ['fed'], refreshed: ['fed'] });
   });
 });

@@ -11,6 +11,8 @@ export interface AuthenticatedClient {
 
 /** RFC 6749 §2.3.1: the Basic credentials are form-urlencoded before base64. */
 function formDecode(value: string): string | undefined {
+  // Generated ids and secrets (hex, `ghcs_` + base64url) contain neither: no decoding to do.
+  if (!value.includes('%') && !value.includes('+')) return value;
   try {
     return decodeURIComponent(value.replace(/\+/g, '%20'));
   } catch {
@@ -18,10 +20,12 @@ function formDecode(value: string): string | undefined {
   }
 }
 
+const BASIC = /^Basic\s+([A-Za-z0-9+/=]+)\s*$/i;
+
 function basicCredentials(request: FastifyRequest): { id: string; secret: string } | null | undefined {
   const header = request.headers.authorization;
   if (header === undefined) return undefined;
-  const match = /^Basic\s+([A-Za-z0-9+/=]+)\s*$/i.exec(header);
+  const match = BASIC.exec(header);
   if (!match) return null;
   const decoded = Buffer.from(match[1] as string, 'base64').toString('utf8');
   const colon = decoded.indexOf(':');

@@ -77,9 +77,8 @@ export async function introspectionRoutes(
     const token = form['token'];
     if (!token) throw invalidRequest('token is required');
     reply.header('cache-control', 'no-store');
-    // A JWT has two dots; an opaque refresh token none: no need to try both.
-    const answer =
-      token.split('.').length === 3 ? await accessToken(client, token) : await refreshToken(client, token);
+    // A JWT has dots (two); an opaque refresh token (base64url) none: no need to try both.
+    const answer = token.includes('.') ? await accessToken(client, token) : await refreshToken(client, token);
     return answer ?? INACTIVE;
   });
 }

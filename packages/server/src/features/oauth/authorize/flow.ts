@@ -44,9 +44,13 @@ export class PageError extends Error {
 
 /**
  * The methods of a sign-in whose first step is not known: an existing Gatehouse session (sessions do not
- * record how they began). The login page's own sign-ins record theirs exactly.
+ * record how they began). An account without a password can only have signed in through a social
+ * provider (`fed`); otherwise a password is assumed. The login page's own sign-ins record theirs exactly.
  */
-export const amrFor = (user: UserRow) => (user.second_factor_at !== null ? ['pwd', 'otp', 'mfa'] : ['pwd']);
+export const amrFor = (user: UserRow) => [
+  user.password_hash === null ? 'fed' : 'pwd',
+  ...(user.second_factor_at !== null ? ['otp', 'mfa'] : []),
+];
 
 export interface FlowDependencies {
   clients: OAuthClients;

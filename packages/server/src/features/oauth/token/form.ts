@@ -1,9 +1,13 @@
 import { invalidRequest } from '../errors.js';
 
+/** A parsed form body: an object with string keys (@fastify/formbody's result). */
+const isFormRecord = (body: unknown): body is Readonly<Record<string, unknown>> =>
+  body !== null && typeof body === 'object';
+
 /** The parsed body of a protocol request as name/value pairs; no body at all is invalid_request. */
 export function formBody(body: unknown): Readonly<Record<string, unknown>> {
-  if (body === null || typeof body !== 'object') throw invalidRequest('The request needs a form body');
-  return Object.fromEntries(Object.entries(body));
+  if (!isFormRecord(body)) throw invalidRequest('The request needs a form body');
+  return body;
 }
 
 /**

@@ -16,9 +16,10 @@ export async function tokenEndpointRoutes(
   app.post('/oauth2/token', async (request, reply) => {
     // RFC 6749 §5.1: token responses (and errors) are never cached.
     reply.header('cache-control', 'no-store').header('pragma', 'no-cache');
-    const form = singleValued(request.body, ['resource']);
+    const body = formBody(request.body);
+    const form = singleValued(body, ['resource']);
     // RFC 8707 §2: `resource` may repeat; each grant checks the list against what it may cover.
-    const resources = resourceParameter(formBody(request.body)['resource']);
+    const resources = resourceParameter(body['resource']);
     const grantType = form['grant_type'];
     if (!grantType) throw invalidRequest('grant_type is required');
     const { client } = await authenticateClient(request, form, oauth.clients, { allowPublic: true });
