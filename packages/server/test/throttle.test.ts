@@ -101,3 +101,48 @@ describe.each(testDatabases)('per-IP sign-in rate limit on %s', (database) => {
     expect(retryAfter).toBeLessThanOrEqual(60);
   });
 });
+
+/**
+ * The client's window and the guess's reservation are one database step (features/accounts/throttle.ts,
+ * `admitPasswordGuess`): a sign-in the client's limit refuses must not take a guess from the account.
+ */
+describe.each(testDatabases)('the per-IP limit and the account lockout together on %s', (database) => {
+  let server: TestServer;
+  let clock = Date.now();
+  beforeAll(async () => {
+    server = await startTestServer({
+      database,
+      now: () => clock,
+      // A lock lasts 10 minutes: longer than the minute the test waits for the client's next window.
+      env: {
+        GATEHOUSE_SIGNIN_RATE_PER_MINUTE: '3',
+        GATEHOUSE_LOCKOUT_THRESHOLD: '4',
+        GATEHOUSE_LOCKOUT_BASE_SECONDS: '600',
+      },
+    });
+  });
+  afterAll(() => server.close());
+
+  const attempt = (username: string, password: string) =>
+    request(server.url, '/api/signin', { body: { username, password } });
+
+  it('takes no guess for a sign-in refused by the per-IP limit', async () => {
+    const user = await server.createUser();
+    for (let i = 0; i < 3; i += 1) expect((await attempt(user.email, 'wrong-password')).status).toBe(401);
+    // Over the client's limit: refused before any guess. Had it taken one, it would be the fourth, which
+    // locks the account, and the right password below would get 429 ACCOUNT_LOCKED.
+    const over = await attempt(user.email, 'wrong-password');
+    expect(over.status).toBe(429);
+    expect(over.body['code']).toBe('TOO_MANY_REQUESTS');
+    clock += 60_000;
+    expect((await attempt(user.email, user.password)).status).toBe(200);
+    // The success started the count over; the fourth consecutive failure locks, as configured (two windows:
+    // the client may try three times a minute).
+    for (let i = 0; i < 2; i += 1) expect((await attempt(user.email, 'wrong-password')).status).toBe(401);
+    clock += 60_000;
+    for (let i = 0; i < 2; i += 1) expect((await attempt(user.email, 'wrong-password')).status).toBe(401);
+    const locked = await attempt(user.email, user.password);
+    expect(locked.status).toBe(429);
+    expect(locked.body['code']).toBe('ACCOUNT_LOCKED');
+  });
+});

@@ -13,7 +13,7 @@ import { countSignIn } from '../metrics/recorder.js';
 import { namesFrom, normaliseBirthDate, normalisePhone } from './profile-fields.js';
 import { announceSignOut, endEverySignIn, type SignInToKeep } from './sign-in-revocation.js';
 import { AccountStore, type ProfileChanges } from './store.js';
-import { accountBudget, SignInThrottle, unknownLoginBudget } from './throttle.js';
+import { accountBudget, SignInThrottle } from './throttle.js';
 
 export interface SignupInput {
   email: string;
@@ -93,11 +93,8 @@ export class AccountService {
   }
 
   async #authenticate(login: string, password: string, ip: string): Promise<UserRow> {
-    await this.#throttle.checkClient(ip);
-    const key = identifierKey(login);
-    const user = await this.store.findByLogin(key);
-    const budget = user ? accountBudget(user.id) : unknownLoginBudget(key);
-    await this.#throttle.reserveGuess(budget);
+    // The client's window, the look-up and the guess's reservation: one database step (throttle.ts).
+    const { user, budget } = await this.#throttle.admitPasswordGuess(ip, identifierKey(login));
     const ok = user?.password_hash
       ? await this.ctx.hasher.verify(user.password_hash, password)
       : await this.ctx.hasher.verifyDummy(password);

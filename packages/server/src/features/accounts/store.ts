@@ -206,7 +206,7 @@ export class AccountStore extends UserStore {
 }
 
 /** Every password sign-in's look-up, compiled once (storage/precompiled.ts). */
-const FIND_BY_LOGIN = precompiled({ key: 'string' }, (db, { key }) =>
+export const FIND_BY_LOGIN = precompiled({ key: 'string' }, (db, { key }) =>
   db
     .selectFrom('login_identifiers as li')
     .innerJoin('users', 'users.id', 'li.user_id')

@@ -2,7 +2,13 @@ import { isIPv6 } from 'node:net';
 import type { Config } from '../../config/load.js';
 import type { AppContext } from '../../context.js';
 import { AppError, tooManyRequests } from '../../lib/errors.js';
-import { type LockoutPolicy, ThrottleStore } from './throttle-store.js';
+import type { UserRow } from '../identity/user-store.js';
+import {
+  ACCOUNT_BUDGET_PREFIX,
+  type LockoutPolicy,
+  type Reservation,
+  ThrottleStore,
+} from './throttle-store.js';
 
 /** IPv6 clients get a whole /64 each, so an attacker cannot rotate through their own prefix. */
 export function clientBucket(ip: string): string {
@@ -20,11 +26,14 @@ export function clientBucket(ip: string): string {
     .join(':')}::/64`;
 }
 
+/** The per-minute window of sign-in attempts a client's address (or IPv6 /64) draws from. */
+const clientKey = (ip: string) => `ip:${clientBucket(ip)}`;
+
 /**
  * The budget an account's password guesses draw from: one per account, whether the e-mail or the username
  * was typed, and whether the guess came through sign-in or a password change.
  */
-export const accountBudget = (userId: string) => `account:${userId}`;
+export const accountBudget = (userId: string) => `${ACCOUNT_BUDGET_PREFIX}${userId}`;
 
 /** Guesses at an identifier no account has are budgeted the same way, so a lockout reveals nothing. */
 export const unknownLoginBudget = (identifierKey: string) => `login:${identifierKey}`;
@@ -54,23 +63,54 @@ export class SignInThrottle {
   readonly #policy: LockoutPolicy;
 
   constructor(private readonly ctx: AppContext) {
-    this.#store = new ThrottleStore(ctx.storage.db);
+    this.#store = new ThrottleStore(ctx.storage.db, ctx.storage.sqliteWrite);
     this.#policy = lockoutPolicy(ctx.config.throttle);
   }
 
   async checkClient(ip: string): Promise<void> {
     const now = this.ctx.now();
     const windowStart = now - (now % 60_000);
-    const hits = await this.#store.hit(`ip:${clientBucket(ip)}`, windowStart);
-    if (hits > this.ctx.config.throttle.signinRatePerMinute) {
+    const hits = await this.#store.hit(clientKey(ip), windowStart);
+    if (hits > this.ctx.config.throttle.signinRatePerMinute)
       throw tooManyRequests((windowStart + 60_000 - now) / 1000);
-    }
+  }
+
+  /**
+   * A password sign-in before its hash: `checkClient`, the account the identifier names, and `reserveGuess`
+   * from its budget (the unknown identifier's when no account has it), as one database step
+   * (ThrottleStore.admit). Throws what those two throw; returns the account and the budget the guess was
+   * taken from.
+   */
+  async admitPasswordGuess(
+    ip: string,
+    identifier: string,
+  ): Promise<{ user: UserRow | undefined; budget: string }> {
+    const now = this.ctx.now();
+    const windowStart = now - (now % 60_000);
+    const admission = await this.#store.admit(
+      {
+        clientKey: clientKey(ip),
+        windowStart,
+        limit: this.ctx.config.throttle.signinRatePerMinute,
+        identifier,
+        unknownBudget: unknownLoginBudget(identifier),
+        now,
+      },
+      this.#policy,
+    );
+    if (!admission.admitted) throw tooManyRequests((windowStart + 60_000 - now) / 1000);
+    this.#settle(admission.budget, admission.reservation, now);
+    return { user: admission.user, budget: admission.budget };
   }
 
   /** Takes one guess from the budget before any hashing; throws 429 ACCOUNT_LOCKED when none is left. */
   async reserveGuess(budget: string): Promise<void> {
     const now = this.ctx.now();
-    const reservation = await this.#store.reserve(budget, now, this.#policy);
+    this.#settle(budget, await this.#store.reserve(budget, now, this.#policy), now);
+  }
+
+  /** A reserved guess goes ahead (counted when it locked the account); a refused one is 429 ACCOUNT_LOCKED. */
+  #settle(budget: string, reservation: Reservation, now: number): void {
     if (reservation.reserved) {
       if (reservation.lockStarted)
         this.ctx.metrics.lockoutStarted(budget.startsWith('account:') ? 'account' : 'unknown');
