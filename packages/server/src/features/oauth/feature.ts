@@ -89,13 +89,6 @@ export class OAuthFeature {
   }
 
   /**
-   * SQLite: the command line writes from another process, which no bus reaches (e.g. `gatehouse users
-   * disable` ending a user's grants). Nothing left to do here: the app's request hook looks for such commits
-   * once at the start of every request and drops every cache following the bus (storage/external-changes.ts).
-   */
-  async noticeExternalChanges(): Promise<void> {}
-
-  /**
    * Whether the client a token was issued to is still registered: deleting a client ends every token it
    * holds, of every grant. From the bus-invalidated client cache (a deletion on another instance reaches it
    * within the delivery bound; on SQLite the command line's deletion on the next request, `clients.find`),

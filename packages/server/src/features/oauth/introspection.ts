@@ -51,9 +51,9 @@ export async function introspectionRoutes(
     if (!ownAndCurrent && !(await oauth.tokenClientExists(claims.clientId))) return undefined;
     // Revocation state comes from the bus-invalidated caches (docs/deployment.md: a revocation on another
     // instance is refused within the delivery bound), from the database while the listener reconnects.
+    // On SQLite a grant ended from the command line (`gatehouse users disable`) reaches these caches at the
+    // start of the request (storage/external-changes.ts).
     if (claims.familyId) {
-      // The command line ends grants too (`gatehouse users disable`); it cannot denylist a token.
-      await oauth.noticeExternalChanges();
       const family = await oauth.grantContext.tokens.liveFamily(claims.familyId, !oauth.cachesCurrent);
       if (!family || family.user_id !== claims.subject) return undefined;
     } else if (await oauth.accessTokenRevoked(claims.tokenId)) return undefined;
