@@ -121,7 +121,7 @@ export async function accountRoutes(plugin: FastifyInstance, deps: AccountRouteD
     async (request) => {
       const auth = authOf(request);
       // Authentication of this very request looked for changes made from the shell (principals.ts).
-      const principal = await deps.principals.loadAfterCheck(auth.user.id, auth.workspace?.id ?? null);
+      const principal = await deps.principals.load(auth.user.id, auth.workspace?.id ?? null);
       if (!principal) throw unauthorized();
       return sharedUserView(principal.user, auth.workspace);
     },

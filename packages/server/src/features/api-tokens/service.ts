@@ -149,7 +149,7 @@ export class ApiTokenService {
     const config = await this.authConfig.get();
     if (!config.allowUserTokenAuthentication)
       throw unauthorized('API token authentication is disabled on this server', 'API_TOKENS_DISABLED');
-    const principal = await this.principals.loadAfterCheck(row.user_id, row.workspace_id);
+    const principal = await this.principals.load(row.user_id, row.workspace_id);
     if (!principal) throw unauthorized('The API token is invalid or has been revoked', 'INVALID_API_TOKEN');
     if (row.workspace_id && !principal.workspace) {
       throw unauthorized(

@@ -49,11 +49,6 @@ export class PrincipalLoader {
     return principal;
   }
 
-  /** load(), under the name the credential checks still use (the request hook looks for shell changes). */
-  loadAfterCheck(userId: string, workspaceId: string | null): Promise<Principal | null> {
-    return this.load(userId, workspaceId);
-  }
-
   #load(userId: string, workspaceId: string | null): Promise<Principal | null> {
     return this.#cache.read(
       `${userId}|${workspaceId ?? ''}`,

@@ -22,7 +22,7 @@ export function sessionAuthenticator(
       const session = await sessions.verify(token);
       if (!session) throw unauthorized('Your session has ended; sign in again', 'SESSION_EXPIRED');
       assertSameOrigin(request, ctx.config.allowedOrigins);
-      const principal = await principals.loadAfterCheck(session.user_id, session.workspace_id);
+      const principal = await principals.load(session.user_id, session.workspace_id);
       if (!principal) throw unauthorized('Your session has ended; sign in again', 'SESSION_EXPIRED');
       return {
         kind: 'session',

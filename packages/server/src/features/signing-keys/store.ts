@@ -57,16 +57,6 @@ export class SigningKeyStore {
     });
   }
 
-  /** The kid that signs with `alg` now (the unique index on `active_for` makes this one cheap read). */
-  async activeKid(alg: string): Promise<string | undefined> {
-    const row = await this.db
-      .selectFrom('signing_keys')
-      .select('kid')
-      .where('active_for', '=', alg)
-      .executeTakeFirst();
-    return row?.kid;
-  }
-
   /** Algorithms that currently have a signing key. */
   async activeAlgorithms(): Promise<string[]> {
     const rows = await this.db

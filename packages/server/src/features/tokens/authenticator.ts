@@ -30,7 +30,7 @@ export function bearerAuthenticator(tokens: TokenService, principals: PrincipalL
       // An OAuth client's token for Gatehouse's API acts within its scopes, like an API token's.
       const oauth = claims.clientId !== FIRST_PARTY_CLIENT_ID;
       if (oauth && family.client_id !== claims.clientId) throw invalidToken();
-      const principal = await principals.loadAfterCheck(claims.userId, family.workspace_id);
+      const principal = await principals.load(claims.userId, family.workspace_id);
       if (!principal) throw invalidToken();
       return {
         kind: 'access_token',
