@@ -16,9 +16,9 @@ export interface RequestDefaults {
  * The app's one global request hook, for what every request gets whatever route it reaches (404s
  * included): on SQLite the one look for changes made from the shell (storage/external-changes.ts: before any
  * cache is read, so the request after such a change sees it), the security headers, CORS when the request
- * has an `Origin` (cors.ts), and the refusal of a NUL in the URL (json-body.ts), in that order. One hook rather than one per concern: each global hook is a call
- * and a step of Fastify's hook runner on every request. What depends on the route is attached to the routes
- * themselves (route-hooks.ts).
+ * has an `Origin` (cors.ts), and the refusal of a NUL in the URL (json-body.ts), in that order. One hook
+ * rather than one per concern: each global hook is a call and a step of Fastify's hook runner on every
+ * request. What depends on the route is attached to the routes themselves (route-hooks.ts).
  */
 export function registerRequestDefaults(app: FastifyInstance, defaults: RequestDefaults): void {
   const { securityHeaders, cors, externalChanges } = defaults;
