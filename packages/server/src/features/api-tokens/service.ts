@@ -10,12 +10,7 @@ import { authUser, parseRoles } from '../identity/user-view.js';
 import { resolveExpiry, usageWarning } from './expiry.js';
 import { parseScopes } from './scopes.js';
 import { type ApiTokenListing, type ApiTokenRow, ApiTokenStore } from './store.js';
-import {
-  displayedPrefix,
-  generateApiToken,
-  hasApiTokenShape,
-  isWellFormedApiToken,
-} from './token-format.js';
+import { displayedPrefix, generateApiToken, hasApiTokenShape, isWellFormedApiToken } from './token-format.js';
 import { UsageRecorder } from './usage.js';
 
 /** Published on the invalidation bus when a token is revoked: every instance drops it from its cache. */
@@ -130,7 +125,9 @@ export class ApiTokenService {
   /**
    * Checks a presented token. Every failure is a 401 with a code saying why, and never echoes the token.
    * The look-up is by the token's SHA-256, so response timing tells an attacker nothing about stored
-   * secrets. Called by the API-token authenticator, after the request hook looked for changes made from the
+   * secrets: what is compared, in the cache or the database, is the hash of their own guess, never the
+   * raw value (the row found by a hash holds that hash, so comparing them again would prove nothing).
+   * Called by the API-token authenticator, after the request hook looked for changes made from the
    * shell (storage/external-changes.ts).
    *
    * The steady state (token, configuration and owner cached) is synchronous up to the owner's look-up: no
