@@ -157,7 +157,7 @@ describe.each(testDatabases)('amr of an OAuth sign-in with a second factor on %s
     const tokens = await exchange(callback);
     expect(await amrOf(tokens)).toEqual({ issued: ['fed'], refreshed: ['fed'] });
 
-      // The next authorization finds the browser signed in (no login page): the session says how it began.
+    // The next authorization finds the browser signed in (no login page): the session says how it began.
     const again = await authorizationRequest();
     const { callback: silent, pages } = await authorizeInBrowser(server, again.url, server.user, { browser });
     expect(pages).toEqual([]);
@@ -189,7 +189,9 @@ describe.each(testDatabases)('amr of an OAuth sign-in with a second factor on %s
 
   /** A social login at Gatehouse's API (not the login page), its `rt` swapped for a cookie or a challenge. */
   async function apiSocialLogin(login: string) {
-    const back = await socialLoginThroughIdp(server, idp, 'google', login, { returnUrl: `${server.url}/app` });
+    const back = await socialLoginThroughIdp(server, idp, 'google', login, {
+      returnUrl: `${server.url}/app`,
+    });
     const { rt } = returned(back.location);
     return request<{ challenge?: string }>(server.url, `/api/auth/callback?rt=${rt}`, { method: 'POST' });
   }
@@ -242,9 +244,9 @@ describe.each(testDatabases)('amr of an OAuth sign-in with a second factor on %s
       pages: ['/oauth2/consent'],
       issued: ['fed'],
     });
-    expect((await request<{ _id: string }>(server.url, '/api/me', { cookie: sessionCookie(swapped) })).body._id).toBe(
-      user.id,
-    );
+    expect(
+      (await request<{ _id: string }>(server.url, '/api/me', { cookie: sessionCookie(swapped) })).body._id,
+    ).toBe(user.id);
   });
 
   it('password + TOTP at the API, then an authorization: amr is pwd, otp, mfa', async () => {
@@ -282,7 +284,10 @@ describe.each(testDatabases)('amr of an OAuth sign-in with a second factor on %s
   it('a session begun with the password before a second factor was enrolled says pwd alone', async () => {
     const user = await userWithTotp();
     // The account has a second factor now; the session it was enrolled in proved only the password.
-    expect(await reuse(browserWith(user.enrolledIn))).toEqual({ pages: ['/oauth2/consent'], issued: ['pwd'] });
+    expect(await reuse(browserWith(user.enrolledIn))).toEqual({
+      pages: ['/oauth2/consent'],
+      issued: ['pwd'],
+    });
   });
 
   it('a session from before sessions recorded amr falls back to the guess from the account', async () => {

@@ -10,6 +10,7 @@ import { UserView } from '../identity/schemas.js';
 import { sharedUserView, userView } from '../identity/user-view.js';
 import type { Mailer } from '../mail/mailer.js';
 import type { SecondFactorProof } from '../second-factor/service.js';
+import { PASSWORD_AMR } from '../sessions/amr.js';
 import type { EmailVerification } from './email-verification.js';
 import {
   ChangePasswordBody,
@@ -22,7 +23,6 @@ import {
   UpdateMeBody,
   VerificationPending,
 } from './schemas.js';
-import { PASSWORD_AMR } from '../sessions/amr.js';
 import { assertMaySignIn, completeFirstFactor, type SignInDeps, startSession } from './sign-in.js';
 
 // The serializer uses the first schema that matches: TokenPayload first, or the token fields are dropped.
