@@ -86,9 +86,7 @@ describe('refresh-token rotation on SQLite', () => {
     for (const detail of familyReads) expect(detail).toMatch(/SEARCH .*\(id=\?\)/);
     expect(read.join('\n')).not.toMatch(/LIST SUBQUERY|SCAN/);
 
-    const consume = await plan(
-      SQLITE_CONSUME.bind(db, { tokenHash: 'x', now, sealed: null, retryUntil: 0 }),
-    );
+    const consume = await plan(SQLITE_CONSUME.bind(db, { tokenHash: 'x', now, sealed: null, retryUntil: 0 }));
     expect(consume.some((detail) => /SEARCH refresh_tokens .*\(token_hash=\?\)/.test(detail))).toBe(true);
     expect(consume.join('\n')).not.toMatch(/SCAN/);
   });

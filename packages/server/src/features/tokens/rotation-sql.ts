@@ -80,8 +80,10 @@ export const SQLITE_LIVE_FAMILY_CLIENT = precompiled(
  * section the read above has already decided; the condition is kept so the UPDATE alone never consumes a
  * token twice.
  */
-export const SQLITE_CONSUME = precompiled(CONSUME_SHAPE, (_db, args) =>
-  sql`UPDATE refresh_tokens SET consumed_at = ${args.now}, successor_sealed = ${args.sealed}, successor_until = ${args.retryUntil}
+export const SQLITE_CONSUME = precompiled(
+  CONSUME_SHAPE,
+  (_db, args) =>
+    sql`UPDATE refresh_tokens SET consumed_at = ${args.now}, successor_sealed = ${args.sealed}, successor_until = ${args.retryUntil}
     WHERE token_hash = ${args.tokenHash} AND consumed_at IS NULL AND expires_at > ${args.now}`,
 );
 
