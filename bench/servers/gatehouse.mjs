@@ -8,11 +8,15 @@ import { randomBytes } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { buildApp } from '../../packages/server/dist/app.js';
-import { loadConfig } from '../../packages/server/dist/config/load.js';
-import { newId } from '../../packages/server/dist/lib/crypto.js';
-import { stdoutDestination } from '../../packages/server/dist/lifecycle/log-destination.js';
 import { announce, OIDC_JWT_RESOURCE, onShutdown, seedEmail } from './common.mjs';
+
+// Node.js tuned as `gatehouse start` tunes it (packages/server/bin/gatehouse.js), before the server's
+// modules load: they are imported below, after it, not with the static imports above.
+await import('../../packages/server/bin/runtime-tuning.js');
+const { buildApp } = await import('../../packages/server/dist/app.js');
+const { loadConfig } = await import('../../packages/server/dist/config/load.js');
+const { newId } = await import('../../packages/server/dist/lib/crypto.js');
+const { stdoutDestination } = await import('../../packages/server/dist/lifecycle/log-destination.js');
 
 const kind = process.env.BENCH_DATABASE === 'postgres' ? 'postgres' : 'sqlite';
 const users = Number(process.env.BENCH_USERS ?? 10_000);

@@ -2,6 +2,7 @@
 // The `gatehouse` command: runs the compiled server. `npm install` builds it (the root `prepare` script);
 // without a build, say so instead of failing with ERR_MODULE_NOT_FOUND.
 import { existsSync } from 'node:fs';
+import './runtime-tuning.js';
 
 const main = new URL('../dist/main.js', import.meta.url);
 if (!existsSync(main)) {

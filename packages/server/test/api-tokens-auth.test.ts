@@ -144,6 +144,30 @@ describe.each(testDatabases)('API token authentication on %s', (database) => {
     expect((await request(server.url, `/api/me?api_key=${token}`)).status).toBe(401);
   });
 
+  it('checks a cached token without a database read, and refuses it on the next request once revoked', async () => {
+    const { cookie } = await signedInUser(server);
+    const { token, apiToken } = await createApiToken(server, cookie);
+    expect((await request(server.url, '/api/me', withApiKey(token))).status).toBe(200);
+    const { db } = server.app.gatehouse.ctx.storage;
+    const reads = vi.spyOn(db, 'selectFrom');
+    try {
+      for (let i = 0; i < 20; i += 1)
+        expect((await request(server.url, '/api/me', withApiKey(token))).status).toBe(200);
+      // Token, configuration and owner all come from memory in steady state.
+      expect(reads).not.toHaveBeenCalled();
+    } finally {
+      reads.mockRestore();
+    }
+    const revoked = await request(server.url, `/api/me/api-tokens/${apiToken._id}`, {
+      method: 'DELETE',
+      cookie,
+    });
+    expect(revoked.status).toBe(200);
+    const after = await request(server.url, '/api/me', withApiKey(token));
+    expect(after.status).toBe(401);
+    expect(after.body['code']).toBe('INVALID_API_TOKEN');
+  });
+
   it('counts uses in memory and writes them in batches, not once per request', async () => {
     const { cookie } = await signedInUser(server);
     const { token, apiToken } = await createApiToken(server, cookie);

@@ -11,6 +11,7 @@ import {
   startOAuthServer,
 } from './support/oauth.js';
 import { type TestUser, testDatabases } from './support/server.js';
+import { returned, socialLoginThroughIdp } from './support/social-flow.js';
 import { loginAtIdp, type OidcIdp, startOidcIdp } from './support/upstream-idp.js';
 
 const decodeHtml = (value: string) => value.replaceAll('&amp;', '&');
@@ -59,7 +60,7 @@ describe.each(testDatabases)('amr of an OAuth sign-in with a second factor on %s
    * A user with a confirmed TOTP factor. The confirmation spends the code of the previous 30-second
    * window (accepted: one step of drift either side), so the current window's code is still unused.
    */
-  async function userWithTotp(): Promise<TestUser & { code: () => string }> {
+  async function userWithTotp(): Promise<TestUser & { code: () => string; enrolledIn: string }> {
     const user = await server.createUser({ emailVerified: true });
     const cookie = await signInWithCookie(server.url, user.email, user.password);
     const enrol = await request<{ secret: string }>(server.url, '/api/me/second-factor/totp', {
@@ -71,7 +72,7 @@ describe.each(testDatabases)('amr of an OAuth sign-in with a second factor on %s
       body: { code: currentTotp(enrol.body.secret, Date.now() - 30_000) },
     });
     expect(confirmed.status).toBe(200);
-    return { ...user, code: () => currentTotp(enrol.body.secret, Date.now()) };
+    return { ...user, code: () => currentTotp(enrol.body.secret, Date.now()), enrolledIn: cookie };
   }
 
   async function authorizationRequest() {
@@ -105,11 +106,14 @@ describe.each(testDatabases)('amr of an OAuth sign-in with a second factor on %s
   it('password + TOTP: amr is pwd, otp, mfa', async () => {
     const user = await userWithTotp();
     const { url, exchange } = await authorizationRequest();
-    const { callback, pages } = await authorizeInBrowser(server, url, user, { code: user.code });
+    const { callback, pages, browser } = await authorizeInBrowser(server, url, user, { code: user.code });
     expect(pages).toEqual(['/oauth2/login', 'second-factor', '/oauth2/consent']);
     const tokens = await exchange(callback);
     expect(tokens.claims()?.sub).toBe(user.id);
     expect(await amrOf(tokens)).toEqual({ issued: ['pwd', 'otp', 'mfa'], refreshed: ['pwd', 'otp', 'mfa'] });
+
+    // The login page signed the browser in to Gatehouse; the next authorization reuses that session.
+    expect(await reuse(browser)).toEqual({ pages: [], issued: ['pwd', 'otp', 'mfa'] });
   });
 
   it('social login + TOTP: amr is fed, otp, mfa (no password was used)', async () => {
@@ -153,11 +157,153 @@ describe.each(testDatabases)('amr of an OAuth sign-in with a second factor on %s
     const tokens = await exchange(callback);
     expect(await amrOf(tokens)).toEqual({ issued: ['fed'], refreshed: ['fed'] });
 
-    // The next authorization finds the browser signed in (no login page): the session does not record how
-    // it began, but an account without a password can only have come through the provider.
+    // The next authorization finds the browser signed in (no login page): the session says how it began.
     const again = await authorizationRequest();
     const { callback: silent, pages } = await authorizeInBrowser(server, again.url, server.user, { browser });
     expect(pages).toEqual([]);
     expect(await amrOf(await again.exchange(silent))).toEqual({ issued: ['fed'], refreshed: ['fed'] });
+  });
+
+  /*
+   * A Gatehouse session records how it began (migration 0028), and an authorization that reuses it reports
+   * exactly that, whatever else the account could have signed in with.
+   */
+
+  /** A browser holding `cookie` (`name=value`), as the sign-in that set it left it. */
+  function browserWith(cookie: string): FormBrowser {
+    const browser = new FormBrowser(server.url);
+    const [name = '', value = ''] = cookie.split(/=(.*)/s);
+    browser.cookies.set(name, value);
+    return browser;
+  }
+
+  /** An authorization in `browser`, signed in already: the pages it showed and the ID token's amr. */
+  async function reuse(browser: FormBrowser) {
+    const { url, exchange } = await authorizationRequest();
+    const nobody = { email: 'nobody@example.test', password: 'no password: the session must do' };
+    const { callback, pages } = await authorizeInBrowser(server, url, nobody, { browser });
+    expect(pages).not.toContain('/oauth2/login');
+    const tokens = await exchange(callback);
+    return { pages, issued: tokens.claims()?.['amr'] };
+  }
+
+  /** A social login at Gatehouse's API (not the login page), its `rt` swapped for a cookie or a challenge. */
+  async function apiSocialLogin(login: string) {
+    const back = await socialLoginThroughIdp(server, idp, 'google', login, {
+      returnUrl: `${server.url}/app`,
+    });
+    const { rt } = returned(back.location);
+    return request<{ challenge?: string }>(server.url, `/api/auth/callback?rt=${rt}`, { method: 'POST' });
+  }
+  const sessionCookie = (response: { cookies: string[] }) => {
+    const cookie = response.cookies.find((c) => c.startsWith('gatehouse_session='));
+    if (!cookie) throw new Error('no session cookie was set');
+    return cookie;
+  };
+
+  /** A confirmed account with a password whose address the provider vouches for: the login links to it. */
+  async function passwordUserWithSocialLogin(login: string): Promise<TestUser> {
+    const user = await server.createUser({ emailVerified: true });
+    idp.people.set(login, { email: user.email, email_verified: true });
+    return user;
+  }
+
+  it('a password account that signed in through the provider on the login page is reused as fed, not pwd', async () => {
+    const login = `amr-linked-page-${database}`;
+    const user = await passwordUserWithSocialLogin(login);
+    const browser = new FormBrowser(server.url);
+    const { url, exchange } = await authorizationRequest();
+    const loginPage = await browser.get((await browser.get(url)).location!);
+    const back = await loginAtIdp(idp, (await browser.get(socialLink(loginPage.html))).location!, login);
+    const { callback } = await authorizeInBrowser(server, (await browser.get(back.href)).location!, user, {
+      browser,
+    });
+    const tokens = await exchange(callback);
+    expect(tokens.claims()?.sub).toBe(user.id);
+    expect(tokens.claims()?.['amr']).toEqual(['fed']);
+
+    // The account has both ways in: the password still signs in, and the identity is linked to it.
+    const withPassword = await signInWithCookie(server.url, user.email, user.password);
+    const linked = await request<{ provider: string }[]>(server.url, '/api/me/social-identities', {
+      cookie: withPassword,
+    });
+    expect(linked.body.map((identity) => identity.provider)).toEqual(['google']);
+
+    // Reusing the session the social login began: `fed`, where the account alone would suggest `pwd`.
+    expect(await reuse(browser)).toEqual({ pages: [], issued: ['fed'] });
+    // And the password session of the same account, reused: `pwd`.
+    expect(await reuse(browserWith(withPassword))).toEqual({ pages: [], issued: ['pwd'] });
+  });
+
+  it("a password account's social login at the API, then an authorization: amr is fed", async () => {
+    const login = `amr-linked-api-${database}`;
+    const user = await passwordUserWithSocialLogin(login);
+    const swapped = await apiSocialLogin(login);
+    expect(swapped.status).toBe(200);
+    expect(await reuse(browserWith(sessionCookie(swapped)))).toEqual({
+      pages: ['/oauth2/consent'],
+      issued: ['fed'],
+    });
+    expect(
+      (await request<{ _id: string }>(server.url, '/api/me', { cookie: sessionCookie(swapped) })).body._id,
+    ).toBe(user.id);
+  });
+
+  it('password + TOTP at the API, then an authorization: amr is pwd, otp, mfa', async () => {
+    const user = await userWithTotp();
+    const first = await request<{ challenge: string }>(server.url, '/api/signin', {
+      body: { username: user.email, password: user.password },
+    });
+    expect(first.status).toBe(401);
+    const second = await request(server.url, '/api/signin/second-factor', {
+      body: { challenge: first.body.challenge, code: user.code() },
+    });
+    expect(second.status).toBe(200);
+    expect(await reuse(browserWith(sessionCookie(second)))).toEqual({
+      pages: ['/oauth2/consent'],
+      issued: ['pwd', 'otp', 'mfa'],
+    });
+  });
+
+  it('social login + TOTP at the API, then an authorization: amr is fed, otp, mfa', async () => {
+    const user = await userWithTotp();
+    const login = `amr-social-totp-api-${database}`;
+    idp.people.set(login, { email: user.email, email_verified: true });
+    const first = await apiSocialLogin(login);
+    expect(first.status).toBe(401);
+    const second = await request(server.url, '/api/signin/second-factor', {
+      body: { challenge: first.body.challenge, code: user.code() },
+    });
+    expect(second.status).toBe(200);
+    expect(await reuse(browserWith(sessionCookie(second)))).toEqual({
+      pages: ['/oauth2/consent'],
+      issued: ['fed', 'otp', 'mfa'],
+    });
+  });
+
+  it('a session begun with the password before a second factor was enrolled says pwd alone', async () => {
+    const user = await userWithTotp();
+    // The account has a second factor now; the session it was enrolled in proved only the password.
+    expect(await reuse(browserWith(user.enrolledIn))).toEqual({
+      pages: ['/oauth2/consent'],
+      issued: ['pwd'],
+    });
+  });
+
+  it('a session from before sessions recorded amr falls back to the guess from the account', async () => {
+    const login = `amr-legacy-${database}`;
+    const user = await passwordUserWithSocialLogin(login);
+    const swapped = await apiSocialLogin(login);
+    expect(swapped.status).toBe(200);
+    // As a session written before migration 0028 (never read yet, so no instance holds it in its cache).
+    await server.app.gatehouse.ctx.storage.db
+      .updateTable('sessions')
+      .set({ amr: null })
+      .where('user_id', '=', user.id)
+      .execute();
+    expect(await reuse(browserWith(sessionCookie(swapped)))).toEqual({
+      pages: ['/oauth2/consent'],
+      issued: ['pwd'],
+    });
   });
 });

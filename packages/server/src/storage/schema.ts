@@ -54,6 +54,11 @@ export interface SessionTable {
   idle_ttl_ms: number;
   user_agent: string | null;
   ip: string | null;
+  /**
+   * How the session began (RFC 8176 `amr`), a JSON array such as `["fed"]` or `["pwd","otp","mfa"]`; what
+   * an OAuth authorization that reuses the session reports. Null for a session from before 0028.
+   */
+  amr: string | null;
 }
 
 export interface SignInThrottleTable {

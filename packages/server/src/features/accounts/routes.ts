@@ -10,6 +10,7 @@ import { UserView } from '../identity/schemas.js';
 import { sharedUserView, userView } from '../identity/user-view.js';
 import type { Mailer } from '../mail/mailer.js';
 import type { SecondFactorProof } from '../second-factor/service.js';
+import { PASSWORD_AMR } from '../sessions/amr.js';
 import type { EmailVerification } from './email-verification.js';
 import {
   ChangePasswordBody,
@@ -74,7 +75,8 @@ export async function accountRoutes(plugin: FastifyInstance, deps: AccountRouteD
         };
       }
       reply.status(200);
-      return startSession(deps, request, reply, user, { authType: body.authType });
+      // The person just chose the password that protects the account: the session began with it.
+      return startSession(deps, request, reply, user, { authType: body.authType, amr: PASSWORD_AMR });
     },
   );
 
@@ -90,7 +92,7 @@ export async function accountRoutes(plugin: FastifyInstance, deps: AccountRouteD
       const login = body.username ?? body.email;
       if (!login) throw badRequest('username or email is required', { username: 'is required' });
       const user = await accounts.authenticate(login, body.password, request.ip);
-      return completeFirstFactor(deps, request, reply, user, body);
+      return completeFirstFactor(deps, request, reply, user, { ...body, amr: PASSWORD_AMR });
     },
   );
 

@@ -15,6 +15,8 @@ export interface SessionOptions {
   authType?: 'cookie' | 'oauth' | undefined;
   workspace?: string | undefined;
   remember?: boolean | undefined;
+  /** How the person proved who they are (RFC 8176), recorded with the session; the first step's, for a challenge. */
+  amr?: readonly string[] | undefined;
 }
 
 /** What finishing a sign-in needs: the route plugins that sign people in pass these along. */
@@ -81,6 +83,7 @@ export async function startSession(
     remember: options.remember === true,
     userAgent: request.headers['user-agent'],
     ip: request.ip,
+    amr: options.amr,
   });
   const maxAge = options.remember ? config.session.rememberTtl : undefined;
   reply.setCookie(sessionCookieName(config), token, sessionCookieOptions(config, maxAge));
@@ -120,6 +123,7 @@ export async function completeFirstFactor(
       authType: options.authType ?? 'cookie',
       remember: options.remember === true,
       workspace: options.workspace,
+      firstFactor: options.amr,
     });
     reply.header('cache-control', 'no-store');
     throw secondFactorRequired(challenge);

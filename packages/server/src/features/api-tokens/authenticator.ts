@@ -40,16 +40,17 @@ export function apiTokenAuthenticator(
         );
       }
       const { token: row, scopes, principal, warning } = await apiTokens.verify(token);
-      return {
+      const context: AuthContext = {
         kind: 'api_token',
         // The owner's current roles: a token narrows what its owner can do, it never widens it.
         user: authUser(principal.user),
         workspace: principal.workspace,
         scopes,
         apiTokenId: row.id,
-        ...(row.workspace_id !== null && { workspaceLocked: true }),
-        ...(warning && { warning }),
       };
+      if (row.workspace_id !== null) context.workspaceLocked = true;
+      if (warning) context.warning = warning;
+      return context;
     },
   };
 }

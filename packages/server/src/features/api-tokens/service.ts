@@ -1,16 +1,16 @@
 import type { AppContext } from '../../context.js';
-import { constantTimeEqual, newId, sha256 } from '../../lib/crypto.js';
+import { newId, sha256 } from '../../lib/crypto.js';
 import { AppError, badRequest, forbidden, unauthorized } from '../../lib/errors.js';
 import { TtlCache } from '../../lib/ttl-cache.js';
 import { type AuthConfiguration, mayUseApiTokens } from '../auth-config/configuration.js';
 import type { AuthConfigService } from '../auth-config/service.js';
 import type { Principal, PrincipalLoader } from '../identity/principals.js';
 import { userTag } from '../identity/principals.js';
-import { parseRoles } from '../identity/user-view.js';
+import { authUser, parseRoles } from '../identity/user-view.js';
 import { resolveExpiry, usageWarning } from './expiry.js';
 import { parseScopes } from './scopes.js';
 import { type ApiTokenListing, type ApiTokenRow, ApiTokenStore } from './store.js';
-import { displayedPrefix, generateApiToken, isWellFormedApiToken } from './token-format.js';
+import { displayedPrefix, generateApiToken, hasApiTokenShape, isWellFormedApiToken } from './token-format.js';
 import { UsageRecorder } from './usage.js';
 
 /** Published on the invalidation bus when a token is revoked: every instance drops it from its cache. */
@@ -125,19 +125,22 @@ export class ApiTokenService {
   /**
    * Checks a presented token. Every failure is a 401 with a code saying why, and never echoes the token.
    * The look-up is by the token's SHA-256, so response timing tells an attacker nothing about stored
-   * secrets; the final comparison is constant-time anyway. Called by the API-token authenticator, which
-   * `checkingExternalChanges` (principals.ts) has already made look for changes made from the shell.
+   * secrets: what is compared, in the cache or the database, is the hash of their own guess, never the
+   * raw value (the row found by a hash holds that hash, so comparing them again would prove nothing).
+   * Called by the API-token authenticator, after the request hook looked for changes made from the
+   * shell (storage/external-changes.ts).
+   *
+   * The steady state (token, configuration and owner cached) is synchronous up to the owner's look-up: no
+   * promise per cache, no checksum, no JSON. A cache hit needs no checksum check, because only a stored
+   * token, which was well formed when it was issued, hashes to a cached entry; the checksum still refuses a
+   * mistyped token before the database is asked. Every check below runs on every request, cached or not.
    */
   async verify(raw: string): Promise<VerifiedApiToken> {
-    // A mistyped or truncated token fails its checksum: refused before any cache or database look-up.
-    if (!isWellFormedApiToken(raw)) {
-      throw unauthorized('The API token is malformed; check that it was copied whole', 'INVALID_API_TOKEN');
-    }
+    // The shape (prefix, length, alphabet) first: a regular expression, cheaper than hashing a long header.
+    if (!hasApiTokenShape(raw)) throw malformed();
     const hash = sha256(raw);
-    const cached = await this.#load(hash);
-    if (!cached || !constantTimeEqual(cached.row.token_hash, hash)) {
-      throw unauthorized('The API token is invalid or has been revoked', 'INVALID_API_TOKEN');
-    }
+    const cached = this.#cache.get(hash) ?? (await this.#load(raw, hash));
+    if (!cached) throw unauthorized('The API token is invalid or has been revoked', 'INVALID_API_TOKEN');
     const { row, scopes } = cached;
     const now = this.ctx.now();
     if (row.expires_at !== null && now >= row.expires_at)
@@ -146,7 +149,7 @@ export class ApiTokenService {
     if (row.rotation_ends_at !== null && now >= row.rotation_ends_at)
       throw unauthorized('The API token is invalid or has been revoked', 'INVALID_API_TOKEN');
 
-    const config = await this.authConfig.get();
+    const config = this.authConfig.cached() ?? (await this.authConfig.get());
     if (!config.allowUserTokenAuthentication)
       throw unauthorized('API token authentication is disabled on this server', 'API_TOKENS_DISABLED');
     const principal = await this.principals.load(row.user_id, row.workspace_id);
@@ -157,12 +160,14 @@ export class ApiTokenService {
         'WORKSPACE_ACCESS_REVOKED',
       );
     }
-    if (!mayUseApiTokens(config, parseRoles(principal.user), principal.workspace?.role ?? null)) {
+    // authUser's roles are parsed once per cached user row, not on every request.
+    const roles = authUser(principal.user).roles;
+    if (!mayUseApiTokens(config, roles, principal.workspace?.role ?? null)) {
       throw unauthorized("The token owner's roles no longer allow API tokens", 'API_TOKENS_NOT_ALLOWED');
     }
     this.#usage.record(row.id, now);
     const warning = usageWarning(row, now);
-    return { token: row, scopes, principal, ...(warning && { warning }) };
+    return warning ? { token: row, scopes, principal, warning } : { token: row, scopes, principal };
   }
 
   /** Writes pending usage; called when the app closes. Never throws: a close must finish. */
@@ -170,7 +175,9 @@ export class ApiTokenService {
     await this.#usage.close().catch(() => {});
   }
 
-  async #load(hash: string): Promise<CachedToken | null> {
+  /** A cache miss: the checksum refuses a mistyped token, then the database is asked. */
+  async #load(raw: string, hash: string): Promise<CachedToken | null> {
+    if (!isWellFormedApiToken(raw)) throw malformed();
     return this.#cache.read(
       hash,
       async () => {
@@ -181,6 +188,9 @@ export class ApiTokenService {
     );
   }
 }
+
+const malformed = () =>
+  unauthorized('The API token is malformed; check that it was copied whole', 'INVALID_API_TOKEN');
 
 export const tooManyTokens = (max: number) =>
   new AppError(

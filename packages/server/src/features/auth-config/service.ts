@@ -35,6 +35,14 @@ export class AuthConfigService {
     );
   }
 
+  /**
+   * The configuration when it is cached, without a promise (the API-token check on every request); undefined
+   * when `get()` must read it. The same cache, so the same invalidation.
+   */
+  cached(): AuthConfiguration | undefined {
+    return this.#cache.get(SETTINGS_KEY);
+  }
+
   /** Applies a partial change over what is stored (not over a possibly stale cache) and tells every instance. */
   async update(changes: AuthConfigurationChanges): Promise<AuthConfiguration> {
     const config = mergeAuthConfiguration(await this.#readStored(), changes);

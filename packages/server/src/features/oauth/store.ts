@@ -51,7 +51,7 @@ export class OAuthStore {
     id: string,
     userId: string,
     authTime: number,
-    amr: string[],
+    amr: readonly string[],
     now: number,
   ): Promise<boolean> {
     const result = await this.db

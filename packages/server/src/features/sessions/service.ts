@@ -29,6 +29,11 @@ export interface NewSessionInfo {
   remember: boolean;
   userAgent: string | undefined;
   ip: string | undefined;
+  /**
+   * How the person proved who they are (RFC 8176 `amr`): `['pwd']`, `['fed']`, with `otp` and `mfa` after a
+   * second factor. Kept with the session for the OAuth authorizations that reuse it (oauth/authorize/flow.ts).
+   */
+  amr: readonly string[] | undefined;
 }
 
 /**
@@ -61,6 +66,7 @@ export class SessionService {
       idle_ttl_ms: (info.remember ? ttl.rememberTtl : ttl.idleTtl) * 1000,
       user_agent: info.userAgent?.slice(0, 512) ?? null,
       ip: info.ip ?? null,
+      amr: info.amr ? JSON.stringify(info.amr) : null,
     };
     const evicted = await this.#store.insert(session, MAX_SESSIONS_PER_USER);
     for (const id of evicted) await this.ctx.bus.publish(sessionTag(id));

@@ -82,6 +82,7 @@ const INSERT = precompiled(
     idle_ttl_ms: 'number',
     user_agent: 'string | null',
     ip: 'string | null',
+    amr: 'string | null',
   },
   (db, row) => db.insertInto('sessions').values(row),
 );

@@ -8,6 +8,7 @@ import { AppError } from '../../lib/errors.js';
 import type { Reauthentication } from '../accounts/reauthentication.js';
 import { SessionPayload, TokenPayload } from '../accounts/schemas.js';
 import { completeFirstFactor, type SignInDeps } from '../accounts/sign-in.js';
+import { SOCIAL_AMR } from '../sessions/amr.js';
 import type { SocialIdentities } from './identities.js';
 import { ProviderUnavailable, type SocialLogin } from './login.js';
 import { StateCookies } from './state-cookie.js';
@@ -138,7 +139,7 @@ export async function socialLoginRoutes(
     async (request, reply) => {
       const { rt } = request.query;
       const user = await login.exchange(rt);
-      return completeFirstFactor(signIn, request, reply, user, { authType: 'cookie' });
+      return completeFirstFactor(signIn, request, reply, user, { authType: 'cookie', amr: SOCIAL_AMR });
     },
   );
 

@@ -12,6 +12,7 @@ import * as oauthIdTokenAlg from './0019_oauth.js';
 import * as socialLink from './0020_social_link.js';
 import * as apiTokenNoticeLease from './0024_api_token_notice_lease.js';
 import * as challengeAmr from './0027_challenge_amr.js';
+import * as sessionAmr from './0028_session_amr.js';
 
 /**
  * The one migration set, for SQLite and PostgreSQL alike. Append only: a shipped migration never changes.
@@ -31,4 +32,5 @@ export const migrations: Record<string, Migration> = {
   '0020_social_link': socialLink,
   '0024_api_token_notice_lease': apiTokenNoticeLease,
   '0027_challenge_amr': challengeAmr,
+  '0028_session_amr': sessionAmr,
 };

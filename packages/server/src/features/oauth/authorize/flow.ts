@@ -5,6 +5,7 @@ import { secondFactorRequired } from '../../auth-config/configuration.js';
 import type { AuthConfigService } from '../../auth-config/service.js';
 import type { PrincipalLoader } from '../../identity/principals.js';
 import type { UserRow } from '../../identity/user-store.js';
+import { parseAmr } from '../../sessions/amr.js';
 import { sessionCookieName } from '../../sessions/cookie.js';
 import type { SessionService } from '../../sessions/service.js';
 import type { OAuthClient, OAuthClients } from '../clients/service.js';
@@ -43,9 +44,9 @@ export class PageError extends Error {
 }
 
 /**
- * The methods of a sign-in whose first step is not known: an existing Gatehouse session (sessions do not
- * record how they began). An account without a password can only have signed in through a social
- * provider (`fed`); otherwise a password is assumed. The login page's own sign-ins record theirs exactly.
+ * The methods of a sign-in whose first step is not known: a Gatehouse session from before sessions recorded
+ * how they began (migration 0028), or an interaction without one. An account without a
+ * password can only have signed in through a social provider (`fed`); otherwise a password is assumed.
  */
 export const amrFor = (user: UserRow) => [
   user.password_hash === null ? 'fed' : 'pwd',
@@ -93,7 +94,8 @@ export class AuthorizationFlow {
     return {
       user: principal.user,
       authTime: Number(session.created_at),
-      amr: amrFor(principal.user),
+      // How this session began, as its sign-in recorded it; a session from before 0028 falls back to the guess.
+      amr: parseAmr(session.amr) ?? amrFor(principal.user),
       fresh: false,
     };
   }

@@ -10,6 +10,7 @@ import type { AuthConfigService } from '../../auth-config/service.js';
 import type { PrincipalLoader } from '../../identity/principals.js';
 import type { UserRow } from '../../identity/user-store.js';
 import type { SecondFactorProof, SecondFactorService } from '../../second-factor/service.js';
+import { PASSWORD_AMR, parseAmr, SOCIAL_AMR } from '../../sessions/amr.js';
 import { sessionCookieName, sessionCookieOptions } from '../../sessions/cookie.js';
 import type { SessionService } from '../../sessions/service.js';
 import type { SocialLogin } from '../../social/login.js';
@@ -109,7 +110,7 @@ export async function authorizeRoutes(plugin: FastifyInstance, deps: AuthorizeRo
     reply: FastifyReply,
     interaction: string,
     user: UserRow,
-    amr: string[],
+    amr: readonly string[],
   ) {
     const { client, authorization } = await flow.interaction(request, interaction);
     const workspace = await deps.accounts.resolveWorkspace(user, undefined);
@@ -119,12 +120,13 @@ export async function authorizeRoutes(plugin: FastifyInstance, deps: AuthorizeRo
       remember: false,
       userAgent: request.headers['user-agent'],
       ip: request.ip,
+      amr,
     });
     reply.setCookie(sessionCookieName(config), token, sessionCookieOptions(config));
     const now = deps.now();
     if (!(await oauth.store.interactionSignedIn(interaction, user.id, now, amr, now)))
       throw new PageError('This sign-in request has expired. Go back to the application and start again.');
-    const signedIn: SignedIn = { user, authTime: now, amr, fresh: true };
+    const signedIn: SignedIn = { user, authTime: now, amr: [...amr], fresh: true };
     return flow.proceed(request, reply, client, authorization, signedIn, interaction);
   }
 
@@ -172,7 +174,7 @@ export async function authorizeRoutes(plugin: FastifyInstance, deps: AuthorizeRo
       const { form, authorization } = await flow.interaction(request, body.interaction, body.csrf);
       assertSameOriginPage(request, config.allowedOrigins);
       let user: UserRow;
-      let amr: string[];
+      let amr: readonly string[];
       try {
         if (body.challenge !== undefined) {
           // The second step of a sign-in with a second factor: the same challenge as /api/signin/second-factor.
@@ -185,7 +187,7 @@ export async function authorizeRoutes(plugin: FastifyInstance, deps: AuthorizeRo
           amr = completed.amr;
         } else {
           user = await authenticate(deps.accounts, body, request.ip);
-          amr = ['pwd'];
+          amr = PASSWORD_AMR;
         }
         await assertMaySignIn(deps.authConfig, user);
       } catch (error) {
@@ -242,19 +244,17 @@ export async function authorizeRoutes(plugin: FastifyInstance, deps: AuthorizeRo
         if (!(failure instanceof AppError)) throw failure;
         return again(failure.message, failure.status);
       }
-      // RFC 8176 has no value for "an external identity provider": `fed` (federated), as several IdPs use.
-      const socialAmr = ['fed'];
       if (user.second_factor_at !== null) {
         const { challenge } = await deps.secondFactor.startChallenge({
           user,
           authType: 'cookie',
           remember: false,
           workspace: undefined,
-          firstFactor: socialAmr,
+          firstFactor: SOCIAL_AMR,
         });
         return flow.page(reply, secondFactorPage(form, challenge), 200, authorization.redirectUri);
       }
-      return signBrowserIn(request, reply, interaction, user, socialAmr);
+      return signBrowserIn(request, reply, interaction, user, SOCIAL_AMR);
     }),
   );
 
@@ -299,7 +299,7 @@ export async function authorizeRoutes(plugin: FastifyInstance, deps: AuthorizeRo
       return flow.issueCode(reply, authorization, {
         user: principal.user,
         authTime: Number(row.auth_time),
-        amr: row.amr ? (JSON.parse(row.amr) as string[]) : amrFor(principal.user),
+        amr: parseAmr(row.amr) ?? amrFor(principal.user),
         fresh: true,
       });
     }),
