@@ -95,7 +95,8 @@ describe('logs', () => {
   it('write the access line as pino writes every other line, valid JSON whatever the URL holds', async () => {
     const before = lines.length;
     // Unrouted (404, no route pattern), with characters JSON must escape: a quote, a backslash, a tab, `</`.
-    const odd = '/no-such-route/%22quoted%22/back%5Cslash/%09tab/%3C%2Fscript%3E?q=%22"&api_key=gth_odd-secret';
+    const odd =
+      '/no-such-route/%22quoted%22/back%5Cslash/%09tab/%3C%2Fscript%3E?q=%22"&api_key=gth_odd-secret';
     await request(server.url, odd);
     await request(server.url, '/api/me', { headers: { authorization: 'Bearer not.a.jwt' } });
     const logged = lines.slice(before).map((line) => JSON.parse(line) as Record<string, unknown>);
