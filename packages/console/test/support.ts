@@ -1,13 +1,13 @@
-import { mkdirSync, readFileSync } from 'node:fs';
-import { createRequire } from 'node:module';
+import { mkdirSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { join } from 'node:path';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { expect } from 'vitest';
+import { seriousViolations } from '../../../test/support/axe.js';
 import { launchChromium } from '../../../test/support/browser.js';
 import { MANY_SIGN_INS, startTestServer, type TestServer } from '../../server/test/support/server.js';
 
-export { launchChromium };
+export { launchChromium, seriousViolations };
 
 /**
  * Where the tests write a screenshot of every page (git-ignored; docs/console.md shows a few), and at which
@@ -89,37 +89,6 @@ export async function open(page: Page, baseUrl: string, path: string, heading?: 
   await page.locator('h1').first().waitFor();
   if (heading) await expect.poll(() => page.locator('h1').first().textContent()).toBe(heading);
   await page.locator('.loading').first().waitFor({ state: 'detached', timeout: 10_000 });
-}
-
-const axeSource = readFileSync(createRequire(import.meta.url).resolve('axe-core/axe.min.js'), 'utf8');
-
-interface AxeViolation {
-  id: string;
-  impact: string | null;
-  help: string;
-  nodes: { target: unknown[] }[];
-}
-
-/** axe-core's WCAG 2.x A/AA rules on the page as it is; returns the serious and critical violations. */
-export async function seriousViolations(page: Page): Promise<string[]> {
-  if (!(await page.evaluate(() => 'axe' in window))) await page.evaluate(axeSource);
-  const violations = await page.evaluate(async () => {
-    const axe = (
-      window as unknown as {
-        axe: { run(context: Document, options: object): Promise<{ violations: unknown[] }> };
-      }
-    ).axe;
-    const result = await axe.run(document, {
-      runOnly: { type: 'tag', values: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa', 'best-practice'] },
-    });
-    return result.violations;
-  });
-  return (violations as AxeViolation[])
-    .filter((violation) => violation.impact === 'serious' || violation.impact === 'critical')
-    .map(
-      (violation) =>
-        `${violation.id} (${violation.impact}): ${violation.help} at ${JSON.stringify(violation.nodes.map((n) => n.target))}`,
-    );
 }
 
 /** Writes `<name>-1280.png` and `<name>-390.png` (or the widths asked for) of the current page. */

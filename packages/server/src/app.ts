@@ -43,7 +43,7 @@ import { registerCors } from './http/cors.js';
 import { registerErrorHandler } from './http/error-handler.js';
 import { healthRoutes } from './http/health.js';
 import { nulInFormBody, registerJsonBodyParser } from './http/json-body.js';
-import { accessLoggerOptions, loggerOptions } from './http/logging.js';
+import { loggerOptions } from './http/logging.js';
 import { registerOpenApi } from './http/openapi.js';
 import { registerRequestDefaults } from './http/request-defaults.js';
 import { lazyRequestLogger } from './http/request-logger.js';
@@ -98,10 +98,6 @@ export async function buildApp(config: Config, options: BuildOptions = {}): Prom
   const destination = options.logger === false ? undefined : (options.logStream ?? pino.destination(1));
   const log: FastifyBaseLogger = destination
     ? pino(loggerOptions(config.logLevel), destination)
-    : pino({ enabled: false });
-  // The access line, to the same destination at the same level, without the redaction pass (access-log.ts).
-  const accessLog = destination
-    ? pino(accessLoggerOptions(config.logLevel), destination)
     : pino({ enabled: false });
   const storage =
     options.storage ??
@@ -164,7 +160,8 @@ export async function buildApp(config: Config, options: BuildOptions = {}): Prom
     if (readiness.draining) reply.header('connection', 'close');
     done(null, payload);
   });
-  registerAccessLog(app, accessLog);
+  // The access line, to the same destination at the same level, put together without pino (access-log.ts).
+  registerAccessLog(app, destination && { level: config.logLevel, stream: destination });
   // Before any route: what /api routes do before their handlers is attached to each as it is added.
   registerAuthContext(app);
   registerRouteHooks(app, { authenticators: services.authenticators, authConfig: services.authConfig });

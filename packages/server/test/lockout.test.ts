@@ -8,6 +8,7 @@ import {
   type TestUser,
   testDatabases,
 } from './support/server.js';
+import { useTestServer } from './support/suite-server.js';
 
 const BURST = 100;
 const THRESHOLD = 10;
@@ -109,14 +110,10 @@ describe.each(testDatabases)('the account lockout under concurrency on %s', (dat
 describe.each(testDatabases)('one lockout budget per account on %s', (database) => {
   let server: TestServer;
   let clock = Date.now();
-  beforeAll(async () => {
-    server = await startTestServer({
-      database,
-      now: () => clock,
-      env: { ...CHEAP_HASHES, GATEHOUSE_SIGNIN_RATE_PER_MINUTE: '1000' },
-    });
-  });
-  afterAll(() => server.close());
+  useTestServer(
+    { database, now: () => clock, env: { ...CHEAP_HASHES, GATEHOUSE_SIGNIN_RATE_PER_MINUTE: '1000' } },
+    (started) => (server = started),
+  );
 
   const signIn = (username: string, password: string) =>
     request(server.url, '/api/signin', { body: { username, password } });

@@ -91,6 +91,51 @@ describe('logs', () => {
     expect(typeof line!.reqId).toBe('string');
     expect(line!.ms).toBeGreaterThanOrEqual(0);
   });
+
+  it('write the access line as pino writes every other line, valid JSON whatever the URL holds', async () => {
+    const before = lines.length;
+    // Unrouted (404, no route pattern), with characters JSON must escape: a quote, a backslash, a tab, `</`.
+    const odd =
+      '/no-such-route/%22quoted%22/back%5Cslash/%09tab/%3C%2Fscript%3E?q=%22"&api_key=gth_odd-secret';
+    await request(server.url, odd);
+    await request(server.url, '/api/me', { headers: { authorization: 'Bearer not.a.jwt' } });
+    const logged = lines.slice(before).map((line) => JSON.parse(line) as Record<string, unknown>);
+    const access = logged.filter((line) => line.msg === 'request');
+    expect(access).toHaveLength(2);
+    const [unrouted, refused] = access;
+    expect(unrouted).toMatchObject({ method: 'GET', status: 404 });
+    expect(unrouted).not.toHaveProperty('route');
+    expect(unrouted!.url).toContain('api_key=[redacted]');
+    expect(JSON.stringify(unrouted)).not.toContain('gth_odd-secret');
+    // The app logger's own line for the refused token: the access line starts with the same fields.
+    const appLine = logged.find((line) => line.msg === 'request refused')!;
+    expect(Object.keys(refused!).slice(0, 4)).toEqual(['level', 'time', 'pid', 'hostname']);
+    expect(refused).toMatchObject({
+      level: appLine.level,
+      pid: appLine.pid,
+      hostname: appLine.hostname,
+      reqId: appLine.reqId,
+    });
+    expect(typeof refused!.time).toBe('number');
+  });
+});
+
+describe('logs at warn', () => {
+  const lines: string[] = [];
+  let server: TestServer;
+  beforeAll(async () => {
+    server = await startTestServer({
+      env: { GATEHOUSE_LOG_LEVEL: 'warn' },
+      logStream: { write: (line) => void lines.push(line) },
+    });
+  });
+  afterAll(() => server.close());
+
+  it('have no access line', async () => {
+    await request(server.url, '/api/me');
+    await request(server.url, '/no-such-route');
+    expect(lines.filter((line) => line.includes('"msg":"request"'))).toEqual([]);
+  });
 });
 
 describe('request logs', () => {

@@ -1,25 +1,29 @@
 import * as client from 'openid-client';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { currentTotp } from '../src/features/second-factor/totp.js';
-import { request, signInWithCookie } from './support/http.js';
+import { type JsonResponse, request, sessionCookieOf, signInWithCookie } from './support/http.js';
 import {
   authorizeInBrowser,
+  browserHolding,
   FormBrowser,
   hiddenField,
   type OAuthTestServer,
-  REDIRECT_URI,
   startOAuthServer,
 } from './support/oauth.js';
+import {
+  discoverClient,
+  authorizationRequest as relyingPartyRequest,
+  type Tokens,
+} from './support/relying-party.js';
+import { enrolTotp } from './support/second-factor.js';
 import { type TestUser, testDatabases } from './support/server.js';
-import { returned, socialLoginThroughIdp } from './support/social-flow.js';
-import { loginAtIdp, type OidcIdp, startOidcIdp } from './support/upstream-idp.js';
-
-const decodeHtml = (value: string) => value.replaceAll('&amp;', '&');
-const socialLink = (html: string) => {
-  const href = /<a class="social" href="([^"]+)">/.exec(html)?.[1];
-  if (!href) throw new Error('the login page shows no social button');
-  return decodeHtml(href);
-};
+import {
+  enableIdpProviders,
+  returned,
+  socialLoginOnLoginPage,
+  socialLoginThroughIdp,
+} from './support/social-flow.js';
+import { type OidcIdp, startOidcIdp } from './support/upstream-idp.js';
 
 /**
  * The ID token's `amr` (RFC 8176) says every way the user proved who they are during the authorization:
@@ -35,21 +39,9 @@ describe.each(testDatabases)('amr of an OAuth sign-in with a second factor on %s
   beforeAll(async () => {
     server = await startOAuthServer(database);
     idp = await startOidcIdp(server.url);
-    await server.app.gatehouse.social.providers.set('google', {
-      clientId: idp.clients.google.clientId,
-      clientSecret: idp.clients.google.clientSecret,
-      issuer: idp.issuer,
-      returnOrigins: [],
-      enabled: true,
-    });
+    await enableIdpProviders(server, idp, []);
     const registered = await server.register();
-    config = await client.discovery(
-      new URL(server.url),
-      registered.clientId,
-      registered.clientSecret,
-      undefined,
-      { execute: [client.allowInsecureRequests] },
-    );
+    config = await discoverClient(server, registered.clientId, registered.clientSecret);
   });
   afterAll(async () => {
     await idp?.close();
@@ -62,43 +54,17 @@ describe.each(testDatabases)('amr of an OAuth sign-in with a second factor on %s
    */
   async function userWithTotp(): Promise<TestUser & { code: () => string; enrolledIn: string }> {
     const user = await server.createUser({ emailVerified: true });
-    const cookie = await signInWithCookie(server.url, user.email, user.password);
-    const enrol = await request<{ secret: string }>(server.url, '/api/me/second-factor/totp', {
-      method: 'POST',
-      cookie,
-    });
-    const confirmed = await request(server.url, '/api/me/second-factor/totp/confirm', {
-      cookie,
-      body: { code: currentTotp(enrol.body.secret, Date.now() - 30_000) },
-    });
-    expect(confirmed.status).toBe(200);
-    return { ...user, code: () => currentTotp(enrol.body.secret, Date.now()), enrolledIn: cookie };
+    const { secret, cookie } = await enrolTotp(server, user, Date.now() - 30_000);
+    return { ...user, code: () => currentTotp(secret, Date.now()), enrolledIn: cookie };
   }
 
   async function authorizationRequest() {
-    const verifier = client.randomPKCECodeVerifier();
-    const state = client.randomState();
-    const nonce = client.randomNonce();
-    const url = client.buildAuthorizationUrl(config, {
-      redirect_uri: REDIRECT_URI,
-      scope: 'openid email offline_access',
-      code_challenge: await client.calculatePKCECodeChallenge(verifier),
-      code_challenge_method: 'S256',
-      state,
-      nonce,
-    });
-    const exchange = (callback: URL) =>
-      client.authorizationCodeGrant(config, callback, {
-        pkceCodeVerifier: verifier,
-        expectedState: state,
-        expectedNonce: nonce,
-        idTokenExpected: true,
-      });
+    const { url, exchange } = await relyingPartyRequest(config, 'openid email offline_access');
     return { url: url.href, exchange };
   }
 
   /** The amr of the ID token, and of the ID token that a refresh of the same grant brings. */
-  async function amrOf(tokens: client.TokenEndpointResponse & client.TokenEndpointResponseHelpers) {
+  async function amrOf(tokens: Tokens) {
     const refreshed = await client.refreshTokenGrant(config, tokens.refresh_token!);
     return { issued: tokens.claims()?.['amr'], refreshed: refreshed.claims()?.['amr'] };
   }
@@ -123,12 +89,7 @@ describe.each(testDatabases)('amr of an OAuth sign-in with a second factor on %s
 
     const browser = new FormBrowser(server.url);
     const { url, exchange } = await authorizationRequest();
-    const loginPage = await browser.get((await browser.get(url)).location!);
-    const toProvider = await browser.get(socialLink(loginPage.html));
-    expect(toProvider.status).toBe(302);
-    const back = await loginAtIdp(idp, toProvider.location!, login);
-    const toLoginPage = await browser.get(back.href);
-    expect(toLoginPage.location).toMatch(/\/oauth2\/social\?/);
+    const toLoginPage = await socialLoginOnLoginPage(browser, idp, url, login);
     const secondFactor = await browser.get(toLoginPage.location!);
     expect(secondFactor.html).toContain('name="challenge"');
     const verified = await browser.post('/oauth2/login', {
@@ -149,10 +110,7 @@ describe.each(testDatabases)('amr of an OAuth sign-in with a second factor on %s
   it('social login without a second factor: amr is fed alone', async () => {
     const browser = new FormBrowser(server.url);
     const { url, exchange } = await authorizationRequest();
-    const loginPage = await browser.get((await browser.get(url)).location!);
-    const toProvider = await browser.get(socialLink(loginPage.html));
-    const back = await loginAtIdp(idp, toProvider.location!, `amr-social-only-${database}`);
-    const toLoginPage = await browser.get(back.href);
+    const toLoginPage = await socialLoginOnLoginPage(browser, idp, url, `amr-social-only-${database}`);
     const { callback } = await authorizeInBrowser(server, toLoginPage.location!, server.user, { browser });
     const tokens = await exchange(callback);
     expect(await amrOf(tokens)).toEqual({ issued: ['fed'], refreshed: ['fed'] });
@@ -168,14 +126,6 @@ describe.each(testDatabases)('amr of an OAuth sign-in with a second factor on %s
    * A Gatehouse session records how it began (migration 0028), and an authorization that reuses it reports
    * exactly that, whatever else the account could have signed in with.
    */
-
-  /** A browser holding `cookie` (`name=value`), as the sign-in that set it left it. */
-  function browserWith(cookie: string): FormBrowser {
-    const browser = new FormBrowser(server.url);
-    const [name = '', value = ''] = cookie.split(/=(.*)/s);
-    browser.cookies.set(name, value);
-    return browser;
-  }
 
   /** An authorization in `browser`, signed in already: the pages it showed and the ID token's amr. */
   async function reuse(browser: FormBrowser) {
@@ -195,11 +145,16 @@ describe.each(testDatabases)('amr of an OAuth sign-in with a second factor on %s
     const { rt } = returned(back.location);
     return request<{ challenge?: string }>(server.url, `/api/auth/callback?rt=${rt}`, { method: 'POST' });
   }
-  const sessionCookie = (response: { cookies: string[] }) => {
-    const cookie = response.cookies.find((c) => c.startsWith('gatehouse_session='));
-    if (!cookie) throw new Error('no session cookie was set');
-    return cookie;
-  };
+
+  /** The second step at the API of a sign-in that asked for it, with the user's current code: its cookie. */
+  async function secondStep(first: JsonResponse<{ challenge?: string }>, user: { code: () => string }) {
+    expect(first.status).toBe(401);
+    const second = await request(server.url, '/api/signin/second-factor', {
+      body: { challenge: first.body.challenge, code: user.code() },
+    });
+    expect(second.status).toBe(200);
+    return sessionCookieOf(second);
+  }
 
   /** A confirmed account with a password whose address the provider vouches for: the login links to it. */
   async function passwordUserWithSocialLogin(login: string): Promise<TestUser> {
@@ -213,11 +168,8 @@ describe.each(testDatabases)('amr of an OAuth sign-in with a second factor on %s
     const user = await passwordUserWithSocialLogin(login);
     const browser = new FormBrowser(server.url);
     const { url, exchange } = await authorizationRequest();
-    const loginPage = await browser.get((await browser.get(url)).location!);
-    const back = await loginAtIdp(idp, (await browser.get(socialLink(loginPage.html))).location!, login);
-    const { callback } = await authorizeInBrowser(server, (await browser.get(back.href)).location!, user, {
-      browser,
-    });
+    const toLoginPage = await socialLoginOnLoginPage(browser, idp, url, login);
+    const { callback } = await authorizeInBrowser(server, toLoginPage.location!, user, { browser });
     const tokens = await exchange(callback);
     expect(tokens.claims()?.sub).toBe(user.id);
     expect(tokens.claims()?.['amr']).toEqual(['fed']);
@@ -232,7 +184,7 @@ describe.each(testDatabases)('amr of an OAuth sign-in with a second factor on %s
     // Reusing the session the social login began: `fed`, where the account alone would suggest `pwd`.
     expect(await reuse(browser)).toEqual({ pages: [], issued: ['fed'] });
     // And the password session of the same account, reused: `pwd`.
-    expect(await reuse(browserWith(withPassword))).toEqual({ pages: [], issued: ['pwd'] });
+    expect(await reuse(browserHolding(server, withPassword))).toEqual({ pages: [], issued: ['pwd'] });
   });
 
   it("a password account's social login at the API, then an authorization: amr is fed", async () => {
@@ -240,12 +192,12 @@ describe.each(testDatabases)('amr of an OAuth sign-in with a second factor on %s
     const user = await passwordUserWithSocialLogin(login);
     const swapped = await apiSocialLogin(login);
     expect(swapped.status).toBe(200);
-    expect(await reuse(browserWith(sessionCookie(swapped)))).toEqual({
+    expect(await reuse(browserHolding(server, sessionCookieOf(swapped)))).toEqual({
       pages: ['/oauth2/consent'],
       issued: ['fed'],
     });
     expect(
-      (await request<{ _id: string }>(server.url, '/api/me', { cookie: sessionCookie(swapped) })).body._id,
+      (await request<{ _id: string }>(server.url, '/api/me', { cookie: sessionCookieOf(swapped) })).body._id,
     ).toBe(user.id);
   });
 
@@ -254,12 +206,7 @@ describe.each(testDatabases)('amr of an OAuth sign-in with a second factor on %s
     const first = await request<{ challenge: string }>(server.url, '/api/signin', {
       body: { username: user.email, password: user.password },
     });
-    expect(first.status).toBe(401);
-    const second = await request(server.url, '/api/signin/second-factor', {
-      body: { challenge: first.body.challenge, code: user.code() },
-    });
-    expect(second.status).toBe(200);
-    expect(await reuse(browserWith(sessionCookie(second)))).toEqual({
+    expect(await reuse(browserHolding(server, await secondStep(first, user)))).toEqual({
       pages: ['/oauth2/consent'],
       issued: ['pwd', 'otp', 'mfa'],
     });
@@ -270,12 +217,7 @@ describe.each(testDatabases)('amr of an OAuth sign-in with a second factor on %s
     const login = `amr-social-totp-api-${database}`;
     idp.people.set(login, { email: user.email, email_verified: true });
     const first = await apiSocialLogin(login);
-    expect(first.status).toBe(401);
-    const second = await request(server.url, '/api/signin/second-factor', {
-      body: { challenge: first.body.challenge, code: user.code() },
-    });
-    expect(second.status).toBe(200);
-    expect(await reuse(browserWith(sessionCookie(second)))).toEqual({
+    expect(await reuse(browserHolding(server, await secondStep(first, user)))).toEqual({
       pages: ['/oauth2/consent'],
       issued: ['fed', 'otp', 'mfa'],
     });
@@ -284,7 +226,7 @@ describe.each(testDatabases)('amr of an OAuth sign-in with a second factor on %s
   it('a session begun with the password before a second factor was enrolled says pwd alone', async () => {
     const user = await userWithTotp();
     // The account has a second factor now; the session it was enrolled in proved only the password.
-    expect(await reuse(browserWith(user.enrolledIn))).toEqual({
+    expect(await reuse(browserHolding(server, user.enrolledIn))).toEqual({
       pages: ['/oauth2/consent'],
       issued: ['pwd'],
     });
@@ -301,7 +243,7 @@ describe.each(testDatabases)('amr of an OAuth sign-in with a second factor on %s
       .set({ amr: null })
       .where('user_id', '=', user.id)
       .execute();
-    expect(await reuse(browserWith(sessionCookie(swapped)))).toEqual({
+    expect(await reuse(browserHolding(server, sessionCookieOf(swapped)))).toEqual({
       pages: ['/oauth2/consent'],
       issued: ['pwd'],
     });

@@ -1,8 +1,8 @@
-import * as client from 'openid-client';
 import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { launchChromium } from './support/chromium.js';
 import { type OAuthTestServer, REDIRECT_URI, startOAuthServer } from './support/oauth.js';
+import { authorizationRequest, discoverClient } from './support/relying-party.js';
 
 /*
  * The code flow once in a real browser (headless Chromium): the login and consent pages as a person sees
@@ -22,24 +22,8 @@ describe('the OAuth pages in Chromium', () => {
 
   it('signs in, consents, and lands on the callback with a code openid-client exchanges', async () => {
     const registered = await server.register();
-    const config = await client.discovery(
-      new URL(server.url),
-      registered.clientId,
-      registered.clientSecret,
-      undefined,
-      {
-        execute: [client.allowInsecureRequests],
-      },
-    );
-    const verifier = client.randomPKCECodeVerifier();
-    const state = client.randomState();
-    const url = client.buildAuthorizationUrl(config, {
-      redirect_uri: REDIRECT_URI,
-      scope: 'openid email',
-      code_challenge: await client.calculatePKCECodeChallenge(verifier),
-      code_challenge_method: 'S256',
-      state,
-    });
+    const config = await discoverClient(server, registered.clientId, registered.clientSecret);
+    const { url, exchange } = await authorizationRequest(config, 'openid email');
     const context = await browser.newContext();
     const page = await context.newPage();
     page.setDefaultTimeout(8000);
@@ -61,10 +45,7 @@ describe('the OAuth pages in Chromium', () => {
     await page.getByRole('button', { name: 'Allow' }).click();
     await page.waitForURL(`${REDIRECT_URI}?**`);
     expect(violations).toEqual([]);
-    const tokens = await client.authorizationCodeGrant(config, new URL(page.url()), {
-      pkceCodeVerifier: verifier,
-      expectedState: state,
-    });
+    const tokens = await exchange(new URL(page.url()));
     expect(tokens.claims()).toMatchObject({ sub: server.user.id, email: server.user.email });
     await context.close();
   });

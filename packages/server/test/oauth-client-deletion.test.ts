@@ -3,7 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { clientsCommand } from '../src/cli/clients.js';
 import { testDatabases } from './support/databases.js';
 import { request, signInWithCookie } from './support/http.js';
-import { twoInstances } from './support/instances.js';
+import { twoInstances, withinDeliveryBound } from './support/instances.js';
 import { codeFlow, postForm, REDIRECT_URI, RESOURCE } from './support/oauth.js';
 import {
   CHEAP_HASHES,
@@ -15,22 +15,12 @@ import {
 
 type Client = { id: string; secret: string };
 
-/**
+/*
  * docs/oauth.md "Deleting a client": every token of a deleted client stops being active, its
  * client_credentials tokens (which have no grant to end) as much as its users' grants, at introspection,
  * userinfo and /api. Another instance on the same PostgreSQL follows within the delivery bound of
- * docs/deployment.md (1 s); the two-instance tests poll every 10 ms within it.
+ * docs/deployment.md (1 s); the two-instance tests poll every 10 ms within it (`withinDeliveryBound`).
  */
-const DELIVERY_BOUND_MS = 1_000;
-
-async function withinBound<T>(attempt: () => Promise<T>, done: (answer: T) => boolean): Promise<T> {
-  const started = Date.now();
-  for (;;) {
-    const answer = await attempt();
-    if (done(answer) || Date.now() - started > DELIVERY_BOUND_MS) return answer;
-    await new Promise((resolve) => setTimeout(resolve, 10));
-  }
-}
 
 const ENV = { ...MANY_SIGN_INS, ...CHEAP_HASHES };
 
@@ -172,7 +162,9 @@ describe.each(testDatabases)('deleting an OAuth client on %s', (database) => {
     // line's NOTIFY arrives within the delivery bound, polled for the first check.
     const first = () => introspect(server, resourceServer, tokens.clientCredentials);
     const introspected =
-      database === 'sqlite' ? await first() : await withinBound(first, (body) => body['active'] === false);
+      database === 'sqlite'
+        ? await first()
+        : await withinDeliveryBound(first, (body) => body['active'] === false);
     expect(introspected).toEqual({ active: false });
     expect(await introspect(server, resourceServer, tokens.forResource)).toEqual({ active: false });
     expect((await userinfo(server, tokens.forResource)).status).toBe(401);
@@ -219,23 +211,23 @@ describe.runIf(testDatabases.includes('postgres'))(
       await adminDelete(a, adminCookie, doomed.id);
 
       for (const token of [tokens.clientCredentials, ccOnB, tokens.forResource]) {
-        const answer = await withinBound(
+        const answer = await withinDeliveryBound(
           () => introspect(b, resourceServer, token),
           (body) => body['active'] === false,
         );
         expect(answer).toEqual({ active: false });
       }
-      const info = await withinBound(
+      const info = await withinDeliveryBound(
         () => userinfo(b, tokens.forResource),
         (response) => response.status !== 200,
       );
       expect(info.status).toBe(401);
-      const api = await withinBound(
+      const api = await withinDeliveryBound(
         () => me(b, tokens.forApi),
         (response) => response.status !== 200,
       );
       expect(api.status).toBe(401);
-      const issued = await withinBound(
+      const issued = await withinDeliveryBound(
         () => postForm(b, '/oauth2/token', { grant_type: 'client_credentials' }, doomed),
         (answer) => answer.status !== 200,
       );

@@ -2,7 +2,8 @@ import { createHash } from 'node:crypto';
 import * as client from 'openid-client';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { clientsCommand } from '../src/cli/clients.js';
-import { authorizeInBrowser, type OAuthTestServer, REDIRECT_URI, startOAuthServer } from './support/oauth.js';
+import { authorizeInBrowser, type OAuthTestServer, startOAuthServer } from './support/oauth.js';
+import { authorizationRequest, discoverClient } from './support/relying-party.js';
 import { testDatabases } from './support/server.js';
 
 const headerOf = (jwt: string) =>
@@ -35,28 +36,13 @@ describe.each(testDatabases)('ID token signing algorithms on %s', (database) => 
     const { clientId, clientSecret } = await server.register(
       registered ? { idTokenSignedResponseAlg: registered } : {},
     );
-    const config = await client.discovery(
-      new URL(server.url),
-      clientId,
-      { id_token_signed_response_alg: alg },
-      client.ClientSecretBasic(clientSecret!),
-      { execute: [client.allowInsecureRequests] },
-    );
-    const verifier = client.randomPKCECodeVerifier();
-    const nonce = client.randomNonce();
-    const url = client.buildAuthorizationUrl(config, {
-      redirect_uri: REDIRECT_URI,
-      scope: 'openid offline_access profile:read',
-      code_challenge: await client.calculatePKCECodeChallenge(verifier),
-      code_challenge_method: 'S256',
-      nonce,
+    const config = await discoverClient(server, clientId, clientSecret, {
+      metadata: { id_token_signed_response_alg: alg },
+      auth: client.ClientSecretBasic(clientSecret!),
     });
+    const { url, exchange } = await authorizationRequest(config, 'openid offline_access profile:read');
     const { callback } = await authorizeInBrowser(server, url.href, server.user);
-    const tokens = await client.authorizationCodeGrant(config, callback, {
-      pkceCodeVerifier: verifier,
-      expectedNonce: nonce,
-      idTokenExpected: true,
-    });
+    const tokens = await exchange(callback);
     expect(headerOf(tokens.id_token!).alg).toBe(alg);
     // OIDC Core §3.1.3.6: at_hash uses the hash of the ID token's algorithm (SHA-512 for Ed25519).
     const digest = createHash(hash).update(tokens.access_token).digest();

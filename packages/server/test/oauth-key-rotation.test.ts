@@ -3,7 +3,8 @@ import * as client from 'openid-client';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { rotateKeysCommand } from '../src/cli/keys.js';
 import { request } from './support/http.js';
-import { authorizeInBrowser, type OAuthTestServer, REDIRECT_URI, startOAuthServer } from './support/oauth.js';
+import { authorizeInBrowser, type OAuthTestServer, startOAuthServer } from './support/oauth.js';
+import { authorizationRequest, discoverClient } from './support/relying-party.js';
 import { testDatabases } from './support/server.js';
 
 type Jwks = { keys: Array<Record<string, string>> };
@@ -30,29 +31,15 @@ describe.each(testDatabases)('ID-token key rotation on %s', (database) => {
   });
   afterAll(() => server.close());
 
-  const discover = async (clientId: string, clientSecret: string) =>
-    client.discovery(new URL(server.url), clientId, undefined, client.ClientSecretBasic(clientSecret), {
-      execute: [client.allowInsecureRequests],
-    });
+  const discover = (clientId: string, clientSecret: string) =>
+    discoverClient(server, clientId, clientSecret, { auth: client.ClientSecretBasic(clientSecret) });
 
   it('keeps the old RS256 key published for tokens it signed, and signs new ID tokens with the new one', async () => {
     const { clientId, clientSecret } = await server.register();
     const before = await discover(clientId, clientSecret!);
-    const verifier = client.randomPKCECodeVerifier();
-    const nonce = client.randomNonce();
-    const url = client.buildAuthorizationUrl(before, {
-      redirect_uri: REDIRECT_URI,
-      scope: 'openid offline_access',
-      code_challenge: await client.calculatePKCECodeChallenge(verifier),
-      code_challenge_method: 'S256',
-      nonce,
-    });
+    const { url, exchange } = await authorizationRequest(before, 'openid offline_access');
     const { callback } = await authorizeInBrowser(server, url.href, server.user);
-    const tokens = await client.authorizationCodeGrant(before, callback, {
-      pkceCodeVerifier: verifier,
-      expectedNonce: nonce,
-      idTokenExpected: true,
-    });
+    const tokens = await exchange(callback);
     const oldKid = decodeProtectedHeader(tokens.id_token!).kid;
     expect(decodeProtectedHeader(tokens.id_token!).alg).toBe('RS256');
 

@@ -11,6 +11,7 @@ import {
   REDIRECT_URI,
   startOAuthServer,
 } from './support/oauth.js';
+import { enrolTotp } from './support/second-factor.js';
 import { testDatabases } from './support/server.js';
 
 describe.each(testDatabases)('the OAuth login page and connected apps on %s', (database) => {
@@ -190,16 +191,8 @@ describe.each(testDatabases)('the OAuth login page and connected apps on %s', (d
 
   it('asks for the second factor on the login page, as password sign-in does', async () => {
     const user = await server.createUser();
-    const cookie = await signInWithCookie(server.url, user.email, user.password);
-    const started = await request<{ secret: string }>(server.url, '/api/me/second-factor/totp', {
-      cookie,
-      method: 'POST',
-    });
     const now = () => Date.now() + offsetMs;
-    await request(server.url, '/api/me/second-factor/totp/confirm', {
-      cookie,
-      body: { code: currentTotp(started.body.secret, now()) },
-    });
+    const { secret } = await enrolTotp(server, user, now());
     offsetMs += 30_000; // the next code window: a code is used once
     const { verifier, params } = pkceParams();
     const { callback, pages } = await authorizeInBrowser(
@@ -207,7 +200,7 @@ describe.each(testDatabases)('the OAuth login page and connected apps on %s', (d
       authorizeUrl(server, client.id, params),
       user,
       {
-        code: () => currentTotp(started.body.secret, now()),
+        code: () => currentTotp(secret, now()),
       },
     );
     expect(pages).toEqual(['/oauth2/login', 'second-factor', '/oauth2/consent']);

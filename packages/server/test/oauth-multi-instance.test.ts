@@ -1,27 +1,9 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 import { MAX_FAMILIES_PER_USER } from '../src/features/tokens/store.js';
 import { testDatabases } from './support/databases.js';
-import { twoInstances } from './support/instances.js';
+import { twoInstances, withinDeliveryBound } from './support/instances.js';
 import { authorizeInBrowser, authorizeUrl, pkce, postForm, REDIRECT_URI, RESOURCE } from './support/oauth.js';
 import { CHEAP_HASHES, MANY_SIGN_INS, type TestServer, type TestUser } from './support/server.js';
-
-/**
- * docs/deployment.md: a change on one instance reaches the others as soon as PostgreSQL delivers its
- * notification; the changing request waits for its own echo (up to 250 ms), which does not promise that
- * another instance has already received it. Where the check depends on that delivery, the tests poll
- * every 10 ms within the documented 1 s bound instead of assuming it is immediate.
- */
-const DELIVERY_BOUND_MS = 1_000;
-
-/** Repeats `attempt` until `done` holds for its answer; fails past the bound. */
-async function withinBound<T>(attempt: () => Promise<T>, done: (answer: T) => boolean): Promise<T> {
-  const started = Date.now();
-  for (;;) {
-    const answer = await attempt();
-    if (done(answer) || Date.now() - started > DELIVERY_BOUND_MS) return answer;
-    await new Promise((resolve) => setTimeout(resolve, 10));
-  }
-}
 
 /** SECURITY.md "Reliability": two instances on one PostgreSQL behave as one, for the OAuth server too. */
 describe.runIf(testDatabases.includes('postgres'))(
@@ -81,7 +63,7 @@ describe.runIf(testDatabases.includes('postgres'))(
       expect((await me(b, accessToken)).status).toBe(200);
       expect((await me(b, accessToken)).status).toBe(200);
       expect((await exchange(a, issued)).body).toMatchObject({ error: 'invalid_grant' });
-      const revoked = await withinBound(
+      const revoked = await withinDeliveryBound(
         () => me(b, accessToken),
         (answer) => answer.status !== 200,
       );
@@ -126,7 +108,7 @@ describe.runIf(testDatabases.includes('postgres'))(
         active: true,
       });
       await postForm(a, '/oauth2/revoke', { token }, client);
-      const introspected = await withinBound(
+      const introspected = await withinDeliveryBound(
         () => postForm(b, '/oauth2/introspect', { token }, client),
         (answer) => answer.body['active'] === false,
       );
@@ -135,7 +117,7 @@ describe.runIf(testDatabases.includes('postgres'))(
       const { secret } = await a.app.gatehouse.oauth.clients.rotateSecret(client.id);
       const withOldSecret = { ...client };
       client = { id: client.id, secret };
-      const refused = await withinBound(
+      const refused = await withinDeliveryBound(
         () => postForm(b, '/oauth2/token', { grant_type: 'client_credentials' }, withOldSecret),
         (answer) => answer.status !== 200,
       );
@@ -177,7 +159,7 @@ describe.runIf(testDatabases.includes('postgres'))(
       // One more grant, exchanged on A, ends the oldest: the grant B has cached.
       const newest = await exchange(a, await tokens(capped));
       expect(newest.status).toBe(200);
-      const ended = await withinBound(
+      const ended = await withinDeliveryBound(
         () => me(b, accessToken),
         (answer) => answer.status !== 200,
       );

@@ -1,12 +1,10 @@
-import { readFileSync } from 'node:fs';
-import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import * as client from 'openid-client';
-import type { Browser, Page } from 'playwright-core';
+import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { launchChromium } from './support/chromium.js';
+import { launchChromium, seriousViolations } from './support/chromium.js';
 import { type OAuthTestServer, REDIRECT_URI, startOAuthServer } from './support/oauth.js';
+import { authorizationRequest, discoverClient } from './support/relying-party.js';
 import { type OidcIdp, startOidcIdp } from './support/upstream-idp.js';
 
 /** Where the login page's screenshot goes (not committed); print it with GATEHOUSE_SCREENSHOT_DIR set. */
@@ -14,31 +12,6 @@ const SCREENSHOT = join(
   process.env['GATEHOUSE_SCREENSHOT_DIR'] ?? tmpdir(),
   'oauth-login-social-buttons-1280.png',
 );
-const axeSource = readFileSync(createRequire(import.meta.url).resolve('axe-core/axe.min.js'), 'utf8');
-
-interface AxeViolation {
-  id: string;
-  impact: string | null;
-  help: string;
-  nodes: { target: unknown[] }[];
-}
-
-/** axe-core's WCAG 2.x A/AA and best-practice rules: the serious and critical violations of the page. */
-async function seriousViolations(page: Page): Promise<string[]> {
-  await page.evaluate(axeSource);
-  const violations = (await page.evaluate(async () => {
-    const { axe } = window as unknown as {
-      axe: { run(context: Document, options: object): Promise<{ violations: unknown[] }> };
-    };
-    const result = await axe.run(document, {
-      runOnly: { type: 'tag', values: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa', 'best-practice'] },
-    });
-    return result.violations;
-  })) as AxeViolation[];
-  return violations
-    .filter((violation) => violation.impact === 'serious' || violation.impact === 'critical')
-    .map((violation) => `${violation.id}: ${violation.help} at ${JSON.stringify(violation.nodes)}`);
-}
 
 /*
  * The login page's social buttons in a real browser (issue 11 item 3, "social buttons once social login
@@ -76,24 +49,8 @@ describe('social buttons on the OAuth login page in Chromium', () => {
 
   it('shows a button per enabled provider; one goes through the provider and back to the client with a code', async () => {
     const registered = await server.register({ name: 'Photo Album' });
-    const config = await client.discovery(
-      new URL(server.url),
-      registered.clientId,
-      registered.clientSecret,
-      undefined,
-      { execute: [client.allowInsecureRequests] },
-    );
-    const verifier = client.randomPKCECodeVerifier();
-    const state = client.randomState();
-    const nonce = client.randomNonce();
-    const url = client.buildAuthorizationUrl(config, {
-      redirect_uri: REDIRECT_URI,
-      scope: 'openid email',
-      code_challenge: await client.calculatePKCECodeChallenge(verifier),
-      code_challenge_method: 'S256',
-      state,
-      nonce,
-    });
+    const config = await discoverClient(server, registered.clientId, registered.clientSecret);
+    const { url, exchange } = await authorizationRequest(config, 'openid email');
 
     const context = await browser.newContext({ viewport: { width: 1280, height: 900 } });
     // Only the servers of this test: oidc-provider's pages link a web font from the network.
@@ -138,11 +95,7 @@ describe('social buttons on the OAuth login page in Chromium', () => {
     await page.getByRole('button', { name: 'Allow' }).click();
     await page.waitForURL(`${REDIRECT_URI}?**`);
 
-    const tokens = await client.authorizationCodeGrant(config, new URL(page.url()), {
-      pkceCodeVerifier: verifier,
-      expectedState: state,
-      expectedNonce: nonce,
-    });
+    const tokens = await exchange(new URL(page.url()));
     expect(tokens.claims()).toMatchObject({ email: 'grace-in-chromium@example.test', amr: ['fed'] });
     // The browser is now signed in to Gatehouse itself, as after the password form.
     const cookies = await context.cookies(server.url);

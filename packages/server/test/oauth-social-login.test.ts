@@ -1,7 +1,4 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { AccountStore } from '../src/features/accounts/store.js';
-import { currentTotp } from '../src/features/second-factor/totp.js';
-import { request, signInWithCookie } from './support/http.js';
 import {
   authorizeInBrowser,
   authorizeUrl,
@@ -11,17 +8,14 @@ import {
   pkce,
   postForm,
   REDIRECT_URI,
+  socialLinks,
   startOAuthServer,
 } from './support/oauth.js';
+import { enrolTotp } from './support/second-factor.js';
 import { testDatabases } from './support/server.js';
+import { enableIdpProviders } from './support/social-flow.js';
 import { loginAtIdp, type OidcIdp, startOidcIdp } from './support/upstream-idp.js';
 
-const decodeHtml = (value: string) => value.replaceAll('&amp;', '&');
-const socialLinks = (html: string) =>
-  [...html.matchAll(/<a class="social" href="([^"]+)">([^<]+)<\/a>/g)].map((match) => ({
-    href: decodeHtml(match[1] ?? ''),
-    label: match[2],
-  }));
 const claimsOf = (jwt: string) =>
   JSON.parse(Buffer.from(jwt.split('.')[1]!, 'base64url').toString()) as Record<string, unknown>;
 
@@ -39,13 +33,7 @@ describe.each(testDatabases)('social sign-in on the OAuth login page on %s', (da
   beforeAll(async () => {
     server = await startOAuthServer(database);
     idp = await startOidcIdp(server.url);
-    await server.app.gatehouse.social.providers.set('google', {
-      clientId: idp.clients.google.clientId,
-      clientSecret: idp.clients.google.clientSecret,
-      issuer: idp.issuer,
-      returnOrigins: [],
-      enabled: true,
-    });
+    await enableIdpProviders(server, idp, []);
     const registered = await server.register();
     client = { id: registered.clientId, secret: registered.clientSecret! };
   });
@@ -134,22 +122,9 @@ describe.each(testDatabases)('social sign-in on the OAuth login page on %s', (da
   });
 
   it('asks for the second factor of an account that has one before the authorization goes on', async () => {
-    const user = await server.createUser();
-    await new AccountStore(server.app.gatehouse.ctx.storage.db).markEmailVerified(user.id, Date.now());
-    const cookie = await signInWithCookie(server.url, user.email, user.password);
-    const enrol = await request<{ secret: string }>(server.url, '/api/me/second-factor/totp', {
-      method: 'POST',
-      cookie,
-    });
+    const user = await server.createUser({ emailVerified: true });
     // A recovery code answers the step: the TOTP code of this 30-second window is spent by the confirmation.
-    const confirmed = await request<{ recoveryCodes: string[] }>(
-      server.url,
-      '/api/me/second-factor/totp/confirm',
-      {
-        cookie,
-        body: { code: currentTotp(enrol.body.secret, Date.now()) },
-      },
-    );
+    const { recoveryCodes } = await enrolTotp(server, user);
     const login = `oauth-social-2fa-${database}`;
     idp.people.set(login, { email: user.email, email_verified: true });
 
@@ -167,7 +142,7 @@ describe.each(testDatabases)('social sign-in on the OAuth login page on %s', (da
       interaction: hiddenField(secondFactor.html, 'interaction'),
       csrf: hiddenField(secondFactor.html, 'csrf'),
       challenge: hiddenField(secondFactor.html, 'challenge'),
-      code: confirmed.body.recoveryCodes[0]!,
+      code: recoveryCodes[0]!,
     });
     expect(verifiedAnswer.status).toBe(303);
     expect(verifiedAnswer.headers.getSetCookie().some((line) => line.startsWith('gatehouse_session='))).toBe(

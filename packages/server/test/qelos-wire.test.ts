@@ -8,7 +8,7 @@ import {
   type TestServer,
   testDatabases,
 } from './support/server.js';
-import { returned, socialLoginThroughIdp } from './support/social-flow.js';
+import { enableIdpProviders, returned, socialLoginThroughIdp } from './support/social-flow.js';
 import { testClock } from './support/token-session.js';
 import { type OidcIdp, startOidcIdp } from './support/upstream-idp.js';
 
@@ -65,13 +65,7 @@ describe.each(
   beforeAll(async () => {
     server = await startTestServer({ database, now: clock.now, env: { ...MANY_SIGN_INS, ...CHEAP_HASHES } });
     idp = await startOidcIdp(server.config.publicUrl.origin);
-    await server.app.gatehouse.social.providers.set('google', {
-      clientId: idp.clients.google.clientId,
-      clientSecret: idp.clients.google.clientSecret,
-      issuer: idp.issuer,
-      returnOrigins: ['https://app.example.com'],
-      enabled: true,
-    });
+    await enableIdpProviders(server, idp, ['https://app.example.com']);
   });
   afterAll(async () => {
     await idp?.close();

@@ -1,7 +1,7 @@
 import { CompiledQuery } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
-import { SQLITE_CONSUME_FIRST_PARTY } from '../src/features/tokens/rotation-sql.js';
+import { SQLITE_CONSUME, SQLITE_LIVE_FAMILY_FIRST_PARTY } from '../src/features/tokens/rotation-sql.js';
 import { codeFlow, type OAuthTestServer, postForm, startOAuthServer } from './support/oauth.js';
 
 import { startTestServer, type TestServer, testDatabases } from './support/server.js';
@@ -72,20 +72,22 @@ describe('refresh-token rotation on SQLite', () => {
   it('reads the family by its primary key: the cost does not grow with the number of signed-in users', async () => {
     // An `IN (SELECT id FROM token_families WHERE …)` is planned as a list of every live family, built per call.
     const { db } = server.app.gatehouse.ctx.storage;
-    const consume = SQLITE_CONSUME_FIRST_PARTY.bind(db, {
-      tokenHash: 'x',
-      now: Date.now(),
-      sealed: null,
-      retryUntil: 0,
-    });
-    const plan = await db.executeQuery<{ detail: string }>(
-      CompiledQuery.raw(`EXPLAIN QUERY PLAN ${consume.sql}`, [...consume.parameters]),
-    );
-    const details = plan.rows.map((row) => row.detail);
-    expect(details.some((detail) => /SEARCH refresh_tokens .*\(token_hash=\?\)/.test(detail))).toBe(true);
-    const familyReads = details.filter((detail) => /token_families|SEARCH f /.test(detail));
+    const plan = async (query: { sql: string; parameters: readonly unknown[] }) =>
+      (
+        await db.executeQuery<{ detail: string }>(
+          CompiledQuery.raw(`EXPLAIN QUERY PLAN ${query.sql}`, [...query.parameters]),
+        )
+      ).rows.map((row) => row.detail);
+    const now = Date.now();
+    const read = await plan(SQLITE_LIVE_FAMILY_FIRST_PARTY.bind(db, { tokenHash: 'x', now }));
+    expect(read.some((detail) => /SEARCH t .*\(token_hash=\?\)/.test(detail))).toBe(true);
+    const familyReads = read.filter((detail) => /token_families|SEARCH f /.test(detail));
     expect(familyReads.length).toBeGreaterThan(0);
     for (const detail of familyReads) expect(detail).toMatch(/SEARCH .*\(id=\?\)/);
-    expect(details.join('\n')).not.toMatch(/LIST SUBQUERY|SCAN/);
+    expect(read.join('\n')).not.toMatch(/LIST SUBQUERY|SCAN/);
+
+    const consume = await plan(SQLITE_CONSUME.bind(db, { tokenHash: 'x', now, sealed: null, retryUntil: 0 }));
+    expect(consume.some((detail) => /SEARCH refresh_tokens .*\(token_hash=\?\)/.test(detail))).toBe(true);
+    expect(consume.join('\n')).not.toMatch(/SCAN/);
   });
 });

@@ -1,12 +1,7 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { request, signInWithCookie } from './support/http.js';
-import {
-  CHEAP_HASHES,
-  MANY_SIGN_INS,
-  startTestServer,
-  type TestServer,
-  testDatabases,
-} from './support/server.js';
+import { CHEAP_HASHES, MANY_SIGN_INS, type TestServer, testDatabases } from './support/server.js';
+import { useTestServer } from './support/suite-server.js';
 
 interface SessionJson {
   _id: string;
@@ -16,14 +11,14 @@ interface SessionJson {
 describe.each(testDatabases)('cookie session lifetime on %s', (database) => {
   let server: TestServer;
   let clock = Date.now();
-  beforeAll(async () => {
-    server = await startTestServer({
+  useTestServer(
+    {
       database,
       now: () => clock,
       env: { ...MANY_SIGN_INS, ...CHEAP_HASHES, GATEHOUSE_SESSION_IDLE_TTL: '60' },
-    });
-  });
-  afterAll(() => server.close());
+    },
+    (started) => (server = started),
+  );
 
   it('keeps a session in use alive with the shortest idle TTL: it is touched well within it', async () => {
     const user = await server.createUser();

@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { AccountStore } from '../src/features/accounts/store.js';
-import { currentTotp } from '../src/features/second-factor/totp.js';
 import { request, signInWithCookie } from './support/http.js';
+import { enrolTotp } from './support/second-factor.js';
 import {
   CHEAP_HASHES,
   MANY_SIGN_INS,
@@ -11,7 +11,7 @@ import {
   testDatabases,
   uniqueEmail,
 } from './support/server.js';
-import { returned, socialLoginThroughIdp } from './support/social-flow.js';
+import { enableIdpProviders, returned, socialLoginThroughIdp } from './support/social-flow.js';
 import { type OidcIdp, startOidcIdp } from './support/upstream-idp.js';
 
 const APP = 'https://app.example.com';
@@ -36,14 +36,7 @@ describe.each(testDatabases)('social login and accounts on %s', (database) => {
   beforeAll(async () => {
     server = await startTestServer({ database, env: { ...MANY_SIGN_INS, ...CHEAP_HASHES } });
     idp = await startOidcIdp(server.config.publicUrl.origin);
-    for (const name of ['google', 'corp'] as const)
-      await server.app.gatehouse.social.providers.set(name, {
-        clientId: idp.clients[name].clientId,
-        clientSecret: idp.clients[name].clientSecret,
-        issuer: idp.issuer,
-        returnOrigins: [APP],
-        enabled: true,
-      });
+    await enableIdpProviders(server, idp, [APP], ['google', 'corp']);
   });
   afterAll(async () => {
     await idp?.close();
@@ -163,16 +156,7 @@ describe.each(testDatabases)('social login and accounts on %s', (database) => {
 
   it('asks for the second factor of an account that has one, as password sign-in does', async () => {
     const user = await verified(await server.createUser());
-    const cookie = await signInWithCookie(server.url, user.email, user.password);
-    const enrol = await request<{ secret: string }>(server.url, '/api/me/second-factor/totp', {
-      method: 'POST',
-      cookie,
-    });
-    const confirm = await request(server.url, '/api/me/second-factor/totp/confirm', {
-      cookie,
-      body: { code: currentTotp(enrol.body.secret, Date.now()) },
-    });
-    expect(confirm.status).toBe(200);
+    await enrolTotp(server, user);
     const login = `twofactor-${database}`;
     idp.people.set(login, { email: user.email, email_verified: true });
     const answer = await exchange((await viaGoogle(login)).rt);
@@ -226,13 +210,7 @@ describe('rt on two instances', () => {
     });
     const idp = await startOidcIdp(first.config.publicUrl.origin);
     try {
-      await first.app.gatehouse.social.providers.set('google', {
-        clientId: idp.clients.google.clientId,
-        clientSecret: idp.clients.google.clientSecret,
-        issuer: idp.issuer,
-        returnOrigins: [APP],
-        enabled: true,
-      });
+      await enableIdpProviders(first, idp, [APP]);
       // Open sign-up on A only matters for creation; B only exchanges.
       const back = await socialLoginThroughIdp(first, idp, 'google', 'two-instances', {
         returnUrl: RETURN_URL,

@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { request } from './support/http.js';
 import { startTestServer, type TestServer } from './support/server.js';
-import { deliverCallback, returned, startSocialLogin } from './support/social-flow.js';
+import { deliverCallback, enableIdpProviders, returned, startSocialLogin } from './support/social-flow.js';
 import { loginAtIdp, type OidcIdp, startOidcIdp } from './support/upstream-idp.js';
 
 /** SECURITY.md / issue 10: `rt` (and the upstream code and state) never reach a log line. */
@@ -13,13 +13,7 @@ describe('social login logging', () => {
   beforeAll(async () => {
     server = await startTestServer({ logStream: { write: (line) => void lines.push(line) } });
     idp = await startOidcIdp(server.config.publicUrl.origin);
-    await server.app.gatehouse.social.providers.set('google', {
-      clientId: idp.clients.google.clientId,
-      clientSecret: idp.clients.google.clientSecret,
-      issuer: idp.issuer,
-      returnOrigins: ['https://app.example.com'],
-      enabled: true,
-    });
+    await enableIdpProviders(server, idp, ['https://app.example.com']);
   });
   afterAll(async () => {
     await idp?.close();

@@ -13,7 +13,13 @@ import {
   type TestServer,
   testDatabases,
 } from './support/server.js';
-import { deliverCallback, returned, socialLoginThroughIdp, startSocialLogin } from './support/social-flow.js';
+import {
+  deliverCallback,
+  enableIdpProviders,
+  returned,
+  socialLoginThroughIdp,
+  startSocialLogin,
+} from './support/social-flow.js';
 import { loginAtIdp, type OidcIdp, startOidcIdp } from './support/upstream-idp.js';
 
 const APP = 'https://app.example.com';
@@ -45,22 +51,8 @@ describe.each(testDatabases)('social login on %s', (database) => {
     github = await startGithubFake(githubAccounts, () => githubAs);
     facebook = await startFacebookFake(facebookAccounts, () => facebookAs);
     const { providers } = server.app.gatehouse.social;
-    for (const name of ['google', 'linkedin'] as const)
-      await providers.set(name, {
-        clientId: idp.clients[name].clientId,
-        clientSecret: idp.clients[name].clientSecret,
-        issuer: idp.issuer,
-        returnOrigins: [APP],
-        enabled: true,
-      });
-    await providers.set('corp', {
-      displayName: 'Corp SSO',
-      clientId: idp.clients.corp.clientId,
-      clientSecret: idp.clients.corp.clientSecret,
-      issuer: idp.issuer,
-      returnOrigins: [APP],
-      enabled: true,
-    });
+    await enableIdpProviders(server, idp, [APP], ['google', 'linkedin', 'corp']);
+    await providers.set('corp', { displayName: 'Corp SSO' });
     await providers.set('github', {
       clientId: github.clientId,
       clientSecret: github.clientSecret,

@@ -1,7 +1,8 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { clientBucket } from '../src/features/accounts/throttle.js';
 import { request } from './support/http.js';
-import { startTestServer, type TestServer, testDatabases } from './support/server.js';
+import { type TestServer, testDatabases } from './support/server.js';
+import { useTestServer } from './support/suite-server.js';
 
 describe('client buckets', () => {
   it('groups IPv6 clients per /64 and keeps IPv4 addresses whole', () => {
@@ -15,15 +16,11 @@ describe('client buckets', () => {
 describe.each(testDatabases)('sign-in throttling on %s', (database) => {
   let server: TestServer;
   let clock = Date.now();
-  beforeAll(async () => {
-    // A high per-IP limit so that only the account lockout is under test here.
-    server = await startTestServer({
-      database,
-      now: () => clock,
-      env: { GATEHOUSE_SIGNIN_RATE_PER_MINUTE: '1000' },
-    });
-  });
-  afterAll(() => server.close());
+  // A high per-IP limit so that only the account lockout is under test here.
+  useTestServer(
+    { database, now: () => clock, env: { GATEHOUSE_SIGNIN_RATE_PER_MINUTE: '1000' } },
+    (started) => (server = started),
+  );
 
   const attempt = (s: TestServer, username: string, password: string) =>
     request(s.url, '/api/signin', { body: { username, password } });
@@ -73,13 +70,10 @@ describe.each(testDatabases)('sign-in throttling on %s', (database) => {
 
 describe.each(testDatabases)('per-IP sign-in rate limit on %s', (database) => {
   let server: TestServer;
-  beforeAll(async () => {
-    server = await startTestServer({
-      database,
-      env: { GATEHOUSE_SIGNIN_RATE_PER_MINUTE: '5', GATEHOUSE_LOCKOUT_THRESHOLD: '100' },
-    });
-  });
-  afterAll(() => server.close());
+  useTestServer(
+    { database, env: { GATEHOUSE_SIGNIN_RATE_PER_MINUTE: '5', GATEHOUSE_LOCKOUT_THRESHOLD: '100' } },
+    (started) => (server = started),
+  );
 
   it('answers 429 with Retry-After past the limit, whatever the path spelling or X-Forwarded-For', async () => {
     const paths = ['/api/signin', '/API/SIGNIN', '/api/signin/', '/api//signin', '/api/signin'];
@@ -109,8 +103,8 @@ describe.each(testDatabases)('per-IP sign-in rate limit on %s', (database) => {
 describe.each(testDatabases)('the per-IP limit and the account lockout together on %s', (database) => {
   let server: TestServer;
   let clock = Date.now();
-  beforeAll(async () => {
-    server = await startTestServer({
+  useTestServer(
+    {
       database,
       now: () => clock,
       // A lock lasts 10 minutes: longer than the minute the test waits for the client's next window.
@@ -119,9 +113,9 @@ describe.each(testDatabases)('the per-IP limit and the account lockout together 
         GATEHOUSE_LOCKOUT_THRESHOLD: '4',
         GATEHOUSE_LOCKOUT_BASE_SECONDS: '600',
       },
-    });
-  });
-  afterAll(() => server.close());
+    },
+    (started) => (server = started),
+  );
 
   const attempt = (username: string, password: string) =>
     request(server.url, '/api/signin', { body: { username, password } });

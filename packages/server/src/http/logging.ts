@@ -63,7 +63,10 @@ function redactQuery(query: string): string {
  * logged in that canonical form with the secret replaced; any other path is logged as received.
  */
 function redactPath(path: string): string {
-  const canonical = decodeFully(path).replace(/\/{2,}/g, '/');
+  // Without `%` nothing decodes and without `//` nothing collapses: the path is its canonical form (the
+  // common case, every request's access line, skips the two regular-expression passes).
+  const canonical =
+    !path.includes('%') && !path.includes('//') ? path : decodeFully(path).replace(/\/{2,}/g, '/');
   const pattern = SECRET_PATHS.find((secret) => secret.test(canonical));
   return pattern ? canonical.replace(pattern, `$1${REDACTED}`) : path;
 }
@@ -105,13 +108,4 @@ export function loggerOptions(level: string): LoggerOptions {
       }),
     },
   };
-}
-
-/**
- * The access logger's options (http/access-log.ts): the level only. Its one line per request holds the
- * request id, method, redacted URL, route pattern, status and time, nothing the redaction paths above
- * could match, so it skips the redaction and serializers that every other line goes through.
- */
-export function accessLoggerOptions(level: string): LoggerOptions {
-  return { level };
 }

@@ -13,6 +13,8 @@ export interface SqliteStatements {
   /** The rows a statement returns (a SELECT, or a write with RETURNING). */
   all<S extends Shape, R>(statement: Precompiled<S, R>, args: ArgsOf<S>): R[];
   run<S extends Shape>(statement: Precompiled<S, unknown>, args: ArgsOf<S>): void;
+  /** Runs a write and returns how many rows it changed (a conditional UPDATE's verdict). */
+  changes<S extends Shape>(statement: Precompiled<S, unknown>, args: ArgsOf<S>): number;
 }
 
 /** Runs `work` as one SQLite write transaction, synchronously; see `sqliteWriteSection`. */
@@ -91,6 +93,10 @@ export function sqliteWriteSection(
     run: (statement, args) => {
       const { prepared, parameters } = prepare(statement, args);
       prepared.run(parameters);
+    },
+    changes: (statement, args) => {
+      const { prepared, parameters } = prepare(statement, args);
+      return Number(prepared.run(parameters).changes);
     },
   };
   return (work) =>

@@ -48,7 +48,12 @@ export async function request<T = Record<string, unknown>>(
 export async function signInWithCookie(baseUrl: string, login: string, password: string): Promise<string> {
   const res = await request(baseUrl, '/api/signin', { body: { username: login, password } });
   if (res.status !== 200) throw new Error(`sign-in failed with ${res.status}: ${JSON.stringify(res.body)}`);
-  const cookie = res.cookies.find((c) => c.includes('gatehouse_session='));
+  return sessionCookieOf(res);
+}
+
+/** The session cookie (`name=value`) a sign-in answer set; throws when it set none. */
+export function sessionCookieOf(response: Pick<JsonResponse<unknown>, 'cookies'>): string {
+  const cookie = response.cookies.find((c) => c.includes('gatehouse_session='));
   if (!cookie) throw new Error('sign-in set no session cookie');
   return cookie;
 }

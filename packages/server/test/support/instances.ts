@@ -82,3 +82,27 @@ export function twoInstances(options: TwoInstancesOptions, started: (instances: 
     for (const result of closed) if (result.status === 'rejected') throw result.reason;
   });
 }
+
+/**
+ * docs/deployment.md: a change on one instance reaches the others as soon as PostgreSQL delivers its
+ * notification, within this documented bound; the changing request waits for its own echo (up to 250 ms),
+ * which does not promise that another instance has already received it.
+ */
+export const DELIVERY_BOUND_MS = 1_000;
+
+/**
+ * Repeats `attempt` every 10 ms until `done` holds for its answer, or the delivery bound has passed; returns
+ * the last answer, for the test to check. A check that depends on delivery to another instance polls within
+ * the documented bound instead of assuming the delivery is immediate.
+ */
+export async function withinDeliveryBound<T>(
+  attempt: () => Promise<T>,
+  done: (answer: T) => boolean,
+): Promise<T> {
+  const started = Date.now();
+  for (;;) {
+    const answer = await attempt();
+    if (done(answer) || Date.now() - started > DELIVERY_BOUND_MS) return answer;
+    await new Promise((resolve) => setTimeout(resolve, 10));
+  }
+}

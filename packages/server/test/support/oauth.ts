@@ -63,6 +63,21 @@ export class FormBrowser {
   }
 }
 
+/** A browser that holds `cookie` (`name=value`, as `request` and `signInWithCookie` give it). */
+export function browserHolding(server: { url: string }, cookie: string): FormBrowser {
+  const browser = new FormBrowser(server.url);
+  const [name = '', value = ''] = cookie.split(/=(.*)/s);
+  browser.cookies.set(name, value);
+  return browser;
+}
+
+/** The login page's "Continue with …" links: where each goes (HTML-decoded) and its text. */
+export const socialLinks = (html: string) =>
+  [...html.matchAll(/<a class="social" href="([^"]+)">([^<]+)<\/a>/g)].map((match) => ({
+    href: (match[1] ?? '').replaceAll('&amp;', '&'),
+    label: match[2],
+  }));
+
 /** A hidden form field's value from a page. */
 export const hiddenField = (html: string, name: string) =>
   new RegExp(`name="${name}" value="([^"]*)"`).exec(html)?.[1] ?? '';

@@ -1,5 +1,27 @@
+import { expect } from 'vitest';
+import { type FetchedPage, type FormBrowser, socialLinks } from './oauth.js';
 import type { TestServer } from './server.js';
 import { loginAtIdp, type OidcIdp } from './upstream-idp.js';
+
+/**
+ * Enables `names` (default: google) at Gatehouse as providers backed by the test IdP's clients of the same
+ * names. `returnOrigins`: where a social login may send the browser back besides Gatehouse itself.
+ */
+export async function enableIdpProviders(
+  server: TestServer,
+  idp: OidcIdp,
+  returnOrigins: string[],
+  names: readonly (keyof OidcIdp['clients'])[] = ['google'],
+): Promise<void> {
+  for (const name of names)
+    await server.app.gatehouse.social.providers.set(name, {
+      clientId: idp.clients[name].clientId,
+      clientSecret: idp.clients[name].clientSecret,
+      issuer: idp.issuer,
+      returnOrigins,
+      enabled: true,
+    });
+}
 
 /** The browser's side of a social login started at Gatehouse: where it was sent, and the state cookie. */
 export interface StartedSocialLogin {
@@ -69,4 +91,25 @@ export function returned(location: string) {
     state: url.searchParams.get('state'),
     error: url.searchParams.get('error'),
   };
+}
+
+/**
+ * In `browser`: an authorization's login page, its first social button, the provider's login as `login`, and
+ * back to Gatehouse. Resolves to Gatehouse's answer there: its redirect to `/oauth2/social` with the `rt`.
+ */
+export async function socialLoginOnLoginPage(
+  browser: FormBrowser,
+  idp: OidcIdp,
+  authorizationUrl: string,
+  login: string,
+): Promise<FetchedPage> {
+  const loginPage = await browser.get((await browser.get(authorizationUrl)).location!);
+  const button = socialLinks(loginPage.html)[0];
+  if (!button) throw new Error('the login page shows no social button');
+  const toProvider = await browser.get(button.href);
+  expect(toProvider.status).toBe(302);
+  const back = await loginAtIdp(idp, toProvider.location!, login);
+  const toGatehouse = await browser.get(back.href);
+  expect(toGatehouse.location).toMatch(/\/oauth2\/social\?.*rt=/);
+  return toGatehouse;
 }

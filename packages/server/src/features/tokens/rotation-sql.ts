@@ -4,16 +4,15 @@ import type { TokenFamilyTable } from '../../storage/schema.js';
 import type { FamilyRow } from './store.js';
 
 /**
- * The SQL of a refresh-token rotation, written out by hand (PostgreSQL's data-modifying CTE and SQLite's
- * RETURNING of another table's columns are beyond Kysely's builders) and compiled once per dialect like
- * every hot statement (storage/precompiled.ts): building and compiling the consume (its family's fourteen
- * columns returned as subqueries) cost ~100 µs of CPU per rotation, more than SQLite spends running it
+ * The SQL of a refresh-token rotation, written out by hand (PostgreSQL's data-modifying CTE is beyond
+ * Kysely's builders) and compiled once per dialect like every hot statement (storage/precompiled.ts):
+ * building and compiling the consume cost ~100 µs of CPU per rotation, more than SQLite spends running it
  * (docs/performance.md).
  *
- * The family check is a correlated EXISTS on the family's primary key. An `IN (SELECT id FROM
- * token_families WHERE …)` reads the same, but SQLite runs it as a list of every live first-party family of
- * every user, built on each rotation: a rotation then costs time in proportion to the number of signed-in
- * users (~0.8 µs each).
+ * The family is reached by its primary key from the token's row (a join, or UPDATE … FROM on PostgreSQL).
+ * An `IN (SELECT id FROM token_families WHERE …)` reads the same, but SQLite runs it as a list of every live
+ * first-party family of every user, built on each rotation: a rotation then costs time in proportion to the
+ * number of signed-in users (~0.8 µs each).
  */
 
 /** Every column of token_families, which a rotation returns with the consumed token. */
@@ -51,25 +50,41 @@ const CONSUME_SHAPE = {
 const firstParty = sql<boolean>`f.client_id IS NULL`;
 const ofClient = (clientId: string) => sql<boolean>`f.client_id = ${clientId}`;
 
-/** SQLite has no data-modifying CTEs: a consume that returns the family, then the successor's insert. */
-const sqliteConsume = (args: ArgsOf<typeof CONSUME_SHAPE>, clientCheck: RawBuilder<boolean>) =>
-  sql<FamilyRow>`UPDATE refresh_tokens SET consumed_at = ${args.now}, successor_sealed = ${args.sealed}, successor_until = ${args.retryUntil}
-    WHERE token_hash = ${args.tokenHash} AND consumed_at IS NULL AND expires_at > ${args.now}
-    AND EXISTS (SELECT 1 FROM token_families AS f WHERE f.id = refresh_tokens.family_id
-      AND f.revoked_at IS NULL AND f.expires_at > ${args.now} AND ${clientCheck})
-    RETURNING ${sql.raw(
-      // SQLite's RETURNING sees only the updated table: the family's columns come as subqueries on its key.
-      FAMILY_COLUMNS.map(
-        (column) =>
-          `(SELECT f.${column} FROM token_families AS f WHERE f.id = refresh_tokens.family_id) AS ${column}`,
-      ).join(', '),
-    )}`;
+/**
+ * SQLite has no data-modifying CTEs. Inside the rotation's write section (BEGIN IMMEDIATE: no other writer,
+ * on this connection or another, until COMMIT) it reads the live token's family, then consumes the token
+ * with a conditional UPDATE, then inserts the successor. No `UPDATE … RETURNING`: SQLite collects RETURNING
+ * rows in an ephemeral table it creates and drops on every run (a b-tree, a page cache and its hash table),
+ * and the family's columns came back as fourteen correlated subqueries; the plain join and update cost about
+ * half as much (docs/performance.md).
+ */
+const LIVE_FAMILY_SHAPE = { tokenHash: 'string', now: 'number' } as const;
+const sqliteLiveFamily = (args: ArgsOf<typeof LIVE_FAMILY_SHAPE>, clientCheck: RawBuilder<boolean>) =>
+  sql<FamilyRow>`SELECT ${sql.raw(FAMILY_COLUMNS.map((column) => `f.${column}`).join(', '))}
+    FROM refresh_tokens AS t JOIN token_families AS f ON f.id = t.family_id
+    WHERE t.token_hash = ${args.tokenHash} AND t.consumed_at IS NULL AND t.expires_at > ${args.now}
+    AND f.revoked_at IS NULL AND f.expires_at > ${args.now} AND ${clientCheck}`;
 
-export const SQLITE_CONSUME_FIRST_PARTY = precompiled(CONSUME_SHAPE, (_db, args) =>
-  sqliteConsume(args, firstParty),
+/** The family of a live, unused refresh token of a first-party sign-in; nothing otherwise. */
+export const SQLITE_LIVE_FAMILY_FIRST_PARTY = precompiled(LIVE_FAMILY_SHAPE, (_db, args) =>
+  sqliteLiveFamily(args, firstParty),
 );
-export const SQLITE_CONSUME_CLIENT = precompiled({ ...CONSUME_SHAPE, clientId: 'string' }, (_db, args) =>
-  sqliteConsume(args, ofClient(args.clientId)),
+/** The family of a live, unused refresh token issued to one OAuth client; nothing otherwise. */
+export const SQLITE_LIVE_FAMILY_CLIENT = precompiled(
+  { ...LIVE_FAMILY_SHAPE, clientId: 'string' },
+  (_db, args) => sqliteLiveFamily(args, ofClient(args.clientId)),
+);
+
+/**
+ * Consumes the token: changes one row, or none when it is no longer unused and unexpired. Within the write
+ * section the read above has already decided; the condition is kept so the UPDATE alone never consumes a
+ * token twice.
+ */
+export const SQLITE_CONSUME = precompiled(
+  CONSUME_SHAPE,
+  (_db, args) =>
+    sql`UPDATE refresh_tokens SET consumed_at = ${args.now}, successor_sealed = ${args.sealed}, successor_until = ${args.retryUntil}
+    WHERE token_hash = ${args.tokenHash} AND consumed_at IS NULL AND expires_at > ${args.now}`,
 );
 
 /** The successor; consumed_at, successor_sealed and successor_until are left NULL. */

@@ -4,6 +4,7 @@ import { badRequest, invalidToken, unauthorized } from '../../lib/errors.js';
 import { TokenPayload } from '../accounts/schemas.js';
 import { completeFirstFactor, type SignInDeps } from '../accounts/sign-in.js';
 import { userView } from '../identity/user-view.js';
+import { SOCIAL_AMR } from '../sessions/amr.js';
 import type { SigningKeyRing } from '../signing-keys/key-ring.js';
 import type { SocialLogin } from '../social/login.js';
 import { bearerCredential } from './authenticator.js';
@@ -67,7 +68,11 @@ export async function tokenRoutes(
         }
         // Seed 001: the one-time `rt` of a social login may be swapped here for a token pair instead of a cookie.
         const socialUser = outcome.reused ? undefined : await socialLogin.redeem(refreshToken);
-        if (socialUser) return completeFirstFactor(signIn, request, reply, socialUser, { authType: 'oauth' });
+        if (socialUser)
+          return completeFirstFactor(signIn, request, reply, socialUser, {
+            authType: 'oauth',
+            amr: SOCIAL_AMR,
+          });
         throw invalidToken('The refresh token is invalid or expired');
       }
       const view = userView(outcome.principal.user, outcome.principal.workspace);

@@ -6,9 +6,10 @@ import { lockUserState } from '../../storage/user-lock.js';
 import {
   POSTGRES_ROTATE_CLIENT,
   POSTGRES_ROTATE_FIRST_PARTY,
-  SQLITE_CONSUME_CLIENT,
-  SQLITE_CONSUME_FIRST_PARTY,
+  SQLITE_CONSUME,
   SQLITE_INSERT_SUCCESSOR,
+  SQLITE_LIVE_FAMILY_CLIENT,
+  SQLITE_LIVE_FAMILY_FIRST_PARTY,
 } from './rotation-sql.js';
 
 export type FamilyRow = Selectable<TokenFamilyTable>;
@@ -56,7 +57,10 @@ export interface Successor {
   idleTtlMs: number;
 }
 
-/** SQL for refresh-token families. Every consume is one conditional UPDATE: never read-then-write. */
+/**
+ * SQL for refresh-token families. Every consume is a conditional UPDATE, and a read that decides it runs in
+ * the same write transaction (SQLite's BEGIN IMMEDIATE), never before it.
+ */
 export class TokenStore {
   /** PostgreSQL rotates in one statement; SQLite in two, in a transaction. */
   readonly #postgres: boolean;
@@ -131,16 +135,17 @@ export class TokenStore {
   }
 
   /**
-   * Rotation: consumes the token with ONE atomic statement, which only succeeds while the token is unused,
-   * unexpired and its family alive and of `clientId`, and which yields the family's row, then stores the
-   * successor. Of any number of concurrent calls with one token, exactly one gets the family back (on
-   * PostgreSQL the others wait on the row lock, then see `consumed_at` set; SQLite serialises writers).
-   * Undefined means "not rotated".
+   * Rotation: consumes the token, which only succeeds while the token is unused, unexpired and its family
+   * alive and of `clientId`, yields the family's row, and stores the successor, atomically. Of any number
+   * of concurrent calls with one token, exactly one gets the family back (on PostgreSQL the others wait on
+   * the row lock, then see `consumed_at` set; SQLite serialises writers). Undefined means "not rotated".
    *
    * PostgreSQL: the consume and the successor's insert are one statement (a data-modifying CTE), atomic on
    * its own: one round trip instead of BEGIN, consume, read, insert and COMMIT. SQLite, which has no
-   * data-modifying CTEs, runs the two statements in one transaction, synchronously (storage/sqlite-write.ts).
-   * The SQL is in rotation-sql.ts, written out once: this is the hottest write path.
+   * data-modifying CTEs, reads the live token's family, consumes the token and inserts the successor in one
+   * write transaction, synchronously (storage/sqlite-write.ts): BEGIN IMMEDIATE holds the write lock from
+   * the start, so nothing can consume the token between the read and the UPDATE, on this connection or
+   * another. The SQL is in rotation-sql.ts, written out once: this is the hottest write path.
    */
   async rotate(
     tokenHash: string,
@@ -160,9 +165,10 @@ export class TokenStore {
     const rotate = (statements: SqliteStatements): FamilyRow | undefined => {
       const family =
         clientId === null
-          ? statements.all(SQLITE_CONSUME_FIRST_PARTY, consume)[0]
-          : statements.all(SQLITE_CONSUME_CLIENT, { ...consume, clientId })[0];
-      if (!family) return undefined;
+          ? statements.all(SQLITE_LIVE_FAMILY_FIRST_PARTY, { tokenHash, now })[0]
+          : statements.all(SQLITE_LIVE_FAMILY_CLIENT, { tokenHash, now, clientId })[0];
+      // The UPDATE's own condition agrees with the read (nothing wrote in between); checked all the same.
+      if (!family || statements.changes(SQLITE_CONSUME, consume) !== 1) return undefined;
       const expiresAt = Math.min(now + successor.idleTtlMs, family.expires_at);
       statements.run(SQLITE_INSERT_SUCCESSOR, { hash: successor.hash, familyId: family.id, now, expiresAt });
       return family;
