@@ -1,5 +1,6 @@
-import { availableParallelism } from 'node:os';
 import { parseArgs } from 'node:util';
+import { defaults } from '../packages/server/src/config/defaults.js';
+import { defaultHashConcurrency } from '../packages/server/src/config/hash-concurrency.js';
 
 export interface BenchOptions {
   /** Seconds measured per run. */
@@ -10,7 +11,11 @@ export interface BenchOptions {
   connections: number;
   /** Accounts seeded into every system. */
   users: number;
-  /** Password hashes in flight: Gatehouse's default (one per core), used for the raw argon2id loop too. */
+  /**
+   * Password hashes in flight in the raw argon2id loop: Gatehouse's default, computed by Gatehouse's own
+   * function (one per core, fewer when memory is short), so the loop never runs more hashers than the
+   * server it is the ceiling of.
+   */
   hashConcurrency: number;
   /** Only the runs whose id contains one of these strings; a ratio whose reference was not run shows "—". */
   only: string[];
@@ -79,7 +84,7 @@ export function readOptions(argv: string[]): BenchOptions {
     warmup: positive('BENCH_WARMUP', quick ? 1 : 3),
     connections: Math.round(positive('BENCH_CONNECTIONS', 10)),
     users: Math.round(positive('BENCH_USERS', 10_000)),
-    hashConcurrency: availableParallelism(),
+    hashConcurrency: defaultHashConcurrency(defaults.argon2MemoryKib),
     only,
     profile: values.profile,
     quick,

@@ -10,9 +10,13 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { announce, OIDC_JWT_RESOURCE, onShutdown, seedEmail } from './common.mjs';
 
-// Node.js tuned as `gatehouse start` tunes it (packages/server/bin/gatehouse.js), before the server's
-// modules load: they are imported below, after it, not with the static imports above.
-await import('../../packages/server/bin/runtime-tuning.js');
+// V8's heap sized as `gatehouse start` sizes it (bin/gatehouse.js, cli/start.ts): for start-up before the
+// server's modules load (they are imported below, after it, not with the static imports above), for serving
+// once it listens.
+const { sizeHeapForStartUp, sizeHeapForServing } = await import(
+  '../../packages/server/dist/lifecycle/heap-sizing.js'
+);
+sizeHeapForStartUp();
 const { buildApp } = await import('../../packages/server/dist/app.js');
 const { loadConfig } = await import('../../packages/server/dist/config/load.js');
 const { newId } = await import('../../packages/server/dist/lib/crypto.js');
@@ -105,4 +109,5 @@ const { client, secret } = await app.gatehouse.oauth.clients.create({
 });
 
 await app.listen({ port: 0, host: '127.0.0.1' });
+sizeHeapForServing();
 announce(app.server, { oauthClientId: client.id, oauthClientSecret: secret });
