@@ -91,3 +91,41 @@ describe('refresh-token rotation on SQLite', () => {
     expect(consume.join('\n')).not.toMatch(/SCAN/);
   });
 });
+
+describe('refresh-token rotation on PostgreSQL', () => {
+  let server: TestServer;
+  beforeAll(async () => {
+    server = await startTestServer({ database: 'postgres' });
+  });
+  afterAll(() => server.close());
+
+  it('runs as a statement prepared once per connection, and recovers when a table changes under it', async () => {
+    const { pool } = server.app.gatehouse.ctx.storage;
+    if (!pool) throw new Error('expected a PostgreSQL pool');
+    const user = await server.createUser();
+    let { refreshToken } = await signInWithTokens(server.url, user.email, user.password);
+    const rotate = async () => {
+      const rotated = await refresh(server.url, refreshToken);
+      if (rotated.status === 200) refreshToken = rotated.body.payload.refreshToken;
+      return rotated.status;
+    };
+    for (let i = 0; i < 3; i += 1) expect(await rotate()).toBe(200);
+    // Every connection holds the rotation prepared once by name (pg reuses the idle one it just released).
+    const prepared = await pool.query<{ statement: string }>(
+      "SELECT statement FROM pg_prepared_statements WHERE name LIKE 'gatehouse_%'",
+    );
+    expect(
+      prepared.rows.map((row) => row.statement).filter((sql) => sql.includes('WITH consumed AS')),
+    ).toEqual([expect.stringContaining('UPDATE refresh_tokens')]);
+
+    // A column the statement returns changes type (another instance's migration): the prepared plan can no
+    // longer answer. The connection that held it is dropped, so at most one rotation per connection fails
+    // (nothing consumed: the statement failed as a whole) and the token still rotates afterwards.
+    await pool.query('ALTER TABLE token_families ALTER COLUMN ip TYPE VARCHAR(200)');
+    const statuses: number[] = [];
+    for (let i = 0; i < 12 && statuses.at(-1) !== 200; i += 1) statuses.push(await rotate());
+    expect(statuses.at(-1)).toBe(200);
+    expect(statuses.filter((status) => status !== 200).length).toBeLessThanOrEqual(10);
+    for (let i = 0; i < 3; i += 1) expect(await rotate()).toBe(200);
+  });
+});

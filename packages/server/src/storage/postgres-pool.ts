@@ -5,6 +5,7 @@ import type pg from 'pg';
 import { pino } from 'pino';
 import { isStorageUnavailable } from './errors.js';
 import { OutageLog } from './outage.js';
+import { postgresStatementName } from './precompiled.js';
 
 /**
  * The pg driver, loaded when a PostgreSQL pool is first opened: a SQLite deployment never loads it (a few MB
@@ -79,11 +80,17 @@ export function openPostgresPool(url: string, options: PostgresPoolOptions = {})
     });
     const query = client.query.bind(client) as Query;
     (client as unknown as { query: Query }).query = (...args: unknown[]) => {
-      const result = query(...args);
+      // A hot statement marked for it (storage/precompiled.ts) runs prepared: parsed and planned once per
+      // connection. pg prepares it on this client's first run and reuses it by name after that.
+      const name = typeof args[0] === 'string' ? postgresStatementName(args[0]) : undefined;
+      const result = name ? query({ name, text: args[0], values: args[1] }) : query(...args);
       if (result instanceof Promise) {
         result.then(
           () => outage.succeeded(),
           (error: unknown) => {
+            // A table altered under a prepared statement (another instance migrating) fails it with
+            // "cached plan must not change result type" until it is prepared again: on a fresh connection.
+            if (name && (error as { code?: unknown }).code === '0A000') broken.add(client);
             if (!isStorageUnavailable(error)) return outage.succeeded();
             broken.add(client);
             outage.failed(error);
