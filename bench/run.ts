@@ -7,7 +7,7 @@
 
 import { spawnSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { cpus, loadavg, totalmem } from 'node:os';
 import { fileURLToPath } from 'node:url';
 import { hash } from '@node-rs/argon2';
@@ -107,6 +107,22 @@ if ([...needed].some((system) => system.startsWith('gatehouse')) && process.env[
   log(`bench: built @gatehouse/server (${((Date.now() - t0) / 1000).toFixed(1)} s)`);
 }
 
+/**
+ * The node flags `npm start` gives Gatehouse (the root package.json's `start` script: `exec node <flags>
+ * packages/server/bin/gatehouse.js start`), so that the Gatehouse measured runs as users run it.
+ */
+function startScriptNodeFlags(): string[] {
+  const { scripts } = JSON.parse(readFileSync(`${repoRoot}/package.json`, 'utf8')) as {
+    scripts: Record<string, string>;
+  };
+  const words = (scripts['start'] ?? '').split(/\s+/);
+  return words.slice(words.indexOf('node') + 1).filter((word) => word.startsWith('--'));
+}
+const gatehouseNodeFlags = startScriptNodeFlags();
+log(
+  `bench: Gatehouse runs with the node flags of \`npm start\`: ${gatehouseNodeFlags.join(' ') || '(none)'}`,
+);
+
 const servers = new Map<SystemId, ServerProcess>();
 const startFailures = new Map<SystemId, string>();
 for (const system of Object.keys(SERVERS) as Array<keyof typeof SERVERS>) {
@@ -117,7 +133,10 @@ for (const system of Object.keys(SERVERS) as Array<keyof typeof SERVERS>) {
     const server = await startServer(system, SERVERS[system].file, {
       env: SERVERS[system].env,
       logDir,
-      nodeFlags: profile ? ['--cpu-prof', `--cpu-prof-dir=${resultsDir}profiles`] : [],
+      nodeFlags: [
+        ...(system.startsWith('gatehouse') ? gatehouseNodeFlags : []),
+        ...(profile ? ['--cpu-prof', `--cpu-prof-dir=${resultsDir}profiles`] : []),
+      ],
     });
     servers.set(system, server);
     log(

@@ -8,19 +8,11 @@ import { randomBytes } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { buildApp } from '../../packages/server/dist/app.js';
+import { loadConfig } from '../../packages/server/dist/config/load.js';
+import { newId } from '../../packages/server/dist/lib/crypto.js';
+import { stdoutDestination } from '../../packages/server/dist/lifecycle/log-destination.js';
 import { announce, OIDC_JWT_RESOURCE, onShutdown, seedEmail } from './common.mjs';
-
-// V8's heap sized as `gatehouse start` sizes it (bin/gatehouse.js, cli/start.ts): for start-up before the
-// server's modules load (they are imported below, after it, not with the static imports above), for serving
-// once it listens.
-const { sizeHeapForStartUp, sizeHeapForServing } = await import(
-  '../../packages/server/dist/lifecycle/heap-sizing.js'
-);
-sizeHeapForStartUp();
-const { buildApp } = await import('../../packages/server/dist/app.js');
-const { loadConfig } = await import('../../packages/server/dist/config/load.js');
-const { newId } = await import('../../packages/server/dist/lib/crypto.js');
-const { stdoutDestination } = await import('../../packages/server/dist/lifecycle/log-destination.js');
 
 const kind = process.env.BENCH_DATABASE === 'postgres' ? 'postgres' : 'sqlite';
 const users = Number(process.env.BENCH_USERS ?? 10_000);
@@ -109,5 +101,4 @@ const { client, secret } = await app.gatehouse.oauth.clients.create({
 });
 
 await app.listen({ port: 0, host: '127.0.0.1' });
-sizeHeapForServing();
 announce(app.server, { oauthClientId: client.id, oauthClientSecret: secret });

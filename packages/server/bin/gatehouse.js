@@ -10,10 +10,4 @@ if (!existsSync(main)) {
   );
   process.exit(1);
 }
-// V8's heap sized for start-up before the server's modules load (lifecycle/heap-sizing.ts; docs/deployment.md,
-// "Memory"); `start` sizes it for serving once it listens.
-const { sizeHeapForStartUp } = await import(
-  new URL('../dist/lifecycle/heap-sizing.js', import.meta.url).href
-);
-sizeHeapForStartUp();
 await import(main.href);

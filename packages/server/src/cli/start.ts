@@ -1,7 +1,6 @@
 import { buildApp } from '../app.js';
 import type { Config } from '../config/load.js';
 import { bootstrapAdmin } from '../features/accounts/bootstrap.js';
-import { sizeHeapForServing } from '../lifecycle/heap-sizing.js';
 import { stdoutDestination } from '../lifecycle/log-destination.js';
 import { prettyStream } from '../lifecycle/pretty-log.js';
 import { exitOnSignals } from '../lifecycle/shutdown.js';
@@ -30,8 +29,6 @@ export async function start(config: Config): Promise<void> {
   }
   exitOnSignals(app, config.reliability.shutdownTimeout * 1000, logDestination);
   await app.listen({ port: config.port, host: config.host });
-  // Start-up is over (bin/gatehouse.js sized the heap for it).
-  sizeHeapForServing();
   const storage = config.database.kind === 'sqlite' ? config.database.path : 'PostgreSQL';
   process.stdout.write(`Gatehouse listening on ${config.publicUrl.origin} (database: ${storage})\n`);
   process.stdout.write(`${MAIL_LINE[config.mail.delivery]}\n`);
