@@ -83,6 +83,13 @@ describe.each(testDatabases)('input that used to cause 500s on %s', (database) =
       headers: { 'content-type': 'application/x-www-form-urlencoded' },
     });
     expectClientError(form, 'form body');
+    // A repeated field parses to an array: the NUL in its second value is found too (before validation).
+    const repeated = await request(server.url, '/api/signin', {
+      raw: 'username=ada&username=b%00c&password=a-long-password',
+      headers: { 'content-type': 'application/x-www-form-urlencoded' },
+    });
+    expectClientError(repeated, 'repeated form field');
+    expect(repeated.body['message']).toMatch(/NUL/);
   });
 
   it('answers metadata thousands of levels deep with 400, and caps depth and size of free-form objects', async () => {
