@@ -90,10 +90,7 @@ export function sqliteWriteSection(
       const { prepared, parameters } = prepare(statement, args);
       return prepared.all(parameters) as R[];
     },
-    run: (statement, args) => {
-      const { prepared, parameters } = prepare(statement, args);
-      prepared.run(parameters);
-    },
+    run: (statement, args) => void run.changes(statement, args),
     changes: (statement, args) => {
       const { prepared, parameters } = prepare(statement, args);
       return Number(prepared.run(parameters).changes);

@@ -8,6 +8,7 @@ import { accountBudget, SignInThrottle } from '../accounts/throttle.js';
 import { userTag } from '../identity/principals.js';
 import type { UserRow } from '../identity/user-store.js';
 import { countSignIn } from '../metrics/recorder.js';
+import { PASSWORD_AMR, parseAmr } from '../sessions/amr.js';
 import { hashRecoveryCode, newRecoveryCodes } from './recovery-codes.js';
 import { SecondFactorStore } from './store.js';
 import { matchTotp, newTotpSecret, totpUri } from './totp.js';
@@ -170,7 +171,7 @@ export class SecondFactorService {
       remember: pending.remember ? 1 : 0,
       workspace_id: pending.workspace ?? null,
       failures: 0,
-      amr: JSON.stringify(pending.firstFactor ?? ['pwd']),
+      amr: JSON.stringify(pending.firstFactor ?? PASSWORD_AMR),
       created_at: now,
       expires_at: now + CHALLENGE_TTL_SECONDS * 1000,
       consumed_at: null,
@@ -200,7 +201,7 @@ export class SecondFactorService {
       throw error;
     }
     if (!(await this.#store.consumeChallenge(row.id, now))) throw challengeInvalid();
-    const firstFactor = row.amr ? (JSON.parse(row.amr) as string[]) : ['pwd'];
+    const firstFactor = parseAmr(row.amr) ?? PASSWORD_AMR;
     return {
       user,
       authType: row.auth_type === 'oauth' ? 'oauth' : 'cookie',

@@ -1,6 +1,7 @@
 import type { AppContext } from '../../../context.js';
 import type { PrincipalLoader } from '../../identity/principals.js';
 import type { UserRow } from '../../identity/user-store.js';
+import { parseAmr } from '../../sessions/amr.js';
 import type { TokenService } from '../../tokens/service.js';
 import type { FamilyRow } from '../../tokens/store.js';
 import type { OAuthAccessTokens } from '../access-tokens.js';
@@ -79,7 +80,7 @@ export async function userTokens(
       alg: client.idTokenAlg,
       scopes,
       authTime: Number(family.auth_time ?? family.created_at),
-      amr: family.amr ? (JSON.parse(family.amr) as string[]) : null,
+      amr: parseAmr(family.amr),
       nonce: input.nonce,
       accessToken: access.token,
       ttlSeconds,
