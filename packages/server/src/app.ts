@@ -110,7 +110,7 @@ export async function buildApp(config: Config, options: BuildOptions = {}): Prom
   else await migrateToLatest(storage);
   const bus = createInvalidationBus(storage, log);
   // SQLite: a commit from another process (the shell) drops every cache that follows the bus, as a change
-  // published by this process would; the request hook looks for one once per request (request-defaults.ts).
+  // published by this process would; the request hook looks for one once per event-loop turn (request-defaults.ts).
   storage.externalChanges?.subscribe(() => void bus.publish('*'));
   const hasher = new PasswordHasher(config.argon2);
   // Off unless GATEHOUSE_METRICS_TOKEN is set (docs/deployment.md#metrics); one-off commands serve nothing.
