@@ -8,13 +8,13 @@ import type { SecurityHeaderWriter } from './security-headers.js';
 export interface RequestDefaults {
   securityHeaders: SecurityHeaderWriter;
   cors: CorsHandler;
-  /** SQLite: commits from another process (the shell), looked for once per request; undefined on PostgreSQL. */
+  /** SQLite: commits from another process (the shell), looked for once per event-loop turn; undefined on PostgreSQL. */
   externalChanges: ExternalChanges | undefined;
 }
 
 /**
  * The app's one global request hook, for what every request gets whatever route it reaches (404s
- * included): on SQLite the one look for changes made from the shell (storage/external-changes.ts: before any
+ * included): on SQLite the look for changes made from the shell (once per turn of the event loop) (storage/external-changes.ts: before any
  * cache is read, so the request after such a change sees it), the security headers, CORS when the request
  * has an `Origin` (cors.ts), and the refusal of a NUL in the URL (json-body.ts), in that order. One hook
  * rather than one per concern: each global hook is a call and a step of Fastify's hook runner on every

@@ -40,8 +40,9 @@ export class PrincipalLoader {
    * every credential (cookie, bearer, API token) goes through here, so disabling (published on the bus)
    * stops all of them on the next request, on every instance. On SQLite, a change made from the shell
    * (`gatehouse users disable|delete|set-password`, another process no bus reaches) has already dropped
-   * this cache when the request began: the app's request hook looks once per request
-   * (storage/external-changes.ts), before any credential is read from its cache.
+   * this cache when the request began: the app's request hook looks at the start of
+   * every event-loop turn's first request (storage/external-changes.ts), before any credential is read from
+   * its cache.
    */
   async load(userId: string, workspaceId: string | null): Promise<Principal | null> {
     const principal = await this.#load(userId, workspaceId);

@@ -67,7 +67,9 @@ export class OAuthAccessTokens {
     // 122 random bits, unique for the denylist; randomUUID draws from a cached block of CSPRNG output, where
     // randomBytes per token costs a call into OpenSSL (a few µs of each client_credentials request).
     const jti = randomUUID();
-    const token = await this.keys.sign('EdDSA', ACCESS_TOKEN_TYPE, {
+    // Signed on the thread pool: the signature is a quarter of this endpoint's event-loop time, and the loop
+    // is what bounds its rate (jws.ts).
+    const token = await this.keys.signOffLoop('EdDSA', ACCESS_TOKEN_TYPE, {
       client_id: input.clientId,
       scope: input.scope,
       ...(input.familyId && { fid: input.familyId }),

@@ -52,7 +52,7 @@ export class IdTokens {
   mint(input: IdTokenInput): Promise<string> {
     const issuedAt = Math.floor(this.ctx.now() / 1000);
     const { sub: _sub, ...claims } = userClaims(input.user, input.scopes);
-    return this.keys.sign(input.alg, 'JWT', {
+    return this.keys.signOffLoop(input.alg, 'JWT', {
       ...claims,
       auth_time: Math.floor(input.authTime / 1000),
       at_hash: atHash(input.accessToken, input.alg),

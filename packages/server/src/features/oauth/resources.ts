@@ -16,8 +16,11 @@ export const formatResources = (resources: readonly string[]): string | null =>
 
 /** The `resource` parameter, once or repeated (RFC 8707 §2), as a list without duplicates. */
 export function resourceParameter(value: unknown): string[] {
-  const values = [value].flat().filter((one): one is string => typeof one === 'string');
-  return [...new Set(values)];
+  // Absent or sent once (the usual requests): no list to flatten or de-duplicate.
+  if (value === undefined) return [];
+  if (typeof value === 'string') return [value];
+  if (!Array.isArray(value)) return [];
+  return [...new Set(value.filter((one): one is string => typeof one === 'string'))];
 }
 
 /**

@@ -9,6 +9,8 @@ export const SUPPORTED_SCOPES: readonly string[] = [...OIDC_SCOPES, ...API_TOKEN
 /** A scope string as a list: split on spaces (RFC 6749 §3.3), duplicates dropped, order kept. */
 export function parseScope(scope: string | undefined): string[] {
   if (!scope) return [];
+  // One scope (most requests) has nothing to split or de-duplicate.
+  if (!scope.includes(' ')) return [scope];
   return [...new Set(scope.split(' ').filter((part) => part.length > 0))];
 }
 

@@ -3,7 +3,7 @@ import type { JWK } from 'jose';
 import type { AppContext } from '../../context.js';
 import { conflict } from '../../lib/errors.js';
 import { isUniqueViolation } from '../../storage/database.js';
-import { privateKeyObject, signCompact } from './jws.js';
+import { privateKeyObject, signCompact, signCompactOffLoop } from './jws.js';
 import {
   type GeneratedKey,
   generateSigningKey,
@@ -87,6 +87,12 @@ export class SigningKeyRing {
   async sign(alg: SigningAlgorithm, typ: string, payload: Record<string, unknown>): Promise<string> {
     const key = await this.signingKey(alg);
     return signCompact({ alg: key.alg, kid: key.kid, typ }, payload, key.alg, key.privateKey);
+  }
+
+  /** `sign`, with the signature computed on the thread pool rather than the event loop (jws.ts). */
+  async signOffLoop(alg: SigningAlgorithm, typ: string, payload: Record<string, unknown>): Promise<string> {
+    const key = await this.signingKey(alg);
+    return signCompactOffLoop({ alg: key.alg, kid: key.kid, typ }, payload, key.alg, key.privateKey);
   }
 
   /** The key that signs with `alg` now; creates the first one (once, even across racing instances). */
