@@ -168,8 +168,11 @@ export async function buildApp(config: Config, options: BuildOptions = {}): Prom
   if (metrics && config.metricsToken) registerMetrics(app, { metrics, token: config.metricsToken });
   if (options.onRoute) app.addHook('onRoute', options.onRoute);
 
+  // Never framed, by anyone: CSP's `frame-ancestors 'none'`, and X-Frame-Options DENY for browsers without
+  // CSP level 2 (helmet's default SAMEORIGIN would let a same-origin page frame the login and consent pages).
   const securityHeaders = await securityHeaderWriter({
     contentSecurityPolicy: { directives: { 'frame-ancestors': ["'none'"] } },
+    frameguard: { action: 'deny' },
   });
   // CORS never reflects an arbitrary origin: only the public URL's and the configured ones get credentials.
   const cors = await registerCors(app, {

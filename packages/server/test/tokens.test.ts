@@ -116,6 +116,10 @@ describe.each(testDatabases)('token sign-in on %s', (database) => {
       body: { refreshToken: 'two' },
     });
     expect(both.status).toBe(400);
+    const twoInBody = await request(server.url, '/api/token/refresh', {
+      body: { refreshToken: 'one', refresh_token: 'two' },
+    });
+    expect(twoInBody.status).toBe(400);
     const extra = await request(server.url, '/api/token/refresh', { body: { refreshToken: 'x', other: 1 } });
     expect(extra.status).toBe(400);
   });
