@@ -21,7 +21,9 @@ describe('npm start', () => {
     const { scripts } = JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8')) as {
       scripts: Record<string, string>;
     };
-    expect(scripts['start']).toBe('exec node --max-semi-space-size=4 packages/server/bin/gatehouse.js start');
+    expect(scripts['start']).toBe(
+      'exec node --max-semi-space-size=4 --heap-growing-percent=10 --v8-pool-size=2 packages/server/bin/gatehouse.js start',
+    );
     const batch = readFileSync(join(ROOT, 'exec.cmd'), 'utf8').split('\r\n');
     expect(batch.filter((line) => line !== '' && !line.startsWith('@rem '))).toEqual(['@%*']);
     expect(readFileSync(join(ROOT, '.gitattributes'), 'utf8')).toMatch(/^\*\.cmd text eol=crlf$/m);
