@@ -20,6 +20,7 @@ export interface HistoryEntry {
     rps?: number;
     p99?: number;
     cpuUsPerRequest?: number;
+    loopUsPerRequest?: number;
     rssMb?: number;
   }>;
   targets: Array<{ target: string; value?: number; verdict: string }>;
@@ -46,6 +47,7 @@ export function historyEntry(
       ...(r.rps !== undefined && { rps: r.rps }),
       ...(r.p99 !== undefined && { p99: r.p99 }),
       ...(r.cpuUsPerRequest !== undefined && { cpuUsPerRequest: r.cpuUsPerRequest }),
+      ...(r.loopUsPerRequest !== undefined && { loopUsPerRequest: r.loopUsPerRequest }),
       ...(r.rssMb !== undefined && { rssMb: Math.round(r.rssMb) }),
     })),
     targets: targets.map((t) => ({

@@ -22,6 +22,8 @@ export interface RunRow {
   rssMb?: number;
   /** CPU time the serving process spent per request in the measured window (microseconds). */
   cpuUsPerRequest?: number;
+  /** The same for its main thread alone: the event loop, which bounds a Node server's rate. */
+  loopUsPerRequest?: number;
   /** Filled by `computeRatios`. */
   ratios?: Record<string, number>;
 }
@@ -378,7 +380,19 @@ function ratioText(ratios: Record<string, number> | undefined): string {
 /** The results as Markdown tables (the same text goes to the terminal and into docs/performance.md). */
 export function formatReport(rows: readonly RunRow[], targets: readonly TargetRow[]): string {
   const runs = table(
-    ['system', 'operation', 'req/s', 'p50 ms', 'p99 ms', 'errors', 'RSS MB', 'CPU µs/req', 'ratio', 'status'],
+    [
+      'system',
+      'operation',
+      'req/s',
+      'p50 ms',
+      'p99 ms',
+      'errors',
+      'RSS MB',
+      'CPU µs/req',
+      'loop µs/req',
+      'ratio',
+      'status',
+    ],
     rows.map((r) => [
       r.system,
       r.operation,
@@ -388,10 +402,11 @@ export function formatReport(rows: readonly RunRow[], targets: readonly TargetRo
       r.errors === undefined ? '—' : String(r.errors),
       num(r.rssMb),
       num(r.cpuUsPerRequest),
+      num(r.loopUsPerRequest),
       ratioText(r.ratios),
       r.status === 'ok' ? 'ok' : `${r.status}${r.note ? `: ${r.note}` : ''}`,
     ]),
-    new Set([2, 3, 4, 5, 6, 7]),
+    new Set([2, 3, 4, 5, 6, 7, 8]),
   );
   const goals = table(
     ['target', 'measured', 'CPU µs/req (this vs reference)', 'by CPU', 'verdict'],

@@ -26,7 +26,7 @@ import {
 } from './plan.js';
 import { computeRatios, evaluateTargets, formatReport, type RunRow } from './report.js';
 import { ARGON2ID, SEED_PASSWORD } from './seed.js';
-import { cpuSeconds, RssSampler, type ServerProcess, startServer } from './servers.js';
+import { cpuSeconds, mainThreadCpuSeconds, RssSampler, type ServerProcess, startServer } from './servers.js';
 import { writeResultsSection } from './write-docs.js';
 
 const options = readOptions(process.argv.slice(2));
@@ -181,7 +181,7 @@ type Measured = {
   statusCodes: Record<string, number>;
 };
 
-function summarise(result: Measured, cpu: number | undefined): Partial<RunRow> {
+function summarise(result: Measured, cpu: CpuUsed | undefined): Partial<RunRow> {
   return {
     rps: round(result.rps, 1),
     p50: round(result.p50, 2),
@@ -189,22 +189,36 @@ function summarise(result: Measured, cpu: number | undefined): Partial<RunRow> {
     errors: result.errors,
     statusCodes: result.statusCodes,
     status: result.errors > 0 ? 'errors' : 'ok',
-    ...(cpu !== undefined && result.total > 0 && { cpuUsPerRequest: round((cpu * 1e6) / result.total, 0) }),
+    ...(cpu?.process !== undefined &&
+      result.total > 0 && { cpuUsPerRequest: round((cpu.process * 1e6) / result.total, 0) }),
+    ...(cpu?.loop !== undefined &&
+      result.total > 0 && { loopUsPerRequest: round((cpu.loop * 1e6) / result.total, 0) }),
   };
 }
 
-/** CPU seconds `pid` spends between the start of the measured window and `stop()`. */
+/** CPU seconds in the measured window: the whole process (all threads), and its main thread alone. */
+interface CpuUsed {
+  process: number | undefined;
+  loop: number | undefined;
+}
+
+/** CPU seconds `pid` (all threads, and its main thread) spends between the start of the measured window and `stop()`. */
 function cpuMeter() {
   let pid: number | undefined;
-  let start: number | undefined;
+  let start: { process: number | undefined; loop: number | undefined } | undefined;
+  const since = (before: number | undefined, now: number | undefined) =>
+    before === undefined || now === undefined ? undefined : now - before;
   return {
     start(of: number) {
       pid = of;
-      start = cpuSeconds(of);
+      start = { process: cpuSeconds(of), loop: mainThreadCpuSeconds(of) };
     },
-    stop(): number | undefined {
-      const end = pid === undefined ? undefined : cpuSeconds(pid);
-      return start === undefined || end === undefined ? undefined : end - start;
+    stop(): CpuUsed | undefined {
+      if (pid === undefined || start === undefined) return undefined;
+      return {
+        process: since(start.process, cpuSeconds(pid)),
+        loop: since(start.loop, mainThreadCpuSeconds(pid)),
+      };
     },
   };
 }

@@ -108,8 +108,21 @@ export function residentMb(pid: number): number | undefined {
  * CPU time per request barely moves when other work shares the machine, so it is reported beside req/s.
  */
 export function cpuSeconds(pid: number): number | undefined {
+  return ticksOf(`/proc/${pid}/stat`);
+}
+
+/**
+ * CPU seconds of a process's main thread only (its event loop, for Node), from /proc/<pid>/task/<pid>/stat.
+ * The event loop is what bounds a Node server's rate: work moved to libuv's pool (a signature, a hash) leaves
+ * the process's CPU per request as it was but lowers this one.
+ */
+export function mainThreadCpuSeconds(pid: number): number | undefined {
+  return ticksOf(`/proc/${pid}/task/${pid}/stat`);
+}
+
+function ticksOf(file: string): number | undefined {
   try {
-    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+    const stat = readFileSync(file, 'utf8');
     // Fields after the command name, which is in parentheses and may itself contain spaces.
     const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
     // utime and stime are fields 14 and 15 of stat(5), in clock ticks (USER_HZ, 100 on Linux).

@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { buildApp } from '../src/app.js';
-import { defaultHashConcurrency, machineSize } from '../src/config/hash-concurrency.js';
+import { defaultHashConcurrency, machineSize, threadPoolSize } from '../src/config/hash-concurrency.js';
 import { ConfigError, loadConfig } from '../src/config/load.js';
 import { request } from './support/http.js';
 import { gatehouseArgs } from './support/process.js';
@@ -52,17 +52,32 @@ describe('configuration', () => {
   it('runs one password hash per core, as many as fit in an eighth of the memory, at least one', () => {
     const GiB = 1024 ** 3;
     const MiB = 1024 ** 2;
-    expect(defaultHashConcurrency(19456, { cores: 2, memoryBytes: 23.5 * GiB })).toBe(2);
-    expect(defaultHashConcurrency(19456, { cores: 16, memoryBytes: 1 * GiB })).toBe(6);
-    expect(defaultHashConcurrency(19456, { cores: 8, memoryBytes: 256 * MiB })).toBe(1);
-    expect(defaultHashConcurrency(19456, { cores: 8, memoryBytes: 64 * MiB })).toBe(1);
-    expect(defaultHashConcurrency(65536, { cores: 8, memoryBytes: 1 * GiB })).toBe(2);
+    const threadPool = 4;
+    expect(defaultHashConcurrency(19456, { cores: 2, memoryBytes: 23.5 * GiB, threadPool })).toBe(2);
+    expect(defaultHashConcurrency(19456, { cores: 16, memoryBytes: 1 * GiB, threadPool: 16 })).toBe(6);
+    expect(defaultHashConcurrency(19456, { cores: 8, memoryBytes: 256 * MiB, threadPool })).toBe(1);
+    expect(defaultHashConcurrency(19456, { cores: 8, memoryBytes: 64 * MiB, threadPool })).toBe(1);
+    expect(defaultHashConcurrency(65536, { cores: 8, memoryBytes: 1 * GiB, threadPool })).toBe(2);
     // The default follows this machine; GATEHOUSE_HASH_CONCURRENCY overrides it either way.
     expect(loadConfig({}).argon2.concurrency).toBe(defaultHashConcurrency(19456, machineSize()));
     expect(loadConfig({ GATEHOUSE_ARGON2_MEMORY_KIB: '65536' }).argon2.concurrency).toBe(
       defaultHashConcurrency(65536, machineSize()),
     );
     expect(loadConfig({ GATEHOUSE_HASH_CONCURRENCY: '5' }).argon2.concurrency).toBe(5);
+  });
+
+  it("leaves one thread of libuv's pool free of password hashes, for signatures and file reads", () => {
+    const GiB = 1024 ** 3;
+    // 8 cores and memory to spare: the default pool of 4 runs 3 hashes, a pool of 16 runs 8.
+    expect(defaultHashConcurrency(19456, { cores: 8, memoryBytes: 16 * GiB, threadPool: 4 })).toBe(3);
+    expect(defaultHashConcurrency(19456, { cores: 8, memoryBytes: 16 * GiB, threadPool: 16 })).toBe(8);
+    // A pool of one thread still hashes, one at a time.
+    expect(defaultHashConcurrency(19456, { cores: 8, memoryBytes: 16 * GiB, threadPool: 1 })).toBe(1);
+    expect(threadPoolSize({})).toBe(4);
+    expect(threadPoolSize({ UV_THREADPOOL_SIZE: '16' })).toBe(16);
+    expect(threadPoolSize({ UV_THREADPOOL_SIZE: '5000' })).toBe(1024);
+    for (const invalid of ['0', '-2', '2.5', 'many', ''])
+      expect(threadPoolSize({ UV_THREADPOOL_SIZE: invalid }), invalid).toBe(4);
   });
 
   it('turns an HTTPS public URL into secure cookies', () => {

@@ -31,8 +31,9 @@ export function signCompact(
  * The same JWS, with the signature computed on libuv's thread pool instead of the event loop (node:crypto's
  * callback form). An Ed25519 signature is ~40 µs of the token endpoint's ~170 µs on the event loop, and the
  * loop is what bounds that endpoint's rate; off the loop the hand-off costs the loop a few µs. The pool is
- * shared with argon2id hashes (lib/passwords.ts): where as many hashes run at once as the pool has threads
- * (GATEHOUSE_HASH_CONCURRENCY ≥ UV_THREADPOOL_SIZE, 4 by default), a signature waits up to one hash.
+ * shared with argon2id hashes (lib/passwords.ts). By default hashes leave one of its threads free
+ * (config/hash-concurrency.ts); only a GATEHOUSE_HASH_CONCURRENCY set to UV_THREADPOOL_SIZE (4 by default) or
+ * more makes a signature wait up to one hash.
  */
 export function signCompactOffLoop(
   header: Record<string, unknown>,

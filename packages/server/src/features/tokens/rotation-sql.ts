@@ -38,6 +38,18 @@ type MissingFamilyColumn = Exclude<keyof TokenFamilyTable, (typeof FAMILY_COLUMN
 export const everyFamilyColumnListed: [MissingFamilyColumn] extends [never] ? true : MissingFamilyColumn =
   true;
 
+/**
+ * What a first-party rotation (/api/token/refresh) needs of its family: whose it is, its workspace, and its
+ * end (the successor's idle end is capped by it). An OAuth client's rotation returns every column (its
+ * grant's scope, resources, auth_time and amr). Each column returned costs on every rotation: pg parses the
+ * row description (sent for every execution) and builds a parser per column, better-sqlite3 creates a
+ * property per column; fourteen columns were ~4% of a PostgreSQL rotation's CPU (docs/performance.md).
+ */
+export const ROTATED_COLUMNS = ['id', 'user_id', 'workspace_id', 'expires_at'] as const;
+export type RotatedFamily = Pick<FamilyRow, (typeof ROTATED_COLUMNS)[number]>;
+const columnsOf = (columns: ReadonlyArray<keyof TokenFamilyTable>) =>
+  sql.raw(columns.map((column) => `f.${column}`).join(', '));
+
 const CONSUME_SHAPE = {
   tokenHash: 'string',
   now: 'number',
@@ -59,20 +71,24 @@ const ofClient = (clientId: string) => sql<boolean>`f.client_id = ${clientId}`;
  * half as much (docs/performance.md).
  */
 const LIVE_FAMILY_SHAPE = { tokenHash: 'string', now: 'number' } as const;
-const sqliteLiveFamily = (args: ArgsOf<typeof LIVE_FAMILY_SHAPE>, clientCheck: RawBuilder<boolean>) =>
-  sql<FamilyRow>`SELECT ${sql.raw(FAMILY_COLUMNS.map((column) => `f.${column}`).join(', '))}
+const sqliteLiveFamily = <Row>(
+  args: ArgsOf<typeof LIVE_FAMILY_SHAPE>,
+  clientCheck: RawBuilder<boolean>,
+  columns: ReadonlyArray<keyof TokenFamilyTable>,
+) =>
+  sql<Row>`SELECT ${columnsOf(columns)}
     FROM refresh_tokens AS t JOIN token_families AS f ON f.id = t.family_id
     WHERE t.token_hash = ${args.tokenHash} AND t.consumed_at IS NULL AND t.expires_at > ${args.now}
     AND f.revoked_at IS NULL AND f.expires_at > ${args.now} AND ${clientCheck}`;
 
-/** The family of a live, unused refresh token of a first-party sign-in; nothing otherwise. */
+/** The family of a live, unused refresh token of a first-party sign-in (what the rotation needs); nothing otherwise. */
 export const SQLITE_LIVE_FAMILY_FIRST_PARTY = precompiled(LIVE_FAMILY_SHAPE, (_db, args) =>
-  sqliteLiveFamily(args, firstParty),
+  sqliteLiveFamily<RotatedFamily>(args, firstParty, ROTATED_COLUMNS),
 );
 /** The family of a live, unused refresh token issued to one OAuth client; nothing otherwise. */
 export const SQLITE_LIVE_FAMILY_CLIENT = precompiled(
   { ...LIVE_FAMILY_SHAPE, clientId: 'string' },
-  (_db, args) => sqliteLiveFamily(args, ofClient(args.clientId)),
+  (_db, args) => sqliteLiveFamily<FamilyRow>(args, ofClient(args.clientId), FAMILY_COLUMNS),
 );
 
 /**
@@ -101,13 +117,17 @@ export const SQLITE_INSERT_SUCCESSOR = precompiled(
  * first locks the token's row; the others wait for it, re-check the row and find it consumed.
  */
 const ROTATE_SHAPE = { ...CONSUME_SHAPE, successorHash: 'string', idleEnd: 'number' } as const;
-const postgresRotate = (args: ArgsOf<typeof ROTATE_SHAPE>, clientCheck: RawBuilder<boolean>) =>
-  sql<FamilyRow>`WITH consumed AS (
+const postgresRotate = <Row>(
+  args: ArgsOf<typeof ROTATE_SHAPE>,
+  clientCheck: RawBuilder<boolean>,
+  columns: ReadonlyArray<keyof TokenFamilyTable>,
+) =>
+  sql<Row>`WITH consumed AS (
     UPDATE refresh_tokens AS t SET consumed_at = ${args.now}, successor_sealed = ${args.sealed}, successor_until = ${args.retryUntil}
     FROM token_families AS f
     WHERE t.token_hash = ${args.tokenHash} AND t.consumed_at IS NULL AND t.expires_at > ${args.now}
     AND f.id = t.family_id AND f.revoked_at IS NULL AND f.expires_at > ${args.now} AND ${clientCheck}
-    RETURNING ${sql.raw(FAMILY_COLUMNS.map((column) => `f.${column}`).join(', '))}
+    RETURNING ${columnsOf(columns)}
   ), successor AS (
     INSERT INTO refresh_tokens (token_hash, family_id, created_at, expires_at)
     SELECT CAST(${args.successorHash} AS TEXT), consumed.id, CAST(${args.now} AS BIGINT), LEAST(CAST(${args.idleEnd} AS BIGINT), consumed.expires_at)
@@ -119,11 +139,11 @@ const postgresRotate = (args: ArgsOf<typeof ROTATE_SHAPE>, clientCheck: RawBuild
 // executing it (~500 → ~290 µs of its CPU per rotation, docs/performance.md). Its plan is by keys only.
 export const POSTGRES_ROTATE_FIRST_PARTY = precompiled(
   ROTATE_SHAPE,
-  (_db, args) => postgresRotate(args, firstParty),
+  (_db, args) => postgresRotate<RotatedFamily>(args, firstParty, ROTATED_COLUMNS),
   { prepareOnPostgres: true },
 );
 export const POSTGRES_ROTATE_CLIENT = precompiled(
   { ...ROTATE_SHAPE, clientId: 'string' },
-  (_db, args) => postgresRotate(args, ofClient(args.clientId)),
+  (_db, args) => postgresRotate<FamilyRow>(args, ofClient(args.clientId), FAMILY_COLUMNS),
   { prepareOnPostgres: true },
 );

@@ -8,6 +8,7 @@ import type { UserRow } from '../identity/user-store.js';
 import { parseRoles } from '../identity/user-view.js';
 import type { SigningKeyRing } from '../signing-keys/key-ring.js';
 import { AccessTokens, type VerifiedAccessToken } from './access-token.js';
+import type { RotatedFamily } from './rotation-sql.js';
 import type { IssuedTokens, TokenSignIn } from './sign-in.js';
 import {
   type FamilyRow,
@@ -20,9 +21,12 @@ import {
 /** Published on the bus when a family is revoked or moved: every instance drops its cached state at once. */
 export const familyTag = (familyId: string) => `family:${familyId}`;
 
-/** A rotation that went through: the family, and the successor refresh token to hand out. */
-export type RotationOutcome =
-  | { ok: true; family: FamilyRow; refreshToken: string }
+/**
+ * A rotation that went through: the family (all of it for an OAuth client's rotation, what a first-party
+ * one needs otherwise), and the successor refresh token to hand out.
+ */
+export type RotationOutcome<Family extends RotatedFamily = FamilyRow> =
+  | { ok: true; family: Family; refreshToken: string }
   | { ok: false; reused: false }
   | { ok: false; reused: true; familyId: string; userId: string };
 
@@ -103,11 +107,17 @@ export class TokenService implements TokenSignIn {
    * consume, or a retry within the window, or reuse detection. The OAuth token endpoint shares it, so OAuth
    * grants have exactly the rotation and reuse rules of /api/token/refresh.
    */
-  async rotate(refreshToken: string, clientId: string | null): Promise<RotationOutcome> {
+  rotate(refreshToken: string, clientId: string): Promise<RotationOutcome>;
+  rotate(refreshToken: string, clientId: null): Promise<RotationOutcome<RotatedFamily>>;
+  async rotate(refreshToken: string, clientId: string | null): Promise<RotationOutcome<RotatedFamily>> {
     const now = this.ctx.now();
     const hash = sha256(refreshToken);
     const successor = randomSecret();
-    const family = await this.#store.rotate(hash, now, this.#successor(successor, now), clientId);
+    const next = this.#successor(successor, now);
+    const family =
+      clientId === null
+        ? await this.#store.rotate(hash, now, next, null)
+        : await this.#store.rotate(hash, now, next, clientId);
     if (family) return { ok: true, family, refreshToken: successor };
     return this.#afterFailedRotation(hash, now, clientId);
   }
@@ -133,7 +143,7 @@ export class TokenService implements TokenSignIn {
     return { ok: false, reused: true, familyId: family.id, userId: family.user_id };
   }
 
-  async #respond(family: FamilyRow, refreshToken: string): Promise<RefreshOutcome> {
+  async #respond(family: RotatedFamily, refreshToken: string): Promise<RefreshOutcome> {
     const principal = await this.principals.load(family.user_id, family.workspace_id);
     if (!principal) return { ok: false, reused: false };
     const tokens = await this.#pair(family.id, principal.user, principal.workspace?.id ?? null, refreshToken);

@@ -6,6 +6,7 @@ import { lockUserState } from '../../storage/user-lock.js';
 import {
   POSTGRES_ROTATE_CLIENT,
   POSTGRES_ROTATE_FIRST_PARTY,
+  type RotatedFamily,
   SQLITE_CONSUME,
   SQLITE_INSERT_SUCCESSOR,
   SQLITE_LIVE_FAMILY_CLIENT,
@@ -146,13 +147,28 @@ export class TokenStore {
    * write transaction, synchronously (storage/sqlite-write.ts): BEGIN IMMEDIATE holds the write lock from
    * the start, so nothing can consume the token between the read and the UPDATE, on this connection or
    * another. The SQL is in rotation-sql.ts, written out once: this is the hottest write path.
+   *
+   * A first-party rotation (`clientId` null) returns only the family's columns it needs (RotatedFamily);
+   * an OAuth client's, the whole row.
    */
+  rotate(
+    tokenHash: string,
+    now: number,
+    successor: Successor,
+    clientId: null,
+  ): Promise<RotatedFamily | undefined>;
+  rotate(
+    tokenHash: string,
+    now: number,
+    successor: Successor,
+    clientId: string,
+  ): Promise<FamilyRow | undefined>;
   async rotate(
     tokenHash: string,
     now: number,
     successor: Successor,
     clientId: string | null,
-  ): Promise<FamilyRow | undefined> {
+  ): Promise<RotatedFamily | undefined> {
     const consume = { tokenHash, now, sealed: successor.sealed, retryUntil: successor.retryUntil };
     if (this.#postgres) {
       const rotation = { ...consume, successorHash: successor.hash, idleEnd: now + successor.idleTtlMs };
@@ -162,7 +178,7 @@ export class TokenStore {
           : await POSTGRES_ROTATE_CLIENT(this.db, { ...rotation, clientId });
       return rows[0];
     }
-    const rotate = (statements: SqliteStatements): FamilyRow | undefined => {
+    const rotate = (statements: SqliteStatements): RotatedFamily | undefined => {
       const family =
         clientId === null
           ? statements.all(SQLITE_LIVE_FAMILY_FIRST_PARTY, { tokenHash, now })[0]
