@@ -88,7 +88,10 @@ export class AccessTokens {
 
   mint(claims: AccessTokenClaims): Promise<string> {
     const issuedAt = Math.floor(this.ctx.now() / 1000);
-    return this.keys.sign('EdDSA', ACCESS_TOKEN_TYPE, {
+    // Signed on the thread pool (jws.ts), as the OAuth token endpoint's: the Ed25519 signature is ~40 µs of
+    // a refresh rotation's event-loop time, and the loop is what bounds the rotation's rate on SQLite, whose
+    // write runs on the loop too (docs/performance.md).
+    return this.keys.signOffLoop('EdDSA', ACCESS_TOKEN_TYPE, {
       client_id: FIRST_PARTY_CLIENT_ID,
       roles: claims.roles,
       fid: claims.familyId,
