@@ -33,49 +33,49 @@ describe('external change signal (SQLite)', () => {
     rmSync(dir, { recursive: true, force: true });
   });
 
-  it('tells its subscribers about another connection’s commit, never about its own', async () => {
+  /** The server connection's signal, counting its looks at `data_version` and the times it told a subscriber. */
+  const countingSignal = () => {
     const version = server.prepare('PRAGMA data_version').pluck();
-    const signal = externalChangeSignal(() => version.get() as number);
-    let told = 0;
-    signal.subscribe(() => {
-      told += 1;
+    const counts = { looks: 0, told: 0 };
+    const signal = externalChangeSignal(() => {
+      counts.looks += 1;
+      return version.get() as number;
     });
+    signal.subscribe(() => {
+      counts.told += 1;
+    });
+    return { signal, counts };
+  };
+
+  it('tells its subscribers about another connection’s commit, never about its own', async () => {
+    const { signal, counts } = countingSignal();
     await nextTurn();
     server.exec('insert into t values (1)');
     signal.check();
-    expect(told).toBe(0);
+    expect(counts.told).toBe(0);
     await nextTurn();
     shell.exec('insert into t values (2)');
     signal.check();
-    expect(told).toBe(1);
+    expect(counts.told).toBe(1);
     await nextTurn();
     signal.check();
-    expect(told).toBe(1);
+    expect(counts.told).toBe(1);
   });
 
   it('looks once per turn: requests read in the same turn share one look', async () => {
-    const version = server.prepare('PRAGMA data_version').pluck();
-    let looks = 0;
-    const signal = externalChangeSignal(() => {
-      looks += 1;
-      return version.get() as number;
-    });
-    let told = 0;
-    signal.subscribe(() => {
-      told += 1;
-    });
+    const { signal, counts } = countingSignal();
     await nextTurn();
-    looks = 0;
+    counts.looks = 0;
     for (let i = 0; i < 8; i += 1) signal.check();
-    expect(looks).toBe(1);
+    expect(counts.looks).toBe(1);
     // A commit after this turn's look is seen by the first look of the next turn.
     shell.exec('insert into t values (3)');
     signal.check();
-    expect(told).toBe(0);
+    expect(counts.told).toBe(0);
     await nextTurn();
     signal.check();
-    expect(looks).toBe(2);
-    expect(told).toBe(1);
+    expect(counts.looks).toBe(2);
+    expect(counts.told).toBe(1);
   });
 });
 

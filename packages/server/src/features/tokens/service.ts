@@ -113,11 +113,7 @@ export class TokenService implements TokenSignIn {
     const now = this.ctx.now();
     const hash = sha256(refreshToken);
     const successor = randomSecret();
-    const next = this.#successor(successor, now);
-    const family =
-      clientId === null
-        ? await this.#store.rotate(hash, now, next, null)
-        : await this.#store.rotate(hash, now, next, clientId);
+    const family = await this.#store.rotate(hash, now, this.#successor(successor, now), clientId);
     if (family) return { ok: true, family, refreshToken: successor };
     return this.#afterFailedRotation(hash, now, clientId);
   }

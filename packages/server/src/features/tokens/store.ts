@@ -163,6 +163,12 @@ export class TokenStore {
     successor: Successor,
     clientId: string,
   ): Promise<FamilyRow | undefined>;
+  rotate(
+    tokenHash: string,
+    now: number,
+    successor: Successor,
+    clientId: string | null,
+  ): Promise<RotatedFamily | undefined>;
   async rotate(
     tokenHash: string,
     now: number,
