@@ -73,6 +73,19 @@ export class SessionService {
     return { token, session };
   }
 
+  /**
+   * `verify` from the cache alone: the live session for a cookie value, or undefined when only `verify` can
+   * tell (not cached, ended, or due a `last_seen_at` write).
+   */
+  cached(token: string): SessionRow | undefined {
+    const session = this.#cache.get(sha256(token));
+    if (!session) return undefined;
+    const now = this.ctx.now();
+    if (ended(session, now) || now - session.last_seen_at >= touchInterval(session.idle_ttl_ms))
+      return undefined;
+    return session;
+  }
+
   /** The live session for a cookie value, or null. Served from cache; revocations reach it through the bus. */
   async verify(token: string): Promise<SessionRow | null> {
     const hash = sha256(token);
