@@ -44,4 +44,21 @@ describe('signCompact', () => {
     const key = await generateSigningKey('EdDSA');
     expect(() => privateKeyObject(key.publicJwk)).toThrow();
   });
+
+  it('encodes a frozen header once and an unfrozen one on every call (it may have changed)', async () => {
+    const key = await generateSigningKey('EdDSA');
+    const privateKey = privateKeyObject(key.privateJwk);
+    const headerOf = (token: string) =>
+      JSON.parse(Buffer.from(token.split('.')[0]!, 'base64url').toString('utf8')) as Record<string, unknown>;
+    const frozen = Object.freeze({ alg: 'EdDSA', kid: key.kid, typ: 'at+jwt' });
+    const first = signCompact(frozen, { n: 1 }, 'EdDSA', privateKey);
+    const second = await signCompactOffLoop(frozen, { n: 2 }, 'EdDSA', privateKey);
+    expect(first.split('.')[0]).toBe(second.split('.')[0]);
+    expect(headerOf(second)).toEqual(frozen);
+
+    const open: Record<string, unknown> = { alg: 'EdDSA', kid: key.kid, typ: 'at+jwt' };
+    expect(headerOf(signCompact(open, { n: 1 }, 'EdDSA', privateKey)).typ).toBe('at+jwt');
+    open['typ'] = 'JWT';
+    expect(headerOf(signCompact(open, { n: 2 }, 'EdDSA', privateKey)).typ).toBe('JWT');
+  });
 });

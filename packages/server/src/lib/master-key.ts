@@ -1,7 +1,8 @@
-import { createCipheriv, createDecipheriv, randomBytes } from 'node:crypto';
+import { createCipheriv, createDecipheriv, createSecretKey, type KeyObject, randomBytes } from 'node:crypto';
 import { chmodSync, existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Config } from '../config/load.js';
+import { randomBuffer } from './crypto.js';
 
 /**
  * Returns the master key: from configuration, else (SQLite only; config enforces that) from
@@ -33,24 +34,30 @@ function tightenMode(file: string): void {
 
 /** AES-256-GCM with the master key: secrets at rest (signing keys, client secrets) are stored sealed. */
 export class SecretBox {
-  constructor(readonly key: Buffer) {}
+  /**
+   * The key as a KeyObject, made once: given a Buffer, node:crypto builds one for every cipher. Every refresh
+   * rotation seals its successor, so the seal is on the hot path (~11 → ~6 µs, docs/performance.md).
+   */
+  readonly #key: KeyObject;
+
+  constructor(readonly key: Buffer) {
+    this.#key = createSecretKey(key);
+  }
 
   seal(plaintext: string): string {
-    const iv = randomBytes(12);
-    const cipher = createCipheriv('aes-256-gcm', this.key, iv);
-    const body = Buffer.concat([cipher.update(plaintext, 'utf8'), cipher.final()]);
-    return [
-      'v1',
-      iv.toString('base64url'),
-      cipher.getAuthTag().toString('base64url'),
-      body.toString('base64url'),
-    ].join('.');
+    const iv = randomBuffer(12);
+    const cipher = createCipheriv('aes-256-gcm', this.#key, iv);
+    const update = cipher.update(plaintext, 'utf8');
+    // GCM is a stream mode: `final()` returns nothing more (it computes the tag), so no concatenation.
+    const tail = cipher.final();
+    const body = tail.length === 0 ? update : Buffer.concat([update, tail]);
+    return `v1.${iv.toString('base64url')}.${cipher.getAuthTag().toString('base64url')}.${body.toString('base64url')}`;
   }
 
   open(sealed: string): string {
     const [version, iv, tag, body] = sealed.split('.');
     if (version !== 'v1' || !iv || !tag || body === undefined) throw new Error('unrecognised sealed value');
-    const decipher = createDecipheriv('aes-256-gcm', this.key, Buffer.from(iv, 'base64url'));
+    const decipher = createDecipheriv('aes-256-gcm', this.#key, Buffer.from(iv, 'base64url'));
     decipher.setAuthTag(Buffer.from(tag, 'base64url'));
     return Buffer.concat([decipher.update(Buffer.from(body, 'base64url')), decipher.final()]).toString(
       'utf8',

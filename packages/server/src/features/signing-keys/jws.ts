@@ -51,7 +51,22 @@ export function signCompactOffLoop(
 }
 
 const signingInput = (header: Record<string, unknown>, payload: Record<string, unknown>) =>
-  `${base64url(JSON.stringify(header))}.${base64url(JSON.stringify(payload))}`;
+  `${encodedHeader(header)}.${base64url(JSON.stringify(payload))}`;
+
+/**
+ * A frozen header's encoding, kept: the key ring signs every token of one key and type with the same frozen
+ * header object (key-ring.ts), so it is serialised once, not on every refresh rotation. A header that is not
+ * frozen could change between two calls and is encoded every time.
+ */
+const encodedHeaders = new WeakMap<object, string>();
+function encodedHeader(header: Record<string, unknown>): string {
+  let encoded = encodedHeaders.get(header);
+  if (encoded === undefined) {
+    encoded = base64url(JSON.stringify(header));
+    if (Object.isFrozen(header)) encodedHeaders.set(header, encoded);
+  }
+  return encoded;
+}
 
 /** Ed25519 hashes internally (no digest to name); RS256 and ES256 sign a SHA-256 digest. */
 const digestOf = (alg: SigningAlgorithm) => (alg === 'EdDSA' ? null : 'sha256');

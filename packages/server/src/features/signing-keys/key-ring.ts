@@ -29,6 +29,8 @@ export interface SigningKey {
   alg: SigningAlgorithm;
   /** Imported once when the key is loaded; signs synchronously (jws.ts). */
   privateKey: KeyObject;
+  /** The JWS header of each token type this key signed, frozen so that jws.ts encodes it only once. */
+  headers: Map<string, Readonly<Record<string, unknown>>>;
 }
 
 export interface VerificationKey {
@@ -86,13 +88,19 @@ export class SigningKeyRing {
    */
   async sign(alg: SigningAlgorithm, typ: string, payload: Record<string, unknown>): Promise<string> {
     const key = await this.signingKey(alg);
-    return signCompact({ alg: key.alg, kid: key.kid, typ }, payload, key.alg, key.privateKey);
+    return signCompact(headerOf(key, typ), payload, key.alg, key.privateKey);
   }
 
-  /** `sign`, with the signature computed on the thread pool rather than the event loop (jws.ts). */
-  async signOffLoop(alg: SigningAlgorithm, typ: string, payload: Record<string, unknown>): Promise<string> {
-    const key = await this.signingKey(alg);
-    return signCompactOffLoop({ alg: key.alg, kid: key.kid, typ }, payload, key.alg, key.privateKey);
+  /**
+   * `sign`, with the signature computed on the thread pool rather than the event loop (jws.ts). While the
+   * ring is fresh, the key is taken without awaiting anything: this runs on every refresh rotation.
+   */
+  signOffLoop(alg: SigningAlgorithm, typ: string, payload: Record<string, unknown>): Promise<string> {
+    const loaded = this.#isFresh() ? this.#signing.get(alg) : undefined;
+    if (loaded) return signCompactOffLoop(headerOf(loaded, typ), payload, loaded.alg, loaded.privateKey);
+    return this.signingKey(alg).then((key) =>
+      signCompactOffLoop(headerOf(key, typ), payload, key.alg, key.privateKey),
+    );
   }
 
   /** The key that signs with `alg` now; creates the first one (once, even across racing instances). */
@@ -188,8 +196,13 @@ export class SigningKeyRing {
     };
   }
 
+  /** Loaded, not marked stale by a bus message, and not older than the reload interval. */
+  #isFresh(): boolean {
+    return !this.#stale && this.ctx.now() - this.#loadedAt < RELOAD_INTERVAL_MS;
+  }
+
   async #fresh(): Promise<void> {
-    if (!this.#stale && this.ctx.now() - this.#loadedAt < RELOAD_INTERVAL_MS) return;
+    if (this.#isFresh()) return;
     try {
       await this.#reload();
     } catch (error) {
@@ -240,6 +253,16 @@ export class SigningKeyRing {
         `cannot open signing key ${row.kid}: GATEHOUSE_MASTER_KEY is not the key it was sealed with`,
       );
     }
-    return { kid: row.kid, alg, privateKey: privateKeyObject(jwk) };
+    return { kid: row.kid, alg, privateKey: privateKeyObject(jwk), headers: new Map() };
   }
+}
+
+/** The JWS header for tokens of type `typ` signed by `key`, the same frozen object every time. */
+function headerOf(key: SigningKey, typ: string): Readonly<Record<string, unknown>> {
+  let header = key.headers.get(typ);
+  if (!header) {
+    header = Object.freeze({ alg: key.alg, kid: key.kid, typ });
+    key.headers.set(typ, header);
+  }
+  return header;
 }
