@@ -100,8 +100,13 @@ export async function accountRoutes(plugin: FastifyInstance, deps: AccountRouteD
       const { body } = request;
       const login = body.username ?? body.email;
       if (!login) throw badRequest('username or email is required', { username: 'is required' });
-      const user = await accounts.authenticate(login, body.password, request.ip);
-      return completeFirstFactor(deps, request, reply, user, { ...body, amr: PASSWORD_AMR });
+      const { user, guess } = await accounts.authenticateForSession(login, body.password, request.ip);
+      try {
+        return await completeFirstFactor(deps, request, reply, user, { ...body, amr: PASSWORD_AMR, guess });
+      } finally {
+        // The right password's budget starts over before the answer, whatever the answer (throttle.ts).
+        await guess?.settle();
+      }
     },
   );
 
