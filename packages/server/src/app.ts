@@ -49,6 +49,7 @@ import { registerRequestDefaults } from './http/request-defaults.js';
 import { lazyRequestLogger } from './http/request-logger.js';
 import { registerRouteHooks } from './http/route-hooks.js';
 import { securityHeaderWriter } from './http/security-headers.js';
+import { registerLazySerializers } from './http/serialization.js';
 import { fastifyTrustProxy } from './http/trust-proxy.js';
 import { registerValidators } from './http/validation.js';
 import { loadMasterKey, SecretBox } from './lib/master-key.js';
@@ -185,11 +186,12 @@ export async function buildApp(config: Config, options: BuildOptions = {}): Prom
   });
   registerRequestDefaults(app, { securityHeaders, cors, externalChanges: storage.externalChanges });
   // The API reference collects every route registered after it; one-off commands serve nothing.
-  if (options.command === undefined) await registerOpenApi(app, config);
+  if (options.command === undefined) registerOpenApi(app, config);
   registerCookies(app);
   await app.register(formbody);
   registerJsonBodyParser(app);
   registerValidators(app);
+  registerLazySerializers(app);
   registerErrorHandler(app, { preValidation: nulInFormBody });
   registerWorkspaceRequestData(app);
 
