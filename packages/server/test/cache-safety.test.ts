@@ -99,6 +99,34 @@ describe.each(testDatabases)('cached credentials stay truthful on %s', (database
     expect((await me(apiKey(token))).body.roles).toContain('auditor');
   });
 
+  it('answers GET /api/me from warm caches with the body of the first answer, and a profile change on the next request', async () => {
+    const alice = await person(server);
+    const raw = async () => {
+      const response = await fetch(`${server.url}/api/me`, { headers: { cookie: alice.cookie } });
+      return {
+        status: response.status,
+        type: response.headers.get('content-type'),
+        body: await response.text(),
+      };
+    };
+    const first = await raw();
+    expect(first).toMatchObject({ status: 200, type: 'application/json; charset=utf-8' });
+    expect(JSON.parse(first.body)).toMatchObject({ email: alice.email, workspace: null });
+    // Every later answer comes from the caches (session, principal, the body serialized once per user view).
+    for (let i = 0; i < 5; i += 1) expect(await raw()).toEqual(first);
+    const head = await fetch(`${server.url}/api/me`, { method: 'HEAD', headers: { cookie: alice.cookie } });
+    expect(head.status).toBe(200);
+    expect(head.headers.get('content-length')).toBe(String(Buffer.byteLength(first.body)));
+    const updated = await request(server.url, '/api/me', {
+      body: { firstName: 'Renamed' },
+      cookie: alice.cookie,
+    });
+    expect(updated.status).toBe(200);
+    const after = await raw();
+    expect(JSON.parse(after.body)).toMatchObject({ firstName: 'Renamed', email: alice.email });
+    expect(after.body).not.toBe(first.body);
+  });
+
   it('applies a workspace role change and a removal on the next request', async () => {
     const owner = await person(server);
     const carol = await person(server);

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { clientBucket } from '../src/features/accounts/throttle.js';
 import { request } from './support/http.js';
-import { type TestServer, testDatabases } from './support/server.js';
+import { type TestServer, type TestUser, testDatabases } from './support/server.js';
 import { useTestServer } from './support/suite-server.js';
 
 describe('client buckets', () => {
@@ -64,6 +64,48 @@ describe.each(testDatabases)('sign-in throttling on %s', (database) => {
     for (let i = 0; i < 9; i += 1) await attempt(server, user.email, 'wrong-password');
     expect((await attempt(server, user.email, user.password)).status).toBe(200);
     for (let i = 0; i < 9; i += 1) await attempt(server, user.email, 'wrong-password');
+    expect((await attempt(server, user.email, user.password)).status).toBe(200);
+  });
+
+  // The right password's reset is written with the session (accounts/throttle.ts, RightGuess): every other
+  // ending of a sign-in after the hash must start the count over all the same. Nine failures and the right
+  // password are ten guesses, so without the reset the account would now be locked.
+  const afterNineFailures = async (user: TestUser) => {
+    for (let i = 0; i < 9; i += 1)
+      expect((await attempt(server, user.email, 'wrong-password')).status).toBe(401);
+  };
+
+  it('resets the failure count for the right password on a disabled account, and refuses the sign-in', async () => {
+    const user = await server.createUser();
+    await afterNineFailures(user);
+    const { db } = server.app.gatehouse.ctx.storage;
+    await db.updateTable('users').set({ disabled_at: clock }).where('id', '=', user.id).execute();
+    const refused = await attempt(server, user.email, user.password);
+    expect(refused.status).toBe(403);
+    expect(refused.body['code']).toBe('ACCOUNT_DISABLED');
+    await db.updateTable('users').set({ disabled_at: null }).where('id', '=', user.id).execute();
+    expect((await attempt(server, user.email, user.password)).status).toBe(200);
+  });
+
+  it('resets the failure count for the right password that asks for a workspace not its own', async () => {
+    const user = await server.createUser();
+    await afterNineFailures(user);
+    const refused = await request(server.url, '/api/signin', {
+      body: { username: user.email, password: user.password, workspace: 'not-a-workspace-of-theirs' },
+    });
+    expect(refused.status).toBe(403);
+    expect(refused.body['code']).toBe('NOT_A_MEMBER');
+    expect((await attempt(server, user.email, user.password)).status).toBe(200);
+  });
+
+  it('resets the failure count for a token sign-in', async () => {
+    const user = await server.createUser();
+    await afterNineFailures(user);
+    const tokens = await request(server.url, '/api/signin', {
+      body: { username: user.email, password: user.password, authType: 'oauth' },
+    });
+    expect(tokens.status).toBe(200);
+    await afterNineFailures(user);
     expect((await attempt(server, user.email, user.password)).status).toBe(200);
   });
 });

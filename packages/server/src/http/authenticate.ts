@@ -1,4 +1,10 @@
-import type { FastifyInstance, FastifyReply, FastifyRequest, preValidationAsyncHookHandler } from 'fastify';
+import type {
+  FastifyInstance,
+  FastifyReply,
+  FastifyRequest,
+  HookHandlerDoneFunction,
+  preValidationHookHandler,
+} from 'fastify';
 import { AppError } from '../lib/errors.js';
 import type { AuthContext, Authenticator } from './auth-context.js';
 
@@ -24,23 +30,45 @@ export function registerAuthContext(app: FastifyInstance): void {
  * The one place a request's credential is read (ARCHITECTURE.md): a hook of every `/api` route whose
  * `config.authentication` is not `none` (http/route-hooks.ts), first among its pre-validation hooks, so that
  * an unauthenticated request to a protected route gets 401 rather than a 400 about its body.
+ *
+ * A callback hook: a credential whose session, token and user are cached is accepted synchronously
+ * (`verifyCached`), with no promise or microtask on the way; anything else goes through `verify`.
  */
 export function authenticationHook(
   authenticators: readonly Authenticator[],
   mode: 'lenient' | undefined,
-): preValidationAsyncHookHandler {
-  return async (request: FastifyRequest, reply: FastifyReply) => {
+): preValidationHookHandler {
+  // Logout with a dead credential still succeeds: there is nothing left to end.
+  const refused = (error: unknown): Error | undefined =>
+    mode === 'lenient' && error instanceof AppError && error.status === 401 ? undefined : (error as Error);
+  return (request: FastifyRequest, reply: FastifyReply, done: HookHandlerDoneFunction) => {
     for (const authenticator of authenticators) {
       const credential = authenticator.extract(request);
       if (credential === undefined) continue;
+      let cached: AuthContext | undefined;
       try {
-        request.auth = await authenticator.verify(credential, request);
-        if (request.auth.warning) reply.header('warning', request.auth.warning);
+        cached = authenticator.verifyCached?.(credential, request);
       } catch (error) {
-        // Logout with a dead credential still succeeds: there is nothing left to end.
-        if (mode !== 'lenient' || !(error instanceof AppError) || error.status !== 401) throw error;
+        return done(refused(error));
       }
+      if (cached) return accept(request, reply, cached, done);
+      authenticator.verify(credential, request).then(
+        (auth) => accept(request, reply, auth, done),
+        (error: unknown) => done(refused(error)),
+      );
       return;
     }
+    done();
   };
+}
+
+function accept(
+  request: FastifyRequest,
+  reply: FastifyReply,
+  auth: AuthContext,
+  done: HookHandlerDoneFunction,
+) {
+  request.auth = auth;
+  if (auth.warning) reply.header('warning', auth.warning);
+  done();
 }

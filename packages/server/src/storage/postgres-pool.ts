@@ -79,18 +79,32 @@ export function openPostgresPool(url: string, options: PostgresPoolOptions = {})
       outage.failed(error);
     });
     const query = client.query.bind(client) as Query;
+    /**
+     * A table altered under a prepared statement (another instance migrating) fails it with "cached plan
+     * must not change result type" (0A000) until it is prepared again, and a prepared copy cannot be
+     * replaced on the connection that holds it: the connection leaves the pool on release. Outside a
+     * transaction the failed statement changed nothing, so it runs once more, unprepared, and the request
+     * never sees the failure; inside one the transaction is aborted, so the failure is the caller's.
+     */
+    const prepared = async (name: string, text: string, values: unknown): Promise<unknown> => {
+      try {
+        return await query({ name, text, values });
+      } catch (error) {
+        if ((error as { code?: unknown }).code !== '0A000') throw error;
+        broken.add(client);
+        if (client.getTransactionStatus() !== 'I') throw error;
+        return query(text, values);
+      }
+    };
     (client as unknown as { query: Query }).query = (...args: unknown[]) => {
       // A hot statement marked for it (storage/precompiled.ts) runs prepared: parsed and planned once per
       // connection. pg prepares it on this client's first run and reuses it by name after that.
       const name = typeof args[0] === 'string' ? postgresStatementName(args[0]) : undefined;
-      const result = name ? query({ name, text: args[0], values: args[1] }) : query(...args);
+      const result = name ? prepared(name, args[0] as string, args[1]) : query(...args);
       if (result instanceof Promise) {
         result.then(
           () => outage.succeeded(),
           (error: unknown) => {
-            // A table altered under a prepared statement (another instance migrating) fails it with
-            // "cached plan must not change result type" until it is prepared again: on a fresh connection.
-            if (name && (error as { code?: unknown }).code === '0A000') broken.add(client);
             if (!isStorageUnavailable(error)) return outage.succeeded();
             broken.add(client);
             outage.failed(error);

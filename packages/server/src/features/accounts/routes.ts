@@ -1,13 +1,14 @@
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import { Type } from '@sinclair/typebox';
-import type { FastifyInstance, FastifyRequest } from 'fastify';
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { AuthContext } from '../../http/auth-context.js';
 import { authOf, requireAuth } from '../../http/guards.js';
 import { assertSameOrigin } from '../../http/same-origin.js';
+import { SerializedOnce } from '../../http/serialized-once.js';
 import { AppError, badRequest, forbidden, unauthorized } from '../../lib/errors.js';
-import type { PrincipalLoader } from '../identity/principals.js';
+import type { Principal, PrincipalLoader } from '../identity/principals.js';
 import { UserView } from '../identity/schemas.js';
-import { sharedUserView, userView } from '../identity/user-view.js';
+import { sharedUserView, type UserView as UserViewShape, userView } from '../identity/user-view.js';
 import type { Mailer } from '../mail/mailer.js';
 import type { SecondFactorProof } from '../second-factor/service.js';
 import { PASSWORD_AMR } from '../sessions/amr.js';
@@ -24,6 +25,14 @@ import {
   VerificationPending,
 } from './schemas.js';
 import { assertMaySignIn, completeFirstFactor, type SignInDeps, startSession } from './sign-in.js';
+
+/** GET /api/me's body, serialized once per shared user view (identity/user-view.ts). */
+const meBodies = new SerializedOnce<UserViewShape>();
+
+function sendMe(reply: FastifyReply, principal: Principal | null, auth: AuthContext): void {
+  if (!principal) throw unauthorized();
+  meBodies.send(reply, sharedUserView(principal.user, auth.workspace));
+}
 
 // The serializer uses the first schema that matches: TokenPayload first, or the token fields are dropped.
 const SignInResponse = { 200: Type.Union([TokenPayload, SessionPayload]), 202: VerificationPending };
@@ -91,8 +100,13 @@ export async function accountRoutes(plugin: FastifyInstance, deps: AccountRouteD
       const { body } = request;
       const login = body.username ?? body.email;
       if (!login) throw badRequest('username or email is required', { username: 'is required' });
-      const user = await accounts.authenticate(login, body.password, request.ip);
-      return completeFirstFactor(deps, request, reply, user, { ...body, amr: PASSWORD_AMR });
+      const { user, guess } = await accounts.authenticateForSession(login, body.password, request.ip);
+      try {
+        return await completeFirstFactor(deps, request, reply, user, { ...body, amr: PASSWORD_AMR, guess });
+      } finally {
+        // The right password's budget starts over before the answer, whatever the answer (throttle.ts).
+        await guess?.settle();
+      }
     },
   );
 
@@ -120,12 +134,14 @@ export async function accountRoutes(plugin: FastifyInstance, deps: AccountRouteD
       // The user the second-factor policy holds back still needs to see who they are.
       config: { allowWithoutSecondFactor: true },
     },
-    async (request) => {
+    // Not async: with the principal cached (the steady state), the answer is sent with no promise at all.
+    (request, reply) => {
       const auth = authOf(request);
+      const workspaceId = auth.workspace?.id ?? null;
       // Authentication of this very request looked for changes made from the shell (principals.ts).
-      const principal = await deps.principals.load(auth.user.id, auth.workspace?.id ?? null);
-      if (!principal) throw unauthorized();
-      return sharedUserView(principal.user, auth.workspace);
+      const principal = deps.principals.cached(auth.user.id, workspaceId);
+      if (principal !== undefined) return sendMe(reply, principal, auth);
+      return deps.principals.load(auth.user.id, workspaceId).then((loaded) => sendMe(reply, loaded, auth));
     },
   );
 

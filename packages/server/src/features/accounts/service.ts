@@ -13,7 +13,10 @@ import { countSignIn } from '../metrics/recorder.js';
 import { namesFrom, normaliseBirthDate, normalisePhone } from './profile-fields.js';
 import { announceSignOut, endEverySignIn, type SignInToKeep } from './sign-in-revocation.js';
 import { AccountStore, type ProfileChanges } from './store.js';
-import { accountBudget, SignInThrottle } from './throttle.js';
+import { accountBudget, RightGuess, SignInThrottle } from './throttle.js';
+
+/** A session asked for in a workspace the user is not in: refused rather than silently placed elsewhere. */
+export const notAMember = () => forbidden('You are not a member of this workspace', 'NOT_A_MEMBER');
 
 export interface SignupInput {
   email: string;
@@ -89,10 +92,31 @@ export class AccountService {
    * the same time and give the same answer (a dummy hash is verified for unknown users).
    */
   authenticate(login: string, password: string, ip: string): Promise<UserRow> {
+    return countSignIn(this.ctx.metrics, 'password', async () => {
+      const { user, guess } = await this.#authenticate(login, password, ip);
+      await guess?.settle();
+      return user;
+    });
+  }
+
+  /**
+   * `authenticate` for a sign-in that starts a session: a right password's budget starts over in the
+   * session's own write (`guess`, throttle.ts) instead of a write of its own. The caller must `settle` it
+   * before it answers, whatever the answer. Undefined `guess`: nothing to settle (a second factor follows).
+   */
+  authenticateForSession(
+    login: string,
+    password: string,
+    ip: string,
+  ): Promise<{ user: UserRow; guess: RightGuess | undefined }> {
     return countSignIn(this.ctx.metrics, 'password', () => this.#authenticate(login, password, ip));
   }
 
-  async #authenticate(login: string, password: string, ip: string): Promise<UserRow> {
+  async #authenticate(
+    login: string,
+    password: string,
+    ip: string,
+  ): Promise<{ user: UserRow; guess: RightGuess | undefined }> {
     // The client's window, the look-up and the guess's reservation: one database step (throttle.ts).
     const { user, budget } = await this.#throttle.admitPasswordGuess(ip, identifierKey(login));
     const ok = user?.password_hash
@@ -102,29 +126,29 @@ export class AccountService {
     // With a second factor the sign-in is not over yet: starting the count over here would let someone who
     // knows the password reset it between rounds of guessing codes. Only this guess is given back; the
     // second factor's success starts the count over.
-    if (user.second_factor_at === null) await this.#throttle.guessSucceeded(budget);
-    else await this.#throttle.guessRefunded(budget);
-    if (user.password_hash && this.ctx.hasher.needsRehash(user.password_hash)) {
-      await this.store.setPasswordHash(user.id, await this.ctx.hasher.hash(password), this.ctx.now());
+    const guess = user.second_factor_at === null ? new RightGuess(budget, this.#throttle) : undefined;
+    if (!guess) await this.#throttle.guessRefunded(budget);
+    try {
+      if (user.password_hash && this.ctx.hasher.needsRehash(user.password_hash)) {
+        await this.store.setPasswordHash(user.id, await this.ctx.hasher.hash(password), this.ctx.now());
+      }
+    } catch (error) {
+      await guess?.settle();
+      throw error;
     }
-    return user;
+    return { user, guess };
   }
 
   /**
    * The workspace a new session starts in: the one asked for (if a member), else the last used, else the
-   * user's first. Asking for a workspace the user is not in is refused rather than silently ignored.
+   * user's first (identity/membership-store.ts, one query). Asking for a workspace the user is not in is
+   * refused rather than silently ignored.
    */
   async resolveWorkspace(user: UserRow, requested: string | undefined): Promise<ActiveWorkspace | null> {
-    if (requested) {
-      const chosen = await this.#memberships.findMembership(user.id, requested);
-      if (!chosen) throw forbidden('You are not a member of this workspace', 'NOT_A_MEMBER');
-      return chosen;
-    }
-    if (user.last_workspace_id) {
-      const last = await this.#memberships.findMembership(user.id, user.last_workspace_id);
-      if (last) return last;
-    }
-    return (await this.#memberships.firstMembership(user.id)) ?? null;
+    const choice = { requested: requested || null, last: user.last_workspace_id };
+    const chosen = await this.#memberships.chosen(user.id, choice);
+    if (choice.requested !== null && !chosen) throw notAMember();
+    return chosen ?? null;
   }
 
   async rememberWorkspace(userId: string, workspaceId: string | null): Promise<void> {

@@ -1,5 +1,6 @@
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import type { Config } from '../../config/load.js';
+import type { ActiveWorkspace } from '../../http/auth-context.js';
 import type { AuthConfigService } from '../auth-config/service.js';
 import type { UserRow } from '../identity/user-store.js';
 import { userView, workspaceView } from '../identity/user-view.js';
@@ -8,8 +9,9 @@ import { sessionCookieName, sessionCookieOptions } from '../sessions/cookie.js';
 import type { SessionService } from '../sessions/service.js';
 import type { TokenSignIn } from '../tokens/sign-in.js';
 import type { SessionPayload, TokenPayload } from './schemas.js';
-import type { AccountService } from './service.js';
+import { type AccountService, notAMember } from './service.js';
 import { assertMaySignIn as assertMaySignInPolicy } from './sign-in-policy.js';
+import type { RightGuess } from './throttle.js';
 
 export interface SessionOptions {
   authType?: 'cookie' | 'oauth' | undefined;
@@ -17,6 +19,8 @@ export interface SessionOptions {
   remember?: boolean | undefined;
   /** How the person proved who they are (RFC 8176), recorded with the session; the first step's, for a challenge. */
   amr?: readonly string[] | undefined;
+  /** A right password whose lockout budget starts over in the cookie session's own write (throttle.ts). */
+  guess?: RightGuess | undefined;
 }
 
 /** What finishing a sign-in needs: the route plugins that sign people in pass these along. */
@@ -64,11 +68,10 @@ export async function startSession(
   options: SessionOptions,
 ): Promise<TokenPayload | SessionPayload> {
   const { accounts, sessions, config } = deps;
-  const workspace = await accounts.resolveWorkspace(user, options.workspace);
-  const view = userView(user, workspace);
-  if (workspace?.id !== user.last_workspace_id && workspace)
-    await accounts.rememberWorkspace(user.id, workspace.id);
   if (options.authType === 'oauth') {
+    const workspace = await accounts.resolveWorkspace(user, options.workspace);
+    await rememberWorkspace(deps, user, workspace);
+    const view = userView(user, workspace);
     const tokens = await deps.tokens.issue(user, workspace, {
       ip: request.ip,
       userAgent: request.headers['user-agent'],
@@ -77,18 +80,37 @@ export async function startSession(
     reply.header('cache-control', 'no-store');
     return { payload: { ...tokens, user: view, workspace: view.workspace } };
   }
-  const { token } = await sessions.create({
-    userId: user.id,
-    workspaceId: workspace?.id ?? null,
-    remember: options.remember === true,
-    userAgent: request.headers['user-agent'],
-    ip: request.ip,
-    amr: options.amr,
-  });
+  // The workspace is chosen, the session inserted (and a right password's budget cleared) in one write.
+  const started = await sessions.start(
+    {
+      userId: user.id,
+      remember: options.remember === true,
+      userAgent: request.headers['user-agent'],
+      ip: request.ip,
+      amr: options.amr,
+    },
+    { requested: options.workspace || null, last: user.last_workspace_id },
+    options.guess?.budget ?? null,
+  );
+  options.guess?.cleared();
+  if (!started) throw notAMember();
+  const { token, workspace } = started;
+  await rememberWorkspace(deps, user, workspace);
+  const view = userView(user, workspace);
   const maxAge = options.remember ? config.session.rememberTtl : undefined;
   reply.setCookie(sessionCookieName(config), token, sessionCookieOptions(config, maxAge));
   reply.header('cache-control', 'no-store');
   return { payload: { user: view, workspace: workspaceView(workspace) } };
+}
+
+/** The workspace a session starts in becomes the user's last used, for their next sign-in. */
+async function rememberWorkspace(
+  deps: Pick<SignInDeps, 'accounts'>,
+  user: UserRow,
+  workspace: ActiveWorkspace | null,
+): Promise<void> {
+  if (workspace && workspace.id !== user.last_workspace_id)
+    await deps.accounts.rememberWorkspace(user.id, workspace.id);
 }
 
 /**

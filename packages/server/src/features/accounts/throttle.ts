@@ -134,3 +134,39 @@ export class SignInThrottle {
     await this.#store.reset(budget);
   }
 }
+
+/**
+ * A right password whose budget still counts its guess (`SignInThrottle.guessSucceeded` not yet written):
+ * the count starts over in the write that starts the sign-in's session (`budget`, then `cleared`), which
+ * spares PostgreSQL a round trip, or on its own in `settle` when the sign-in ends any other way (a disabled
+ * account, a workspace refused, a token sign-in, an error). The caller settles before it answers, so the
+ * count has started over by the answer in every case, as when the reset was written right after the hash.
+ */
+export class RightGuess {
+  #budget: string | undefined;
+
+  constructor(
+    budget: string,
+    private readonly throttle: SignInThrottle,
+  ) {
+    this.#budget = budget;
+  }
+
+  /** The budget to clear within the session's write; undefined once it is cleared. */
+  get budget(): string | undefined {
+    return this.#budget;
+  }
+
+  /** The session's write that cleared the budget has committed. */
+  cleared(): void {
+    this.#budget = undefined;
+  }
+
+  /** Clears the budget unless the session's write did. */
+  async settle(): Promise<void> {
+    const budget = this.#budget;
+    if (budget === undefined) return;
+    this.#budget = undefined;
+    await this.throttle.guessSucceeded(budget);
+  }
+}

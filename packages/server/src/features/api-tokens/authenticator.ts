@@ -3,7 +3,7 @@ import type { AuthContext, Authenticator } from '../../http/auth-context.js';
 import { unauthorized } from '../../lib/errors.js';
 import type { AuthConfigService } from '../auth-config/service.js';
 import { authUser } from '../identity/user-view.js';
-import type { ApiTokenService } from './service.js';
+import type { ApiTokenService, VerifiedApiToken } from './service.js';
 
 const HEADER = 'x-api-key';
 const QUERY_PARAMETER = 'api_key';
@@ -32,25 +32,41 @@ export function apiTokenAuthenticator(
       if (header !== undefined && header !== '') return Array.isArray(header) ? header.join(',') : header;
       return queryParameter(request);
     },
-    async verify(token: string, request: FastifyRequest): Promise<AuthContext> {
-      if (!request.headers[HEADER] && !(await authConfig.get()).allowQueryParameter) {
-        throw unauthorized(
-          `The ${QUERY_PARAMETER} query parameter is disabled on this server; send the token in the ${HEADER} header`,
-          'API_KEY_QUERY_DISABLED',
-        );
+    verifyCached(token: string, request: FastifyRequest): AuthContext | undefined {
+      if (!request.headers[HEADER]) {
+        const config = authConfig.cached();
+        if (!config) return undefined;
+        assertQueryParameterAllowed(config.allowQueryParameter);
       }
-      const { token: row, scopes, principal, warning } = await apiTokens.verify(token);
-      const context: AuthContext = {
-        kind: 'api_token',
-        // The owner's current roles: a token narrows what its owner can do, it never widens it.
-        user: authUser(principal.user),
-        workspace: principal.workspace,
-        scopes,
-        apiTokenId: row.id,
-      };
-      if (row.workspace_id !== null) context.workspaceLocked = true;
-      if (warning) context.warning = warning;
-      return context;
+      const verified = apiTokens.verifyCached(token);
+      return verified && apiTokenContext(verified);
+    },
+    async verify(token: string, request: FastifyRequest): Promise<AuthContext> {
+      if (!request.headers[HEADER]) assertQueryParameterAllowed((await authConfig.get()).allowQueryParameter);
+      return apiTokenContext(await apiTokens.verify(token));
     },
   };
+}
+
+function assertQueryParameterAllowed(allowed: boolean): void {
+  if (!allowed) {
+    throw unauthorized(
+      `The ${QUERY_PARAMETER} query parameter is disabled on this server; send the token in the ${HEADER} header`,
+      'API_KEY_QUERY_DISABLED',
+    );
+  }
+}
+
+function apiTokenContext({ token: row, scopes, principal, warning }: VerifiedApiToken): AuthContext {
+  const context: AuthContext = {
+    kind: 'api_token',
+    // The owner's current roles: a token narrows what its owner can do, it never widens it.
+    user: authUser(principal.user),
+    workspace: principal.workspace,
+    scopes,
+    apiTokenId: row.id,
+  };
+  if (row.workspace_id !== null) context.workspaceLocked = true;
+  if (warning) context.warning = warning;
+  return context;
 }

@@ -140,20 +140,44 @@ export class ApiTokenService {
     if (!hasApiTokenShape(raw)) throw malformed();
     const hash = sha256(raw);
     const cached = this.#cache.get(hash) ?? (await this.#load(raw, hash));
-    if (!cached) throw unauthorized('The API token is invalid or has been revoked', 'INVALID_API_TOKEN');
-    const { row, scopes } = cached;
+    if (!cached) throw revoked();
     const now = this.ctx.now();
-    if (row.expires_at !== null && now >= row.expires_at)
-      throw unauthorized('The API token has expired', 'API_TOKEN_EXPIRED');
-    // A rotated token past its overlap is refused exactly like a revoked one (issue 18).
-    if (row.rotation_ends_at !== null && now >= row.rotation_ends_at)
-      throw unauthorized('The API token is invalid or has been revoked', 'INVALID_API_TOKEN');
-
+    assertInForce(cached.row, now);
     const config = this.authConfig.cached() ?? (await this.authConfig.get());
-    if (!config.allowUserTokenAuthentication)
-      throw unauthorized('API token authentication is disabled on this server', 'API_TOKENS_DISABLED');
-    const principal = await this.principals.load(row.user_id, row.workspace_id);
-    if (!principal) throw unauthorized('The API token is invalid or has been revoked', 'INVALID_API_TOKEN');
+    assertTokensEnabled(config);
+    return this.#accept(
+      cached,
+      config,
+      await this.principals.load(cached.row.user_id, cached.row.workspace_id),
+      now,
+    );
+  }
+
+  /**
+   * `verify` from memory alone, with the same checks in the same order: undefined as soon as something it
+   * needs (the token, the configuration, the owner) is not cached, and `verify` then decides.
+   */
+  verifyCached(raw: string): VerifiedApiToken | undefined {
+    if (!hasApiTokenShape(raw)) throw malformed();
+    const cached = this.#cache.get(sha256(raw));
+    if (!cached) return undefined;
+    const now = this.ctx.now();
+    assertInForce(cached.row, now);
+    const config = this.authConfig.cached();
+    if (!config) return undefined;
+    assertTokensEnabled(config);
+    const principal = this.principals.cached(cached.row.user_id, cached.row.workspace_id);
+    return principal === undefined ? undefined : this.#accept(cached, config, principal, now);
+  }
+
+  /** The checks that need the owner, then the token's use is counted. */
+  #accept(
+    { row, scopes }: CachedToken,
+    config: AuthConfiguration,
+    principal: Principal | null,
+    now: number,
+  ): VerifiedApiToken {
+    if (!principal) throw revoked();
     if (row.workspace_id && !principal.workspace) {
       throw unauthorized(
         "The API token's owner is no longer a member of its workspace",
@@ -187,6 +211,20 @@ export class ApiTokenService {
       (entry) => (entry ? [apiTokenTag(entry.row.id), userTag(entry.row.user_id)] : undefined),
     );
   }
+}
+
+const revoked = () => unauthorized('The API token is invalid or has been revoked', 'INVALID_API_TOKEN');
+
+/** Expired, or a rotated token past its overlap (refused exactly like a revoked one, issue 18). */
+function assertInForce(row: ApiTokenRow, now: number): void {
+  if (row.expires_at !== null && now >= row.expires_at)
+    throw unauthorized('The API token has expired', 'API_TOKEN_EXPIRED');
+  if (row.rotation_ends_at !== null && now >= row.rotation_ends_at) throw revoked();
+}
+
+function assertTokensEnabled(config: AuthConfiguration): void {
+  if (!config.allowUserTokenAuthentication)
+    throw unauthorized('API token authentication is disabled on this server', 'API_TOKENS_DISABLED');
 }
 
 const malformed = () =>

@@ -18,6 +18,8 @@ export interface Principal {
 export const userTag = (userId: string) => `user:${userId}`;
 export const workspaceTag = (workspaceId: string) => `workspace:${workspaceId}`;
 
+const principalKey = (userId: string, workspaceId: string | null) => `${userId}|${workspaceId ?? ''}`;
+
 /**
  * The user and their role in the active workspace, as every authenticated request needs them. Cached so
  * a request costs no database round trip; any change to the user or the workspace is published on the
@@ -50,9 +52,19 @@ export class PrincipalLoader {
     return principal;
   }
 
+  /**
+   * `load` from the cache alone: the principal, null (no such user), or undefined when it is not cached
+   * (then only `load` can tell). Throws ACCOUNT_DISABLED as `load` does.
+   */
+  cached(userId: string, workspaceId: string | null): Principal | null | undefined {
+    const principal = this.#cache.get(principalKey(userId, workspaceId));
+    if (principal?.user.disabled_at != null) throw accountDisabled();
+    return principal;
+  }
+
   #load(userId: string, workspaceId: string | null): Promise<Principal | null> {
     return this.#cache.read(
-      `${userId}|${workspaceId ?? ''}`,
+      principalKey(userId, workspaceId),
       async () => {
         const user = await this.#users.findById(userId);
         const workspace =

@@ -1,8 +1,10 @@
 import type { AppContext } from '../../context.js';
+import type { ActiveWorkspace } from '../../http/auth-context.js';
 import { newId, randomSecret, sha256 } from '../../lib/crypto.js';
 import { TtlCache } from '../../lib/ttl-cache.js';
+import type { WorkspaceChoice } from '../identity/membership-store.js';
 import { userTag } from '../identity/principals.js';
-import { type SessionRow, SessionStore } from './store.js';
+import { type SessionRow, SessionStore, type UnplacedSession } from './store.js';
 
 /**
  * Writing last_seen_at on every request would be a database write per request: it is written at most once a
@@ -45,21 +47,44 @@ export class SessionService {
   readonly #cache: TtlCache<SessionRow | null>;
 
   constructor(private readonly ctx: AppContext) {
-    this.#store = new SessionStore(ctx.storage.db);
+    this.#store = new SessionStore(ctx.storage.db, ctx.storage.sqliteWrite);
     this.#cache = new TtlCache<SessionRow | null>(30_000, 10_000, ctx.now).follow(ctx.bus);
     ctx.metrics.watchCache('sessions', this.#cache);
   }
 
   /** Creates a session; returns the raw cookie value (shown to the browser only) and the stored row. */
   async create(info: NewSessionInfo): Promise<{ token: string; session: SessionRow }> {
+    const { token, session } = this.#newSession(info);
+    const row = { ...session, workspace_id: info.workspaceId };
+    await this.#evicted(await this.#store.insert(row, MAX_SESSIONS_PER_USER));
+    return { token, session: row };
+  }
+
+  /**
+   * A sign-in's session, in the workspace `choice` picks (asked for, else last used, else first), with the
+   * right password's lockout budget cleared in the same write when `budget` is given (SessionStore.start).
+   * Undefined, with no session, when the workspace asked for is not the user's.
+   */
+  async start(
+    info: Omit<NewSessionInfo, 'workspaceId'>,
+    choice: WorkspaceChoice,
+    budget: string | null,
+  ): Promise<{ token: string; workspace: ActiveWorkspace | null } | undefined> {
+    const { token, session } = this.#newSession(info);
+    const started = await this.#store.start(session, choice, budget, MAX_SESSIONS_PER_USER);
+    if (!started) return undefined;
+    await this.#evicted(started.evicted);
+    return { token, workspace: started.workspace };
+  }
+
+  #newSession(info: Omit<NewSessionInfo, 'workspaceId'>): { token: string; session: UnplacedSession } {
     const { session: ttl } = this.ctx.config;
     const now = this.ctx.now();
     const token = randomSecret();
-    const session: SessionRow = {
+    const session: UnplacedSession = {
       id: newId(),
       token_hash: sha256(token),
       user_id: info.userId,
-      workspace_id: info.workspaceId,
       created_at: now,
       last_seen_at: now,
       expires_at: now + (info.remember ? ttl.rememberTtl : ttl.absoluteTtl) * 1000,
@@ -68,9 +93,24 @@ export class SessionService {
       ip: info.ip ?? null,
       amr: info.amr ? JSON.stringify(info.amr) : null,
     };
-    const evicted = await this.#store.insert(session, MAX_SESSIONS_PER_USER);
-    for (const id of evicted) await this.ctx.bus.publish(sessionTag(id));
     return { token, session };
+  }
+
+  async #evicted(ids: string[]): Promise<void> {
+    for (const id of ids) await this.ctx.bus.publish(sessionTag(id));
+  }
+
+  /**
+   * `verify` from the cache alone: the live session for a cookie value, or undefined when only `verify` can
+   * tell (not cached, ended, or due a `last_seen_at` write).
+   */
+  cached(token: string): SessionRow | undefined {
+    const session = this.#cache.get(sha256(token));
+    if (!session) return undefined;
+    const now = this.ctx.now();
+    if (ended(session, now) || now - session.last_seen_at >= touchInterval(session.idle_ttl_ms))
+      return undefined;
+    return session;
   }
 
   /** The live session for a cookie value, or null. Served from cache; revocations reach it through the bus. */

@@ -128,6 +128,15 @@ export class SigningKeyRing {
     return this.#usable(kid);
   }
 
+  /**
+   * `verificationKey` without waiting: the key when the ring is fresh and knows it, otherwise undefined
+   * (a reload is due, or the kid is unknown: only `verificationKey` can tell).
+   */
+  knownVerificationKey(kid: string): VerificationKey | undefined {
+    if (this.#stale || this.ctx.now() - this.#loadedAt >= RELOAD_INTERVAL_MS) return undefined;
+    return this.#usable(kid);
+  }
+
   /** RFC 7517 JWK Set: active keys and retired keys still in their grace; public members only. */
   async jwks(): Promise<{ keys: PublishedJwk[] }> {
     await this.#fresh();

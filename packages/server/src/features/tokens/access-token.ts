@@ -106,14 +106,26 @@ export class AccessTokens {
   }
 
   /**
+   * `verify` from memory alone: a token verified before, not expired, whose key the ring still holds
+   * without a reload; undefined otherwise (then `verify` decides).
+   */
+  cached(token: string): VerifiedAccessToken | undefined {
+    const cached = this.#verified.get(token);
+    return cached && this.#fresh(cached) && this.keys.knownVerificationKey(cached.kid) ? cached : undefined;
+  }
+
+  #fresh(verified: VerifiedAccessToken): boolean {
+    return this.ctx.now() < verified.expiresAt + CLOCK_TOLERANCE_SECONDS * 1000;
+  }
+
+  /**
    * Verifies signature, header and claims; anything wrong is the same 401 invalid_token (RFC 6750 §3.1).
    * `acceptExpiredFor` (seconds) is for logout only: an expired but genuine token still names the family to end.
    */
   async verify(token: string, acceptExpiredFor = 0): Promise<VerifiedAccessToken> {
     const cached = acceptExpiredFor === 0 ? this.#verified.get(token) : undefined;
     if (cached) {
-      const fresh = this.ctx.now() < cached.expiresAt + CLOCK_TOLERANCE_SECONDS * 1000;
-      if (fresh && (await this.keys.verificationKey(cached.kid))) return cached;
+      if (this.#fresh(cached) && (await this.keys.verificationKey(cached.kid))) return cached;
       this.#verified.delete(token);
     }
     let payload: JWTPayload;

@@ -153,11 +153,25 @@ export class TokenService implements TokenSignIn {
    */
   async verifyAccessToken(token: string): Promise<{ claims: VerifiedAccessToken; family: FamilyRow }> {
     const claims = await this.accessTokens.verify(token);
-    const family = await this.#family(claims.familyId);
+    return { claims, family: this.#liveFamilyOf(claims, await this.#family(claims.familyId)) };
+  }
+
+  /**
+   * `verifyAccessToken` from memory alone: undefined when the token or its family is not cached (then
+   * `verifyAccessToken` decides). Throws as it does when the family has ended.
+   */
+  cachedAccessToken(token: string): { claims: VerifiedAccessToken; family: FamilyRow } | undefined {
+    const claims = this.accessTokens.cached(token);
+    if (!claims) return undefined;
+    const family = this.#families.get(familyTag(claims.familyId));
+    return family === undefined ? undefined : { claims, family: this.#liveFamilyOf(claims, family) };
+  }
+
+  #liveFamilyOf(claims: VerifiedAccessToken, family: FamilyRow | null): FamilyRow {
     const now = this.ctx.now();
     if (!family || family.revoked_at !== null || family.expires_at <= now || family.user_id !== claims.userId)
       throw invalidToken(undefined, 'the token session has ended (logout, revocation or expiry)');
-    return { claims, family };
+    return family;
   }
 
   /** Ends one family (an OAuth grant revoked, a replayed authorization code) on every instance. */
