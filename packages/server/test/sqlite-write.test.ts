@@ -4,6 +4,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { precompiled } from '../src/storage/precompiled.js';
 import type { Database } from '../src/storage/schema.js';
 import {
+  CountingSqliteDialect,
   KyselyInsideSqliteWrite,
   type SqliteWrite,
   sqliteWriteSection,
@@ -24,8 +25,14 @@ const RENAME = precompiled(
     sql<{ name: string }>`UPDATE items SET name = ${name} WHERE id = ${id} RETURNING name`,
 );
 
-/** SQLite only: the synchronous write section the refresh rotation uses (storage/sqlite-write.ts). */
-describe('SQLite write section', () => {
+/**
+ * SQLite only: the synchronous write section the refresh rotation uses (storage/sqlite-write.ts), both as the
+ * server sets it up (it runs at once while Kysely's connection is idle) and always queueing for the connection.
+ */
+describe.each([
+  ['at once while the connection is idle', true],
+  ['always through the connection', false],
+])('SQLite write section, %s', (_how, counting) => {
   let sqlite: SQLite.Database;
   let db: Kysely<Tables>;
   let write: SqliteWrite;
@@ -33,8 +40,16 @@ describe('SQLite write section', () => {
   beforeEach(async () => {
     sqlite = new SQLite(':memory:');
     const statements = withStatementCache(sqlite);
-    db = new Kysely<Tables>({ dialect: new SqliteDialect({ database: statements }) });
-    write = sqliteWriteSection(db as unknown as Kysely<Database>, sqlite, statements);
+    const dialect = counting
+      ? new CountingSqliteDialect({ database: statements })
+      : new SqliteDialect({ database: statements });
+    db = new Kysely<Tables>({ dialect });
+    write = sqliteWriteSection(
+      db as unknown as Kysely<Database>,
+      sqlite,
+      statements,
+      dialect instanceof CountingSqliteDialect ? () => dialect.idle : undefined,
+    );
     await db.schema
       .createTable('items')
       .addColumn('id', 'integer', (c) => c.primaryKey())
@@ -118,5 +133,48 @@ describe('SQLite write section', () => {
     await expect(stray).rejects.toBeInstanceOf(KyselyInsideSqliteWrite);
     await write((statements) => statements.run(INSERT, { id: 3, name: 'three' }));
     expect(await names()).toEqual(['three']);
+  });
+
+  it('runs its work before the call returns only when nothing holds or awaits the connection', async () => {
+    let ran = false;
+    const section = write((statements) => {
+      statements.run(INSERT, { id: 1, name: 'one' });
+      ran = true;
+    });
+    expect(ran).toBe(counting);
+    await section;
+    // A query queued (not yet run) holds the connection as far as the section is concerned: it waits.
+    const query = db.selectFrom('items').select('name').execute();
+    ran = false;
+    const after = write((statements) => {
+      statements.run(INSERT, { id: 2, name: 'two' });
+      ran = true;
+    });
+    expect(ran).toBe(false);
+    expect((await query).map((row) => row.name)).toEqual(['one']);
+    await after;
+    expect(await names()).toEqual(['one', 'two']);
+  });
+
+  it('lets exactly one of many racing sections consume a row, with Kysely queries in between', async () => {
+    await write((statements) => statements.run(INSERT, { id: 1, name: 'token' }));
+    const CONSUME = precompiled(
+      { id: 'number' },
+      (_db, { id }) => sql`UPDATE items SET name = 'consumed' WHERE id = ${id} AND name = 'token'`,
+    );
+    const outcomes = await Promise.all(
+      Array.from({ length: 20 }, (_, i) =>
+        i % 3 === 0
+          ? db
+              .selectFrom('items')
+              .select('name')
+              .execute()
+              .then(() => 'read')
+          : write((statements) => statements.changes(CONSUME, { id: 1 })),
+      ),
+    );
+    expect(outcomes.filter((outcome) => outcome === 1)).toHaveLength(1);
+    expect(outcomes.filter((outcome) => outcome === 0)).toHaveLength(12);
+    expect(await names()).toEqual(['consumed']);
   });
 });

@@ -2,14 +2,14 @@ import { chmodSync, closeSync, existsSync, mkdirSync, openSync } from 'node:fs';
 import { dirname } from 'node:path';
 import SQLite from 'better-sqlite3';
 import type { FastifyBaseLogger } from 'fastify';
-import { Kysely, PostgresDialect, SqliteDialect, sql } from 'kysely';
+import { Kysely, PostgresDialect, sql } from 'kysely';
 import type pg from 'pg';
 import type { DatabaseConfig } from '../config/load.js';
 import { type ExternalChanges, externalChangeSignal } from './external-changes.js';
 import type { OutageLog } from './outage.js';
 import { openPostgresPool } from './postgres-pool.js';
 import type { Database } from './schema.js';
-import { type SqliteWrite, sqliteWriteSection } from './sqlite-write.js';
+import { CountingSqliteDialect, type SqliteWrite, sqliteWriteSection } from './sqlite-write.js';
 import { withStatementCache } from './statement-cache.js';
 
 export type Dialect = 'sqlite' | 'postgres';
@@ -70,7 +70,8 @@ function openSqlite(path: string): Storage {
   // still held 2.4 MB more than 2 once 10,000 accounts were written ("Sixth round, memory").
   sqlite.pragma(`cache_size = -${SQLITE_CACHE_KIB}`);
   const statements = withStatementCache(sqlite);
-  const db = new Kysely<Database>({ dialect: new SqliteDialect({ database: statements }) });
+  const dialect = new CountingSqliteDialect({ database: statements });
+  const db = new Kysely<Database>({ dialect });
   const dataVersion = sqlite.prepare('PRAGMA data_version').pluck();
   const externalChanges = externalChangeSignal(() => dataVersion.get() as number);
   return {
@@ -79,7 +80,7 @@ function openSqlite(path: string): Storage {
     pool: undefined,
     outage: undefined,
     externalChanges,
-    sqliteWrite: sqliteWriteSection(db, sqlite, statements),
+    sqliteWrite: sqliteWriteSection(db, sqlite, statements, () => dialect.idle),
     ping: async () => {
       await sql`select 1`.execute(db);
     },

@@ -2,8 +2,10 @@ import type { Database as SqliteDatabase } from 'better-sqlite3';
 import {
   type DatabaseConnection,
   DefaultQueryExecutor,
+  type Driver,
   type Kysely,
   type SqliteDatabase as KyselySqliteDatabase,
+  SqliteDialect,
 } from 'kysely';
 import type { ArgsOf, Precompiled, Shape } from './precompiled.js';
 import type { Database } from './schema.js';
@@ -61,6 +63,41 @@ function guardKysely(): void {
 if (process.env['VITEST'] !== undefined) guardKysely();
 
 /**
+ * Kysely's SQLite dialect, counting the queries, transactions and connections that hold its one connection or
+ * wait for it. While none does, a write section runs at once instead of queueing for the connection
+ * (`sqliteWriteSection`): Kysely's connection hand-over is a chain of promises (acquire, the mutex, release),
+ * a few µs of every refresh rotation (docs/performance.md).
+ */
+export class CountingSqliteDialect extends SqliteDialect {
+  #holders = 0;
+
+  /** No Kysely query, transaction or connection holds the connection or waits for it. */
+  get idle(): boolean {
+    return this.#holders === 0;
+  }
+
+  override createDriver(): Driver {
+    const driver = super.createDriver();
+    const acquire = driver.acquireConnection.bind(driver);
+    const release = driver.releaseConnection.bind(driver);
+    // Counted from the request, not the grant: a waiter the mutex has just been handed to holds it already,
+    // though its continuation has not run yet.
+    driver.acquireConnection = () => {
+      this.#holders += 1;
+      return acquire().catch((error: unknown) => {
+        this.#holders -= 1;
+        throw error;
+      });
+    };
+    driver.releaseConnection = (connection) => {
+      this.#holders -= 1;
+      return release(connection);
+    };
+    return driver;
+  }
+}
+
+/**
  * A write transaction on the SQLite connection that runs without yielding: BEGIN IMMEDIATE, `work`, COMMIT
  * (ROLLBACK when `work` throws), all synchronous, while Kysely's driver has handed the one connection to us,
  * so no Kysely query or transaction can interleave with it (it waits on the same mutex). better-sqlite3 is
@@ -77,6 +114,11 @@ export function sqliteWriteSection(
   db: Kysely<Database>,
   sqlite: SqliteDatabase,
   statements: KyselySqliteDatabase,
+  /**
+   * True while nothing holds Kysely's connection or waits for it (`CountingSqliteDialect.idle`): the section
+   * then runs at once, since nothing can start in between (it is synchronous). Without it, it always queues.
+   */
+  connectionIdle: () => boolean = () => false,
 ): SqliteWrite {
   const begin = sqlite.prepare('BEGIN IMMEDIATE');
   const commit = sqlite.prepare('COMMIT');
@@ -96,21 +138,31 @@ export function sqliteWriteSection(
       return Number(prepared.run(parameters).changes);
     },
   };
-  return (work) =>
-    db.getExecutor().provideConnection(async () => {
-      begin.run();
-      sectionRunning = true;
-      kyselyStarted = false;
+  const section = <T>(work: (statements: SqliteStatements) => T): T => {
+    begin.run();
+    sectionRunning = true;
+    kyselyStarted = false;
+    try {
+      const result = work(run);
+      if (kyselyStarted) throw new KyselyInsideSqliteWrite();
+      commit.run();
+      return result;
+    } catch (error) {
+      if (sqlite.inTransaction) rollback.run();
+      throw error;
+    } finally {
+      sectionRunning = false;
+    }
+  };
+  return (work) => {
+    // `inTransaction` as well: a transaction begun on the handle outside Kysely must not take the section in.
+    if (connectionIdle() && !sqlite.inTransaction) {
       try {
-        const result = work(run);
-        if (kyselyStarted) throw new KyselyInsideSqliteWrite();
-        commit.run();
-        return result;
+        return Promise.resolve(section(work));
       } catch (error) {
-        if (sqlite.inTransaction) rollback.run();
-        throw error;
-      } finally {
-        sectionRunning = false;
+        return Promise.reject(error);
       }
-    });
+    }
+    return db.getExecutor().provideConnection(async () => section(work));
+  };
 }
