@@ -54,6 +54,7 @@ import { fastifyTrustProxy } from './http/trust-proxy.js';
 import { registerValidators } from './http/validation.js';
 import { loadMasterKey, SecretBox } from './lib/master-key.js';
 import { PasswordHasher } from './lib/passwords.js';
+import { preferSmallHeap } from './lifecycle/heap-growth.js';
 import { Readiness } from './lifecycle/readiness.js';
 import { waitForDatabase } from './lifecycle/wait-for-database.js';
 import { createServices, type Services } from './services.js';
@@ -95,6 +96,8 @@ export interface BuildOptions {
 /** Builds the server: opens storage, applies migrations, wires every feature. Never listens (tests inject). */
 export async function buildApp(config: Config, options: BuildOptions = {}): Promise<FastifyInstance> {
   if (options.command === 'read') assertDatabaseExists(config);
+  // A server, not a one-off command: its heap is sized for memory from here on (heap-growth.ts).
+  if (options.command === undefined) preferSmallHeap();
   // One logger for the app: Fastify's request logs and the features' own lines (failures below HTTP).
   const destination = options.logger === false ? undefined : (options.logStream ?? pino.destination(1));
   const log: FastifyBaseLogger = destination

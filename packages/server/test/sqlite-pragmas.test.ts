@@ -21,8 +21,8 @@ describe('SQLite connection settings', () => {
     rmSync(dir, { recursive: true, force: true });
   });
 
-  it('keeps a 4 MiB page cache, not better-sqlite3’s built-in 16 MiB', async () => {
-    expect(SQLITE_CACHE_KIB).toBe(4096);
+  it('keeps a 2 MiB page cache, not better-sqlite3’s built-in 16 MiB', async () => {
+    expect(SQLITE_CACHE_KIB).toBe(2048);
     expect(await pragma('cache_size')).toBe(-SQLITE_CACHE_KIB);
   });
 

@@ -15,7 +15,7 @@ import { withStatementCache } from './statement-cache.js';
 export type Dialect = 'sqlite' | 'postgres';
 
 /** SQLite's page cache per connection, in KiB (see openSqlite). */
-export const SQLITE_CACHE_KIB = 4096;
+export const SQLITE_CACHE_KIB = 2048;
 
 export interface Storage {
   db: Kysely<Database>;
@@ -63,10 +63,11 @@ function openSqlite(path: string): Storage {
   sqlite.pragma('synchronous = NORMAL');
   sqlite.pragma('foreign_keys = ON');
   sqlite.pragma('busy_timeout = 5000');
-  // SQLite's own page cache: 4 MiB, not the 16 MiB better-sqlite3 builds in. Every hot read is answered from
+  // SQLite's own page cache: 2 MiB, not the 16 MiB better-sqlite3 builds in. Every hot read is answered from
   // Gatehouse's own caches, and a page SQLite drops is read back from the OS's file cache (one pread). The
   // 16 MiB filled up under a load of refresh rotations (each writes new pages) and stayed: 16 MB of the
-  // server's RSS in the bench, for no measurable CPU (docs/performance.md, "Fifth round, memory").
+  // server's RSS in the bench, for no measurable CPU (docs/performance.md, "Fifth round, memory"); 4 MiB
+  // still held 2.4 MB more than 2 once 10,000 accounts were written ("Sixth round, memory").
   sqlite.pragma(`cache_size = -${SQLITE_CACHE_KIB}`);
   const statements = withStatementCache(sqlite);
   const dialect = new CountingSqliteDialect({ database: statements });
