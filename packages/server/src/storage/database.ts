@@ -17,6 +17,16 @@ export type Dialect = 'sqlite' | 'postgres';
 /** SQLite's page cache per connection, in KiB (see openSqlite). */
 export const SQLITE_CACHE_KIB = 2048;
 
+/**
+ * The WAL's length, in pages, past which a commit copies the WAL back into the database file (a PASSIVE
+ * checkpoint). SQLite's default is 1,000 (~4 MB). A checkpoint writes every page changed since the last one
+ * once and syncs both files, on the event loop; a refresh rotation writes ~5 pages, so at the default a busy
+ * server checkpointed every ~200 rotations, each time rewriting index pages that the next rotations change
+ * again. At 4,000 the WAL file (reused from its start after each checkpoint) stays under ~17 MB on disk
+ * (test/sqlite-pragmas.test.ts) and a rotation costs less (docs/performance.md, "Sixth round").
+ */
+export const SQLITE_WAL_AUTOCHECKPOINT_PAGES = 4000;
+
 export interface Storage {
   db: Kysely<Database>;
   dialect: Dialect;
@@ -69,6 +79,7 @@ function openSqlite(path: string): Storage {
   // server's RSS in the bench, for no measurable CPU (docs/performance.md, "Fifth round, memory"); 4 MiB
   // still held 2.4 MB more than 2 once 10,000 accounts were written ("Sixth round, memory").
   sqlite.pragma(`cache_size = -${SQLITE_CACHE_KIB}`);
+  sqlite.pragma(`wal_autocheckpoint = ${SQLITE_WAL_AUTOCHECKPOINT_PAGES}`);
   const statements = withStatementCache(sqlite);
   const dialect = new CountingSqliteDialect({ database: statements });
   const db = new Kysely<Database>({ dialect });
