@@ -22,7 +22,7 @@ describe('npm start', () => {
       scripts: Record<string, string>;
     };
     expect(scripts['start']).toBe(
-      'exec node --max-semi-space-size=4 --heap-growing-percent=10 --v8-pool-size=1 packages/server/bin/gatehouse.js start',
+      'exec node --max-semi-space-size=4 --heap-growing-percent=10 --v8-pool-size=1 --no-allocation-site-pretenuring packages/server/bin/gatehouse.js start',
     );
     const batch = readFileSync(join(ROOT, 'exec.cmd'), 'utf8').split('\r\n');
     expect(batch.filter((line) => line !== '' && !line.startsWith('@rem '))).toEqual(['@%*']);
