@@ -133,21 +133,23 @@ export class SessionStore {
   }
 }
 
+/** A session row's columns but its workspace, as parameters of the statements below. */
+const SESSION_PARAMETERS = {
+  id: 'string',
+  token_hash: 'string',
+  user_id: 'string',
+  created_at: 'number',
+  last_seen_at: 'number',
+  expires_at: 'number',
+  idle_ttl_ms: 'number',
+  user_agent: 'string | null',
+  ip: 'string | null',
+  amr: 'string | null',
+} as const;
+
 /** The statements of every sign-in, compiled once (storage/precompiled.ts). */
 const INSERT = precompiled(
-  {
-    id: 'string',
-    token_hash: 'string',
-    user_id: 'string',
-    workspace_id: 'string | null',
-    created_at: 'number',
-    last_seen_at: 'number',
-    expires_at: 'number',
-    idle_ttl_ms: 'number',
-    user_agent: 'string | null',
-    ip: 'string | null',
-    amr: 'string | null',
-  },
+  { ...SESSION_PARAMETERS, workspace_id: 'string | null' },
   (db, row) => db.insertInto('sessions').values(row),
   { prepareOnPostgres: true },
 );
@@ -160,16 +162,7 @@ const INSERT = precompiled(
  */
 const POSTGRES_START = precompiled(
   {
-    id: 'string',
-    token_hash: 'string',
-    user_id: 'string',
-    created_at: 'number',
-    last_seen_at: 'number',
-    expires_at: 'number',
-    idle_ttl_ms: 'number',
-    user_agent: 'string | null',
-    ip: 'string | null',
-    amr: 'string | null',
+    ...SESSION_PARAMETERS,
     requested: 'string | null',
     last: 'string | null',
     budget: 'string | null',
