@@ -13,7 +13,7 @@ const CONNECTION_HEADERS = new Set([
 /**
  * The API reference: the OpenAPI 3.1 document at /openapi.json and Swagger UI at /docs
  * (openapi-reference.ts). Both are built at the first request for either, not at start-up: @fastify/swagger,
- * Swagger UI and what they bring (a YAML library, @fastify/static with glob) cost every server
+ * Swagger UI and what they bring (a YAML library, a second @fastify/static with glob) cost every server
  * ~2.5 MB of memory though few ever serve them (docs/performance.md, "Sixth round, memory"). Registered
  * before the routes: it keeps a reference to every route registered after it, for the document.
  */

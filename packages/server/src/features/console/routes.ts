@@ -1,5 +1,5 @@
+import fastifyStatic from '@fastify/static';
 import type { FastifyInstance, FastifyReply } from 'fastify';
-import { registerConsoleAssets } from './assets.js';
 import { type ConsoleBuild, findConsoleBuild } from './build-output.js';
 
 /**
@@ -24,6 +24,9 @@ export const CONSOLE_CSP = [
   "require-trusted-types-for 'script'",
   "trusted-types 'none'",
 ].join('; ');
+
+/** Hashed file names change with their content, so a browser may keep them for a year without asking. */
+const IMMUTABLE = 'public, max-age=31536000, immutable';
 
 /**
  * Serves the web console at /console: the hashed assets from the build with immutable caching, and the page
@@ -53,7 +56,18 @@ export async function consoleRoutes(
     return;
   }
 
-  registerConsoleAssets(app, build.assetsDir, '/console/assets/');
+  await app.register(fastifyStatic, {
+    root: build.assetsDir,
+    prefix: '/console/assets/',
+    // One route per file present at start; an unknown asset falls through to the 404 below.
+    wildcard: false,
+    index: false,
+    decorateReply: false,
+    cacheControl: false,
+    setHeaders: (response) => {
+      response.setHeader('cache-control', IMMUTABLE);
+    },
+  });
 
   const page = async (_request: unknown, reply: FastifyReply) =>
     reply
