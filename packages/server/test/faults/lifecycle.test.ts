@@ -90,6 +90,11 @@ describe.runIf(testDatabases.includes('postgres'))('process lifecycle when Postg
     const load = scenario.load([first.url, second.url], login);
     await sleep(300);
     scenario.proxy.blackhole();
+    // The load alone may have nothing in flight on `first` when the signal comes (its workers can all be
+    // waiting on `second`): a sign-in sent to `first` after the partition is certain to wait on the database.
+    const stuck = send(`${first.url}/api/signin`, {
+      body: { username: login.email, password: login.password },
+    }).catch(() => undefined);
     await sleep(300);
 
     let signalled = Date.now();
@@ -98,6 +103,7 @@ describe.runIf(testDatabases.includes('postgres'))('process lifecycle when Postg
     expect(Date.now() - signalled).toBeLessThan(3_000 + 2_000);
     expect(exit.code).toBe(1);
     expect(first.lines.join('\n')).toMatch(/shutdown bound reached/);
+    await stuck;
 
     signalled = Date.now();
     second.signal('SIGTERM');
