@@ -1,4 +1,5 @@
-import { type CompiledQuery, type Kysely, PostgresAdapter, type QueryResult } from 'kysely';
+import type { CompiledQuery, Kysely, QueryResult } from 'kysely';
+import { onPostgres } from './on-postgres.js';
 import type { Database } from './schema.js';
 
 /** The kind of each parameter a precompiled statement takes. */
@@ -97,7 +98,7 @@ export function precompiled<S extends Shape, Row>(
       if (missing.length > 0) throw new Error(`precompiled statement does not bind ${missing.join(', ')}`);
       found = { query, slots };
       templates.set(dialect, found);
-      if (options.prepareOnPostgres && db.getExecutor().adapter instanceof PostgresAdapter)
+      if (options.prepareOnPostgres && onPostgres(db))
         postgresNames.set(query.sql, postgresNames.get(query.sql) ?? `gatehouse_${postgresNames.size + 1}`);
     }
     return found;

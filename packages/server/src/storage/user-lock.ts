@@ -1,4 +1,5 @@
-import { type Kysely, PostgresAdapter, sql } from 'kysely';
+import { type Kysely, sql } from 'kysely';
+import { onPostgres } from './on-postgres.js';
 import type { Database } from './schema.js';
 
 /** Advisory-lock namespace (the first of the two int4 keys) for per-user state: "caps". */
@@ -12,6 +13,6 @@ const PER_USER_STATE = 0x6361_7073;
  * lock keyed by the user makes them take turns, on every instance; SQLite runs one transaction at a time.
  */
 export async function lockUserState(trx: Kysely<Database>, userId: string): Promise<void> {
-  if (!(trx.getExecutor().adapter instanceof PostgresAdapter)) return;
+  if (!onPostgres(trx)) return;
   await sql`SELECT pg_advisory_xact_lock(${PER_USER_STATE}, hashtext(${userId}))`.execute(trx);
 }

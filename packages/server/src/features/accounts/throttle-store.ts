@@ -1,4 +1,5 @@
-import { type Kysely, PostgresAdapter, type RawBuilder, sql } from 'kysely';
+import { type Kysely, type RawBuilder, sql } from 'kysely';
+import { onPostgres } from '../../storage/on-postgres.js';
 import { precompiled } from '../../storage/precompiled.js';
 import type { Database } from '../../storage/schema.js';
 import type { SqliteWrite } from '../../storage/sqlite-write.js';
@@ -53,7 +54,7 @@ export class ThrottleStore {
     /** SQLite: the write section `admit` runs in (storage/sqlite-write.ts). */
     private readonly sqliteWrite?: SqliteWrite,
   ) {
-    this.#postgres = db.getExecutor().adapter instanceof PostgresAdapter;
+    this.#postgres = onPostgres(db);
   }
 
   /**

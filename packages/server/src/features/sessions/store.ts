@@ -1,5 +1,6 @@
-import { type Kysely, PostgresAdapter, type Selectable, sql } from 'kysely';
+import { type Kysely, type Selectable, sql } from 'kysely';
 import type { ActiveWorkspace } from '../../http/auth-context.js';
+import { onPostgres } from '../../storage/on-postgres.js';
 import { precompiled } from '../../storage/precompiled.js';
 import type { Database, SessionTable } from '../../storage/schema.js';
 import type { SqliteWrite } from '../../storage/sqlite-write.js';
@@ -26,7 +27,7 @@ export class SessionStore {
     /** SQLite: the write section `start` runs in (storage/sqlite-write.ts). */
     private readonly sqliteWrite?: SqliteWrite,
   ) {
-    this.#postgres = db.getExecutor().adapter instanceof PostgresAdapter;
+    this.#postgres = onPostgres(db);
   }
 
   /**
@@ -213,7 +214,7 @@ const EVICT = precompiled(
           .orderBy('id', 'desc')
           .limit(1_000)
           .offset(cap)
-          .$if(db.getExecutor().adapter instanceof PostgresAdapter, (query) => query.forUpdate()),
+          .$if(onPostgres(db), (query) => query.forUpdate()),
       )
       .returning('id'),
   { prepareOnPostgres: true },

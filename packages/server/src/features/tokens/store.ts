@@ -1,4 +1,5 @@
-import { type Kysely, PostgresAdapter, type Selectable, sql, type Transaction } from 'kysely';
+import { type Kysely, type Selectable, sql, type Transaction } from 'kysely';
+import { onPostgres } from '../../storage/on-postgres.js';
 import type { Database, RefreshTokenTable, TokenFamilyTable } from '../../storage/schema.js';
 import type { SqliteStatements, SqliteWrite } from '../../storage/sqlite-write.js';
 import { inTransaction } from '../../storage/transaction.js';
@@ -71,7 +72,7 @@ export class TokenStore {
     /** SQLite: the write section a rotation runs in (storage/sqlite-write.ts); `rotate` needs it. */
     private readonly sqliteWrite?: SqliteWrite,
   ) {
-    this.#postgres = db.getExecutor().adapter instanceof PostgresAdapter;
+    this.#postgres = onPostgres(db);
   }
 
   /** A new family and its first refresh token (an OAuth grant without offline access has none), together. */
