@@ -13,7 +13,14 @@ export interface HistoryEntry {
   commit: string;
   quick: boolean;
   options: { duration: number; warmup: number; connections: number; users: number };
-  machine: { cores: number; cpu: string; loadAverageAtStart: number[]; loadAverageAtEnd: number[] };
+  machine: {
+    cores: number;
+    cpu: string;
+    loadAverageAtStart: number[];
+    loadAverageAtEnd: number[];
+    /** Of the whole run (bench/steal.ts); absent in entries written before it was measured. */
+    stealPercent?: number;
+  };
   runs: Array<{
     id: string;
     status: string;
@@ -21,6 +28,7 @@ export interface HistoryEntry {
     p99?: number;
     cpuUsPerRequest?: number;
     loopUsPerRequest?: number;
+    stealPercent?: number;
     rssMb?: number;
   }>;
   targets: Array<{ target: string; value?: number; verdict: string }>;
@@ -48,6 +56,7 @@ export function historyEntry(
       ...(r.p99 !== undefined && { p99: r.p99 }),
       ...(r.cpuUsPerRequest !== undefined && { cpuUsPerRequest: r.cpuUsPerRequest }),
       ...(r.loopUsPerRequest !== undefined && { loopUsPerRequest: r.loopUsPerRequest }),
+      ...(r.stealPercent !== undefined && { stealPercent: r.stealPercent }),
       ...(r.rssMb !== undefined && { rssMb: Math.round(r.rssMb) }),
     })),
     targets: targets.map((t) => ({
@@ -113,8 +122,9 @@ export function formatDelta(
             row.cpuUsPerRequest < old.cpuUsPerRequest * (1 - CPU_NOTICE)
           ? ' less CPU'
           : '';
+    const steal = `${old.stealPercent?.toFixed(1) ?? '—'} → ${row.stealPercent?.toFixed(1) ?? '—'}`;
     lines.push(
-      `| ${row.id} | ${old.rps.toFixed(0)} → ${row.rps.toFixed(0)} (${percent(row.rps, old.rps)}) | ${cpu}${flag} |`,
+      `| ${row.id} | ${old.rps.toFixed(0)} → ${row.rps.toFixed(0)} (${percent(row.rps, old.rps)}) | ${cpu}${flag} | ${steal} |`,
     );
   }
   const verdicts = new Map(previous.targets.map((t) => [t.target, t]));
@@ -130,7 +140,11 @@ export function formatDelta(
   const runTable =
     lines.length === 0
       ? '(no run in common)'
-      : ['| run | req/s before → now | CPU µs/req before → now |', '|---|---:|---:|', ...lines].join('\n');
+      : [
+          '| run | req/s before → now | CPU µs/req before → now | steal % before → now |',
+          '|---|---:|---:|---:|',
+          ...lines,
+        ].join('\n');
   const verdictText =
     changed.length === 0
       ? 'No target changed verdict.'

@@ -32,6 +32,13 @@ export interface BenchOptions {
   /** The history file (one JSON line per run): BENCH_HISTORY, default bench/history.jsonl. */
   historyFile: string | undefined;
   postgresUrl: string;
+  /**
+   * A run during which the hypervisor took more than this percentage of the machine's CPU time is measured
+   * again (bench/steal.ts): BENCH_STEAL_LIMIT, default 1.
+   */
+  stealLimit: number;
+  /** How many times at most a run is measured while steal exceeds the limit: BENCH_ATTEMPTS, default 3. */
+  attempts: number;
 }
 
 const USAGE = `usage: npm run bench -- [--quick] [--only=<id>[,<id>…]] [--profile] [--write-docs] [--[no-]history]
@@ -46,7 +53,9 @@ const USAGE = `usage: npm run bench -- [--quick] [--only=<id>[,<id>…]] [--prof
 Environment: BENCH_DURATION (s, default 10), BENCH_WARMUP (s, default 3), BENCH_CONNECTIONS (default 10),
 BENCH_USERS (default 10000), BENCH_POSTGRES_URL (default postgres://postgres@127.0.0.1:5432/test),
 BENCH_SKIP_BUILD=1 (use packages/server/dist as it is instead of rebuilding it first),
-BENCH_HISTORY (the history file, default bench/history.jsonl).`;
+BENCH_HISTORY (the history file, default bench/history.jsonl), BENCH_STEAL_LIMIT (%, default 1: a run
+during which the hypervisor took more of the machine's CPU time is measured again), BENCH_ATTEMPTS (the most
+measurements of one run, default 3).`;
 
 function positive(name: string, fallback: number): number {
   const raw = process.env[name];
@@ -92,5 +101,7 @@ export function readOptions(argv: string[]): BenchOptions {
     history: values['no-history'] ? false : (values.history ?? (only.length === 0 && !quick)),
     historyFile: process.env['BENCH_HISTORY'] || undefined,
     postgresUrl: process.env['BENCH_POSTGRES_URL'] ?? 'postgres://postgres@127.0.0.1:5432/test',
+    stealLimit: positive('BENCH_STEAL_LIMIT', 1),
+    attempts: Math.round(positive('BENCH_ATTEMPTS', 3)),
   };
 }
