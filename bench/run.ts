@@ -266,10 +266,12 @@ async function measure(run: RunSpec, prepared: Prepared): Promise<RunRow[]> {
     const entries = Object.entries(prepared.loads);
     for (const [, load] of entries) await probe(load);
     let ticks: ReturnType<typeof machineTicks>;
+    // The window starts when the first load's warm-up ends (both loads warm up together).
+    const startWindow = () => {
+      ticks ??= machineTicks();
+    };
     const results = await Promise.all(
-      entries.map(([, load], i) =>
-        runLoad(load.job, { onMeasuring: () => (i === 0 ? (ticks = machineTicks()) : undefined) }),
-      ),
+      entries.map(([, load]) => runLoad(load.job, { onMeasuring: startWindow })),
     );
     const steal = stealPercent(ticks, machineTicks());
     const rss = serving ? sampler.stop().get(serving.pid) : undefined;
@@ -416,7 +418,9 @@ const heading =
   `${machine.memoryGb} GB, Node ${machine.node}; ${options.warmup} s warm-up + ${options.duration} s per run, ` +
   `${options.connections} connections; load average ${machine.loadAverageAtStart.join(' ')} at start, ` +
   `${machine.loadAverageAtEnd.join(' ')} at end` +
-  (machine.stealPercent === undefined ? '' : `; ${machine.stealPercent}% of the CPU time stolen by the hypervisor`);
+  (machine.stealPercent === undefined
+    ? ''
+    : `; ${machine.stealPercent}% of the CPU time stolen by the hypervisor`);
 process.stdout.write(
   `\n${heading}\n\n${report}\n${delta}\nJSON: ${file}\nserver logs: ${logDir}/\n` +
     `${options.history ? `history: appended to ${historyFile}\n` : ''}`,

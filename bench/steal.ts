@@ -29,7 +29,10 @@ export function machineTicks(): MachineTicks | undefined {
 }
 
 /** The percentage of the machine's CPU time stolen between two readings. */
-export function stealPercent(before: MachineTicks | undefined, after: MachineTicks | undefined): number | undefined {
+export function stealPercent(
+  before: MachineTicks | undefined,
+  after: MachineTicks | undefined,
+): number | undefined {
   if (!before || !after) return undefined;
   const total = after.total - before.total;
   return total > 0 ? (100 * (after.steal - before.steal)) / total : undefined;
