@@ -319,9 +319,12 @@ async function measureSteadily(run: RunSpec): Promise<RunRow[]> {
           `hypervisor (limit ${options.stealLimit}%): measuring it again`,
       );
   }
-  return kept!.map((r) =>
-    attempt > 1 ? { ...r, attempts: attempt, ...(largestRss !== undefined && { rssMb: largestRss }) } : r,
-  );
+  const stolen = stealOf(kept!) > options.stealLimit;
+  return kept!.map((r) => ({
+    ...r,
+    ...(stolen && { stolen }),
+    ...(attempt > 1 && { attempts: attempt, ...(largestRss !== undefined && { rssMb: largestRss }) }),
+  }));
 }
 
 const rows: RunRow[] = [];
