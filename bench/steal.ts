@@ -2,7 +2,7 @@
  * Steal time: the share of this virtual machine's CPU time that the hypervisor gave to other guests
  * (`/proc/stat`, the `steal` column). On the bench's machine the rows of one build swung by up to 2× between
  * runs while nothing in the guest changed; measured one run at a time, those swings came with steal (a cookie
- * check cost 26–30 µs of CPU per request at 0.0–0.3% steal, 37–40 µs at 0.5%, 52 µs at 22%: docs/performance.md,
+ * check cost 26–36 µs of CPU per request at 0.0–0.3% steal, 37–40 µs at 0.5%, 52 µs at 22%: docs/performance.md,
  * "Eighth round"). The host's other work slows this guest's cores (shared caches, a busy sibling thread) well
  * before it takes whole time slices, so even a little steal marks a run whose numbers are not the code's.
  */
