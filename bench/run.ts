@@ -265,15 +265,17 @@ async function measure(run: RunSpec, prepared: Prepared): Promise<RunRow[]> {
     // Two loads at once: the server's CPU is shared between them, so no per-request CPU is reported.
     const entries = Object.entries(prepared.loads);
     for (const [, load] of entries) await probe(load);
-    let ticks: ReturnType<typeof machineTicks>;
-    // The window starts when the first load's warm-up ends (both loads warm up together).
+    // The window starts when the first load's warm-up ends (both loads warm up together); only its steal is
+    // reported, the server's CPU being shared between the two loads.
+    let measuring = false;
     const startWindow = () => {
-      ticks ??= machineTicks();
+      if (!measuring && serving) cpu.start(serving.pid);
+      measuring = true;
     };
     const results = await Promise.all(
       entries.map(([, load]) => runLoad(load.job, { onMeasuring: startWindow })),
     );
-    const steal = stealPercent(ticks, machineTicks());
+    const steal = cpu.stop()?.steal;
     const rss = serving ? sampler.stop().get(serving.pid) : undefined;
     return entries.map(([name, load], i) =>
       row({
@@ -366,6 +368,7 @@ computeRatios(rows);
 const targets = evaluateTargets(rows);
 const report = formatReport(rows, targets);
 const cpu = cpus();
+const runSteal = stealPercent(ticksAtStart, machineTicks());
 const machine = {
   cpu: cpu[0]?.model ?? 'unknown',
   cores: cpu.length,
@@ -374,9 +377,7 @@ const machine = {
   platform: `${process.platform} ${process.arch}`,
   loadAverageAtStart,
   loadAverageAtEnd: loadavg().map((v) => round(v, 2)),
-  stealPercent: ((steal) => (steal === undefined ? undefined : round(steal, 1)))(
-    stealPercent(ticksAtStart, machineTicks()),
-  ),
+  stealPercent: runSteal === undefined ? undefined : round(runSteal, 1),
 };
 const commit = currentCommit(repoRoot);
 const summary = {

@@ -53,7 +53,7 @@ describe('the API reference', () => {
     expect(css.headers.get('content-type')).toMatch(/^text\/css/);
     const etag = css.headers.get('etag');
     expect(etag).toBeTruthy();
-    // A plain conditional request (fetch adds headers of its own that make Swagger UI's static files answer in full).
+    // A plain conditional request (fetch adds headers of its own that make @fastify/static, which serves Swagger UI's files, answer in full).
     const again = await server.app.inject({
       url: '/docs/static/swagger-ui.css',
       headers: { 'if-none-match': etag! },
