@@ -1,9 +1,17 @@
 /**
  * The load generator process: autocannon against one URL, a warm-up whose numbers are discarded, then the
- * measured window. Talks to the harness over IPC (bench/load.ts).
+ * measured window; or slices on order, taking turns with another load (bench/paired.ts). Talks to the
+ * harness over IPC (bench/load.ts).
  */
 import autocannon, { type AutocannonRequest, type AutocannonResult } from 'autocannon';
-import type { DriverMessage, Feed, LoadJob, LoadResult } from './load.js';
+import {
+  type DriverMessage,
+  type Feed,
+  type LoadJob,
+  type LoadResult,
+  SliceTotals,
+  serveOrders,
+} from './load.js';
 
 function send(message: DriverMessage): void {
   process.send?.(message);
@@ -48,61 +56,73 @@ function requestsFor(job: LoadJob, feed: Feed | undefined, state: { next: number
   ];
 }
 
-function percentile(sorted: Float64Array, p: number): number {
-  if (sorted.length === 0) return 0;
-  return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))]!;
-}
-
 /**
- * Throughput from autocannon's per-second samples; latency percentiles from every response time it reports
+ * Adds an autocannon result to `totals`: latency percentiles come from every response time it reported
  * (its own histogram keeps whole milliseconds, too coarse for sub-millisecond answers).
  */
-function summarise(result: AutocannonResult, latencies: number[]): LoadResult {
+function addResult(totals: SliceTotals, result: AutocannonResult, seconds: number): void {
   const statusCodes: Record<string, number> = {};
   for (const [code, { count }] of Object.entries(result.statusCodeStats)) statusCodes[code] = count;
-  const sorted = Float64Array.from(latencies).sort();
-  return {
-    rps: result.requests.average,
-    p50: percentile(sorted, 50),
-    p99: percentile(sorted, 99),
-    max: sorted.at(-1) ?? 0,
+  totals.add({
     total: result.requests.total,
+    seconds,
     errors: result.non2xx + result.errors + result.timeouts,
     statusCodes,
-  };
+  });
 }
 
-async function run(job: LoadJob): Promise<LoadResult> {
+/** Starts a load of `seconds` against the job's origin; `tokens` join the refresh chain's queue first. */
+function loader(job: LoadJob) {
   const state = { next: 0, queue: [] as string[] };
-  const load = (duration: number, tokens: string[]) => {
+  return (seconds: number, tokens: readonly string[], sliced = false) => {
     state.queue.push(...tokens);
     return autocannon({
       url: job.origin,
       connections: job.connections,
-      duration,
+      duration: seconds,
       pipelining: 1,
       timeout: 10,
+      // autocannon stops at its next sample after the duration: every 100 ms keeps a slice near its length.
+      ...(sliced && { sampleInt: 100 }),
       requests: requestsFor(job, job.feed, state),
     });
   };
+}
+
+async function run(job: LoadJob): Promise<LoadResult> {
+  const load = loader(job);
   const chain = job.feed?.kind === 'refresh-chain' ? job.feed : undefined;
   if (job.warmup > 0) await load(job.warmup, chain?.warmupTokens ?? []);
   send({ type: 'measuring' });
-  const latencies: number[] = [];
+  const totals = new SliceTotals();
   const measured = load(job.duration, chain?.tokens ?? []);
-  measured.on('response', (_client, _status, _bytes, ms) => latencies.push(ms));
-  return summarise(await measured, latencies);
+  measured.on('response', (_client, _status, _bytes, ms) => totals.latencies.push(ms));
+  const result = await measured;
+  addResult(totals, result, result.duration);
+  // A whole run's throughput is the mean of autocannon's per-second samples.
+  return { ...totals.result(), rps: result.requests.average };
 }
 
-process.once('message', (job: LoadJob) => {
-  run(job).then(
-    (result) => {
-      send({ type: 'result', result });
-      process.disconnect();
-    },
-    (error: unknown) => {
-      send({ type: 'error', message: error instanceof Error ? error.message : String(error) });
-      process.disconnect();
-    },
-  );
+/**
+ * Sliced: each order runs one slice. A refresh chain's two pools join the queue at the start: every slice
+ * loses the chains in flight when it stops, so the pools are sized for the number of slices (bench/plan.ts).
+ */
+let sliced: { load: ReturnType<typeof loader>; totals: SliceTotals; pending: string[] } | undefined;
+
+serveOrders({
+  whole: run,
+  start(job: LoadJob) {
+    const chain = job.feed?.kind === 'refresh-chain' ? job.feed : undefined;
+    const pending = [...(chain?.warmupTokens ?? []), ...(chain?.tokens ?? [])];
+    sliced = { load: loader(job), totals: new SliceTotals(), pending };
+  },
+  async run(seconds, measured) {
+    const { load, totals, pending } = sliced!;
+    const started = performance.now();
+    const instance = load(seconds, pending.splice(0), true);
+    if (measured) instance.on('response', (_client, _status, _bytes, ms) => totals.latencies.push(ms));
+    const result = await instance;
+    if (measured) addResult(totals, result, (performance.now() - started) / 1000);
+  },
+  result: () => sliced!.totals.result(),
 });

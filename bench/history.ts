@@ -30,6 +30,8 @@ export interface HistoryEntry {
     loopUsPerRequest?: number;
     stealPercent?: number;
     rssMb?: number;
+    /** The reference measured in turns with the run (bench/paired.ts); absent before pairing. */
+    beside?: { id: string; rps: number; cpuUsPerRequest?: number };
   }>;
   targets: Array<{ target: string; value?: number; verdict: string }>;
 }
@@ -58,6 +60,7 @@ export function historyEntry(
       ...(r.loopUsPerRequest !== undefined && { loopUsPerRequest: r.loopUsPerRequest }),
       ...(r.stealPercent !== undefined && { stealPercent: r.stealPercent }),
       ...(r.rssMb !== undefined && { rssMb: Math.round(r.rssMb) }),
+      ...(r.beside && { beside: r.beside }),
     })),
     targets: targets.map((t) => ({
       target: t.target,

@@ -9,6 +9,8 @@ export interface BenchOptions {
   warmup: number;
   /** Concurrent connections of each load generator. */
   connections: number;
+  /** Seconds per slice when a run and its reference take turns (bench/paired.ts): BENCH_SLICE, default 1. */
+  slice: number;
   /** Accounts seeded into every system. */
   users: number;
   /**
@@ -55,7 +57,8 @@ BENCH_USERS (default 10000), BENCH_POSTGRES_URL (default postgres://postgres@127
 BENCH_SKIP_BUILD=1 (use packages/server/dist as it is instead of rebuilding it first),
 BENCH_HISTORY (the history file, default bench/history.jsonl), BENCH_STEAL_LIMIT (%, default 1: a run
 during which the hypervisor took more of the machine's CPU time is measured again), BENCH_ATTEMPTS (the most
-measurements of one run, default 3).`;
+measurements of one run, default 3), BENCH_SLICE (s, default 1: the slices in which a check and the ceiling,
+or sign-in and the raw argon2id loop, take turns).`;
 
 function positive(name: string, fallback: number): number {
   const raw = process.env[name];
@@ -92,6 +95,7 @@ export function readOptions(argv: string[]): BenchOptions {
     duration: positive('BENCH_DURATION', quick ? 2 : 10),
     warmup: positive('BENCH_WARMUP', quick ? 1 : 3),
     connections: Math.round(positive('BENCH_CONNECTIONS', 10)),
+    slice: positive('BENCH_SLICE', 1),
     users: Math.round(positive('BENCH_USERS', 10_000)),
     hashConcurrency: defaultHashConcurrency(defaults.argon2MemoryKib),
     only,

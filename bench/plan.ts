@@ -1,7 +1,9 @@
 /**
  * What is measured, in which order. Systems alternate (a Gatehouse run, then a peer, then Gatehouse on the
- * other database, …) and the ceiling and the raw argon2id loop are measured more than once, so drift on a
- * shared machine hits every system alike; ratios use the mean of the repeats.
+ * other database, …) so drift on a shared machine hits every system alike. Every run with a target against
+ * the ceiling or the raw argon2id loop takes turns with it in one-second slices (bench/paired.ts), and its
+ * ratio is to the reference measured beside it; the ceiling and the loop also run once on their own, for
+ * the table and the history.
  */
 import {
   assertRefreshAvailable,
@@ -36,9 +38,17 @@ export interface CheckedLoad {
   expect?: (answer: HttpAnswer) => boolean;
 }
 
+/** One side of a paired run. */
+export type Turn = { kind: 'load'; load: CheckedLoad } | { kind: 'hash-loop'; job: HashLoopJob };
+
 export type Prepared =
   | { kind: 'load'; load: CheckedLoad }
   | { kind: 'hash-loop'; job: HashLoopJob }
+  /**
+   * The run and its reference (the ceiling, the raw argon2id loop) in alternating slices (bench/paired.ts):
+   * the row's ratio to that reference is to the reference measured beside it.
+   */
+  | { kind: 'paired'; measured: Turn; reference: Turn }
   /** Two loads at once on one server; `measured` names the one the row reports. */
   | { kind: 'concurrent'; loads: Record<string, CheckedLoad> };
 
@@ -54,6 +64,8 @@ export interface RunSpec {
   id: string;
   system: SystemId;
   operation: string;
+  /** The reference measured beside the run in alternating slices, when it has one. */
+  beside?: 'fastify' | 'argon2id';
   prepare(ctx: PlanContext): Promise<Prepared>;
 }
 
@@ -110,81 +122,112 @@ function signinLoad(ctx: PlanContext, system: Gatehouse): CheckedLoad {
   };
 }
 
+/** The ceiling's load: Fastify's hello-world. */
+function helloLoad(ctx: PlanContext): CheckedLoad {
+  return {
+    job: job(ctx, 'fastify', { method: 'GET', path: '/', headers: {} }),
+    expect: (a) => a.status === 200,
+  };
+}
+
+/** The raw argon2id loop, with Gatehouse's hashing concurrency. */
+function hashLoop(ctx: PlanContext): HashLoopJob {
+  return {
+    hash: ctx.passwordHash,
+    password: SEED_PASSWORD,
+    concurrency: ctx.options.hashConcurrency,
+    warmup: ctx.options.warmup,
+    duration: ctx.options.duration,
+  };
+}
+
+/** A Gatehouse load measured in turns with the ceiling. */
+const besideCeiling = (ctx: PlanContext, load: CheckedLoad): Prepared => ({
+  kind: 'paired',
+  measured: { kind: 'load', load },
+  reference: { kind: 'load', load: helloLoad(ctx) },
+});
+
+/** Slices of one side in a paired run: the warm-up's and the measured window's. */
+const slicesPerSide = (ctx: PlanContext) =>
+  Math.ceil(ctx.options.warmup / ctx.options.slice) + Math.ceil(ctx.options.duration / ctx.options.slice);
+
 function gatehouseRuns(system: Gatehouse): Record<string, RunSpec> {
   return {
     meCookie: {
       id: `${system}/me-cookie`,
       system,
       operation: 'GET /api/me (cookie session)',
-      prepare: async (ctx) => ({ kind: 'load', load: meByCookie(ctx, system, await cookieOf(ctx, system)) }),
+      beside: 'fastify',
+      prepare: async (ctx) => besideCeiling(ctx, meByCookie(ctx, system, await cookieOf(ctx, system))),
     },
     meBearer: {
       id: `${system}/me-bearer`,
       system,
       operation: 'GET /api/me (bearer access token)',
+      beside: 'fastify',
       prepare: async (ctx) => {
         const { token } = await ctx.once(`${system}/tokens`, () =>
           gatehouseTokens(ctx.server(system).origin, 1),
         );
         const headers = { authorization: `Bearer ${token}` };
-        return {
-          kind: 'load',
-          load: { job: job(ctx, system, { method: 'GET', path: '/api/me', headers }), expect: isUser(1) },
-        };
+        return besideCeiling(ctx, {
+          job: job(ctx, system, { method: 'GET', path: '/api/me', headers }),
+          expect: isUser(1),
+        });
       },
     },
     meApiKey: {
       id: `${system}/me-api-key`,
       system,
       operation: 'GET /api/me (x-api-key)',
+      beside: 'fastify',
       prepare: async (ctx) => {
         const origin = ctx.server(system).origin;
         const key = await ctx.once(`${system}/api-key`, async () =>
           gatehouseApiToken(origin, await gatehouseCookie(origin, 2)),
         );
         const headers = { 'x-api-key': key };
-        return {
-          kind: 'load',
-          load: { job: job(ctx, system, { method: 'GET', path: '/api/me', headers }), expect: isUser(2) },
-        };
+        return besideCeiling(ctx, {
+          job: job(ctx, system, { method: 'GET', path: '/api/me', headers }),
+          expect: isUser(2),
+        });
       },
     },
     refresh: {
       id: `${system}/refresh`,
       system,
       operation: 'POST /api/token/refresh (rotation)',
+      beside: 'fastify',
       prepare: async (ctx) => {
         const origin = ctx.server(system).origin;
         await assertRefreshAvailable(origin);
-        // One chain per connection plus spares, for each phase; each rotation hands the next request its token.
-        const mint = async (count: number, first: number) => {
-          const tokens: string[] = [];
-          for (let i = 0; i < count; i += 1)
-            tokens.push((await gatehouseTokens(origin, first + i)).refreshToken);
-          return tokens;
-        };
-        const chains = ctx.options.connections + 5;
-        const warmupTokens = await mint(chains, 10);
-        const tokens = await mint(chains, 10 + chains);
-        return {
-          kind: 'load',
-          load: {
-            job: job(ctx, system, {
-              method: 'POST',
-              path: '/api/token/refresh',
-              headers: { 'content-type': 'application/json' },
-              body: '{}',
-              feed: { kind: 'refresh-chain', warmupTokens, tokens },
-            }),
-          },
-        };
+        // Each rotation hands the next request its token, and every slice's end loses the chains then in
+        // flight (one per connection): a chain per connection for every slice, plus spares.
+        const chains = ctx.options.connections * slicesPerSide(ctx) + 5;
+        const tokens: string[] = [];
+        for (let i = 0; i < chains; i += 1) tokens.push((await gatehouseTokens(origin, 10 + i)).refreshToken);
+        return besideCeiling(ctx, {
+          job: job(ctx, system, {
+            method: 'POST',
+            path: '/api/token/refresh',
+            headers: { 'content-type': 'application/json' },
+            body: '{}',
+            feed: { kind: 'refresh-chain', warmupTokens: [], tokens },
+          }),
+        });
       },
     },
     signin: {
       id: `${system}/signin`,
       system,
       operation: 'POST /api/signin (password, cookie)',
-      prepare: async (ctx) => ({ kind: 'load', load: signinLoad(ctx, system) }),
+      beside: 'argon2id',
+      prepare: async (ctx) => ({
+        kind: 'paired',
+        measured: { kind: 'load', load: signinLoad(ctx, system) },
+        reference: { kind: 'hash-loop', job: hashLoop(ctx) },
+      }),
     },
   };
 }
@@ -198,29 +241,14 @@ const ceiling = (n: number): RunSpec => ({
   id: `fastify/hello#${n}`,
   system: 'fastify',
   operation: 'GET / hello-world (the ceiling)',
-  prepare: async (ctx) => ({
-    kind: 'load',
-    load: {
-      job: job(ctx, 'fastify', { method: 'GET', path: '/', headers: {} }),
-      expect: (a) => a.status === 200,
-    },
-  }),
+  prepare: async (ctx) => ({ kind: 'load', load: helloLoad(ctx) }),
 });
 
 const rawArgon2 = (n: number): RunSpec => ({
   id: `argon2id/raw-verify#${n}`,
   system: 'argon2id',
   operation: 'raw @node-rs/argon2 verify loop',
-  prepare: async (ctx) => ({
-    kind: 'hash-loop',
-    job: {
-      hash: ctx.passwordHash,
-      password: SEED_PASSWORD,
-      concurrency: ctx.options.hashConcurrency,
-      warmup: ctx.options.warmup,
-      duration: ctx.options.duration,
-    },
-  }),
+  prepare: async (ctx) => ({ kind: 'hash-loop', job: hashLoop(ctx) }),
 });
 
 const betterAuth: Record<string, RunSpec> = {
@@ -438,7 +466,6 @@ export const SCHEDULE: RunSpec[] = [
   sqliteWarn.meApiKey!,
   postgres.meApiKey!,
   postgresWarn.meApiKey!,
-  ceiling(2),
   sqlite.refresh!,
   oidc.opaque!,
   postgres.refresh!,
@@ -452,9 +479,7 @@ export const SCHEDULE: RunSpec[] = [
   sqlite.signin!,
   betterAuth.signin!,
   postgres.signin!,
-  rawArgon2(2),
   mixed,
-  ceiling(3),
 ];
 
 /** Sends a load's request once and checks the answer before measuring. */

@@ -30,6 +30,11 @@ export interface RunRow {
   attempts?: number;
   /** Steal stayed above the limit in every attempt: a repeated reference (the ceiling) leaves it out. */
   stolen?: boolean;
+  /**
+   * The reference measured in turns with this run (bench/paired.ts): its ratio to that reference (the
+   * ceiling, the raw argon2id loop) is to this measurement, not to the reference's own rows.
+   */
+  beside?: { id: string; rps: number; cpuUsPerRequest?: number };
   /** Filled by `computeRatios`. */
   ratios?: Record<string, number>;
 }
@@ -67,7 +72,7 @@ function usable(candidates: readonly RunRow[]): RunRow[] {
   return clean.length > 0 ? clean : ok;
 }
 
-/** Mean throughput of the usable runs whose id starts with `prefix` (repeats like fastify/hello#1..3). */
+/** Mean throughput of the usable runs whose id starts with `prefix` (a reference's own runs, fastify/hello#1). */
 export function meanRps(rows: readonly RunRow[], prefix: string): number | undefined {
   return mean(usable(rows.filter((r) => r.id.startsWith(prefix))).map((r) => r.rps ?? 0));
 }
@@ -90,14 +95,21 @@ const OIDC_PROVIDER_EQUIVALENT: Record<string, string> = {
 /** Issue 11's latency bound for the OAuth rows. */
 const OAUTH_P99_LIMIT_MS = 20;
 
+/** The reference a row names by `ceiling` or `argon2id`: the one beside it, else the mean of its own rows. */
+const REFERENCE_IDS: Record<string, string> = { ceiling: 'fastify/hello', argon2id: 'argon2id/raw-verify' };
+
 export function computeRatios(rows: RunRow[]): void {
-  const ceiling = meanRps(rows, 'fastify/hello');
-  const argon2 = meanRps(rows, 'argon2id/raw-verify');
+  const referenceRps = (reference: string, row: RunRow) =>
+    row.beside && row.beside.id === REFERENCE_IDS[reference]
+      ? row.beside.rps
+      : meanRps(rows, REFERENCE_IDS[reference]!);
   for (const row of rows) {
     if (row.status !== 'ok' && row.status !== 'errors') continue;
     if (row.rps === undefined || row.system === 'fastify' || row.system === 'argon2id') continue;
     const ratios: Record<string, number> = {};
     const op = row.id.split('/')[1] ?? '';
+    const ceiling = referenceRps('ceiling', row);
+    const argon2 = referenceRps('argon2id', row);
     if (op.includes('signin')) {
       if (argon2) ratios['argon2id'] = row.rps / argon2;
     } else if (ceiling && op !== 'mixed') ratios['ceiling'] = row.rps / ceiling;
@@ -124,6 +136,8 @@ type TargetSpec =
 /** The rows (and their mean CPU) a ratio's reference names: `ceiling`, `argon2id` or a peer's run. */
 function referenceRows(rows: readonly RunRow[], row: RunRow, reference: string): RunRow[] {
   const op = row.id.split('/')[1] ?? '';
+  if (row.beside && row.beside.id === REFERENCE_IDS[reference])
+    return [{ ...row.beside, system: row.system, operation: row.operation, status: 'ok' }];
   const id =
     reference === 'ceiling'
       ? 'fastify/hello'
@@ -410,6 +424,7 @@ export function formatReport(rows: readonly RunRow[], targets: readonly TargetRo
       'loop µs/req',
       'steal %',
       'ratio',
+      'reference beside it',
       'status',
     ],
     rows.map((r) => [
@@ -424,6 +439,7 @@ export function formatReport(rows: readonly RunRow[], targets: readonly TargetRo
       num(r.loopUsPerRequest),
       num(r.stealPercent, 1),
       ratioText(r.ratios),
+      r.beside ? `${r.beside.id}: ${num(r.beside.rps)} req/s, ${num(r.beside.cpuUsPerRequest)} µs/req` : '',
       `${r.status === 'ok' ? 'ok' : `${r.status}${r.note ? `: ${r.note}` : ''}`}${
         r.attempts ? ` (least steal of ${r.attempts} attempts${r.stolen ? ', all above the limit' : ''})` : ''
       }`,
@@ -476,8 +492,9 @@ export function formatReport(rows: readonly RunRow[], targets: readonly TargetRo
   return (
     `${runs}\n\nTargets (issue 16; OAuth: issue 11) — ${met} met, ${missed} missed, ` +
     `${targets.length - met - missed} not measured. Verdicts are by throughput ratio, as the issues define ` +
-    `them; "by CPU" is the same comparison by CPU time per request (reference's over this one's), which ` +
-    `other load on the machine moves far less:\n\n${goals}\n${loggingTable}\nRSS per system (largest ` +
+    `them; a ratio to the ceiling or to the raw argon2id loop is to the one measured in turns with the run ` +
+    `("reference beside it"). "By CPU" is the same comparison by CPU time per request (reference's over ` +
+    `this one's):\n\n${goals}\n${loggingTable}\nRSS per system (largest ` +
     `VmRSS sampled during any of its runs):\n\n${rss}\n`
   );
 }

@@ -15,6 +15,7 @@ import { NotAvailable } from './credentials.js';
 import { appendHistory, currentCommit, formatDelta, historyEntry, readHistory } from './history.js';
 import { runHashLoop, runLoad } from './load.js';
 import { readOptions } from './options.js';
+import { type PairSide, runPaired } from './paired.js';
 import {
   NOT_IMPLEMENTED,
   type PlanContext,
@@ -23,6 +24,7 @@ import {
   type RunSpec,
   SCHEDULE,
   type SystemId,
+  type Turn,
 } from './plan.js';
 import { computeRatios, evaluateTargets, formatReport, type RunRow } from './report.js';
 import { ARGON2ID, SEED_PASSWORD } from './seed.js';
@@ -40,7 +42,9 @@ mkdirSync(logDir, { recursive: true });
 const selected = SCHEDULE.filter(
   (run) => options.only.length === 0 || options.only.some((s) => run.id.includes(s)),
 );
-const needed = new Set<SystemId>(selected.map((run) => run.system));
+const needed = new Set<SystemId>(
+  selected.flatMap((run) => (run.beside ? [run.system, run.beside] : [run.system])),
+);
 
 function log(line: string): void {
   process.stderr.write(`${line}\n`);
@@ -183,7 +187,7 @@ type Measured = {
   statusCodes: Record<string, number>;
 };
 
-function summarise(result: Measured, cpu: CpuUsed | undefined): Partial<RunRow> {
+function summarise(result: Measured, cpu: Omit<CpuUsed, 'steal'> | undefined): Partial<RunRow> {
   return {
     rps: round(result.rps, 1),
     p50: round(result.p50, 2),
@@ -195,7 +199,6 @@ function summarise(result: Measured, cpu: CpuUsed | undefined): Partial<RunRow> 
       result.total > 0 && { cpuUsPerRequest: round((cpu.process * 1e6) / result.total, 0) }),
     ...(cpu?.loop !== undefined &&
       result.total > 0 && { loopUsPerRequest: round((cpu.loop * 1e6) / result.total, 0) }),
-    ...(cpu?.steal !== undefined && { stealPercent: round(cpu.steal, 1) }),
   };
 }
 
@@ -252,14 +255,53 @@ async function measure(run: RunSpec, prepared: Prepared): Promise<RunRow[]> {
         onMeasuring: () => cpu.start(pids[0]!),
       });
       const used = cpu.stop();
-      return [row({ ...summarise(result, used), rssMb: sampler.stop().get(pids[0]!) })];
+      return [
+        row({ ...summarise(result, used), ...stealOfWindow(used), rssMb: sampler.stop().get(pids[0]!) }),
+      ];
     }
     if (prepared.kind === 'load') {
       await probe(prepared.load);
       const result = await runLoad(prepared.load.job, { onMeasuring: () => cpu.start(serving!.pid) });
       const used = cpu.stop();
       return [
-        row({ ...summarise(result, used), rssMb: serving ? sampler.stop().get(serving.pid) : undefined }),
+        row({
+          ...summarise(result, used),
+          ...stealOfWindow(used),
+          rssMb: serving ? sampler.stop().get(serving.pid) : undefined,
+        }),
+      ];
+    }
+    if (prepared.kind === 'paired') {
+      const turn = async (t: Turn, pid?: number): Promise<PairSide> => {
+        if (t.kind === 'hash-loop') return { kind: 'hash-loop', job: t.job };
+        await probe(t.load);
+        return { kind: 'load', job: t.load.job, ...(pid !== undefined && { pid }) };
+      };
+      const reference = prepared.reference;
+      const referencePid = reference.kind === 'load' ? ctx.server(run.beside ?? 'fastify').pid : undefined;
+      const paired = await runPaired(
+        await turn(prepared.measured, serving?.pid),
+        await turn(reference, referencePid),
+        { warmup: options.warmup, duration: options.duration, slice: options.slice },
+      );
+      const { measured, reference: beside } = paired;
+      const asRow = summarise(beside.result, beside.cpu);
+      const failedBeside = beside.result.errors > 0 && {
+        status: 'errors' as const,
+        note: `the reference beside it had ${beside.result.errors} errors`,
+      };
+      return [
+        row({
+          ...summarise(measured.result, measured.cpu),
+          ...failedBeside,
+          ...stealOfWindow({ steal: paired.steal }),
+          rssMb: serving ? sampler.stop().get(serving.pid) : undefined,
+          beside: {
+            id: reference.kind === 'load' ? 'fastify/hello' : 'argon2id/raw-verify',
+            rps: asRow.rps!,
+            ...(asRow.cpuUsPerRequest !== undefined && { cpuUsPerRequest: asRow.cpuUsPerRequest }),
+          },
+        }),
       ];
     }
     // Two loads at once: the server's CPU is shared between them, so no per-request CPU is reported.
@@ -292,6 +334,9 @@ async function measure(run: RunSpec, prepared: Prepared): Promise<RunRow[]> {
     sampler.stop();
   }
 }
+
+const stealOfWindow = (used: { steal?: number | undefined } | undefined) =>
+  used?.steal === undefined ? {} : { stealPercent: round(used.steal, 1) };
 
 /** The most CPU time stolen from the machine during any of a run's rows. */
 const stealOf = (measured: readonly RunRow[]) => Math.max(0, ...measured.map((r) => r.stealPercent ?? 0));

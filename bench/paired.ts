@@ -1,0 +1,93 @@
+/**
+ * A run and its reference measured in turns: one-second slices of each, alternating, so that both see the
+ * same minutes of the host. On the bench's virtual machine the cost of the same request moved by up to 2×
+ * between minutes (docs/performance.md, "Eighth round"), so a Gatehouse row and a ceiling measured minutes
+ * apart could disagree by more than the targets' margins whatever the code did. Each side's CPU is read
+ * around its own slices only, so the other side's load is never counted.
+ */
+import type { HashLoopJob, LoadJob, LoadResult } from './load.js';
+import { SlicedChild } from './load.js';
+import { cpuSeconds, mainThreadCpuSeconds } from './servers.js';
+import { machineTicks, stealPercent } from './steal.js';
+
+export interface PairSide {
+  kind: 'load' | 'hash-loop';
+  job: LoadJob | HashLoopJob;
+  /** The process whose CPU is the side's: the server for a load, the hash loop itself when absent. */
+  pid?: number;
+}
+
+export interface PairedSide {
+  result: LoadResult;
+  /** Process-wide and main-thread CPU seconds spent during this side's measured slices. */
+  cpu: { process: number | undefined; loop: number | undefined };
+  /** The process measured (the hash loop's own pid for a hash loop), for its RSS. */
+  pid: number;
+}
+
+export interface PairedResult {
+  measured: PairedSide;
+  reference: PairedSide;
+  /** Steal over the whole measured window, both sides' slices. */
+  steal: number | undefined;
+}
+
+export interface PairTiming {
+  warmup: number;
+  duration: number;
+  /** Seconds per slice. */
+  slice: number;
+}
+
+/** The slice lengths that add up to `seconds`: whole slices and a shorter last one. */
+export function sliceLengths(seconds: number, slice: number): number[] {
+  const lengths: number[] = [];
+  for (let left = seconds; left > 1e-9; left -= slice) lengths.push(Math.min(slice, left));
+  return lengths;
+}
+
+const add = (sum: number | undefined, before: number | undefined, after: number | undefined) =>
+  sum === undefined || before === undefined || after === undefined ? undefined : sum + after - before;
+
+/**
+ * Runs `measured` and `reference` in alternating slices: the warm-up's, then the measured window's, each
+ * pair of slices in the other order from the last (ABBA…), so neither side always follows the other.
+ * `onMeasuring` is called when the measured window starts and `onSpawn` with each child's pid.
+ */
+export async function runPaired(
+  measured: PairSide,
+  reference: PairSide,
+  timing: PairTiming,
+  hooks: { onSpawn?: (pid: number) => void; onMeasuring?: () => void } = {},
+): Promise<PairedResult> {
+  const children = [measured, reference].map((side) => new SlicedChild(side.kind, side.job));
+  for (const child of children) hooks.onSpawn?.(child.pid);
+  const pids = [measured, reference].map((side, i) => side.pid ?? children[i]!.pid);
+  const cpu = pids.map(() => ({ process: 0 as number | undefined, loop: 0 as number | undefined }));
+  try {
+    const turns = (round: number) => (round % 2 === 0 ? [0, 1] : [1, 0]);
+    for (const [round, seconds] of sliceLengths(timing.warmup, timing.slice).entries())
+      for (const i of turns(round)) await children[i]!.slice(seconds, false);
+    hooks.onMeasuring?.();
+    const ticks = machineTicks();
+    for (const [round, seconds] of sliceLengths(timing.duration, timing.slice).entries())
+      for (const i of turns(round)) {
+        const pid = pids[i]!;
+        const before = { process: cpuSeconds(pid), loop: mainThreadCpuSeconds(pid) };
+        await children[i]!.slice(seconds, true);
+        cpu[i] = {
+          process: add(cpu[i]!.process, before.process, cpuSeconds(pid)),
+          loop: add(cpu[i]!.loop, before.loop, mainThreadCpuSeconds(pid)),
+        };
+      }
+    const steal = stealPercent(ticks, machineTicks());
+    const [a, b] = await Promise.all(children.map((child) => child.finish()));
+    return {
+      measured: { result: a!, cpu: cpu[0]!, pid: pids[0]! },
+      reference: { result: b!, cpu: cpu[1]!, pid: pids[1]! },
+      steal,
+    };
+  } finally {
+    for (const child of children) child.kill();
+  }
+}
