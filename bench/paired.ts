@@ -21,8 +21,6 @@ export interface PairedSide {
   result: LoadResult;
   /** Process-wide and main-thread CPU seconds spent during this side's measured slices. */
   cpu: { process: number | undefined; loop: number | undefined };
-  /** The process measured (the hash loop's own pid for a hash loop), for its RSS. */
-  pid: number;
 }
 
 export interface PairedResult {
@@ -52,23 +50,19 @@ const add = (sum: number | undefined, before: number | undefined, after: number 
 /**
  * Runs `measured` and `reference` in alternating slices: the warm-up's, then the measured window's, each
  * pair of slices in the other order from the last (ABBA…), so neither side always follows the other.
- * `onMeasuring` is called when the measured window starts and `onSpawn` with each child's pid.
  */
 export async function runPaired(
   measured: PairSide,
   reference: PairSide,
   timing: PairTiming,
-  hooks: { onSpawn?: (pid: number) => void; onMeasuring?: () => void } = {},
 ): Promise<PairedResult> {
   const children = [measured, reference].map((side) => new SlicedChild(side.kind, side.job));
-  for (const child of children) hooks.onSpawn?.(child.pid);
   const pids = [measured, reference].map((side, i) => side.pid ?? children[i]!.pid);
   const cpu = pids.map(() => ({ process: 0 as number | undefined, loop: 0 as number | undefined }));
   try {
     const turns = (round: number) => (round % 2 === 0 ? [0, 1] : [1, 0]);
     for (const [round, seconds] of sliceLengths(timing.warmup, timing.slice).entries())
       for (const i of turns(round)) await children[i]!.slice(seconds, false);
-    hooks.onMeasuring?.();
     const ticks = machineTicks();
     for (const [round, seconds] of sliceLengths(timing.duration, timing.slice).entries())
       for (const i of turns(round)) {
@@ -83,8 +77,8 @@ export async function runPaired(
     const steal = stealPercent(ticks, machineTicks());
     const [a, b] = await Promise.all(children.map((child) => child.finish()));
     return {
-      measured: { result: a!, cpu: cpu[0]!, pid: pids[0]! },
-      reference: { result: b!, cpu: cpu[1]!, pid: pids[1]! },
+      measured: { result: a!, cpu: cpu[0]! },
+      reference: { result: b!, cpu: cpu[1]! },
       steal,
     };
   } finally {
