@@ -44,6 +44,22 @@ export function sliceLengths(seconds: number, slice: number): number[] {
   return lengths;
 }
 
+/**
+ * Waits until `pid` has stopped working (under 2 ms of CPU in 20 ms), at most 2 s. A slice ends by closing
+ * its connections, but the server still finishes what they had sent: up to one password hash per
+ * connection, ~10 ms of CPU each, which would otherwise run during the other side's slice and slow it.
+ */
+async function quiet(pid: number): Promise<void> {
+  const deadline = Date.now() + 2000;
+  let before = cpuSeconds(pid);
+  while (before !== undefined && Date.now() < deadline) {
+    await new Promise((resolve) => setTimeout(resolve, 20));
+    const now = cpuSeconds(pid);
+    if (now === undefined || now - before < 0.002) return;
+    before = now;
+  }
+}
+
 const add = (sum: number | undefined, before: number | undefined, after: number | undefined) =>
   sum === undefined || before === undefined || after === undefined ? undefined : sum + after - before;
 
@@ -62,17 +78,23 @@ export async function runPaired(
   try {
     const turns = (round: number) => (round % 2 === 0 ? [0, 1] : [1, 0]);
     for (const [round, seconds] of sliceLengths(timing.warmup, timing.slice).entries())
-      for (const i of turns(round)) await children[i]!.slice(seconds, false);
+      for (const i of turns(round)) {
+        await children[i]!.slice(seconds, false);
+        await quiet(pids[i]!);
+      }
     const ticks = machineTicks();
     for (const [round, seconds] of sliceLengths(timing.duration, timing.slice).entries())
       for (const i of turns(round)) {
         const pid = pids[i]!;
         const before = { process: cpuSeconds(pid), loop: mainThreadCpuSeconds(pid) };
         await children[i]!.slice(seconds, true);
+        // Read when the slice ends: what the server still does for the closed connections is left out, as
+        // it is at the end of a whole run's window.
         cpu[i] = {
           process: add(cpu[i]!.process, before.process, cpuSeconds(pid)),
           loop: add(cpu[i]!.loop, before.loop, mainThreadCpuSeconds(pid)),
         };
+        await quiet(pid);
       }
     const steal = stealPercent(ticks, machineTicks());
     const [a, b] = await Promise.all(children.map((child) => child.finish()));
