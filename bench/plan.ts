@@ -38,6 +38,10 @@ export interface CheckedLoad {
   expect?: (answer: HttpAnswer) => boolean;
 }
 
+/** The systems a run can be measured beside, and the id of their own runs (without the `#n`). */
+export const REFERENCE_RUN = { fastify: 'fastify/hello', argon2id: 'argon2id/raw-verify' } as const;
+export type Reference = keyof typeof REFERENCE_RUN;
+
 /** One side of a paired run. */
 export type Turn = { kind: 'load'; load: CheckedLoad } | { kind: 'hash-loop'; job: HashLoopJob };
 
@@ -65,7 +69,7 @@ export interface RunSpec {
   system: SystemId;
   operation: string;
   /** The reference measured beside the run in alternating slices, when it has one. */
-  beside?: 'fastify' | 'argon2id';
+  beside?: Reference;
   prepare(ctx: PlanContext): Promise<Prepared>;
 }
 

@@ -2,7 +2,7 @@
  * The one table, the targets of issues 16 and 11 computed from it (met or missed, with the CPU per request
  * beside every rate), the cost of the default logging and the RSS of each system.
  */
-import type { SystemId } from './plan.js';
+import { REFERENCE_RUN, type SystemId } from './plan.js';
 
 export type RunStatus = 'ok' | 'errors' | 'not available' | 'not implemented' | 'failed';
 
@@ -28,7 +28,7 @@ export interface RunRow {
   stealPercent?: number;
   /** How many times the run was measured (more than once when steal exceeded the limit); absent when once. */
   attempts?: number;
-  /** Steal stayed above the limit in every attempt: a repeated reference (the ceiling) leaves it out. */
+  /** Steal stayed above the limit in every attempt: a reference's mean leaves it out (`usable`). */
   stolen?: boolean;
   /**
    * The reference measured in turns with this run (bench/paired.ts): its ratio to that reference (the
@@ -61,10 +61,9 @@ function mean(values: number[]): number | undefined {
 }
 
 /**
- * Of a reference's ok runs, those to use: a reference measured more than once (the ceiling, the raw argon2id
- * loop) leaves out the runs whose every attempt had steal above the limit, unless that is all of them. One
- * such run (26,700 req/s at 7.5% steal, against 35,300–51,100) pulled the ceiling's mean down by a fifth and
- * every ratio to it up.
+ * Of a reference's ok runs, those to use: the runs whose every attempt had steal above the limit are left
+ * out, unless that is all of them. One such ceiling run (26,700 req/s at 7.5% steal, against 35,300–51,100),
+ * when the ceiling still ran three times, pulled its mean down by a fifth and every ratio to it up.
  */
 function usable(candidates: readonly RunRow[]): RunRow[] {
   const ok = candidates.filter((r) => r.status === 'ok');
@@ -96,7 +95,10 @@ const OIDC_PROVIDER_EQUIVALENT: Record<string, string> = {
 const OAUTH_P99_LIMIT_MS = 20;
 
 /** The reference a row names by `ceiling` or `argon2id`: the one beside it, else the mean of its own rows. */
-const REFERENCE_IDS: Record<string, string> = { ceiling: 'fastify/hello', argon2id: 'argon2id/raw-verify' };
+const REFERENCE_IDS: Record<string, string> = {
+  ceiling: REFERENCE_RUN.fastify,
+  argon2id: REFERENCE_RUN.argon2id,
+};
 
 export function computeRatios(rows: RunRow[]): void {
   const referenceRps = (reference: string, row: RunRow) =>
@@ -139,17 +141,14 @@ function referenceRows(rows: readonly RunRow[], row: RunRow, reference: string):
   if (row.beside && row.beside.id === REFERENCE_IDS[reference])
     return [{ ...row.beside, system: row.system, operation: row.operation, status: 'ok' }];
   const id =
-    reference === 'ceiling'
-      ? 'fastify/hello'
-      : reference === 'argon2id'
-        ? 'argon2id/raw-verify'
-        : reference === 'better-auth'
-          ? BETTER_AUTH_EQUIVALENT[op]
-          : reference === 'oidc-provider'
-            ? OIDC_PROVIDER_EQUIVALENT[op]
-            : reference === 'warn'
-              ? `${row.system}-warn/${op}`
-              : undefined;
+    REFERENCE_IDS[reference] ??
+    (reference === 'better-auth'
+      ? BETTER_AUTH_EQUIVALENT[op]
+      : reference === 'oidc-provider'
+        ? OIDC_PROVIDER_EQUIVALENT[op]
+        : reference === 'warn'
+          ? `${row.system}-warn/${op}`
+          : undefined);
   if (!id) return [];
   return usable(rows.filter((r) => r.id === id || r.id.startsWith(`${id}#`)));
 }

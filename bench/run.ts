@@ -21,6 +21,7 @@ import {
   type PlanContext,
   type Prepared,
   probe,
+  REFERENCE_RUN,
   type RunSpec,
   SCHEDULE,
   type SystemId,
@@ -277,11 +278,11 @@ async function measure(run: RunSpec, prepared: Prepared): Promise<RunRow[]> {
         await probe(t.load);
         return { kind: 'load', job: t.load.job, ...(pid !== undefined && { pid }) };
       };
-      const reference = prepared.reference;
-      const referencePid = reference.kind === 'load' ? ctx.server(run.beside ?? 'fastify').pid : undefined;
+      const reference = run.beside ?? 'fastify';
+      const referencePid = reference === 'argon2id' ? undefined : ctx.server(reference).pid;
       const paired = await runPaired(
         await turn(prepared.measured, serving?.pid),
-        await turn(reference, referencePid),
+        await turn(prepared.reference, referencePid),
         { warmup: options.warmup, duration: options.duration, slice: options.slice },
       );
       const { measured, reference: beside } = paired;
@@ -297,7 +298,7 @@ async function measure(run: RunSpec, prepared: Prepared): Promise<RunRow[]> {
           ...stealOfWindow({ steal: paired.steal }),
           rssMb: serving ? sampler.stop().get(serving.pid) : undefined,
           beside: {
-            id: reference.kind === 'load' ? 'fastify/hello' : 'argon2id/raw-verify',
+            id: REFERENCE_RUN[reference],
             rps: asRow.rps!,
             ...(asRow.cpuUsPerRequest !== undefined && { cpuUsPerRequest: asRow.cpuUsPerRequest }),
           },
