@@ -49,7 +49,7 @@ export function sliceLengths(seconds: number, slice: number): number[] {
  * its connections, but the server still finishes what they had sent: up to one password hash per
  * connection, ~10 ms of CPU each, which would otherwise run during the other side's slice and slow it.
  */
-async function quiet(pid: number): Promise<void> {
+export async function quiet(pid: number): Promise<void> {
   const deadline = Date.now() + 2000;
   let before = cpuSeconds(pid);
   while (before !== undefined && Date.now() < deadline) {

@@ -7,7 +7,7 @@
 
 import { spawnSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
 import { cpus, loadavg, totalmem } from 'node:os';
 import { fileURLToPath } from 'node:url';
 import { hash } from '@node-rs/argon2';
@@ -29,7 +29,15 @@ import {
 } from './plan.js';
 import { computeRatios, evaluateTargets, formatReport, type RunRow } from './report.js';
 import { ARGON2ID, SEED_PASSWORD } from './seed.js';
-import { cpuSeconds, mainThreadCpuSeconds, RssSampler, type ServerProcess, startServer } from './servers.js';
+import {
+  cpuSeconds,
+  gatehouseBenchEnv,
+  mainThreadCpuSeconds,
+  RssSampler,
+  type ServerProcess,
+  startScriptNodeFlags,
+  startServer,
+} from './servers.js';
 import { machineTicks, stealPercent } from './steal.js';
 import { writeResultsSection } from './write-docs.js';
 
@@ -65,22 +73,16 @@ log(
 const passwordHash = await hash(SEED_PASSWORD, ARGON2ID);
 const masterKey = randomBytes(32).toString('base64url');
 
-/**
- * Gatehouse with its default configuration (logging at `info`, one access-log line per request, to a file
- * as a service manager would collect it), except the two throttles; `logLevel: 'warn'` for the systems
- * that measure, by difference, what the default logging costs.
- */
-const gatehouseEnv = (database: 'sqlite' | 'postgres', logLevel?: 'warn'): Record<string, string> => ({
-  BENCH_DATABASE: database,
-  BENCH_USERS: String(options.users),
-  BENCH_PASSWORD_HASH: passwordHash,
-  BENCH_POSTGRES_URL: options.postgresUrl,
-  GATEHOUSE_MASTER_KEY: masterKey,
-  ...(logLevel && { GATEHOUSE_LOG_LEVEL: logLevel }),
-  // The per-IP sign-in limit and the account lockout would turn a sign-in benchmark into 429s.
-  GATEHOUSE_SIGNIN_RATE_PER_MINUTE: '1000000000',
-  GATEHOUSE_LOCKOUT_THRESHOLD: '1000000000',
-});
+/** Gatehouse as `gatehouseEnv` (servers.ts) configures it, on this run's seed. */
+const gatehouseEnv = (database: 'sqlite' | 'postgres', logLevel?: 'warn'): Record<string, string> =>
+  gatehouseBenchEnv({
+    database,
+    users: options.users,
+    passwordHash,
+    postgresUrl: options.postgresUrl,
+    masterKey,
+    logLevel,
+  });
 
 const SERVERS: Record<Exclude<SystemId, 'argon2id'>, { file: string; env: Record<string, string> }> = {
   fastify: { file: 'fastify-hello.mjs', env: {} },
@@ -114,17 +116,6 @@ if ([...needed].some((system) => system.startsWith('gatehouse')) && process.env[
   log(`bench: built @gatehouse/server (${((Date.now() - t0) / 1000).toFixed(1)} s)`);
 }
 
-/**
- * The node flags `npm start` gives Gatehouse (the root package.json's `start` script: `exec node <flags>
- * packages/server/bin/gatehouse.js start`), so that the Gatehouse measured runs as users run it.
- */
-function startScriptNodeFlags(): string[] {
-  const { scripts } = JSON.parse(readFileSync(`${repoRoot}/package.json`, 'utf8')) as {
-    scripts: Record<string, string>;
-  };
-  const words = (scripts['start'] ?? '').split(/\s+/);
-  return words.slice(words.indexOf('node') + 1).filter((word) => word.startsWith('--'));
-}
 const gatehouseNodeFlags = startScriptNodeFlags();
 log(
   `bench: Gatehouse runs with the node flags of \`npm start\`: ${gatehouseNodeFlags.join(' ') || '(none)'}`,

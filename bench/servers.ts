@@ -44,6 +44,47 @@ function waitForExit(child: ChildProcess, ms: number): Promise<boolean> {
   });
 }
 
+/** What a Gatehouse server under test is seeded with (bench/servers/gatehouse.mjs). */
+export interface GatehouseSeed {
+  database: 'sqlite' | 'postgres';
+  users: number;
+  /** One argon2id hash every seeded account shares. */
+  passwordHash: string;
+  postgresUrl: string;
+  masterKey: string;
+  logLevel?: 'warn' | undefined;
+}
+
+/**
+ * Gatehouse with its default configuration (logging at `info`, one access-log line per request, to a file
+ * as a service manager would collect it), except the two throttles; `logLevel: 'warn'` for the systems
+ * that measure, by difference, what the default logging costs.
+ */
+export function gatehouseBenchEnv(seed: GatehouseSeed): Record<string, string> {
+  return {
+    BENCH_DATABASE: seed.database,
+    BENCH_USERS: String(seed.users),
+    BENCH_PASSWORD_HASH: seed.passwordHash,
+    BENCH_POSTGRES_URL: seed.postgresUrl,
+    GATEHOUSE_MASTER_KEY: seed.masterKey,
+    ...(seed.logLevel && { GATEHOUSE_LOG_LEVEL: seed.logLevel }),
+    // The per-IP sign-in limit and the account lockout would turn a sign-in benchmark into 429s.
+    GATEHOUSE_SIGNIN_RATE_PER_MINUTE: '1000000000',
+    GATEHOUSE_LOCKOUT_THRESHOLD: '1000000000',
+  };
+}
+
+/**
+ * The node flags `npm start` gives Gatehouse (the root package.json's `start` script: `exec node <flags>
+ * packages/server/bin/gatehouse.js start`), so that the Gatehouse measured runs as users run it.
+ */
+export function startScriptNodeFlags(): string[] {
+  const packageJson = fileURLToPath(new URL('../package.json', import.meta.url));
+  const { scripts } = JSON.parse(readFileSync(packageJson, 'utf8')) as { scripts: Record<string, string> };
+  const words = (scripts['start'] ?? '').split(/\s+/);
+  return words.slice(words.indexOf('node') + 1).filter((word) => word.startsWith('--'));
+}
+
 /** Starts bench/servers/<file> and waits for it to listen and finish seeding. */
 export async function startServer(name: string, file: string, options: StartOptions): Promise<ServerProcess> {
   const script = fileURLToPath(new URL(`./servers/${file}`, import.meta.url));
