@@ -15,6 +15,8 @@
  * per-round B/A ratios (below 1: B costs less) and how closely the two sides moved together.
  */
 import { randomBytes } from 'node:crypto';
+import { mkdirSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { hash } from '@node-rs/argon2';
 import { gatehouseApiToken, gatehouseCookie } from './credentials.js';
@@ -68,7 +70,8 @@ const seed = {
   masterKey: randomBytes(32).toString('base64url'),
   logLevel: values.level === 'info' ? undefined : ('warn' as const),
 } as const;
-const logDir = new URL('./results/', import.meta.url).pathname;
+const logDir = fileURLToPath(new URL('./results/', import.meta.url));
+mkdirSync(logDir, { recursive: true });
 
 interface Side {
   name: 'A' | 'B';

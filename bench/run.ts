@@ -73,7 +73,7 @@ log(
 const passwordHash = await hash(SEED_PASSWORD, ARGON2ID);
 const masterKey = randomBytes(32).toString('base64url');
 
-/** Gatehouse as `gatehouseEnv` (servers.ts) configures it, on this run's seed. */
+/** Gatehouse as `gatehouseBenchEnv` (servers.ts) configures it, on this run's seed. */
 const gatehouseEnv = (database: 'sqlite' | 'postgres', logLevel?: 'warn'): Record<string, string> =>
   gatehouseBenchEnv({
     database,
