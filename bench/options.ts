@@ -11,6 +11,11 @@ export interface BenchOptions {
   connections: number;
   /** Seconds per slice when a run and its reference take turns (bench/paired.ts): BENCH_SLICE, default 1. */
   slice: number;
+  /**
+   * Seconds of cookie checks each Gatehouse process serves after it starts and before its first run:
+   * BENCH_PROCESS_WARMUP, default 20 (2 with --quick).
+   */
+  processWarmup: number;
   /** Accounts seeded into every system. */
   users: number;
   /**
@@ -58,7 +63,8 @@ BENCH_SKIP_BUILD=1 (use packages/server/dist as it is instead of rebuilding it f
 BENCH_HISTORY (the history file, default bench/history.jsonl), BENCH_STEAL_LIMIT (%, default 1: a run
 during which the hypervisor took more of the machine's CPU time is measured again), BENCH_ATTEMPTS (the most
 measurements of one run, default 3), BENCH_SLICE (s, default 1: the slices in which a check and the ceiling,
-or sign-in and the raw argon2id loop, take turns).`;
+or sign-in and the raw argon2id loop, take turns), BENCH_PROCESS_WARMUP (s, default 20: cookie checks each
+Gatehouse process serves after it starts, before its first run).`;
 
 function positive(name: string, fallback: number): number {
   const raw = process.env[name];
@@ -96,6 +102,7 @@ export function readOptions(argv: string[]): BenchOptions {
     warmup: positive('BENCH_WARMUP', quick ? 1 : 3),
     connections: Math.round(positive('BENCH_CONNECTIONS', 10)),
     slice: positive('BENCH_SLICE', 1),
+    processWarmup: positive('BENCH_PROCESS_WARMUP', quick ? 2 : 20),
     users: Math.round(positive('BENCH_USERS', 10_000)),
     hashConcurrency: defaultHashConcurrency(defaults.argon2MemoryKib),
     only,
