@@ -44,10 +44,16 @@ const { values } = parseArgs({
     b: { type: 'string', default: 'gatehouse' },
   },
 });
-const database = values.database === 'postgres' ? 'postgres' : 'sqlite';
-const load = values.load;
-if (load !== 'cookie' && load !== 'api-key' && load !== 'signin')
-  throw new Error(`--load is cookie, api-key or signin, not ${load}`);
+/** The option's value when it is one of `allowed`; anything else is a mistake worth stopping for. */
+function oneOf<T extends string>(name: string, value: string, allowed: readonly T[]): T {
+  if (!(allowed as readonly string[]).includes(value))
+    throw new Error(`--${name} is ${allowed.join(', ')}, not ${value}`);
+  return value as T;
+}
+const database = oneOf('database', values.database, ['sqlite', 'postgres'] as const);
+const load = oneOf('load', values.load, ['cookie', 'api-key', 'signin'] as const);
+const level = oneOf('level', values.level, ['warn', 'info'] as const);
+const against = oneOf('b', values.b, ['gatehouse', 'ceiling'] as const);
 const rounds = Number(values.rounds);
 const seconds = Number(values.seconds);
 if (!(rounds >= 2) || !(seconds > 0)) throw new Error('--rounds must be at least 2 and --seconds above 0');
@@ -57,7 +63,11 @@ const bEnv = Object.fromEntries(
   values['b-env']
     .split(',')
     .filter(Boolean)
-    .map((pair) => [pair.slice(0, pair.indexOf('=')), pair.slice(pair.indexOf('=') + 1)]),
+    .map((pair) => {
+      const at = pair.indexOf('=');
+      if (at < 1) throw new Error(`--b-env takes NAME=value pairs, not ${pair}`);
+      return [pair.slice(0, at), pair.slice(at + 1)];
+    }),
 );
 
 /** Fewer accounts than `npm run bench`: seeding is most of a side's start-up. */
@@ -68,7 +78,7 @@ const seed = {
   passwordHash: await hash(SEED_PASSWORD, ARGON2ID),
   postgresUrl: process.env['BENCH_POSTGRES_URL'] ?? 'postgres://postgres@127.0.0.1:5432/test',
   masterKey: randomBytes(32).toString('base64url'),
-  logLevel: values.level === 'info' ? undefined : ('warn' as const),
+  logLevel: level === 'info' ? undefined : level,
 } as const;
 const logDir = fileURLToPath(new URL('./results/', import.meta.url));
 mkdirSync(logDir, { recursive: true });
@@ -157,11 +167,11 @@ function correlation(xs: number[], ys: number[]): number {
 
 const a = await gatehouseSide('A', words(values['a-flags']), {});
 const b =
-  values.b === 'ceiling' ? await ceilingSide() : await gatehouseSide('B', words(values['b-flags']), bEnv);
+  against === 'ceiling' ? await ceilingSide() : await gatehouseSide('B', words(values['b-flags']), bEnv);
 try {
   process.stdout.write(`A: ${a.job.method} ${a.job.path} ${words(values['a-flags']).join(' ')}\n`);
   process.stdout.write(
-    `B: ${b.job.method} ${b.job.path} ${values.b === 'ceiling' ? '(the ceiling)' : `${words(values['b-flags']).join(' ')} ${values['b-env']}`}\n`,
+    `B: ${b.job.method} ${b.job.path} ${against === 'ceiling' ? '(the ceiling)' : `${words(values['b-flags']).join(' ')} ${values['b-env']}`}\n`,
   );
   // The first two rounds warm both processes up (JIT, caches, the young generation's size) and are not counted.
   const warmup = 2;

@@ -151,12 +151,12 @@ for (const system of Object.keys(SERVERS) as Array<keyof typeof SERVERS>) {
  * Each Gatehouse process serves cookie checks for a while before its first run: a process in its first
  * minute cost ~10% more per check than one that had served for a while, in three A/B trials of four
  * (docs/performance.md, "Tenth round"), and users' servers run for hours, not for the 3 s of a run's own
- * warm-up. The session is user 1's, so no run's credential is touched.
+ * warm-up. The session is the fourth seeded account's, which no run's credential belongs to.
  */
 for (const [system, server] of servers) {
   if (!system.startsWith('gatehouse')) continue;
   try {
-    const cookie = await gatehouseCookie(server.origin, 1);
+    const cookie = await gatehouseCookie(server.origin, 3);
     await runLoad({
       origin: server.origin,
       method: 'GET',
