@@ -22,7 +22,8 @@ import { hash } from '@node-rs/argon2';
 import { gatehouseApiToken, gatehouseCookie } from './credentials.js';
 import { type LoadJob, runLoad } from './load.js';
 import { quiet } from './paired.js';
-import { ARGON2ID, SEED_PASSWORD, seedEmail } from './seed.js';
+import { HELLO_REQUEST, meRequest, signinRequest } from './plan.js';
+import { ARGON2ID, SEED_PASSWORD } from './seed.js';
 import {
   cpuSeconds,
   gatehouseBenchEnv,
@@ -96,39 +97,22 @@ async function gatehouseSide(name: 'A' | 'B', flags: string[], env: Record<strin
     logDir,
     nodeFlags: flags,
   });
-  const base = { origin: server.origin, connections: 10, warmup: 0, duration: seconds };
-  if (load === 'signin') {
-    const body = { username: seedEmail(0), password: SEED_PASSWORD };
-    const feed = {
-      kind: 'signin',
-      body: { password: SEED_PASSWORD },
-      loginField: 'username',
-      users: USERS,
-    } as const;
-    const headers = { 'content-type': 'application/json' };
-    return {
-      name,
-      server,
-      costs: [],
-      job: { ...base, method: 'POST', path: '/api/signin', headers, body: JSON.stringify(body), feed },
-    };
-  }
+  const where = { origin: server.origin, connections: 10, warmup: 0, duration: seconds };
+  if (load === 'signin') return { name, server, costs: [], job: { ...where, ...signinRequest(USERS) } };
   const cookie = await gatehouseCookie(server.origin, 0);
   const headers: Record<string, string> =
     load === 'cookie' ? { cookie } : { 'x-api-key': await gatehouseApiToken(server.origin, cookie) };
-  return { name, server, costs: [], job: { ...base, method: 'GET', path: '/api/me', headers } };
+  return { name, server, costs: [], job: { ...where, ...meRequest(headers) } };
 }
 
 async function ceilingSide(): Promise<Side> {
   const server = await startServer('ab-B', 'fastify-hello.mjs', { logDir });
   const job: LoadJob = {
     origin: server.origin,
-    method: 'GET',
-    path: '/',
-    headers: {},
     connections: 10,
     warmup: 0,
     duration: seconds,
+    ...HELLO_REQUEST,
   };
   return { name: 'B', server, costs: [], job };
 }

@@ -78,11 +78,7 @@ export const NOT_IMPLEMENTED = [
   { id: 'gatehouse/client-credentials', operation: 'POST /oauth2/token client_credentials (opaque)' },
 ] as const;
 
-function job(
-  ctx: PlanContext,
-  system: SystemId,
-  partial: Omit<LoadJob, 'origin' | 'connections' | 'warmup' | 'duration'>,
-): LoadJob {
+function job(ctx: PlanContext, system: SystemId, partial: LoadRequest): LoadJob {
   const { connections, warmup, duration } = ctx.options;
   return { origin: ctx.server(system).origin, connections, warmup, duration, ...partial };
 }
@@ -102,26 +98,38 @@ function cookieOf(ctx: PlanContext, system: Gatehouse): Promise<string> {
 
 function meByCookie(ctx: PlanContext, system: Gatehouse, cookie: string): CheckedLoad {
   return {
-    job: job(ctx, system, { method: 'GET', path: '/api/me', headers: { cookie } }),
+    job: job(ctx, system, meRequest({ cookie })),
     expect: isUser(0),
   };
 }
 
-/** Password sign-in cycling through the seeded accounts: every request one argon2id verification. */
+/** What a load sends, without where to and for how long (`job` adds those). */
+export type LoadRequest = Omit<LoadJob, 'origin' | 'connections' | 'warmup' | 'duration'>;
+
+/** GET /api/me with a credential's headers: every credential check, and the bench's process warm-up. */
+export const meRequest = (headers: Record<string, string>): LoadRequest => ({
+  method: 'GET',
+  path: '/api/me',
+  headers,
+});
+
+/** Password sign-in cycling through `users` seeded accounts: every request one argon2id verification. */
+export function signinRequest(users: number): LoadRequest {
+  return {
+    method: 'POST',
+    path: '/api/signin',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({ username: seedEmail(0), password: SEED_PASSWORD }),
+    feed: { kind: 'signin', body: { password: SEED_PASSWORD }, loginField: 'username', users },
+  };
+}
+
+/** Fastify's hello-world: the ceiling. */
+export const HELLO_REQUEST: LoadRequest = { method: 'GET', path: '/', headers: {} };
+
 function signinLoad(ctx: PlanContext, system: Gatehouse): CheckedLoad {
   return {
-    job: job(ctx, system, {
-      method: 'POST',
-      path: '/api/signin',
-      headers: { 'content-type': 'application/json' },
-      body: JSON.stringify({ username: seedEmail(0), password: SEED_PASSWORD }),
-      feed: {
-        kind: 'signin',
-        body: { password: SEED_PASSWORD },
-        loginField: 'username',
-        users: ctx.options.users,
-      },
-    }),
+    job: job(ctx, system, signinRequest(ctx.options.users)),
     expect: (answer) => answer.status === 200,
   };
 }
@@ -129,7 +137,7 @@ function signinLoad(ctx: PlanContext, system: Gatehouse): CheckedLoad {
 /** The ceiling's load: Fastify's hello-world. */
 function helloLoad(ctx: PlanContext): CheckedLoad {
   return {
-    job: job(ctx, 'fastify', { method: 'GET', path: '/', headers: {} }),
+    job: job(ctx, 'fastify', HELLO_REQUEST),
     expect: (a) => a.status === 200,
   };
 }
@@ -176,7 +184,7 @@ function gatehouseRuns(system: Gatehouse): Record<string, RunSpec> {
         );
         const headers = { authorization: `Bearer ${token}` };
         return besideCeiling(ctx, {
-          job: job(ctx, system, { method: 'GET', path: '/api/me', headers }),
+          job: job(ctx, system, meRequest(headers)),
           expect: isUser(1),
         });
       },
@@ -193,7 +201,7 @@ function gatehouseRuns(system: Gatehouse): Record<string, RunSpec> {
         );
         const headers = { 'x-api-key': key };
         return besideCeiling(ctx, {
-          job: job(ctx, system, { method: 'GET', path: '/api/me', headers }),
+          job: job(ctx, system, meRequest(headers)),
           expect: isUser(2),
         });
       },

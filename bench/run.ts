@@ -17,6 +17,7 @@ import { runHashLoop, runLoad } from './load.js';
 import { readOptions } from './options.js';
 import { type PairSide, runPaired } from './paired.js';
 import {
+  meRequest,
   NOT_IMPLEMENTED,
   type PlanContext,
   type Prepared,
@@ -157,14 +158,13 @@ for (const [system, server] of servers) {
   if (!system.startsWith('gatehouse')) continue;
   try {
     const cookie = await gatehouseCookie(server.origin, 3);
+    const { connections, processWarmup } = options;
     await runLoad({
       origin: server.origin,
-      method: 'GET',
-      path: '/api/me',
-      headers: { cookie },
-      connections: options.connections,
+      connections,
       warmup: 0,
-      duration: options.processWarmup,
+      duration: processWarmup,
+      ...meRequest({ cookie }),
     });
     log(`bench: ${system} served ${options.processWarmup} s of cookie checks before its first run`);
   } catch (error) {
